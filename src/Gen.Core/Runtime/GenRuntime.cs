@@ -1,0 +1,310 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics.CodeAnalysis;
+using System.IO;
+using System.Reflection;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Loader;
+using System.Text.RegularExpressions;
+using TorchSharp;
+
+namespace Gen.Runtime;
+
+/// <summary>
+/// Makes TorchSharp's native runtime load on every x64 Linux, with no manual step.
+/// </summary>
+/// <remarks>
+/// <para>Gen registers a fallback with the .NET loader when Gen.Core is first used. The fallback runs only
+/// when TorchSharp's own load of <c>libLibTorchSharp.so</c> has already failed, so on systems where the
+/// load works nothing is changed. When the failure is a missing symbol version that the library names but
+/// never binds (TorchSharp 0.107 needs <c>GLIBCXX_3.4.32</c>, which GCC 12 runtimes such as Debian 12 and
+/// Ubuntu 22.04 lack), Gen writes a copy with that requirement marked weak to a per-user cache
+/// (<c>GEN_CACHE_DIR</c>, else <c>$XDG_CACHE_HOME/gen</c>, else <c>~/.cache/gen</c>) and loads the copy.
+/// Nothing under the NuGet cache or the application folder is modified.</para>
+/// <para>To use an installed libtorch (for example PyTorch's, for CUDA), set <c>GEN_LIBTORCH_DIR</c> or
+/// <see cref="LibTorchDirectory"/> to its <c>lib</c> folder before the first TorchSharp call, and do not
+/// reference a TorchSharp-cpu bundle in the same application.</para>
+/// <para>Code that calls TorchSharp directly before any Gen API should call <see cref="EnsureLoaded"/> first.</para>
+/// </remarks>
+public static class GenRuntime
+{
+    private static readonly object Gate = new();
+    private static readonly Regex MissingVersion = new(@"version `([^']+)' not found", RegexOptions.CultureInvariant);
+    private static readonly string[] LibTorchParts = { "libc10.so", "libtorch_cpu.so", "libtorch.so" };
+
+    private static bool registered;
+    private static volatile bool loaded;
+    private static bool glueAttempted;
+    private static IntPtr glueHandle;
+    private static string? diagnosis;
+    private static string? libTorchDirectory = Environment.GetEnvironmentVariable("GEN_LIBTORCH_DIR");
+    private static NativeRuntimeStatus status = new(NativeLoadKind.NotLoaded, null, null, Array.Empty<string>());
+
+    /// <summary>
+    /// The <c>lib</c> folder of an installed libtorch to use instead of the one from a TorchSharp-cpu bundle;
+    /// initially the value of the environment variable <c>GEN_LIBTORCH_DIR</c>. Set it before the first TorchSharp call.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">TorchSharp is already loaded.</exception>
+    public static string? LibTorchDirectory
+    {
+        get => libTorchDirectory;
+        set
+        {
+            lock (Gate)
+            {
+                if (loaded || glueAttempted)
+                {
+                    throw new InvalidOperationException("GenRuntime.LibTorchDirectory must be set before TorchSharp is first used in this process.");
+                }
+
+                if (value != null && !File.Exists(Path.Combine(value, NativeLibraryLocator.TorchCpuFileName)))
+                {
+                    throw new ArgumentException($"'{value}' is not a libtorch lib folder: it has no {NativeLibraryLocator.TorchCpuFileName}.", nameof(value));
+                }
+
+                libTorchDirectory = value;
+            }
+        }
+    }
+
+    /// <summary>What Gen did to load the native runtime (valid after <see cref="EnsureLoaded"/>).</summary>
+    public static NativeRuntimeStatus Status
+    {
+        get
+        {
+            lock (Gate)
+            {
+                return status;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Loads TorchSharp's native runtime now, repairing the load where needed. Idempotent and thread-safe;
+    /// every Gen entry point calls it.
+    /// </summary>
+    /// <exception cref="GenRuntimeException">The runtime cannot be loaded; the message says why and what to do.</exception>
+    public static void EnsureLoaded()
+    {
+        if (loaded)
+        {
+            return;
+        }
+
+        Register();
+        try
+        {
+            torch.InitializeDeviceType(DeviceType.CPU);
+        }
+        catch (Exception e) when (e is TypeInitializationException or NotSupportedException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            string? why;
+            lock (Gate)
+            {
+                why = diagnosis;
+            }
+
+            throw new GenRuntimeException(
+                "TorchSharp's native runtime could not be loaded. " + (why ?? Innermost(e).Message), e);
+        }
+
+        lock (Gate)
+        {
+            if (status.Kind == NativeLoadKind.NotLoaded)
+            {
+                status = status with { Kind = NativeLoadKind.Default };
+            }
+
+            loaded = true;
+        }
+    }
+
+    // Runs when any type of Gen.Core is first touched, so that the fallback is in place before Gen's first
+    // TorchSharp call. It only registers callbacks; it cannot fail.
+    [ModuleInitializer]
+    [SuppressMessage("Usage", "CA2255", Justification = "The loader fallback must be registered before TorchSharp's static constructor runs.")]
+    internal static void Register()
+    {
+        lock (Gate)
+        {
+            if (registered)
+            {
+                return;
+            }
+
+            registered = true;
+        }
+
+        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
+        {
+            return;
+        }
+
+        var torchSharp = typeof(torch).Assembly;
+        AssemblyLoadContext.Default.ResolvingUnmanagedDll += (assembly, name) =>
+            assembly == torchSharp ? Resolve(torchSharp, name) : IntPtr.Zero;
+        try
+        {
+            // Once Gen has loaded a repaired copy, point TorchSharp's P/Invokes straight at it, so each first
+            // call does not repeat a failing probe before reaching the fallback above.
+            NativeLibrary.SetDllImportResolver(torchSharp, (name, assembly, _) =>
+            {
+                lock (Gate)
+                {
+                    return IsGlue(name) ? glueHandle : IntPtr.Zero;
+                }
+            });
+        }
+        catch (InvalidOperationException)
+        {
+            // The application set its own resolver for TorchSharp; the fallback event still works.
+        }
+    }
+
+    private static IntPtr Resolve(Assembly torchSharp, string name)
+    {
+        if (IsGlue(name))
+        {
+            return LoadGlue(torchSharp);
+        }
+
+        // libtorch components that TorchSharp probes by name (torch_cpu, torch_cuda, c10 ...) from a configured folder.
+        var dir = libTorchDirectory;
+        if (dir != null)
+        {
+            var file = Path.Combine(dir, name.StartsWith("lib", StringComparison.Ordinal) ? name : $"lib{name}.so");
+            if (File.Exists(file))
+            {
+                return DynamicLoader.TryOpen(file, out _);
+            }
+        }
+
+        return IntPtr.Zero;
+    }
+
+    private static bool IsGlue(string name) =>
+        name is "LibTorchSharp" or "libLibTorchSharp" or "libLibTorchSharp.so" or "LibTorchSharp.so";
+
+    private static IntPtr LoadGlue(Assembly torchSharp)
+    {
+        lock (Gate)
+        {
+            if (glueAttempted)
+            {
+                return glueHandle;
+            }
+
+            glueAttempted = true;
+            glueHandle = LoadGlueLocked(torchSharp);
+            return glueHandle;
+        }
+    }
+
+    private static IntPtr LoadGlueLocked(Assembly torchSharp)
+    {
+        var glue = NativeLibraryLocator.FindGlue(torchSharp);
+        if (glue == null)
+        {
+            diagnosis = $"{NativeLibraryLocator.GlueFileName} was not found beside TorchSharp.dll, in the application's native folders or in the NuGet cache. " +
+                        "Reinstall the TorchSharp package.";
+            return IntPtr.Zero;
+        }
+
+        var libDir = NativeLibraryLocator.FindLibTorchFolder(torchSharp, libTorchDirectory);
+        if (libDir == null)
+        {
+            diagnosis = "No libtorch was found (no libtorch_cpu.so in the application's native folders or the NuGet cache). " +
+                        "Add a package reference to TorchSharp-cpu for the CPU, or set GEN_LIBTORCH_DIR (or GenRuntime.LibTorchDirectory) " +
+                        "to the lib folder of an installed libtorch, such as PyTorch's torch/lib for CUDA.";
+            return IntPtr.Zero;
+        }
+
+        foreach (var part in LibTorchParts)
+        {
+            var path = Path.Combine(libDir, part);
+            if (DynamicLoader.TryGetLoaded(part) != IntPtr.Zero || !File.Exists(path))
+            {
+                continue; // already in the process (matched by soname), or not part of this libtorch
+            }
+
+            if (DynamicLoader.TryOpen(path, out var partError) == IntPtr.Zero)
+            {
+                diagnosis = $"Loading libtorch from {libDir} failed. The dynamic loader said: {partError}";
+                return IntPtr.Zero;
+            }
+        }
+
+        var handle = DynamicLoader.TryOpen(glue, out var error);
+        if (handle != IntPtr.Zero)
+        {
+            status = new NativeRuntimeStatus(NativeLoadKind.Redirected, glue, libDir, Array.Empty<string>());
+            return handle;
+        }
+
+        // The loader names one missing version per attempt; weaken each in turn (the patcher refuses any
+        // version that a relocation really uses).
+        var weak = new List<string>();
+        var loadedFrom = glue;
+        for (int attempt = 0; attempt < 8 && handle == IntPtr.Zero; attempt++)
+        {
+            var match = error is null ? null : MissingVersion.Match(error);
+            if (match is null || !match.Success || weak.Contains(match.Groups[1].Value))
+            {
+                diagnosis = $"Loading {loadedFrom} failed. The dynamic loader said: {error}";
+                return IntPtr.Zero;
+            }
+
+            weak.Add(match.Groups[1].Value);
+            try
+            {
+                loadedFrom = PatchedLibraryCache.GetOrCreate(glue, weak, CacheRootFor(glue, weak));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
+            {
+                diagnosis = $"Loading {glue} failed ({error}), and a repaired copy could not be made: {e.Message}";
+                return IntPtr.Zero;
+            }
+
+            handle = DynamicLoader.TryOpen(loadedFrom, out error);
+        }
+
+        if (handle == IntPtr.Zero)
+        {
+            diagnosis = $"Loading {loadedFrom} failed. The dynamic loader said: {error}";
+            return IntPtr.Zero;
+        }
+
+        status = new NativeRuntimeStatus(NativeLoadKind.Patched, loadedFrom, libDir, weak.ToArray());
+        return handle;
+    }
+
+    // The per-user cache, or a per-user temporary folder when the cache cannot be written (read-only home).
+    private static string CacheRootFor(string glue, List<string> weak)
+    {
+        var root = PatchedLibraryCache.Root();
+        try
+        {
+            Directory.CreateDirectory(root);
+            using (File.Create(Path.Combine(root, $".probe-{Environment.ProcessId}"), 1, FileOptions.DeleteOnClose))
+            {
+            }
+
+            return root;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Path.Combine(Path.GetTempPath(), $"gen-{Environment.UserName}");
+        }
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException != null)
+        {
+            e = e.InnerException;
+        }
+
+        return e;
+    }
+}

@@ -1,0 +1,125 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Threading.Tasks;
+using Gen.Runtime;
+using TorchSharp;
+using Xunit;
+
+namespace Gen.Core.Tests.Runtime;
+
+public class GenRuntimeTests
+{
+    // Whether the C++ runtime this process loaded defines the version TorchSharp 0.107 asks for.
+    private static bool SystemHasMarkerVersion()
+    {
+        var libstdcxx = File.ReadLines("/proc/self/maps")
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault())
+            .FirstOrDefault(p => p != null && p.Contains("libstdc++.so", StringComparison.Ordinal));
+        Assert.NotNull(libstdcxx);
+        return System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(libstdcxx!)).Contains("GLIBCXX_3.4.32\0", StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_runtime_loads_and_computes()
+    {
+        GenRuntime.EnsureLoaded();
+        GenRuntime.EnsureLoaded(); // idempotent
+        using var x = torch.linspace(0, 1, 11, dtype: torch.float64);
+        Assert.Equal(5.5, x.sum().item<double>(), 12);
+    }
+
+    [Fact]
+    public void The_runtime_is_repaired_only_where_the_default_load_fails()
+    {
+        GenRuntime.EnsureLoaded();
+        var status = GenRuntime.Status;
+        if (SystemHasMarkerVersion())
+        {
+            Assert.Equal(NativeLoadKind.Default, status.Kind);
+            Assert.Null(status.GluePath);
+        }
+        else
+        {
+            Assert.Equal(NativeLoadKind.Patched, status.Kind);
+            Assert.Equal(new[] { "GLIBCXX_3.4.32" }, status.WeakenedVersions);
+            var original = NativeLibraryLocator.FindGlue(typeof(torch).Assembly)!;
+            Assert.NotEqual(Path.GetFullPath(original), Path.GetFullPath(status.GluePath!));
+            // The original, under the NuGet cache or the application folder, is untouched.
+            Assert.False(ElfVersionPatcher.ReadRequirements(File.ReadAllBytes(original)).Single(r => r.Version == "GLIBCXX_3.4.32").IsWeak);
+            Assert.True(ElfVersionPatcher.ReadRequirements(File.ReadAllBytes(status.GluePath!)).Single(r => r.Version == "GLIBCXX_3.4.32").IsWeak);
+        }
+    }
+
+    [Fact]
+    public void The_cache_writes_once_and_reuses_the_file()
+    {
+        var original = NativeLibraryLocator.FindGlue(typeof(torch).Assembly)!;
+        var root = Directory.CreateTempSubdirectory("gen-cache-test-").FullName;
+        try
+        {
+            var first = PatchedLibraryCache.GetOrCreate(original, new[] { "GLIBCXX_3.4.32" }, root);
+            var written = File.GetLastWriteTimeUtc(first);
+            var second = PatchedLibraryCache.GetOrCreate(original, new[] { "GLIBCXX_3.4.32" }, root);
+            Assert.Equal(first, second);
+            Assert.Equal(written, File.GetLastWriteTimeUtc(second));
+
+            // A damaged cache entry is replaced, not trusted.
+            File.WriteAllText(first, "garbage");
+            var third = PatchedLibraryCache.GetOrCreate(original, new[] { "GLIBCXX_3.4.32" }, root);
+            Assert.Equal(File.ReadAllBytes(third), ElfVersionPatcher.WeakenVersions(File.ReadAllBytes(original), new[] { "GLIBCXX_3.4.32" }));
+            Assert.Single(Directory.GetFiles(root, "*", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Two_processes_starting_at_once_both_load_from_an_empty_cache()
+    {
+        var root = Directory.CreateTempSubdirectory("gen-cache-race-").FullName;
+        try
+        {
+            var self = Assembly.GetExecutingAssembly().Location;
+            Task<(int Code, string Output)> Run() => Task.Run(() =>
+            {
+                var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+                psi.ArgumentList.Add(self);
+                psi.ArgumentList.Add("probe-runtime");
+                psi.Environment["GEN_CACHE_DIR"] = root;
+                using var p = Process.Start(psi)!;
+                var stdout = p.StandardOutput.ReadToEndAsync();
+                var stderr = p.StandardError.ReadToEnd();
+                p.WaitForExit();
+                return (p.ExitCode, stdout.Result + stderr);
+            });
+
+            var results = await Task.WhenAll(Run(), Run());
+            foreach (var (code, output) in results)
+            {
+                Assert.True(code == 0, output);
+                Assert.Contains("sum=45", output);
+            }
+
+            var files = Directory.GetFiles(root, "*", SearchOption.AllDirectories);
+            if (GenRuntime.Status.Kind == NativeLoadKind.Patched)
+            {
+                var file = Assert.Single(files); // no temporary files left behind
+                Assert.EndsWith("libLibTorchSharp.so", file);
+                Assert.All(results, r => Assert.Contains(file, r.Output));
+            }
+            else
+            {
+                Assert.Empty(files);
+            }
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+}
