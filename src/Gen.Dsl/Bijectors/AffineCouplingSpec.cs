@@ -1,0 +1,60 @@
+using Gen.Probability;
+using Gen.Probability.Bijectors;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// RealNVP's affine coupling (or NICE's additive coupling when <paramref name="Additive"/>): the network maps the
+/// kept features to a shift and a log-scale for the others. The log-scale passes through tanh, and the output
+/// layer starts at zero, so a fresh layer is the identity.
+/// </summary>
+/// <param name="Mask">Which features are kept.</param>
+/// <param name="Net">The conditioner network.</param>
+/// <param name="Additive">True for NICE's volume-preserving additive coupling (no scale).</param>
+public sealed record AffineCouplingSpec(MaskSpec Mask, MlpSpec Net, bool Additive) : BijSpec
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"{(Additive ? "AdditiveCoupling" : "AffineCoupling")}(mask: {Mask}, net: {Net})";
+
+    internal override void Check(string path, long features)
+    {
+        if (Mask.Features != features)
+        {
+            throw new GenShapeException($"{path}.mask", $"the mask has {Mask.Features} features, but the flow's events have {features}.");
+        }
+
+        Net.Check($"{path}.net");
+    }
+
+    internal override BijectorModule Compile(long features) => new Module(this, features);
+
+    private sealed class Module : BijectorModule
+    {
+        private readonly torch.Tensor mask;
+        private readonly Sequential net;
+        private readonly bool additive;
+
+        public Module(AffineCouplingSpec spec, long features) : base("coupling")
+        {
+            additive = spec.Additive;
+            mask = spec.Mask.Build();
+            net = spec.Net.Build(features, additive ? features : 2 * features, zeroLast: true);
+            register_buffer("mask", mask);
+            register_module("net", net);
+        }
+
+        public override IBijector Build() => new AffineCoupling(mask, kept =>
+        {
+            var h = net.forward(kept);
+            if (additive)
+            {
+                return new AffineParameters(h, torch.zeros_like(h));
+            }
+
+            var parts = h.chunk(2, -1);
+            return new AffineParameters(parts[0], torch.tanh(parts[1]));
+        });
+    }
+}

@@ -1,0 +1,73 @@
+using System;
+using System.Linq;
+using System.Text;
+using Gen.Runtime;
+using TorchSharp;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// A normalizing flow: a base distribution pushed through bijectors, listed in the order they map base samples
+/// to data. Each step is checked against the flow's event shape when it is added.
+/// </summary>
+/// <param name="Base">The base distribution.</param>
+/// <param name="Steps">The bijectors, in the order applied to base samples.</param>
+public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps)
+{
+    /// <summary>Features per event.</summary>
+    public long Features => Base.EventShape[^1];
+
+    /// <summary>The flow with <paramref name="step"/> appended.</summary>
+    /// <exception cref="GenShapeException">The step does not fit the flow's events; the message names <c>flow.steps[i]</c>.</exception>
+    public FlowSpec Then(BijSpec step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        step.Check($"flow.steps[{Steps.Count}]", Features);
+        return this with { Steps = Steps.Add(step) };
+    }
+
+    /// <summary>The steps repeated <paramref name="times"/> times in total (so <c>Repeat(1)</c> changes nothing).</summary>
+    public FlowSpec Repeat(int times)
+    {
+        if (times < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(times), times, "A flow's steps can be repeated one or more times.");
+        }
+
+        return this with { Steps = new ValueList<BijSpec>(Enumerable.Repeat(Steps, times).SelectMany(s => s)) };
+    }
+
+    /// <summary>
+    /// Compiles the spec to a new, independent TorchSharp module on <paramref name="device"/>. With a
+    /// <paramref name="seed"/>, the initial weights are the same on every compile (this seeds TorchSharp's global generator).
+    /// </summary>
+    /// <param name="device">Where the parameters live.</param>
+    /// <param name="dtype">Parameter type; float32 when null.</param>
+    /// <param name="seed">Seed for the initial weights.</param>
+    public FlowModel Compile(torch.Device device, torch.ScalarType? dtype = null, long? seed = null)
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        GenRuntime.EnsureLoaded();
+        if (seed is long s)
+        {
+            torch.manual_seed(s);
+        }
+
+        var model = new FlowModel(this, Base.Compile(), Steps.Select(step => step.Compile(Features)).ToArray());
+        model.to(dtype ?? torch.float32).to(device);
+        return model;
+    }
+
+    /// <summary>The spec as an indented tree.</summary>
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        sb.Append("Flow over ").Append(Base).Append(" [").Append(Features).Append(']');
+        for (int i = 0; i < Steps.Count; i++)
+        {
+            sb.AppendLine().Append("  [").Append(i).Append("] ").Append(Steps[i]);
+        }
+
+        return sb.ToString();
+    }
+}

@@ -1,0 +1,68 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch.nn;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// A multilayer perceptron with the given hidden widths. Its input and output widths come from where it is
+/// used (a coupling layer maps its features to a shift and a log-scale per feature).
+/// </summary>
+/// <param name="Hidden">Hidden-layer widths, in order.</param>
+/// <param name="Activation">The activation after each hidden layer.</param>
+public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation)
+{
+    /// <summary>The same network with another activation.</summary>
+    public MlpSpec WithActivation(Activation activation) => this with { Activation = activation };
+
+    /// <inheritdoc/>
+    public override string ToString() => $"Mlp({string.Join(", ", Hidden)}; {Activation.ToString().ToLowerInvariant()})";
+
+    internal void Check(string path)
+    {
+        foreach (var (width, i) in Hidden.Select((w, i) => (w, i)))
+        {
+            if (width <= 0)
+            {
+                throw new GenShapeException($"{path}.hidden[{i}]", $"a layer width must be positive, got {width}.");
+            }
+        }
+    }
+
+    /// <summary>Builds the layers; when <paramref name="zeroLast"/> the output layer starts at zero (identity flows).</summary>
+    internal Sequential Build(long inputs, long outputs, bool zeroLast)
+    {
+        var layers = new List<(string, torch.nn.Module<torch.Tensor, torch.Tensor>)>();
+        long width = inputs;
+        for (int i = 0; i < Hidden.Count; i++)
+        {
+            layers.Add(($"linear{i}", Linear(width, Hidden[i])));
+            layers.Add(($"act{i}", MakeActivation(Activation)));
+            width = Hidden[i];
+        }
+
+        var last = Linear(width, outputs);
+        if (zeroLast)
+        {
+            using var noGrad = torch.no_grad();
+            last.weight!.zero_();
+            last.bias!.zero_();
+        }
+
+        layers.Add(("output", last));
+        return Sequential(layers);
+    }
+
+    private static torch.nn.Module<torch.Tensor, torch.Tensor> MakeActivation(Activation a) => a switch
+    {
+        Activation.Relu => ReLU(),
+        Activation.Tanh => Tanh(),
+        Activation.Gelu => GELU(),
+        Activation.LeakyRelu => LeakyReLU(0.01),
+        Activation.Silu => SiLU(),
+        _ => throw new ArgumentOutOfRangeException(nameof(a), a, "Unknown activation."),
+    };
+}
