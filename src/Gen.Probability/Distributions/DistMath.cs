@@ -1,0 +1,63 @@
+using System;
+using System.Globalization;
+using TorchSharp;
+
+namespace Gen.Probability.Distributions;
+
+/// <summary>Shared numerics for the distribution families: constants, noise, broadcasting and safe special functions.</summary>
+internal static class DistMath
+{
+    /// <summary>log(2π).</summary>
+    internal const double Log2Pi = 1.8378770664093454835606594728112;
+
+    /// <summary>log(π).</summary>
+    internal const double LogPi = 1.1447298858494001741434273513531;
+
+    /// <summary>The broadcast of the parameters' shapes (the batch shape of an elementwise family).</summary>
+    internal static long[] BroadcastShapes(string node, params torch.Tensor[] parameters)
+    {
+        var shape = Array.Empty<long>();
+        foreach (var p in parameters)
+        {
+            ArgumentNullException.ThrowIfNull(p);
+            shape = Shape.Broadcast(shape, p.shape, node);
+        }
+
+        return shape;
+    }
+
+    /// <summary>Standard normal noise with the dtype and device of <paramref name="like"/>.</summary>
+    internal static torch.Tensor Normal(long[] shape, torch.Tensor like, torch.Generator? generator) =>
+        torch.randn(shape, dtype: like.dtype, device: like.device, generator: generator);
+
+    /// <summary>Uniform noise on (0, 1): never exactly 0, so logarithms stay finite.</summary>
+    internal static torch.Tensor UniformOpen(long[] shape, torch.Tensor like, torch.Generator? generator) =>
+        torch.rand(shape, dtype: like.dtype, device: like.device, generator: generator).clamp_min(Tiny(like.dtype));
+
+    /// <summary>The smallest positive normal number of a floating dtype.</summary>
+    internal static double Tiny(torch.ScalarType dtype) => dtype == torch.ScalarType.Float64 ? 2.2250738585072014e-308 : 1.1754943508222875e-38;
+
+    /// <summary>Gamma(concentration, 1) draws; differentiable with respect to the concentration (implicit reparameterisation in libtorch).</summary>
+    internal static torch.Tensor StandardGamma(torch.Tensor concentration, torch.Generator? generator) =>
+        torch._standard_gamma(concentration, generator).clamp_min(Tiny(concentration.dtype));
+
+    /// <summary>log B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b).</summary>
+    internal static torch.Tensor LogBeta(torch.Tensor a, torch.Tensor b) => a.lgamma() + b.lgamma() - (a + b).lgamma();
+
+    /// <summary>Elements that are whole numbers.</summary>
+    internal static torch.Tensor IsInteger(torch.Tensor value) =>
+        value.is_floating_point() ? value.eq(value.floor()) : torch.ones_like(value, dtype: torch.ScalarType.Bool);
+
+    /// <summary>A double formatted for messages.</summary>
+    internal static string Format(double x) => x.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>Requires the last dimension to exist (categorical-style parameters).</summary>
+    internal static void RequireVector(torch.Tensor parameter, string family, string name)
+    {
+        ArgumentNullException.ThrowIfNull(parameter);
+        if (parameter.dim() < 1)
+        {
+            throw new GenShapeException(family, $"parameter '{name}' needs at least one dimension (the categories), got a scalar.");
+        }
+    }
+}
