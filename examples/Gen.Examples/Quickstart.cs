@@ -55,7 +55,7 @@ public static class Quickstart
             for (long start = 0; start < n; start += batch)
             {
                 using var scope = torch.NewDisposeScope();
-                var idx = perm[start..Math.Min(start + batch, n)];
+                var idx = perm.narrow(0, start, Math.Min(batch, n - start));
                 var loss = -LogLikelihood(model, train.index_select(0, idx), noise).mean();
                 optimizer.zero_grad();
                 loss.backward();
@@ -102,7 +102,7 @@ public static class Quickstart
     // u ↦ logit(λ + (1 − 2λ)u), elementwise.
     private static IBijector Preprocessing() => BijectorExtensions.Chain(new IBijector[]
     {
-        new ElementwiseAffine(torch.tensor(Lambda), torch.tensor(Math.Log(1 - (2 * Lambda)))),
+        new ElementwiseAffine(torch.tensor((float)Lambda), torch.tensor((float)Math.Log(1 - (2 * Lambda)))),
         Elementwise.Sigmoid.Inverted(),
     });
 
@@ -111,10 +111,10 @@ public static class Quickstart
     {
         using var scope = torch.NewDisposeScope();
         var values = Digits.MaxValue + 1;
-        var counts = torch.nn.functional.one_hot(train.to(torch.int64), values).sum(0).to(torch.float64) + 1; // [64, 17]
+        var counts = torch.nn.functional.one_hot(train.to(torch.int64), values).sum(dim: 0).to(torch.float64) + 1; // [64, 17]
         var logp = (counts / counts.sum(-1, keepdim: true)).log();
         var testIdx = test.to(torch.int64);
-        var ll = logp.unsqueeze(0).expand(testIdx.shape[0], -1, -1).gather(-1, testIdx.unsqueeze(-1)).sum();
+        var ll = logp.gather(1, testIdx.t()).sum(); // logp[j, v] for each pixel j of each test image
         return -ll.item<double>() / (testIdx.numel() * Math.Log(2));
     }
 

@@ -27,7 +27,7 @@ public sealed record AffineSpec : BijSpec
             shift = new Parameter(torch.zeros(features));
             logScale = new Parameter(torch.zeros(features));
             register_parameter("shift", shift);
-            register_parameter("log_scale", logScale);
+            register_parameter(nameof(logScale), logScale); // TorchSharp re-binds fields by their registered name on .to()
         }
 
         public override IBijector Build() => new ElementwiseAffine(shift, logScale, eventRank: 1);

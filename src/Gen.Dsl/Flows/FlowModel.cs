@@ -1,7 +1,6 @@
 using System;
 using System.Linq;
 using Gen.Probability;
-using Gen.Probability.Distributions;
 using TorchSharp;
 using TorchSharp.Modules;
 
@@ -30,7 +29,7 @@ public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
 
     /// <summary>The flow as a distribution built from the current parameters.</summary>
     public IDistribution Distribution() =>
-        new TransformedDistribution(baseModule.Build(), BijectorExtensions.Chain(steps.Select(s => s.Build())));
+        new Gen.Probability.Distributions.TransformedDistribution(baseModule.Build(), BijectorExtensions.Chain(steps.Select(s => s.Build())));
 
     /// <summary>log p(x) in nats for a batch of shape [batch, features]; returns shape [batch].</summary>
     /// <exception cref="GenShapeException">x does not have the flow's feature count.</exception>
