@@ -115,7 +115,7 @@ public static class DistributionLaws
         var shape = new[] { m }.Concat(distribution.BatchShape.Select(_ => 1L)).Concat(distribution.EventShape).ToArray();
         var full = new[] { m }.Concat(distribution.BatchShape).Concat(distribution.EventShape).ToArray();
         var x = support.reshape(shape).expand(full);
-        var total = distribution.LogProb(x).to_type(torch.float64).exp().sum(0);
+        var total = distribution.LogProb(x).to_type(torch.float64).exp().sum(dim: 0);
         CheckOne(distribution, total, tolerance, $"over {m} support points");
     }
 
@@ -162,7 +162,7 @@ public static class DistributionLaws
     private static torch.Tensor Trapezoid(torch.Tensor f, double h)
     {
         long n = f.shape[0];
-        return h * (f.sum(0) - 0.5 * (f[0] + f[n - 1]));
+        return h * (f.sum(dim: 0) - 0.5 * (f[0] + f[n - 1]));
     }
 
     private static void CheckOne(IDistribution d, torch.Tensor integral, double tolerance, string where)
