@@ -19,6 +19,7 @@ public sealed class MultivariateNormal : Distribution, IDistribution
         Loc = loc;
         ScaleTril = scaleTril;
         CheckParameter(loc, "loc", t => t.isfinite(), "finite");
+        using var scope = torch.NewDisposeScope();
         CheckParameter(scaleTril.diagonal(0, -2, -1), "scaleTril (diagonal)", t => t.gt(0), "positive");
     }
 

@@ -15,7 +15,13 @@ public static class Kl
     private static readonly Dictionary<(Type, Type), Func<IDistribution, IDistribution, torch.Tensor>> Rules = new();
     private static readonly Dictionary<(Type, Type), Func<IDistribution, IDistribution, torch.Tensor>?> Cache = new();
 
-    static Kl() => KlRules.RegisterBuiltIns();
+    private static readonly Func<IDistribution, IDistribution, torch.Tensor>? IndependentRule;
+
+    static Kl()
+    {
+        KlRules.RegisterBuiltIns();
+        IndependentRule = Rules[(typeof(Distributions.Independent), typeof(Distributions.Independent))];
+    }
 
     /// <summary>
     /// Registers (or replaces) the analytic KL(p ‖ q) for p of type <typeparamref name="TP"/> and q of type
@@ -33,12 +39,27 @@ public static class Kl
         }
     }
 
-    /// <summary>Whether an analytic KL is registered for the runtime types of <paramref name="p"/> and <paramref name="q"/>.</summary>
+    /// <summary>
+    /// Whether <see cref="Divergence"/> has an analytic answer for <paramref name="p"/> and <paramref name="q"/>: a pair
+    /// is registered for their runtime types (and, for two <see cref="Distributions.Independent"/> wrappers under the
+    /// built-in rule, for their base distributions, with equal reinterpreted dimensions).
+    /// </summary>
     public static bool HasAnalytic(IDistribution p, IDistribution q)
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(q);
-        return Lookup(p.GetType(), q.GetType()) is not null;
+        var rule = Lookup(p.GetType(), q.GetType());
+        if (rule is null)
+        {
+            return false;
+        }
+
+        if (ReferenceEquals(rule, IndependentRule) && p is Distributions.Independent ip && q is Distributions.Independent iq)
+        {
+            return ip.ReinterpretedBatchDims == iq.ReinterpretedBatchDims && HasAnalytic(ip.Base, iq.Base);
+        }
+
+        return true;
     }
 
     /// <summary>The analytic KL(p ‖ q), of the broadcast batch shape.</summary>

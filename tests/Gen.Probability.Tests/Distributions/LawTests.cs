@@ -40,7 +40,9 @@ public sealed class LawTests
 
     public static TheoryData<string> ContinuousScalar() => new(new[] { "Normal", "Uniform", "Laplace", "Logistic", "Exponential", "LogNormal", "HalfNormal", "StudentT", "Gamma", "Beta", "Mixture", "Cauchy" });
 
-    public static TheoryData<string> WithEntropy() => new(new[] { "Normal", "DiagonalNormal", "Uniform", "Laplace", "Logistic", "Exponential", "LogNormal", "HalfNormal", "StudentT", "Gamma", "Beta", "Dirichlet", "MultivariateNormal", "Bernoulli", "Categorical", "OneHotCategorical", "Geometric", "Cauchy" });
+    public static TheoryData<string> WithEntropy() => new(EntropyFamilies);
+
+    private static readonly string[] EntropyFamilies = { "Normal", "DiagonalNormal", "Uniform", "Laplace", "Logistic", "Exponential", "LogNormal", "HalfNormal", "StudentT", "Gamma", "Beta", "Dirichlet", "MultivariateNormal", "Bernoulli", "Categorical", "OneHotCategorical", "Geometric", "Cauchy" };
 
     [Theory]
     [MemberData(nameof(All))]
@@ -112,6 +114,25 @@ public sealed class LawTests
         var se = lp.std(0) / Math.Sqrt(n);
         var z = T.A((estimate - d.Entropy()).abs() / (5 * se + 1e-9));
         Assert.All(z, v => Assert.True(v <= 1, $"{family}: entropy {string.Join(", ", T.A(d.Entropy()))} vs Monte Carlo {string.Join(", ", T.A(estimate))}"));
+    }
+
+    [Theory]
+    [MemberData(nameof(All))]
+    public void PublicMethodsLeaveOnlyTheirResultsInTheCallersScope(string family)
+    {
+        var d = Families[family]();
+        var x = d.Sample(new long[] { 3 }, T.Rng(24));
+        using var scope = torch.NewDisposeScope();
+        int before = scope.DisposablesCount;
+        d.LogProb(x);
+        Assert.Equal(before + 1, scope.DisposablesCount);
+        d.SampleAndLogProb(new long[] { 2 }, T.Rng(25));
+        Assert.Equal(before + 3, scope.DisposablesCount);
+        if (Array.IndexOf(EntropyFamilies, family) >= 0)
+        {
+            d.Entropy();
+            Assert.InRange(scope.DisposablesCount, before + 3, before + 4);
+        }
     }
 
     [Fact]

@@ -133,6 +133,17 @@ public sealed class KlTests
     }
 
     [Fact]
+    public void IndependentPairsNeedAnAnalyticInnerPair()
+    {
+        var cauchy = Dist.Independent(Dist.Cauchy(T.V(0, 0), T.V(1, 1)), 1);
+        var normal = Dist.DiagonalNormal(T.V(0, 0), T.V(1, 1));
+        Assert.False(Probability.Kl.HasAnalytic(cauchy, normal));
+        Assert.Contains("Cauchy", Assert.Throws<NotSupportedException>(() => Probability.Kl.Divergence(cauchy, normal)).Message);
+        Assert.False(Probability.Kl.HasAnalytic(Dist.Independent(Dist.Normal(torch.zeros(2, 2, dtype: torch.float64), T.S(1)), 2), Dist.Independent(Dist.Normal(torch.zeros(2, 2, dtype: torch.float64), T.S(1)), 1)));
+        Assert.True(Probability.Kl.HasAnalytic(normal, normal));
+    }
+
+    [Fact]
     public void MonteCarloEstimatesAnyPair()
     {
         // Laplace ‖ Normal has no registered pair but a closed form to check the estimate against.
