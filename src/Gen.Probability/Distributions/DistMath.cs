@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using TorchSharp;
 
 namespace Gen.Probability.Distributions;
@@ -65,9 +64,6 @@ internal static class DistMath
     /// <summary>Elements that are whole numbers.</summary>
     internal static torch.Tensor IsInteger(torch.Tensor value) =>
         value.is_floating_point() ? value.eq(value.floor()) : torch.ones_like(value, dtype: torch.ScalarType.Bool);
-
-    /// <summary>A double formatted for messages.</summary>
-    internal static string Format(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>Requires the last dimension to exist (categorical-style parameters).</summary>
     internal static void RequireVector(torch.Tensor parameter, string family, string name)
