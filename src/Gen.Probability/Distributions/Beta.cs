@@ -5,8 +5,8 @@ namespace Gen.Probability.Distributions;
 
 /// <summary>
 /// The beta distribution on (0, 1) with concentrations α (for x) and β (for 1 − x). Samples are the first coordinate
-/// of a two-category Dirichlet draw (libtorch's _sample_dirichlet, stable for small concentrations), with implicit
-/// reparameterisation gradients.
+/// of a two-category Dirichlet draw (normalised gammas in log space, stable for small concentrations), differentiable
+/// through libtorch's implicit gamma gradient.
 /// </summary>
 public sealed class Beta : Distribution, IDistribution
 {
@@ -66,9 +66,9 @@ public sealed class Beta : Distribution, IDistribution
         using var scope = torch.NewDisposeScope();
         var shape = ExtendedShape(sampleShape);
         var both = torch.stack(new[] { Concentration1.expand(shape), Concentration0.expand(shape) }, -1);
-        var x = torch._sample_dirichlet(both, generator).select(-1, 0);
-        double tiny = DistMath.Tiny(x.dtype);
-        return x.clamp(tiny, 1 - tiny).MoveToOuterDisposeScope();
+        var x = DistMath.SampleDirichlet(both, generator).select(-1, 0);
+        // Keep draws inside the open interval: for small β the exact value can round to 1.
+        return x.clamp(DistMath.Tiny(x.dtype), DistMath.BelowOne(x.dtype)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>

@@ -27,6 +27,7 @@ public sealed class Categorical : Distribution, IDistribution
         else
         {
             CheckParameter(probs!, "probs", t => t.ge(0).logical_and(t.isfinite()), "non-negative and finite");
+            using var scope = torch.NewDisposeScope();
             CheckParameter(probs!.sum(-1), "probs (sum over categories)", t => t.gt(0), "positive");
         }
     }

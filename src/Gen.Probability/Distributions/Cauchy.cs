@@ -4,26 +4,13 @@ using TorchSharp;
 namespace Gen.Probability.Distributions;
 
 /// <summary>The Cauchy distribution (Student's t with one degree of freedom), reparameterised. It has no mean or variance.</summary>
-public sealed class Cauchy : Distribution, IDistribution
+public sealed class Cauchy : LocationScaleDistribution, IDistribution
 {
     /// <summary>Creates Cauchy(<paramref name="loc"/>, <paramref name="scale"/>).</summary>
     public Cauchy(torch.Tensor loc, torch.Tensor scale)
-        : base(DistMath.BroadcastShapes("Cauchy", loc, scale), Array.Empty<long>())
+        : base("Cauchy", loc, scale)
     {
-        Loc = loc;
-        Scale = scale;
-        CheckParameter(loc, "loc", t => t.isfinite(), "finite");
-        CheckParameter(scale, "scale", t => t.gt(0), "positive");
     }
-
-    /// <summary>The location (median).</summary>
-    public torch.Tensor Loc { get; }
-
-    /// <summary>The scale (half width at half maximum).</summary>
-    public torch.Tensor Scale { get; }
-
-    /// <inheritdoc/>
-    public override bool IsReparameterized => true;
 
     /// <summary>The entropy log(4π scale).</summary>
     public torch.Tensor Entropy()
@@ -37,7 +24,7 @@ public sealed class Cauchy : Distribution, IDistribution
     {
         using var scope = torch.NewDisposeScope();
         var u = DistMath.UniformOpen(ExtendedShape(sampleShape), Loc, generator);
-        return (Loc + Scale * (Math.PI * (u - 0.5)).tan()).MoveToOuterDisposeScope();
+        return FromStandard((Math.PI * (u - 0.5)).tan()).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -45,7 +32,7 @@ public sealed class Cauchy : Distribution, IDistribution
     {
         ArgumentNullException.ThrowIfNull(value);
         using var scope = torch.NewDisposeScope();
-        var z = (value - Loc) / Scale;
+        var z = Standardize(value);
         return (-DistMath.LogPi - Scale.log() - z.square().log1p()).MoveToOuterDisposeScope();
     }
 
@@ -54,7 +41,7 @@ public sealed class Cauchy : Distribution, IDistribution
     {
         ArgumentNullException.ThrowIfNull(value);
         using var scope = torch.NewDisposeScope();
-        return (((value - Loc) / Scale).atan() / Math.PI + 0.5).MoveToOuterDisposeScope();
+        return (Standardize(value).atan() / Math.PI + 0.5).MoveToOuterDisposeScope();
     }
 
     /// <summary>The quantile function loc + scale · tan(π(p − ½)).</summary>
@@ -63,6 +50,6 @@ public sealed class Cauchy : Distribution, IDistribution
         ArgumentNullException.ThrowIfNull(probability);
         CheckParameter(probability, "probability", t => t.ge(0).logical_and(t.le(1)), "in [0, 1]");
         using var scope = torch.NewDisposeScope();
-        return (Loc + Scale * (Math.PI * (probability - 0.5)).tan()).MoveToOuterDisposeScope();
+        return FromStandard((Math.PI * (probability - 0.5)).tan()).MoveToOuterDisposeScope();
     }
 }

@@ -4,8 +4,9 @@ using TorchSharp;
 namespace Gen.Probability.Distributions;
 
 /// <summary>
-/// The Dirichlet distribution on the probability simplex (event shape [K]). Samples come from libtorch's
-/// _sample_dirichlet, with implicit reparameterisation gradients.
+/// The Dirichlet distribution on the probability simplex (event shape [K]). Samples are normalised gamma draws
+/// (computed in log space), differentiable through libtorch's implicit gamma gradient; libtorch's
+/// _sample_dirichlet has no derivative outside Python.
 /// </summary>
 public sealed class Dirichlet : Distribution, IDistribution
 {
@@ -60,7 +61,7 @@ public sealed class Dirichlet : Distribution, IDistribution
     public override torch.Tensor RSample(long[] sampleShape, torch.Generator? generator = null)
     {
         using var scope = torch.NewDisposeScope();
-        var x = torch._sample_dirichlet(Concentration.expand(ExtendedShape(sampleShape)), generator);
+        var x = DistMath.SampleDirichlet(Concentration.expand(ExtendedShape(sampleShape)), generator);
         return x.clamp_min(DistMath.Tiny(x.dtype)).MoveToOuterDisposeScope();
     }
 

@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using TorchSharp;
 
 namespace Gen.Probability.Distributions;
@@ -37,9 +36,27 @@ internal static class DistMath
     /// <summary>The smallest positive normal number of a floating dtype.</summary>
     internal static double Tiny(torch.ScalarType dtype) => dtype == torch.ScalarType.Float64 ? 2.2250738585072014e-308 : 1.1754943508222875e-38;
 
+    /// <summary>The largest number below 1 in a floating dtype (1 − 2⁻⁵³ in float64, 1 − 2⁻²⁴ in float32).</summary>
+    internal static double BelowOne(torch.ScalarType dtype) => dtype == torch.ScalarType.Float64 ? 1 - Math.Pow(2, -53) : 1 - Math.Pow(2, -24);
+
     /// <summary>Gamma(concentration, 1) draws; differentiable with respect to the concentration (implicit reparameterisation in libtorch).</summary>
     internal static torch.Tensor StandardGamma(torch.Tensor concentration, torch.Generator? generator) =>
         torch._standard_gamma(concentration, generator).clamp_min(Tiny(concentration.dtype));
+
+    /// <summary>
+    /// log G for G ~ Gamma(concentration, 1), stable for small concentrations and differentiable: G = G′ U^(1/α) with
+    /// G′ ~ Gamma(α + 1) (libtorch's implicit gradient) and U uniform, so log G = log G′ + log U / α never underflows.
+    /// </summary>
+    internal static torch.Tensor LogStandardGamma(torch.Tensor concentration, torch.Generator? generator)
+    {
+        var boosted = StandardGamma(concentration + 1, generator).log();
+        var u = UniformOpen(concentration.shape, concentration, generator);
+        return boosted + u.log() / concentration;
+    }
+
+    /// <summary>Dirichlet(concentration) draws over the last dimension, as normalised gammas (softmax of log-gammas).</summary>
+    internal static torch.Tensor SampleDirichlet(torch.Tensor concentration, torch.Generator? generator) =>
+        LogStandardGamma(concentration, generator).softmax(-1);
 
     /// <summary>log B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b).</summary>
     internal static torch.Tensor LogBeta(torch.Tensor a, torch.Tensor b) => a.lgamma() + b.lgamma() - (a + b).lgamma();
@@ -47,9 +64,6 @@ internal static class DistMath
     /// <summary>Elements that are whole numbers.</summary>
     internal static torch.Tensor IsInteger(torch.Tensor value) =>
         value.is_floating_point() ? value.eq(value.floor()) : torch.ones_like(value, dtype: torch.ScalarType.Bool);
-
-    /// <summary>A double formatted for messages.</summary>
-    internal static string Format(double x) => x.ToString("R", CultureInfo.InvariantCulture);
 
     /// <summary>Requires the last dimension to exist (categorical-style parameters).</summary>
     internal static void RequireVector(torch.Tensor parameter, string family, string name)

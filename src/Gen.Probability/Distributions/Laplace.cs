@@ -4,26 +4,13 @@ using TorchSharp;
 namespace Gen.Probability.Distributions;
 
 /// <summary>The Laplace (double exponential) distribution with density exp(−|x − loc| / scale) / (2 scale), reparameterised.</summary>
-public sealed class Laplace : Distribution, IDistribution
+public sealed class Laplace : LocationScaleDistribution, IDistribution
 {
     /// <summary>Creates Laplace(<paramref name="loc"/>, <paramref name="scale"/>).</summary>
     public Laplace(torch.Tensor loc, torch.Tensor scale)
-        : base(DistMath.BroadcastShapes("Laplace", loc, scale), Array.Empty<long>())
+        : base("Laplace", loc, scale)
     {
-        Loc = loc;
-        Scale = scale;
-        CheckParameter(loc, "loc", t => t.isfinite(), "finite");
-        CheckParameter(scale, "scale", t => t.gt(0), "positive");
     }
-
-    /// <summary>The location (mean and median).</summary>
-    public torch.Tensor Loc { get; }
-
-    /// <summary>The scale b.</summary>
-    public torch.Tensor Scale { get; }
-
-    /// <inheritdoc/>
-    public override bool IsReparameterized => true;
 
     /// <summary>The mean.</summary>
     public torch.Tensor Mean => Loc.expand(BatchShape);

@@ -7,26 +7,13 @@ namespace Gen.Probability.Distributions;
 /// The log-normal distribution: exp(Y) for Y ~ N(loc, scale²). Written directly (not as a transformed distribution),
 /// so unlike TorchSharp 0.107's LogNormal its samples are differentiable.
 /// </summary>
-public sealed class LogNormal : Distribution, IDistribution
+public sealed class LogNormal : LocationScaleDistribution, IDistribution
 {
     /// <summary>Creates LogNormal(<paramref name="loc"/>, <paramref name="scale"/>), the parameters of the underlying normal.</summary>
     public LogNormal(torch.Tensor loc, torch.Tensor scale)
-        : base(DistMath.BroadcastShapes("LogNormal", loc, scale), Array.Empty<long>())
+        : base("LogNormal", loc, scale)
     {
-        Loc = loc;
-        Scale = scale;
-        CheckParameter(loc, "loc", t => t.isfinite(), "finite");
-        CheckParameter(scale, "scale", t => t.gt(0), "positive");
     }
-
-    /// <summary>The mean of log X.</summary>
-    public torch.Tensor Loc { get; }
-
-    /// <summary>The standard deviation of log X.</summary>
-    public torch.Tensor Scale { get; }
-
-    /// <inheritdoc/>
-    public override bool IsReparameterized => true;
 
     /// <summary>The mean exp(μ + σ²/2).</summary>
     public torch.Tensor Mean
@@ -61,7 +48,7 @@ public sealed class LogNormal : Distribution, IDistribution
     {
         using var scope = torch.NewDisposeScope();
         var eps = DistMath.Normal(ExtendedShape(sampleShape), Loc, generator);
-        return (Loc + Scale * eps).exp().MoveToOuterDisposeScope();
+        return FromStandard(eps).exp().MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -71,7 +58,7 @@ public sealed class LogNormal : Distribution, IDistribution
         using var scope = torch.NewDisposeScope();
         var inSupport = value.gt(0);
         var logX = value.where(inSupport, torch.ones_like(value)).log();
-        var z = (logX - Loc) / Scale;
+        var z = Standardize(logX);
         var lp = -0.5 * z.square() - Scale.log() - 0.5 * DistMath.Log2Pi - logX;
         return MaskSupport(lp, value, inSupport, "(0, ∞)").MoveToOuterDisposeScope();
     }

@@ -4,26 +4,13 @@ using TorchSharp;
 namespace Gen.Probability.Distributions;
 
 /// <summary>The logistic distribution (the difference of two Gumbels), with CDF σ((x − loc) / scale), reparameterised.</summary>
-public sealed class Logistic : Distribution, IDistribution
+public sealed class Logistic : LocationScaleDistribution, IDistribution
 {
     /// <summary>Creates Logistic(<paramref name="loc"/>, <paramref name="scale"/>).</summary>
     public Logistic(torch.Tensor loc, torch.Tensor scale)
-        : base(DistMath.BroadcastShapes("Logistic", loc, scale), Array.Empty<long>())
+        : base("Logistic", loc, scale)
     {
-        Loc = loc;
-        Scale = scale;
-        CheckParameter(loc, "loc", t => t.isfinite(), "finite");
-        CheckParameter(scale, "scale", t => t.gt(0), "positive");
     }
-
-    /// <summary>The location (mean and median).</summary>
-    public torch.Tensor Loc { get; }
-
-    /// <summary>The scale s.</summary>
-    public torch.Tensor Scale { get; }
-
-    /// <inheritdoc/>
-    public override bool IsReparameterized => true;
 
     /// <summary>The mean.</summary>
     public torch.Tensor Mean => Loc.expand(BatchShape);
@@ -50,7 +37,7 @@ public sealed class Logistic : Distribution, IDistribution
     {
         using var scope = torch.NewDisposeScope();
         var u = DistMath.UniformOpen(ExtendedShape(sampleShape), Loc, generator);
-        return (Loc + Scale * (u.log() - u.neg().log1p())).MoveToOuterDisposeScope();
+        return FromStandard(u.log() - u.neg().log1p()).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -59,7 +46,7 @@ public sealed class Logistic : Distribution, IDistribution
         ArgumentNullException.ThrowIfNull(value);
         using var scope = torch.NewDisposeScope();
         // log σ(z) + log σ(−z) − log s, written with softplus so large |z| stays finite.
-        var z = (value - Loc) / Scale;
+        var z = Standardize(value);
         return (-z - 2 * torch.nn.functional.softplus(z.neg()) - Scale.log()).MoveToOuterDisposeScope();
     }
 
@@ -68,6 +55,6 @@ public sealed class Logistic : Distribution, IDistribution
     {
         ArgumentNullException.ThrowIfNull(value);
         using var scope = torch.NewDisposeScope();
-        return ((value - Loc) / Scale).sigmoid().MoveToOuterDisposeScope();
+        return Standardize(value).sigmoid().MoveToOuterDisposeScope();
     }
 }

@@ -4,27 +4,14 @@ using TorchSharp;
 namespace Gen.Probability.Distributions;
 
 /// <summary>The normal (Gaussian) distribution N(loc, scale²), elementwise (event rank 0), reparameterised.</summary>
-public sealed class Normal : Distribution, IDistribution
+public sealed class Normal : LocationScaleDistribution, IDistribution
 {
     /// <summary>Creates N(<paramref name="loc"/>, <paramref name="scale"/>²); the batch shape is the broadcast of both shapes.</summary>
     /// <exception cref="ArgumentException">With validation on: a scale that is not positive, or a loc that is not finite.</exception>
     public Normal(torch.Tensor loc, torch.Tensor scale)
-        : base(DistMath.BroadcastShapes("Normal", loc, scale), Array.Empty<long>())
+        : base("Normal", loc, scale)
     {
-        Loc = loc;
-        Scale = scale;
-        CheckParameter(loc, "loc", t => t.isfinite(), "finite");
-        CheckParameter(scale, "scale", t => t.gt(0), "positive");
     }
-
-    /// <summary>The mean.</summary>
-    public torch.Tensor Loc { get; }
-
-    /// <summary>The standard deviation.</summary>
-    public torch.Tensor Scale { get; }
-
-    /// <inheritdoc/>
-    public override bool IsReparameterized => true;
 
     /// <summary>The mean, of the batch shape.</summary>
     public torch.Tensor Mean => Loc.expand(BatchShape);
@@ -44,7 +31,7 @@ public sealed class Normal : Distribution, IDistribution
     {
         using var scope = torch.NewDisposeScope();
         var eps = DistMath.Normal(ExtendedShape(sampleShape), Loc, generator);
-        return (Loc + Scale * eps).MoveToOuterDisposeScope();
+        return FromStandard(eps).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -52,7 +39,7 @@ public sealed class Normal : Distribution, IDistribution
     {
         ArgumentNullException.ThrowIfNull(value);
         using var scope = torch.NewDisposeScope();
-        var z = (value - Loc) / Scale;
+        var z = Standardize(value);
         return (-0.5 * z.square() - Scale.log() - 0.5 * DistMath.Log2Pi).MoveToOuterDisposeScope();
     }
 
@@ -61,7 +48,7 @@ public sealed class Normal : Distribution, IDistribution
     {
         ArgumentNullException.ThrowIfNull(value);
         using var scope = torch.NewDisposeScope();
-        return torch.special.ndtr((value - Loc) / Scale).MoveToOuterDisposeScope();
+        return torch.special.ndtr(Standardize(value)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The quantile function (inverse of <see cref="Cdf"/>); probabilities must lie in [0, 1].</summary>
@@ -70,6 +57,6 @@ public sealed class Normal : Distribution, IDistribution
         ArgumentNullException.ThrowIfNull(probability);
         CheckParameter(probability, "probability", t => t.ge(0).logical_and(t.le(1)), "in [0, 1]");
         using var scope = torch.NewDisposeScope();
-        return (Loc + Scale * torch.special.ndtri(probability)).MoveToOuterDisposeScope();
+        return FromStandard(torch.special.ndtri(probability)).MoveToOuterDisposeScope();
     }
 }

@@ -60,8 +60,6 @@ public sealed class OneHotCategorical : Distribution, IDistribution
         using var scope = torch.NewDisposeScope();
         var idx = Categorical.Sample(sampleShape, generator);
         var dtype = Categorical.Probs.dtype;
-        return torch.nn.functional.one_hot(idx, NumCategoriesOf()).to_type(dtype).MoveToOuterDisposeScope();
+        return torch.nn.functional.one_hot(idx, Categorical.NumCategories).to_type(dtype).MoveToOuterDisposeScope();
     }
-
-    private long NumCategoriesOf() => Categorical.NumCategories;
 }

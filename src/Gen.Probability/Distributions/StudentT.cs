@@ -8,31 +8,18 @@ namespace Gen.Probability.Distributions;
 /// loc + scale · Z / √(V/ν) with V ~ χ²(ν) = 2·Gamma(ν/2), reparameterised in loc and scale, and in ν through
 /// libtorch's implicit gamma gradient.
 /// </summary>
-public sealed class StudentT : Distribution, IDistribution
+public sealed class StudentT : LocationScaleDistribution, IDistribution
 {
     /// <summary>Creates StudentT(<paramref name="df"/>, <paramref name="loc"/>, <paramref name="scale"/>).</summary>
     public StudentT(torch.Tensor df, torch.Tensor loc, torch.Tensor scale)
-        : base(DistMath.BroadcastShapes("StudentT", df, loc, scale), Array.Empty<long>())
+        : base("StudentT", loc, scale, df)
     {
         Df = df;
-        Loc = loc;
-        Scale = scale;
         CheckParameter(df, "df", t => t.gt(0), "positive");
-        CheckParameter(loc, "loc", t => t.isfinite(), "finite");
-        CheckParameter(scale, "scale", t => t.gt(0), "positive");
     }
 
     /// <summary>The degrees of freedom ν.</summary>
     public torch.Tensor Df { get; }
-
-    /// <summary>The location.</summary>
-    public torch.Tensor Loc { get; }
-
-    /// <summary>The scale.</summary>
-    public torch.Tensor Scale { get; }
-
-    /// <inheritdoc/>
-    public override bool IsReparameterized => true;
 
     /// <summary>The mean: loc where ν &gt; 1, NaN elsewhere (undefined).</summary>
     public torch.Tensor Mean
@@ -77,7 +64,7 @@ public sealed class StudentT : Distribution, IDistribution
         var z = DistMath.Normal(shape, Loc, generator);
         var df = Df.expand(shape);
         var chi2 = 2 * DistMath.StandardGamma(df / 2, generator);
-        return (Loc + Scale * z * (df / chi2).sqrt()).MoveToOuterDisposeScope();
+        return FromStandard(z * (df / chi2).sqrt()).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -85,7 +72,7 @@ public sealed class StudentT : Distribution, IDistribution
     {
         ArgumentNullException.ThrowIfNull(value);
         using var scope = torch.NewDisposeScope();
-        var z = (value - Loc) / Scale;
+        var z = Standardize(value);
         var norm = ((Df + 1) / 2).lgamma() - (Df / 2).lgamma() - 0.5 * (Df.log() + DistMath.LogPi) - Scale.log();
         return (norm - (Df + 1) / 2 * (z.square() / Df).log1p()).MoveToOuterDisposeScope();
     }
