@@ -11,27 +11,27 @@ public sealed class LawTests
 {
     private static readonly Dictionary<string, Func<IDistribution>> Families = new()
     {
-        ["Normal"] = () => Dist.Normal(T.V(-1, 0.5), T.V(0.5, 2)),
-        ["DiagonalNormal"] = () => Dist.DiagonalNormal(T.V(-1, 0.5), T.V(0.5, 2)),
-        ["Uniform"] = () => Dist.Uniform(T.V(-1, 2), T.V(3, 2.5)),
-        ["Laplace"] = () => Dist.Laplace(T.V(0, 3), T.V(1, 0.25)),
-        ["Logistic"] = () => Dist.Logistic(T.V(0, -2), T.V(0.5, 1)),
-        ["Exponential"] = () => Dist.Exponential(T.V(0.5, 4)),
-        ["LogNormal"] = () => Dist.LogNormal(T.V(0, -0.5), T.V(0.25, 0.5)),
-        ["HalfNormal"] = () => Dist.HalfNormal(T.V(0.5, 2)),
-        ["StudentT"] = () => Dist.StudentT(T.V(5, 9), T.V(0, 1), T.V(1, 0.5)),
-        ["Gamma"] = () => Dist.Gamma(T.V(0.8, 4), T.V(1, 2)),
-        ["Beta"] = () => Dist.Beta(T.V(0.7, 3), T.V(2, 5)),
-        ["Dirichlet"] = () => Dist.Dirichlet(T.M(new double[,] { { 0.5, 1, 2 }, { 4, 2, 3 } })),
-        ["MultivariateNormal"] = () => Dist.MultivariateNormal(T.V(1, -1), T.M(new double[,] { { 1, 0 }, { 0.8, 0.6 } })),
-        ["Bernoulli"] = () => Dist.Bernoulli(logits: T.V(-2, 0.3)),
-        ["Categorical"] = () => Dist.Categorical(logits: T.V(0.1, -1, 2)),
-        ["OneHotCategorical"] = () => Dist.OneHotCategorical(logits: T.V(0.1, -1, 2)),
-        ["Poisson"] = () => Dist.Poisson(T.V(0.5, 6)),
-        ["Geometric"] = () => Dist.Geometric(probs: T.V(0.3, 0.8)),
-        ["Binomial"] = () => Dist.Binomial(T.V(4, 10), probs: T.V(0.3, 0.6)),
-        ["Mixture"] = () => Dist.MixtureSameFamily(Dist.Categorical(probs: T.V(0.3, 0.7)), Dist.Normal(T.V(-1, 2), T.V(0.5, 1))),
-        ["Cauchy"] = () => Dist.Cauchy(T.V(0, 1), T.V(1, 2)),
+        ["Normal"] = () => Family.Normal(T.V(-1, 0.5), T.V(0.5, 2)),
+        ["DiagonalNormal"] = () => Family.DiagonalNormal(T.V(-1, 0.5), T.V(0.5, 2)),
+        ["Uniform"] = () => Family.Uniform(T.V(-1, 2), T.V(3, 2.5)),
+        ["Laplace"] = () => Family.Laplace(T.V(0, 3), T.V(1, 0.25)),
+        ["Logistic"] = () => Family.Logistic(T.V(0, -2), T.V(0.5, 1)),
+        ["Exponential"] = () => Family.Exponential(T.V(0.5, 4)),
+        ["LogNormal"] = () => Family.LogNormal(T.V(0, -0.5), T.V(0.25, 0.5)),
+        ["HalfNormal"] = () => Family.HalfNormal(T.V(0.5, 2)),
+        ["StudentT"] = () => Family.StudentT(T.V(5, 9), T.V(0, 1), T.V(1, 0.5)),
+        ["Gamma"] = () => Family.Gamma(T.V(0.8, 4), T.V(1, 2)),
+        ["Beta"] = () => Family.Beta(T.V(0.7, 3), T.V(2, 5)),
+        ["Dirichlet"] = () => Family.Dirichlet(T.M(new double[,] { { 0.5, 1, 2 }, { 4, 2, 3 } })),
+        ["MultivariateNormal"] = () => Family.MultivariateNormal(T.V(1, -1), T.M(new double[,] { { 1, 0 }, { 0.8, 0.6 } })),
+        ["Bernoulli"] = () => Family.Bernoulli(logits: T.V(-2, 0.3)),
+        ["Categorical"] = () => Family.Categorical(logits: T.V(0.1, -1, 2)),
+        ["OneHotCategorical"] = () => Family.OneHotCategorical(logits: T.V(0.1, -1, 2)),
+        ["Poisson"] = () => Family.Poisson(T.V(0.5, 6)),
+        ["Geometric"] = () => Family.Geometric(probs: T.V(0.3, 0.8)),
+        ["Binomial"] = () => Family.Binomial(T.V(4, 10), probs: T.V(0.3, 0.6)),
+        ["Mixture"] = () => Family.MixtureSameFamily(Family.Categorical(probs: T.V(0.3, 0.7)), Family.Normal(T.V(-1, 2), T.V(0.5, 1))),
+        ["Cauchy"] = () => Family.Cauchy(T.V(0, 1), T.V(1, 2)),
     };
 
     public static TheoryData<string> All() => new(Families.Keys);
@@ -75,9 +75,9 @@ public sealed class LawTests
         // get parameters that satisfy both (the batches above have different supports or singular densities at 0).
         d = family switch
         {
-            "Uniform" => Dist.Uniform(T.V(-1, -1), T.V(3, 3)),
-            "Gamma" => Dist.Gamma(T.V(1.5, 4), T.V(1, 2)),
-            "Beta" => Dist.Beta(T.V(1.5, 3), T.V(2, 5)),
+            "Uniform" => Family.Uniform(T.V(-1, -1), T.V(3, 3)),
+            "Gamma" => Family.Gamma(T.V(1.5, 4), T.V(1, 2)),
+            "Beta" => Family.Beta(T.V(1.5, 3), T.V(2, 5)),
             _ => d,
         };
 
@@ -100,7 +100,7 @@ public sealed class LawTests
         DistributionLaws.SumsToOne(Families["Poisson"](), torch.arange(0, 80, dtype: torch.float64), 1e-10);
         DistributionLaws.SumsToOne(Families["Geometric"](), torch.arange(0, 200, dtype: torch.float64), 1e-10);
         // The enumeration must lie in the support of every batch element, so both counts are 10 here.
-        DistributionLaws.SumsToOne(Dist.Binomial(T.V(10, 10), logits: T.V(-0.5, 2)), torch.arange(0, 11, dtype: torch.float64), 1e-10);
+        DistributionLaws.SumsToOne(Family.Binomial(T.V(10, 10), logits: T.V(-0.5, 2)), torch.arange(0, 11, dtype: torch.float64), 1e-10);
     }
 
     [Theory]
@@ -139,19 +139,19 @@ public sealed class LawTests
     public void LawsDetectAWrongDensity()
     {
         // A normal whose log-density is off by log 2: sampling is right, normalisation and agreement are not.
-        var wrong = new ShiftedLogDensity(Dist.Normal(T.S(0), T.S(1)), Math.Log(2));
+        var wrong = new ShiftedLogDensity(Family.Normal(T.S(0), T.S(1)), Math.Log(2));
         var e1 = Assert.Throws<LawViolationException>(() => DistributionLaws.IntegratesToOne(wrong, -20, 20));
         Assert.Contains("integrates to 2", e1.Message);
         var e2 = Assert.Throws<LawViolationException>(() => DistributionLaws.SampleAndLogProbAgrees(wrong, 8, 1e-8, T.Rng()));
         Assert.Contains("SampleAndLogProb", e2.Message);
-        Assert.Throws<LawViolationException>(() => DistributionLaws.SumsToOne(new ShiftedLogDensity(Dist.Bernoulli(probs: T.S(0.3)), 0.1), T.V(0, 1)));
+        Assert.Throws<LawViolationException>(() => DistributionLaws.SumsToOne(new ShiftedLogDensity(Family.Bernoulli(probs: T.S(0.3)), 0.1), T.V(0, 1)));
     }
 
     [Fact]
     public void MomentsLawDetectsAWrongVariance()
     {
         // Laplace(0, 1) has variance 2; a normal with the same mean but variance 1 must be caught.
-        var liar = new ClaimsMoments(Dist.Laplace(T.S(0), T.S(1)), T.S(0), T.S(1));
+        var liar = new ClaimsMoments(Family.Laplace(T.S(0), T.S(1)), T.S(0), T.S(1));
         var ex = Assert.Throws<LawViolationException>(() => DistributionLaws.MomentsMatch(liar, 20000, 5, T.Rng()));
         Assert.Contains("variance", ex.Message);
     }

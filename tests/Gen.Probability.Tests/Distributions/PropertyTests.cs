@@ -25,19 +25,19 @@ public sealed class PropertyTests
     [Property(MaxTest = 100, Replay = Seed)]
     public Property NormalMatchesTorchSharp() =>
         Prop.ForAll(Triples(Real(-50, 50), Real(0.01, 20), Real(-100, 100)), t =>
-            Near(T.D(torch.distributions.Normal(T.S(t.A), T.S(t.B)).log_prob(T.S(t.C))), T.D(Dist.Normal(T.S(t.A), T.S(t.B)).LogProb(T.S(t.C)))));
+            Near(T.D(torch.distributions.Normal(T.S(t.A), T.S(t.B)).log_prob(T.S(t.C))), T.D(Family.Normal(T.S(t.A), T.S(t.B)).LogProb(T.S(t.C)))));
 
     [Property(MaxTest = 100, Replay = Seed)]
     public Property LaplaceMatchesTorchSharp() =>
         Prop.ForAll(Triples(Real(-50, 50), Real(0.01, 20), Real(-100, 100)), t =>
-            Near(T.D(torch.distributions.Laplace(T.S(t.A), T.S(t.B)).log_prob(T.S(t.C))), T.D(Dist.Laplace(T.S(t.A), T.S(t.B)).LogProb(T.S(t.C)))));
+            Near(T.D(torch.distributions.Laplace(T.S(t.A), T.S(t.B)).log_prob(T.S(t.C))), T.D(Family.Laplace(T.S(t.A), T.S(t.B)).LogProb(T.S(t.C)))));
 
     [Property(MaxTest = 100, Replay = Seed)]
     public Property BernoulliLogProbIsFiniteAndMatchesTorchSharpForModerateLogits() =>
         Prop.ForAll(Triples(Real(-500, 500), FsGen.Elements(0.0, 1.0), Real(-30, 30)), t =>
         {
-            var extreme = T.D(Dist.Bernoulli(logits: T.S(t.A)).LogProb(T.S(t.B)));
-            var ours = T.D(Dist.Bernoulli(logits: T.S(t.C)).LogProb(T.S(t.B)));
+            var extreme = T.D(Family.Bernoulli(logits: T.S(t.A)).LogProb(T.S(t.B)));
+            var ours = T.D(Family.Bernoulli(logits: T.S(t.C)).LogProb(T.S(t.B)));
             var theirs = T.D(torch.distributions.Bernoulli(logits: T.S(t.C)).log_prob(T.S(t.B)));
             return double.IsFinite(extreme) && extreme <= 0 && Near(theirs, ours, 1e-9);
         });
@@ -45,18 +45,18 @@ public sealed class PropertyTests
     [Property(MaxTest = 60, Replay = Seed)]
     public Property PoissonMatchesTorchSharp() =>
         Prop.ForAll(Triples(Real(0.01, 50), FsGen.Choose(0, 80).Select(i => (double)i), Real(0, 1)), t =>
-            Near(T.D(torch.distributions.Poisson(T.S(t.A)).log_prob(T.S(t.B))), T.D(Dist.Poisson(T.S(t.A)).LogProb(T.S(t.B))), 1e-9));
+            Near(T.D(torch.distributions.Poisson(T.S(t.A)).log_prob(T.S(t.B))), T.D(Family.Poisson(T.S(t.A)).LogProb(T.S(t.B))), 1e-9));
 
     [Property(MaxTest = 60, Replay = Seed)]
     public Property BetaMatchesTorchSharp() =>
         Prop.ForAll(Triples(Real(0.1, 20), Real(0.1, 20), Real(0.001, 0.999)), t =>
-            Near(T.D(torch.distributions.Beta(T.S(t.A), T.S(t.B)).log_prob(T.S(t.C))), T.D(Dist.Beta(T.S(t.A), T.S(t.B)).LogProb(T.S(t.C))), 1e-9));
+            Near(T.D(torch.distributions.Beta(T.S(t.A), T.S(t.B)).log_prob(T.S(t.C))), T.D(Family.Beta(T.S(t.A), T.S(t.B)).LogProb(T.S(t.C))), 1e-9));
 
     [Property(MaxTest = 60, Replay = Seed)]
     public Property NormalCdfInvertsIcdf() =>
         Prop.ForAll(Triples(Real(-5, 5), Real(0.1, 5), Real(1e-6, 1 - 1e-6)), t =>
         {
-            var d = Dist.Normal(T.S(t.A), T.S(t.B));
+            var d = Family.Normal(T.S(t.A), T.S(t.B));
             return Near(t.C, T.D(d.Cdf(d.Icdf(T.S(t.C)))), 1e-8);
         });
 
@@ -64,7 +64,7 @@ public sealed class PropertyTests
     public Property NormalKlIsNonNegativeAndZeroOnlyAtEquality() =>
         Prop.ForAll(Triples(Real(-5, 5), Real(0.1, 5), Real(0.1, 5)), t =>
         {
-            double kl = T.D(Probability.Kl.Divergence(Dist.Normal(T.S(t.A), T.S(t.B)), Dist.Normal(T.S(0), T.S(t.C))));
+            double kl = T.D(Probability.Kl.Divergence(Family.Normal(T.S(t.A), T.S(t.B)), Family.Normal(T.S(0), T.S(t.C))));
             bool same = t.A == 0 && t.B == t.C;
             return kl >= 0 && (same || kl > 0);
         });
@@ -76,14 +76,14 @@ public sealed class PropertyTests
             var l = T.M(new double[,] { { t.A, 0 }, { t.B, t.C } });
             var loc = T.V(t.B, -t.A);
             var x = T.V(t.C, t.B);
-            return Near(T.D(torch.distributions.MultivariateNormal(loc, scale_tril: l).log_prob(x)), T.D(Dist.MultivariateNormal(loc, l).LogProb(x)), 1e-9);
+            return Near(T.D(torch.distributions.MultivariateNormal(loc, scale_tril: l).log_prob(x)), T.D(Family.MultivariateNormal(loc, l).LogProb(x)), 1e-9);
         });
 
     [Property(MaxTest = 40, Replay = Seed)]
     public Property CategoricalLogProbsExponentiateToOne() =>
         Prop.ForAll(Triples(Real(-300, 300), Real(-300, 300), Real(-300, 300)), t =>
         {
-            var d = Dist.Categorical(logits: T.V(t.A, t.B, t.C));
+            var d = Family.Categorical(logits: T.V(t.A, t.B, t.C));
             var total = T.D(d.LogProb(T.V(0, 1, 2)).exp().sum());
             return Near(1, total, 1e-12);
         });

@@ -20,12 +20,12 @@ public sealed class ValidationTests
         var scale = T.V(1, -2.5);
         Func<IDistribution> make = family switch
         {
-            "Normal" => () => Dist.Normal(T.S(0), scale),
-            "Laplace" => () => Dist.Laplace(T.S(0), scale),
-            "Logistic" => () => Dist.Logistic(T.S(0), scale),
-            "LogNormal" => () => Dist.LogNormal(T.S(0), scale),
-            "Cauchy" => () => Dist.Cauchy(T.S(0), scale),
-            _ => () => Dist.HalfNormal(scale),
+            "Normal" => () => Family.Normal(T.S(0), scale),
+            "Laplace" => () => Family.Laplace(T.S(0), scale),
+            "Logistic" => () => Family.Logistic(T.S(0), scale),
+            "LogNormal" => () => Family.LogNormal(T.S(0), scale),
+            "Cauchy" => () => Family.Cauchy(T.S(0), scale),
+            _ => () => Family.HalfNormal(scale),
         };
         var ex = Assert.Throws<ArgumentException>(make);
         Assert.Contains(family, ex.Message);
@@ -37,18 +37,18 @@ public sealed class ValidationTests
     [Fact]
     public void OtherInvalidParametersAreNamed()
     {
-        Assert.Contains("'probs'", Assert.Throws<ArgumentException>(() => Dist.Bernoulli(probs: T.V(0.5, 1.5))).Message);
-        Assert.Contains("1.5", Assert.Throws<ArgumentException>(() => Dist.Bernoulli(probs: T.V(0.5, 1.5))).Message);
-        Assert.Contains("'rate'", Assert.Throws<ArgumentException>(() => Dist.Exponential(T.S(0))).Message);
-        Assert.Contains("'rate'", Assert.Throws<ArgumentException>(() => Dist.Poisson(T.S(-1))).Message);
-        Assert.Contains("'concentration'", Assert.Throws<ArgumentException>(() => Dist.Gamma(T.S(-1), T.S(1))).Message);
-        Assert.Contains("'concentration0'", Assert.Throws<ArgumentException>(() => Dist.Beta(T.S(1), T.S(0))).Message);
-        Assert.Contains("'concentration'", Assert.Throws<ArgumentException>(() => Dist.Dirichlet(T.V(1, -1))).Message);
-        Assert.Contains("high - low", Assert.Throws<ArgumentException>(() => Dist.Uniform(T.S(1), T.S(1))).Message);
-        Assert.Contains("'df'", Assert.Throws<ArgumentException>(() => Dist.StudentT(T.S(0), T.S(0), T.S(1))).Message);
-        Assert.Contains("'totalCount'", Assert.Throws<ArgumentException>(() => Dist.Binomial(T.S(2.5), probs: T.S(0.5))).Message);
-        Assert.Contains("scaleTril", Assert.Throws<ArgumentException>(() => Dist.MultivariateNormal(T.V(0, 0), T.M(new double[,] { { 1, 0 }, { 0, -1 } }))).Message);
-        Assert.Contains("'loc'", Assert.Throws<ArgumentException>(() => Dist.Normal(T.S(double.NaN), T.S(1))).Message);
+        Assert.Contains("'probs'", Assert.Throws<ArgumentException>(() => Family.Bernoulli(probs: T.V(0.5, 1.5))).Message);
+        Assert.Contains("1.5", Assert.Throws<ArgumentException>(() => Family.Bernoulli(probs: T.V(0.5, 1.5))).Message);
+        Assert.Contains("'rate'", Assert.Throws<ArgumentException>(() => Family.Exponential(T.S(0))).Message);
+        Assert.Contains("'rate'", Assert.Throws<ArgumentException>(() => Family.Poisson(T.S(-1))).Message);
+        Assert.Contains("'concentration'", Assert.Throws<ArgumentException>(() => Family.Gamma(T.S(-1), T.S(1))).Message);
+        Assert.Contains("'concentration0'", Assert.Throws<ArgumentException>(() => Family.Beta(T.S(1), T.S(0))).Message);
+        Assert.Contains("'concentration'", Assert.Throws<ArgumentException>(() => Family.Dirichlet(T.V(1, -1))).Message);
+        Assert.Contains("high - low", Assert.Throws<ArgumentException>(() => Family.Uniform(T.S(1), T.S(1))).Message);
+        Assert.Contains("'df'", Assert.Throws<ArgumentException>(() => Family.StudentT(T.S(0), T.S(0), T.S(1))).Message);
+        Assert.Contains("'totalCount'", Assert.Throws<ArgumentException>(() => Family.Binomial(T.S(2.5), probs: T.S(0.5))).Message);
+        Assert.Contains("scaleTril", Assert.Throws<ArgumentException>(() => Family.MultivariateNormal(T.V(0, 0), T.M(new double[,] { { 1, 0 }, { 0, -1 } }))).Message);
+        Assert.Contains("'loc'", Assert.Throws<ArgumentException>(() => Family.Normal(T.S(double.NaN), T.S(1))).Message);
     }
 
     [Fact]
@@ -57,17 +57,17 @@ public sealed class ValidationTests
         Assert.True(Distribution.Validate);
         var cases = new (IDistribution D, torch.Tensor X, string Bad)[]
         {
-            (Dist.Bernoulli(logits: T.S(0)), T.V(0, 0.5), "0.5"),
-            (Dist.Exponential(T.S(1)), T.V(1, -0.25), "-0.25"),
-            (Dist.Uniform(T.S(0), T.S(1)), T.V(1.75), "1.75"),
-            (Dist.Poisson(T.S(2)), T.V(2, 1.5), "1.5"),
-            (Dist.Categorical(logits: T.V(0, 0, 0)), T.V(3), "3"),
-            (Dist.Gamma(T.S(2), T.S(1)), T.V(-1), "-1"),
-            (Dist.Beta(T.S(2), T.S(2)), T.V(1.25), "1.25"),
-            (Dist.LogNormal(T.S(0), T.S(1)), T.V(-3), "-3"),
-            (Dist.Binomial(T.S(4), probs: T.S(0.5)), T.V(5), "5"),
-            (Dist.Dirichlet(T.V(1, 1)), T.V(0.5, 0.75), "0.5"),
-            (Dist.OneHotCategorical(logits: T.V(0, 0)), T.V(1, 1), "1"),
+            (Family.Bernoulli(logits: T.S(0)), T.V(0, 0.5), "0.5"),
+            (Family.Exponential(T.S(1)), T.V(1, -0.25), "-0.25"),
+            (Family.Uniform(T.S(0), T.S(1)), T.V(1.75), "1.75"),
+            (Family.Poisson(T.S(2)), T.V(2, 1.5), "1.5"),
+            (Family.Categorical(logits: T.V(0, 0, 0)), T.V(3), "3"),
+            (Family.Gamma(T.S(2), T.S(1)), T.V(-1), "-1"),
+            (Family.Beta(T.S(2), T.S(2)), T.V(1.25), "1.25"),
+            (Family.LogNormal(T.S(0), T.S(1)), T.V(-3), "-3"),
+            (Family.Binomial(T.S(4), probs: T.S(0.5)), T.V(5), "5"),
+            (Family.Dirichlet(T.V(1, 1)), T.V(0.5, 0.75), "0.5"),
+            (Family.OneHotCategorical(logits: T.V(0, 0)), T.V(1, 1), "1"),
         };
         foreach (var (d, x, bad) in cases)
         {
@@ -84,20 +84,20 @@ public sealed class ValidationTests
         Distribution.Validate = false;
         try
         {
-            Assert.Equal(new[] { Math.Log(0.5), double.NegativeInfinity }, T.A(Dist.Bernoulli(logits: T.S(0)).LogProb(T.V(1, 0.5))));
-            Assert.Equal(double.NegativeInfinity, T.A(Dist.Exponential(T.S(1)).LogProb(T.V(1, -0.25)))[1]);
-            Assert.Equal(new[] { 0, double.NegativeInfinity }, T.A(Dist.Uniform(T.S(0), T.S(1)).LogProb(T.V(0.5, 1.75))));
-            Assert.Equal(double.NegativeInfinity, T.D(Dist.Poisson(T.S(2)).LogProb(T.S(1.5))));
-            Assert.Equal(double.NegativeInfinity, T.D(Dist.Categorical(logits: T.V(0, 0)).LogProb(T.S(-1))));
-            Assert.Equal(double.NegativeInfinity, T.D(Dist.Gamma(T.S(2), T.S(1)).LogProb(T.S(-1))));
-            Assert.Equal(double.NegativeInfinity, T.D(Dist.Beta(T.S(0.5), T.S(0.5)).LogProb(T.S(0))));
-            Assert.Equal(double.NegativeInfinity, T.D(Dist.LogNormal(T.S(0), T.S(1)).LogProb(T.S(-3))));
-            Assert.Equal(double.NegativeInfinity, T.D(Dist.Binomial(T.S(4), logits: T.S(0)).LogProb(T.S(5))));
-            Assert.Equal(double.NegativeInfinity, T.D(Dist.Dirichlet(T.V(1, 1)).LogProb(T.V(0.5, 0.75))));
-            Assert.Equal(double.NegativeInfinity, T.D(Dist.OneHotCategorical(logits: T.V(0, 0)).LogProb(T.V(1, 1))));
-            Assert.Equal(double.NegativeInfinity, T.D(Dist.Delta(T.S(2)).LogProb(T.S(2.5))));
+            Assert.Equal(new[] { Math.Log(0.5), double.NegativeInfinity }, T.A(Family.Bernoulli(logits: T.S(0)).LogProb(T.V(1, 0.5))));
+            Assert.Equal(double.NegativeInfinity, T.A(Family.Exponential(T.S(1)).LogProb(T.V(1, -0.25)))[1]);
+            Assert.Equal(new[] { 0, double.NegativeInfinity }, T.A(Family.Uniform(T.S(0), T.S(1)).LogProb(T.V(0.5, 1.75))));
+            Assert.Equal(double.NegativeInfinity, T.D(Family.Poisson(T.S(2)).LogProb(T.S(1.5))));
+            Assert.Equal(double.NegativeInfinity, T.D(Family.Categorical(logits: T.V(0, 0)).LogProb(T.S(-1))));
+            Assert.Equal(double.NegativeInfinity, T.D(Family.Gamma(T.S(2), T.S(1)).LogProb(T.S(-1))));
+            Assert.Equal(double.NegativeInfinity, T.D(Family.Beta(T.S(0.5), T.S(0.5)).LogProb(T.S(0))));
+            Assert.Equal(double.NegativeInfinity, T.D(Family.LogNormal(T.S(0), T.S(1)).LogProb(T.S(-3))));
+            Assert.Equal(double.NegativeInfinity, T.D(Family.Binomial(T.S(4), logits: T.S(0)).LogProb(T.S(5))));
+            Assert.Equal(double.NegativeInfinity, T.D(Family.Dirichlet(T.V(1, 1)).LogProb(T.V(0.5, 0.75))));
+            Assert.Equal(double.NegativeInfinity, T.D(Family.OneHotCategorical(logits: T.V(0, 0)).LogProb(T.V(1, 1))));
+            Assert.Equal(double.NegativeInfinity, T.D(Family.Delta(T.S(2)).LogProb(T.S(2.5))));
             // With validation off, invalid parameters are not checked either.
-            var lp = Dist.Normal(T.S(0), T.S(-1)).LogProb(T.S(0));
+            var lp = Family.Normal(T.S(0), T.S(-1)).LogProb(T.S(0));
             Assert.True(double.IsNaN(T.D(lp)));
         }
         finally
@@ -109,10 +109,10 @@ public sealed class ValidationTests
     [Fact]
     public void SupportEdgesAreFinite()
     {
-        Assert.Equal(Math.Log(2), T.D(Dist.Exponential(T.S(2)).LogProb(T.S(0))), 14);
-        Assert.Equal(-Math.Log(2), T.D(Dist.Uniform(T.S(1), T.S(3)).LogProb(T.S(3))), 14);
-        Assert.Equal(Math.Log(0.3), T.D(Dist.Geometric(probs: T.S(0.3)).LogProb(T.S(0))), 14);
-        Assert.Equal(0.0, T.D(Dist.Binomial(T.S(3), probs: T.S(1)).LogProb(T.S(3))));
-        Assert.Equal(0.0, T.D(Dist.Binomial(T.S(3), probs: T.S(0)).LogProb(T.S(0))));
+        Assert.Equal(Math.Log(2), T.D(Family.Exponential(T.S(2)).LogProb(T.S(0))), 14);
+        Assert.Equal(-Math.Log(2), T.D(Family.Uniform(T.S(1), T.S(3)).LogProb(T.S(3))), 14);
+        Assert.Equal(Math.Log(0.3), T.D(Family.Geometric(probs: T.S(0.3)).LogProb(T.S(0))), 14);
+        Assert.Equal(0.0, T.D(Family.Binomial(T.S(3), probs: T.S(1)).LogProb(T.S(3))));
+        Assert.Equal(0.0, T.D(Family.Binomial(T.S(3), probs: T.S(0)).LogProb(T.S(0))));
     }
 }

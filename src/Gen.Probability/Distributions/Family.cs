@@ -7,7 +7,7 @@ namespace Gen.Probability;
 /// Factories for the distribution families. Each returns a cheap value object over the given parameter tensors
 /// (which it does not own); parameters are checked when <see cref="Distribution.Validate"/> is on.
 /// </summary>
-public static class Dist
+public static class Family
 {
     /// <summary>The normal distribution N(loc, scale²), elementwise.</summary>
     public static D.Normal Normal(torch.Tensor loc, torch.Tensor scale) => new(loc, scale);
