@@ -47,7 +47,9 @@ public abstract class Distribution : IDistribution
     public virtual torch.Tensor Sample(long[] sampleShape, torch.Generator? generator = null)
     {
         using var noGrad = torch.no_grad();
-        return IsReparameterized ? RSample(sampleShape, generator).detach() : SampleCore(sampleShape, generator);
+        using var scope = torch.NewDisposeScope();
+        var sample = IsReparameterized ? RSample(sampleShape, generator).detach() : SampleCore(sampleShape, generator);
+        return sample.MoveToOuterDisposeScope(); // only the result reaches the caller's scope
     }
 
     /// <inheritdoc/>
