@@ -30,6 +30,20 @@ public sealed record StandardNormalSpec(int Features) : DistSpec
             register_buffer("scale", scale);
         }
 
-        public override IDistribution Build() => new Independent(new Normal(loc, scale), 1);
+        // Built once per set of buffers (a move to another device or dtype replaces them). Building it on every
+        // call would re-check the scale each time, and on a GPU that check waits for the device.
+        private (torch.Tensor Loc, IDistribution Distribution)? built;
+
+        public override IDistribution Build()
+        {
+            if (built is { } b && ReferenceEquals(b.Loc, loc))
+            {
+                return b.Distribution;
+            }
+
+            var d = new Independent(new Normal(loc, scale), 1);
+            built = (loc, d);
+            return d;
+        }
     }
 }

@@ -9,6 +9,8 @@ public sealed class Permutation : IBijector
 {
     private readonly long[] order;
     private readonly long[] inverseOrder;
+    private readonly object gate = new();
+    private (torch.Device Device, torch.Tensor Order, torch.Tensor Inverse)? indices;
 
     /// <summary>Creates the permutation y[i] = x[order[i]].</summary>
     /// <exception cref="ArgumentException"><paramref name="order"/> is not a permutation of 0..n−1.</exception>
@@ -45,22 +47,43 @@ public sealed class Permutation : IBijector
     public int EventRank => 1;
 
     /// <inheritdoc/>
-    public Transformed ForwardAndLogDet(torch.Tensor x) => Apply(x, order);
+    public Transformed ForwardAndLogDet(torch.Tensor x) => Apply(x, inverse: false);
 
     /// <inheritdoc/>
-    public Transformed InverseAndLogDet(torch.Tensor y) => Apply(y, inverseOrder);
+    public Transformed InverseAndLogDet(torch.Tensor y) => Apply(y, inverse: true);
 
-    private Transformed Apply(torch.Tensor x, long[] index)
+    private Transformed Apply(torch.Tensor x, bool inverse)
     {
-        if (x.dim() < 1 || x.shape[^1] != index.Length)
+        if (x.dim() < 1 || x.shape[^1] != order.Length)
         {
-            throw new GenShapeException("permutation", $"permutes {index.Length} features, got a tensor of shape {Shape.Format(x.shape)}.");
+            throw new GenShapeException("permutation", $"permutes {order.Length} features, got a tensor of shape {Shape.Format(x.shape)}.");
         }
 
         using var scope = torch.NewDisposeScope();
-        var idx = torch.tensor(index, device: x.device);
-        var y = x.index_select(-1, idx);
+        var y = x.index_select(-1, IndexOn(x.device, inverse));
         var ld = torch.zeros(x.shape[..^1], dtype: x.dtype, device: x.device);
         return new Transformed(y.MoveToOuterDisposeScope(), ld.MoveToOuterDisposeScope());
+    }
+
+    // The index tensors are made once per device and kept: copying them from host memory on every call would
+    // synchronise a GPU stream each time the bijector runs.
+    private torch.Tensor IndexOn(torch.Device device, bool inverse)
+    {
+        lock (gate)
+        {
+            if (indices is not { } cached || cached.Device.type != device.type || cached.Device.index != device.index)
+            {
+                cached = (device, Keep(torch.tensor(order, device: device)), Keep(torch.tensor(inverseOrder, device: device)));
+                indices = cached;
+            }
+
+            return inverse ? cached.Inverse : cached.Order;
+        }
+    }
+
+    private static torch.Tensor Keep(torch.Tensor t)
+    {
+        t.DetachFromDisposeScope();
+        return t;
     }
 }

@@ -1,0 +1,118 @@
+"""PyTorch twins of Gen.Bench's speed cases: the same architectures, batches, optimizer and timing protocol.
+
+Usage: python3 twins.py [--device cuda] [--cases a,b] [--rounds R] [--steps S] [--warmup W] [--json FILE]
+
+Each case mirrors the C# case of the same name in bench/Gen.Bench/Cases: a training step is zero_grad, the
+negative mean log-likelihood of a fixed batch, backward and an Adam step (lr 1e-4); a round runs S steps and
+then synchronises the device; the reported figure is the median over rounds of seconds per step.
+"""
+import argparse
+import json
+import math
+import statistics
+import time
+
+import torch
+from torch import nn
+
+
+class RealNvp(nn.Module):
+    """Alternating-mask affine couplings (tanh log-scale, ReLU MLP conditioner, zero-initialised output layer),
+    a reversal after each coupling, standard-normal base; forward returns log p(x) per example."""
+
+    def __init__(self, features, couplings, hidden):
+        super().__init__()
+        mask = torch.tensor([1.0 if i % 2 == 0 else 0.0 for i in range(features)])
+        self.register_buffer("mask", mask)
+        self.register_buffer("free", 1.0 - mask)
+        nets = []
+        for _ in range(couplings):
+            last = nn.Linear(hidden, 2 * features)
+            nn.init.zeros_(last.weight)
+            nn.init.zeros_(last.bias)
+            nets.append(nn.Sequential(nn.Linear(features, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(), last))
+        self.nets = nn.ModuleList(nets)
+        self.half_log_two_pi = 0.5 * math.log(2 * math.pi)
+
+    def forward(self, x):
+        z = x
+        log_det = torch.zeros(x.shape[0], dtype=x.dtype, device=x.device)
+        for net in reversed(self.nets):
+            z = z.flip(-1)
+            kept = z * self.mask
+            t, s = net(kept).chunk(2, -1)
+            s = s.tanh()
+            z = kept + self.free * ((z - t) * (-s).exp())
+            log_det = log_det - (self.free * s).sum(-1)
+        return (-0.5 * z * z - self.half_log_two_pi).sum(-1) + log_det
+
+
+def realnvp(features, couplings, hidden, batch):
+    def build(device, seed):
+        torch.manual_seed(seed)
+        model = RealNvp(features, couplings, hidden).to(device)
+        g = torch.Generator().manual_seed(seed + 1000)
+        x = torch.randn(batch, features, generator=g).to(device)
+        return model, (lambda: -model(x).mean())
+    return build
+
+
+CASES = {
+    "realnvp2d-b256": realnvp(2, 8, 64, 256),
+    "realnvp784-b100": realnvp(784, 8, 1024, 100),
+    "realnvp784-b1000": realnvp(784, 8, 1024, 1000),
+}
+
+
+def drain(device):
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--device", default="cuda")
+    p.add_argument("--cases", default=",".join(CASES))
+    p.add_argument("--rounds", type=int, default=10)
+    p.add_argument("--steps", type=int, default=20)
+    p.add_argument("--warmup", type=int, default=10)
+    p.add_argument("--json")
+    a = p.parse_args()
+    device = torch.device(a.device)
+    rows = []
+    for name in a.cases.split(","):
+        if name not in CASES:
+            print(f"{name}: no PyTorch twin")
+            continue
+        model, loss_fn = CASES[name](device, 1)
+        opt = torch.optim.Adam(model.parameters(), lr=1e-4)
+
+        def step():
+            opt.zero_grad()
+            loss = loss_fn()
+            loss.backward()
+            opt.step()
+
+        loss_first = float(loss_fn().detach())
+        for _ in range(a.warmup):
+            step()
+        drain(device)
+        times = []
+        for _ in range(a.rounds):
+            t0 = time.perf_counter()
+            for _ in range(a.steps):
+                step()
+            drain(device)
+            times.append((time.perf_counter() - t0) / a.steps)
+        row = {"name": name, "device": str(device), "torch": torch.__version__,
+               "pytorch_step_ms_median": 1e3 * statistics.median(times), "pytorch_step_ms_min": 1e3 * min(times),
+               "pytorch_loss_first": loss_first, "pytorch_loss_last": float(loss_fn().detach())}
+        print(f"{name}: pytorch {row['pytorch_step_ms_median']:.3f} ms/step")
+        rows.append(row)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(rows, f, indent=2)
+
+
+if __name__ == "__main__":
+    main()
