@@ -1,0 +1,30 @@
+using Gen.Probability.Distributions;
+using TorchSharp;
+
+namespace Gen.Dsl;
+
+/// <summary>Binary pixels: one logit per channel and pixel; the network sees <c>2x − 1</c>.</summary>
+public sealed record BernoulliPixelHead : PixelHead
+{
+    internal BernoulliPixelHead()
+    {
+    }
+
+    /// <inheritdoc/>
+    public override int ParametersPerChannel => 1;
+
+    internal override string SupportText => "{0, 1}";
+
+    /// <inheritdoc/>
+    public override string ToString() => "Bernoulli";
+
+    internal override torch.Tensor Scale(torch.Tensor x) => (x * 2) - 1;
+
+    internal override torch.Tensor InSupport(torch.Tensor x) => x.eq(0).logical_or(x.eq(1)).all();
+
+    internal override torch.Tensor LogProb(torch.Tensor parameters, torch.Tensor x) =>
+        new Bernoulli(logits: parameters.squeeze(-1)).LogProb(x);
+
+    internal override torch.Tensor Sample(torch.Tensor parameters, torch.ScalarType dtype, torch.Generator? generator) =>
+        new Bernoulli(logits: parameters.squeeze(-1)).Sample(System.Array.Empty<long>(), generator).to_type(dtype);
+}

@@ -1,0 +1,91 @@
+using System;
+using System.Linq;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// A compiled <see cref="PixelCnnSpec"/>: a TorchSharp module whose forward pass is the exact log-likelihood of a batch
+/// of images. Layers (state-dict names): <c>input</c>, <c>blocks.{b}.down</c>, <c>blocks.{b}.conv</c>,
+/// <c>blocks.{b}.up</c>, <c>output1</c>, <c>output2</c>; each is a <see cref="MaskedConv2d"/> (<c>conv.weight</c>,
+/// <c>conv.bias</c>, buffer <c>mask</c>).
+/// </summary>
+public sealed class PixelCnnModel : torch.nn.Module<torch.Tensor, torch.Tensor>
+{
+    private const string Node = "pixel_cnn";
+    private readonly MaskedConv2d input;
+    private readonly ModuleList<PixelResidualBlock> blocks;
+    private readonly MaskedConv2d output1;
+    private readonly MaskedConv2d output2;
+    private readonly long[] imageShape;
+
+    internal PixelCnnModel(PixelCnnSpec spec) : base("pixel_cnn")
+    {
+        Spec = spec;
+        imageShape = new long[] { spec.Channels, spec.Height, spec.Width };
+        int c = spec.Channels;
+        input = MaskedConv2d.Create(c, spec.Filters, 7, MaskType.A, c);
+        blocks = new ModuleList<PixelResidualBlock>(Enumerable.Range(0, spec.ResidualBlocks).Select(_ => new PixelResidualBlock(spec.Filters, c)).ToArray());
+        output1 = MaskedConv2d.Create(spec.Filters, spec.Filters, 1, MaskType.B, c);
+        output2 = MaskedConv2d.Create(spec.Filters, (long)c * spec.Head.ParametersPerChannel, 1, MaskType.B, c);
+        RegisterComponents();
+    }
+
+    /// <summary>The spec this model was compiled from.</summary>
+    public PixelCnnSpec Spec { get; }
+
+    /// <summary>
+    /// The head's parameters for every pixel and channel, shape [batch, C, K, H, W] (K = the head's parameters per
+    /// channel: logits for the Bernoulli and categorical heads). Those at pixel (i, j), channel c depend only on pixels
+    /// before (i, j) in raster order and on channels before c of pixel (i, j).
+    /// </summary>
+    /// <param name="x">Images [batch, C, H, W] with values in the head's support, in the model's dtype and on its device.</param>
+    /// <exception cref="GenShapeException">The images have another shape.</exception>
+    /// <exception cref="ArgumentException">Another dtype or device, or values outside the head's support.</exception>
+    public torch.Tensor HeadParameters(torch.Tensor x)
+    {
+        PixelLikelihood.CheckImages(x, Node, imageShape, Spec.Head, Reference);
+        return Network(x);
+    }
+
+    /// <summary>log p(x) in nats, exact, for images [batch, C, H, W]; returns [batch].</summary>
+    /// <param name="x">Binary 0/1 images for the Bernoulli head, integer values 0 … levels − 1 (as floats) for the categorical head; in the model's dtype and on its device.</param>
+    /// <exception cref="GenShapeException">The images have another shape.</exception>
+    /// <exception cref="ArgumentException">Another dtype or device, or values outside the head's support.</exception>
+    public torch.Tensor LogProb(torch.Tensor x)
+    {
+        PixelLikelihood.CheckImages(x, Node, imageShape, Spec.Head, Reference);
+        using var scope = torch.NewDisposeScope();
+        return PixelLikelihood.LogProb(Network(x), x, Spec.Head).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The same as <see cref="LogProb"/>.</summary>
+    public override torch.Tensor forward(torch.Tensor x) => LogProb(x);
+
+    /// <summary>
+    /// Draws <paramref name="count"/> images [count, C, H, W] by exact ancestral sampling, without gradient: pixel by pixel in
+    /// raster order and channel by channel, each drawn from the head given those drawn before. This costs C·H·W passes of
+    /// the network over the whole batch (784 for a 28×28 binary image).
+    /// </summary>
+    /// <param name="count">Number of images.</param>
+    /// <param name="generator">Random numbers, on the model's device; TorchSharp's global generator when null.</param>
+    public torch.Tensor Sample(long count, torch.Generator? generator = null) =>
+        PixelLikelihood.Sample(Network, count, imageShape, Spec.Head, Reference, generator, Node);
+
+    private torch.Tensor Reference => parameters().First();
+
+    private torch.Tensor Network(torch.Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        var h = input.forward(Spec.Head.Scale(x));
+        foreach (var block in blocks)
+        {
+            h = block.forward(h);
+        }
+
+        h = output1.forward(torch.nn.functional.relu(h));
+        h = output2.forward(torch.nn.functional.relu(h));
+        return PixelLikelihood.HeadParameters(h, imageShape, Spec.Head).MoveToOuterDisposeScope();
+    }
+}

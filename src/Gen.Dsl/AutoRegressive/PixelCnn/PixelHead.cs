@@ -1,0 +1,44 @@
+using TorchSharp;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// The distribution of one colour channel of one pixel given everything before it, parameterised by the network's
+/// <see cref="ParametersPerChannel"/> outputs for that channel. Also fixes how pixel values are scaled before they enter
+/// the network.
+/// </summary>
+public abstract record PixelHead
+{
+    private protected PixelHead()
+    {
+    }
+
+    /// <summary>Binary pixels (values 0 and 1), one logit per channel; the network sees <c>2x − 1</c>.</summary>
+    public static PixelHead Bernoulli() => new BernoulliPixelHead();
+
+    /// <summary>
+    /// Pixels with integer values <c>0 … levels − 1</c> (stored as floats), a softmax over <paramref name="levels"/> logits per
+    /// channel; the network sees <c>2x / (levels − 1) − 1</c>, in [−1, 1].
+    /// </summary>
+    /// <param name="levels">Number of pixel values; 256 for 8-bit images.</param>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="levels"/> is below 2.</exception>
+    public static PixelHead Categorical(int levels = 256) => new CategoricalPixelHead(levels);
+
+    /// <summary>Network outputs per colour channel and pixel.</summary>
+    public abstract int ParametersPerChannel { get; }
+
+    /// <summary>The pixel values as the network sees them (same shape).</summary>
+    internal abstract torch.Tensor Scale(torch.Tensor x);
+
+    /// <summary>Whether every element of <paramref name="x"/> is a value this head gives probability to (a 0-dim bool tensor).</summary>
+    internal abstract torch.Tensor InSupport(torch.Tensor x);
+
+    /// <summary>The support, for error messages.</summary>
+    internal abstract string SupportText { get; }
+
+    /// <summary>log p(x) per element: <paramref name="parameters"/> [..., K], <paramref name="x"/> [...]; returns [...].</summary>
+    internal abstract torch.Tensor LogProb(torch.Tensor parameters, torch.Tensor x);
+
+    /// <summary>One draw per row of <paramref name="parameters"/> ([batch, K]), as values of <paramref name="dtype"/>, shape [batch].</summary>
+    internal abstract torch.Tensor Sample(torch.Tensor parameters, torch.ScalarType dtype, torch.Generator? generator);
+}

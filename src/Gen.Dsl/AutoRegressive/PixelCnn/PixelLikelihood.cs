@@ -1,0 +1,113 @@
+using System;
+using System.Linq;
+using TorchSharp;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// What every pixel model shares: input checks, the log-likelihood from the network's head parameters, and exact
+/// ancestral sampling (pixels in raster order, colour channels R, G, B within a pixel).
+/// </summary>
+internal static class PixelLikelihood
+{
+    /// <summary>Checks a batch of images against the model: shape [batch, C, H, W], dtype, device and values.</summary>
+    internal static void CheckImages(torch.Tensor x, string node, long[] imageShape, PixelHead head, torch.Tensor reference)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.dim() != 4 || !x.shape.AsSpan(1).SequenceEqual(imageShape))
+        {
+            throw new GenShapeException(node, $"expects images of shape [batch, {string.Join(", ", imageShape)}], got a tensor of shape {Shape.Format(x.shape)}.");
+        }
+
+        CheckPlacement(x, node, reference, "images");
+        using var scope = torch.NewDisposeScope();
+        if (!head.InSupport(x).item<bool>())
+        {
+            throw new ArgumentException($"{node}: the {head} head needs pixel values in {head.SupportText}; the images hold other values (min {x.min().ToDouble()}, max {x.max().ToDouble()}).", nameof(x));
+        }
+    }
+
+    /// <summary>Checks that <paramref name="x"/> has the dtype and device of the model's <paramref name="reference"/> parameter.</summary>
+    internal static void CheckPlacement(torch.Tensor x, string node, torch.Tensor reference, string what)
+    {
+        if (x.dtype != reference.dtype)
+        {
+            throw new ArgumentException($"{node}: the model computes in {reference.dtype}, but the {what} are {x.dtype}; convert them with .to({reference.dtype}).");
+        }
+
+        CheckDevice(x.device, node, reference, what);
+    }
+
+    /// <summary>Checks that <paramref name="device"/> is the device of the model's <paramref name="reference"/> parameter.</summary>
+    internal static void CheckDevice(torch.Device device, string node, torch.Tensor reference, string what)
+    {
+        if (device.type != reference.device.type || Index(device) != Index(reference.device))
+        {
+            throw new ArgumentException($"{node}: the model lives on {reference.device}, but the {what} are on {device}.");
+        }
+    }
+
+    /// <summary>The network's output [batch, C·K, H, W] as head parameters [batch, C, K, H, W].</summary>
+    internal static torch.Tensor HeadParameters(torch.Tensor output, long[] imageShape, PixelHead head) =>
+        output.reshape(output.shape[0], imageShape[0], head.ParametersPerChannel, imageShape[1], imageShape[2]);
+
+    /// <summary>log p(x) in nats, [batch], from head parameters [batch, C, K, H, W] and images [batch, C, H, W].</summary>
+    internal static torch.Tensor LogProb(torch.Tensor parameters, torch.Tensor x, PixelHead head)
+    {
+        using var scope = torch.NewDisposeScope();
+        var perChannel = head.LogProb(parameters.permute(0, 1, 3, 4, 2), x); // [batch, C, H, W]
+        return perChannel.sum(new long[] { 1, 2, 3 }).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Exact ancestral sampling: for each pixel in raster order and each colour channel in order, runs
+    /// <paramref name="network"/> on the images drawn so far and draws that channel from its head parameters.
+    /// That is C·H·W network passes, each over the whole batch.
+    /// </summary>
+    /// <param name="network">Images [count, C, H, W] (values, not scaled) to head parameters [count, C, K, H, W].</param>
+    /// <param name="count">Number of images.</param>
+    /// <param name="imageShape">[C, H, W].</param>
+    /// <param name="head">The pixel head.</param>
+    /// <param name="reference">A model parameter: its dtype and device are those of the samples.</param>
+    /// <param name="generator">Random numbers; on the model's device.</param>
+    /// <param name="node">Node name for errors.</param>
+    internal static torch.Tensor Sample(
+        Func<torch.Tensor, torch.Tensor> network,
+        long count,
+        long[] imageShape,
+        PixelHead head,
+        torch.Tensor reference,
+        torch.Generator? generator,
+        string node)
+    {
+        if (count < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"{node}: the number of samples must be positive.");
+        }
+
+        if (generator is not null)
+        {
+            CheckDevice(generator.device, node, reference, "generator's numbers");
+        }
+
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var images = torch.zeros(new[] { count }.Concat(imageShape).ToArray(), dtype: reference.dtype, device: reference.device);
+        for (long i = 0; i < imageShape[1]; i++)
+        {
+            for (long j = 0; j < imageShape[2]; j++)
+            {
+                for (long c = 0; c < imageShape[0]; c++)
+                {
+                    using var step = torch.NewDisposeScope();
+                    var parameters = network(images).select(4, j).select(3, i).select(1, c); // [count, K]
+                    images.select(3, j).select(2, i).select(1, c).copy_(head.Sample(parameters, reference.dtype, generator));
+                }
+            }
+        }
+
+        return images.MoveToOuterDisposeScope();
+    }
+
+    private static int Index(torch.Device device) => device.type == DeviceType.CPU ? -1 : Math.Max(device.index, 0);
+}
