@@ -63,7 +63,7 @@ internal static class Speed
                 row["ratio_min"] = ratios.Min();
                 row["ratio_max"] = ratios.Max();
                 row["hand_loss_first"] = handLoss0;
-                line += $"; hand-written {1e3 * Timing.Median(handTimes):F3} ms/step; ratio {Timing.Median(ratios):F3} [{ratios.Min():F3}, {ratios.Max():F3}]";
+                line += $"; hand-written {1e3 * Timing.Median(handTimes):F3} ms/step; ratio {Timing.Median(ratios):F3} [{ratios.Min():F3}, {ratios.Max():F3}]; first loss gen {genLoss0:G6} hand {handLoss0:G6}";
             }
 
             Console.WriteLine(line);

@@ -1,35 +1,51 @@
 using System;
 using System.Collections.Generic;
+using Gen.Optimization;
 using TorchSharp;
+using TorchSharp.Modules;
 
 namespace Gen.Bench;
 
-/// <summary>One training step of a model on a fixed batch: forward, loss, backward and an Adam update.</summary>
+/// <summary>One training step of a model on a fixed batch: clear gradients, forward, loss, backward, Adam update.</summary>
 internal sealed class TrainStep : IDisposable
 {
-    private readonly IDisposable owner;
+    private readonly IDisposable model;
+    private readonly IDisposable optimizer;
     private readonly Func<torch.Tensor> loss;
-    private readonly torch.optim.Optimizer optimizer;
+    private readonly Action zeroGrad;
+    private readonly Action update;
 
-    /// <param name="owner">The model (disposed with the step).</param>
-    /// <param name="parameters">The parameters Adam updates.</param>
-    /// <param name="loss">Computes the scalar loss on the case's batch.</param>
-    /// <param name="learningRate">Adam's step size.</param>
-    public TrainStep(IDisposable owner, IEnumerable<TorchSharp.Modules.Parameter> parameters, Func<torch.Tensor> loss, double learningRate = 1e-4)
+    private TrainStep(IDisposable model, IDisposable optimizer, Func<torch.Tensor> loss, Action zeroGrad, Action update)
     {
-        this.owner = owner;
+        this.model = model;
+        this.optimizer = optimizer;
         this.loss = loss;
-        optimizer = torch.optim.Adam(parameters, lr: learningRate);
+        this.zeroGrad = zeroGrad;
+        this.update = update;
     }
 
-    /// <summary>Runs one step and returns the loss tensor's value only when asked, so timing loops never wait on it.</summary>
+    /// <summary>A step as Gen users train: Gen's <see cref="FusedAdam"/>.</summary>
+    public static TrainStep WithFusedAdam(IDisposable model, IEnumerable<Parameter> parameters, Func<torch.Tensor> loss, double learningRate = 1e-4)
+    {
+        var adam = new FusedAdam(parameters, learningRate);
+        return new TrainStep(model, adam, loss, adam.ZeroGrad, adam.Step);
+    }
+
+    /// <summary>A step as TorchSharp code is written by hand: <c>torch.optim.Adam</c>.</summary>
+    public static TrainStep WithTorchAdam(IDisposable model, IEnumerable<Parameter> parameters, Func<torch.Tensor> loss, double learningRate = 1e-4)
+    {
+        var adam = torch.optim.Adam(parameters, lr: learningRate);
+        return new TrainStep(model, adam, loss, adam.zero_grad, () => adam.step());
+    }
+
+    /// <summary>Runs one step without reading anything back, so timing loops never wait on the device.</summary>
     public void Run()
     {
         using var scope = torch.NewDisposeScope();
-        optimizer.zero_grad();
+        zeroGrad();
         var l = loss();
         l.backward();
-        optimizer.step();
+        update();
     }
 
     /// <summary>The loss on the batch, read back to the host (synchronises).</summary>
@@ -43,6 +59,6 @@ internal sealed class TrainStep : IDisposable
     public void Dispose()
     {
         optimizer.Dispose();
-        owner.Dispose();
+        model.Dispose();
     }
 }

@@ -22,7 +22,7 @@ publish bench/Gen.Bench/Gen.Bench.csproj bench
 if [ -d "$root/tests/Gen.Cuda.Tests" ]; then
   publish tests/Gen.Cuda.Tests/Gen.Cuda.Tests.csproj tests
 fi
-cp "$root/bench/gpu/twins.py" "$root/bench/gpu/run.sh" "$stage/"
+cp "$root/bench/gpu/twins.py" "$root/bench/gpu/run.sh" "$root/bench/gpu/report.py" "$stage/"
 tar -C "$stage" -cJf "$out/gen-gpu.tar.xz" .
 rm -rf "$stage"
 ls -la "$out/gen-gpu.tar.xz"

@@ -57,10 +57,66 @@ def realnvp(features, couplings, hidden, batch):
     return build
 
 
+class PixelCnn(nn.Module):
+    """7x7 type-A masked convolution, residual blocks (relu, 1x1 F->F/2, relu, 3x3 type-B, relu, 1x1 F/2->F, plus the
+    input), relu, 1x1 F->F, relu, 1x1 F->1; masks multiplied into the weights on every pass; Bernoulli log p(x)."""
+
+    def __init__(self, filters, blocks):
+        super().__init__()
+        convs = [nn.Conv2d(1, filters, 7)]
+        for _ in range(blocks):
+            convs += [nn.Conv2d(filters, filters // 2, 1), nn.Conv2d(filters // 2, filters // 2, 3), nn.Conv2d(filters // 2, filters, 1)]
+        convs += [nn.Conv2d(filters, filters, 1), nn.Conv2d(filters, 1, 1)]
+        self.convs = nn.ModuleList(convs)
+        self.blocks = blocks
+        self.register_buffer("mask_a7", self.raster(7, False))
+        self.register_buffer("mask_b3", self.raster(3, True))
+
+    @staticmethod
+    def raster(k, include_centre):
+        c = k // 2
+        m = torch.zeros(1, 1, k, k)
+        for r in range(k):
+            for col in range(k):
+                if r < c or (r == c and (col < c or (include_centre and col == c))):
+                    m[0, 0, r, col] = 1.0
+        return m
+
+    def conv(self, i, x, mask, padding):
+        w = self.convs[i].weight if mask is None else self.convs[i].weight * mask
+        return nn.functional.conv2d(x, w, self.convs[i].bias, padding=padding)
+
+    def forward(self, x):
+        relu = nn.functional.relu
+        h = self.conv(0, x * 2 - 1, self.mask_a7, 3)
+        i = 1
+        for _ in range(self.blocks):
+            y = self.conv(i, relu(h), None, 0)
+            y = self.conv(i + 1, relu(y), self.mask_b3, 1)
+            y = self.conv(i + 2, relu(y), None, 0)
+            h = h + y
+            i += 3
+        h = self.conv(i, relu(h), None, 0)
+        logits = self.conv(i + 1, relu(h), None, 0)
+        return -nn.functional.binary_cross_entropy_with_logits(logits, x, reduction="none").sum((1, 2, 3))
+
+
+def pixelcnn(filters, blocks, batch):
+    def build(device, seed):
+        torch.manual_seed(seed)
+        model = PixelCnn(filters, blocks).to(device)
+        g = torch.Generator().manual_seed(seed + 2000)
+        x = torch.bernoulli(torch.full((batch, 1, 28, 28), 0.3), generator=g).to(device)
+        return model, (lambda: -model(x).mean())
+    return build
+
+
 CASES = {
     "realnvp2d-b256": realnvp(2, 8, 64, 256),
     "realnvp784-b100": realnvp(784, 8, 1024, 100),
     "realnvp784-b1000": realnvp(784, 8, 1024, 1000),
+    "pixelcnn28-small-b64": pixelcnn(32, 2, 64),
+    "pixelcnn28-b256": pixelcnn(256, 8, 256),
 }
 
 

@@ -30,7 +30,7 @@ internal static class RealNvpCases
     {
         var model = Spec(features, couplings, hidden).Compile(device, float32, seed);
         var x = Batch(features, batch, device, seed);
-        return new TrainStep(model, model.parameters(), () => -model.LogProb(x).mean());
+        return TrainStep.WithFusedAdam(model, model.parameters(), () => -model.LogProb(x).mean());
     }
 
     private static TrainStep HandStep(int features, int couplings, int hidden, int batch, torch.Device device, long seed)
@@ -39,7 +39,7 @@ internal static class RealNvpCases
         var model = new HandRealNvp(features, couplings, hidden);
         model.to(device);
         var x = Batch(features, batch, device, seed);
-        return new TrainStep(model, model.parameters(), () => -model.forward(x).mean());
+        return TrainStep.WithTorchAdam(model, model.parameters(), () => -model.forward(x).mean());
     }
 
     private static Tensor Batch(int features, int batch, torch.Device device, long seed)

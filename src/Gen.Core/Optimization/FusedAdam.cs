@@ -1,0 +1,249 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace Gen.Optimization;
+
+/// <summary>
+/// Adam (Kingma and Ba, 2015) with the same arithmetic as <c>torch.optim.Adam</c>, run over all parameters at once.
+/// </summary>
+/// <remarks>
+/// <para>At construction the parameters of each device and dtype are gathered into one contiguous buffer, and every
+/// parameter becomes a view of its slice (values are unchanged; the modules keep their parameters). A step then
+/// gathers the gradients with one concatenation and updates the whole buffer with a handful of kernels, where a
+/// per-parameter optimizer launches about nine kernels for every parameter tensor. On a GPU, where each launch costs
+/// microseconds, this is the difference between an optimizer step that is free and one that dominates a small model.</para>
+/// <para>Parameters whose gradient is missing in a step (unused by the loss) are left untouched, with their own step
+/// counts, exactly as <c>torch.optim.Adam</c> does; such steps take a slower per-parameter path.</para>
+/// <para>Create the optimizer after moving the model to its device and dtype: moving it afterwards replaces the
+/// parameters, and the next <see cref="Step"/> fails with an error that says so rather than training stale copies.</para>
+/// </remarks>
+public sealed class FusedAdam : IDisposable
+{
+    private readonly Group[] groups;
+    private bool disposed;
+
+    /// <summary>Gathers the parameters and creates zeroed moment estimates.</summary>
+    /// <param name="parameters">The parameters to train; each at most once.</param>
+    /// <param name="learningRate">Step size (lr).</param>
+    /// <param name="beta1">Decay of the first-moment estimate.</param>
+    /// <param name="beta2">Decay of the second-moment estimate.</param>
+    /// <param name="epsilon">Added to the denominator for stability.</param>
+    /// <param name="weightDecay">L2 penalty added to the gradient (as <c>torch.optim.Adam</c>'s weight_decay, not AdamW).</param>
+    /// <exception cref="ArgumentException">A hyper-parameter is out of range, or a parameter is listed twice.</exception>
+    public FusedAdam(IEnumerable<Parameter> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        Require(learningRate >= 0, nameof(learningRate), learningRate, "non-negative");
+        Require(beta1 is >= 0 and < 1, nameof(beta1), beta1, "in [0, 1)");
+        Require(beta2 is >= 0 and < 1, nameof(beta2), beta2, "in [0, 1)");
+        Require(epsilon >= 0, nameof(epsilon), epsilon, "non-negative");
+        Require(weightDecay >= 0, nameof(weightDecay), weightDecay, "non-negative");
+        LearningRate = learningRate;
+        Beta1 = beta1;
+        Beta2 = beta2;
+        Epsilon = epsilon;
+        WeightDecay = weightDecay;
+
+        var list = parameters.ToList();
+        if (list.Select(p => p.Handle).Distinct().Count() != list.Count)
+        {
+            throw new ArgumentException("fused_adam: a parameter is listed more than once.", nameof(parameters));
+        }
+
+        groups = list
+            .GroupBy(p => (p.device_type, p.device_index, p.dtype))
+            .Select(g => new Group(g.ToArray()))
+            .ToArray();
+    }
+
+    /// <summary>The step size; may be changed between steps (for a schedule).</summary>
+    public double LearningRate { get; set; }
+
+    /// <summary>Decay of the first-moment estimate.</summary>
+    public double Beta1 { get; }
+
+    /// <summary>Decay of the second-moment estimate.</summary>
+    public double Beta2 { get; }
+
+    /// <summary>Added to the denominator for stability.</summary>
+    public double Epsilon { get; }
+
+    /// <summary>L2 penalty added to the gradient.</summary>
+    public double WeightDecay { get; }
+
+    /// <summary>Clears every parameter's gradient (sets it to none, so the next backward pass writes it afresh).</summary>
+    public void ZeroGrad()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        foreach (var g in groups)
+        {
+            foreach (var p in g.Parameters)
+            {
+                p.grad = null;
+            }
+        }
+    }
+
+    /// <summary>Applies one Adam update from the parameters' current gradients.</summary>
+    /// <exception cref="InvalidOperationException">A parameter no longer lives in the optimizer's buffer (the model was moved after the optimizer was made).</exception>
+    public void Step()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        foreach (var g in groups)
+        {
+            g.Step(this);
+        }
+    }
+
+    /// <summary>Releases the moment estimates. The parameters stay valid: they keep the flat buffer alive.</summary>
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        foreach (var g in groups)
+        {
+            g.Dispose();
+        }
+    }
+
+    private static void Require(bool ok, string name, double value, string what)
+    {
+        if (!ok)
+        {
+            throw new ArgumentException($"fused_adam: {name} must be {what}, got {value}.", name);
+        }
+    }
+
+    // The parameters of one device and dtype, viewed into one flat buffer.
+    private sealed class Group : IDisposable
+    {
+        private readonly torch.Tensor flat;
+        private readonly torch.Tensor expAvg;
+        private readonly torch.Tensor expAvgSq;
+        private readonly long[] offsets;
+        private readonly long[] sizes;
+        private readonly long[] steps;
+
+        public Group(Parameter[] parameters)
+        {
+            Parameters = parameters;
+            sizes = parameters.Select(p => p.numel()).ToArray();
+            offsets = new long[sizes.Length];
+            for (int i = 1; i < sizes.Length; i++)
+            {
+                offsets[i] = offsets[i - 1] + sizes[i - 1];
+            }
+
+            steps = new long[sizes.Length];
+            var first = parameters[0];
+            long total = sizes.Sum();
+            using var noGrad = torch.no_grad();
+            flat = Keep(torch.empty(total, dtype: first.dtype, device: first.device));
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                var slice = flat.narrow(0, offsets[i], sizes[i]);
+                slice.copy_(parameters[i].reshape(-1));
+                parameters[i].set_(slice.view(parameters[i].shape));
+                slice.Dispose();
+            }
+
+            expAvg = Keep(torch.zeros_like(flat));
+            expAvgSq = Keep(torch.zeros_like(flat));
+        }
+
+        public Parameter[] Parameters { get; }
+
+        public void Step(FusedAdam o)
+        {
+            CheckViews();
+            var grads = new torch.Tensor?[Parameters.Length];
+            bool all = true;
+            for (int i = 0; i < Parameters.Length; i++)
+            {
+                grads[i] = Parameters[i].grad;
+                all &= grads[i] is not null;
+            }
+
+            if (all && steps.All(s => s == steps[0]))
+            {
+                var g = torch.cat(grads.Select(t => t!.reshape(-1)).ToArray(), 0);
+                long step = ++steps[0];
+                for (int i = 1; i < steps.Length; i++)
+                {
+                    steps[i] = step;
+                }
+
+                Update(o, flat, expAvg, expAvgSq, g, step);
+                return;
+            }
+
+            for (int i = 0; i < Parameters.Length; i++)
+            {
+                if (grads[i] is { } grad)
+                {
+                    Update(o, flat.narrow(0, offsets[i], sizes[i]), expAvg.narrow(0, offsets[i], sizes[i]), expAvgSq.narrow(0, offsets[i], sizes[i]), grad.reshape(-1), ++steps[i]);
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            expAvg.Dispose();
+            expAvgSq.Dispose();
+        }
+
+        // The arithmetic of torch.optim.Adam (amsgrad off), on a slice of the flat buffers.
+        private static void Update(FusedAdam o, torch.Tensor param, torch.Tensor m, torch.Tensor v, torch.Tensor grad, long step)
+        {
+            if (o.WeightDecay != 0)
+            {
+                grad = grad.add(param, o.WeightDecay);
+            }
+
+            double bias1 = 1 - Math.Pow(o.Beta1, step);
+            double bias2 = 1 - Math.Pow(o.Beta2, step);
+            m.mul_(o.Beta1).add_(grad, 1 - o.Beta1);
+            v.mul_(o.Beta2).addcmul_(grad, grad, 1 - o.Beta2);
+            var denominator = (v.sqrt() / Math.Sqrt(bias2)).add_(o.Epsilon);
+            param.addcdiv_(m, denominator, -o.LearningRate / bias1);
+        }
+
+        // A move to another device or dtype replaces each parameter's storage: the device, dtype or offset into the
+        // storage no longer match the slice the parameter was given (a same-sized reallocation would still show a
+        // zero offset for every parameter but the first).
+        private void CheckViews()
+        {
+            for (int i = 0; i < Parameters.Length; i++)
+            {
+                var p = Parameters[i];
+                if (p.IsInvalid)
+                {
+                    throw new InvalidOperationException(
+                        $"fused_adam: parameter {i} has been disposed: the model was moved to another device or dtype, or disposed, after the optimizer was created. Create the optimizer after moving the model.");
+                }
+
+                if (p.device_type != flat.device_type || p.device_index != flat.device_index || p.dtype != flat.dtype || p.storage_offset() != offsets[i])
+                {
+                    throw new InvalidOperationException(
+                        $"fused_adam: parameter {i} (shape {Shape.Format(p.shape)}) is no longer the one this optimizer trains: " +
+                        "the model was moved to another device or dtype, or its parameters were replaced, after the optimizer was created. Create the optimizer after moving the model.");
+                }
+            }
+        }
+
+        private static torch.Tensor Keep(torch.Tensor t)
+        {
+            t.DetachFromDisposeScope();
+            return t;
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System;
+using System.Linq;
+using Gen.Optimization;
+using TorchSharp;
+using TorchSharp.Modules;
+using Xunit;
+
+namespace Gen.Core.Tests.Optimization;
+
+public sealed class FusedAdamTests
+{
+    private static Sequential Net(long seed)
+    {
+        torch.manual_seed(seed);
+        var net = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(), torch.nn.Linear(5, 2));
+        net.to(torch.float64);
+        return net;
+    }
+
+    private static torch.Tensor Loss(Sequential net, torch.Tensor x) => net.forward(x).square().sum();
+
+    [Theory]
+    [InlineData(0.0)]
+    [InlineData(0.01)]
+    public void Matches_torch_adam_step_for_step_in_float64(double weightDecay)
+    {
+        using var a = Net(1);
+        using var b = Net(1);
+        var reference = torch.optim.Adam(a.parameters(), lr: 0.05, weight_decay: weightDecay);
+        using var fused = new FusedAdam(b.parameters(), learningRate: 0.05, weightDecay: weightDecay);
+        using var g = new torch.Generator(3);
+        for (int step = 0; step < 25; step++)
+        {
+            var x = torch.randn(new long[] { 4, 3 }, dtype: torch.float64, generator: g);
+            reference.zero_grad();
+            Loss(a, x).backward();
+            reference.step();
+            fused.ZeroGrad();
+            Loss(b, x).backward();
+            fused.Step();
+        }
+
+        foreach (var (p, q) in a.parameters().Zip(b.parameters()))
+        {
+            Assert.True(p.allclose(q, rtol: 1e-12, atol: 1e-12), $"max difference {(p - q).abs().max().item<double>()}");
+        }
+    }
+
+    [Fact]
+    public void A_parameter_without_a_gradient_is_left_alone_as_torch_adam_leaves_it()
+    {
+        using var a = Net(2);
+        using var b = Net(2);
+        var reference = torch.optim.Adam(a.parameters(), lr: 0.1);
+        using var fused = new FusedAdam(b.parameters(), learningRate: 0.1);
+        using var g = new torch.Generator(5);
+        for (int step = 0; step < 12; step++)
+        {
+            var x = torch.randn(new long[] { 4, 3 }, dtype: torch.float64, generator: g);
+            // Every third step only the first layer is in the loss, so the second layer gets no gradient.
+            Func<Sequential, torch.Tensor> loss = step % 3 == 2
+                ? net => ((Linear)net[0]).forward(x).square().sum()
+                : net => Loss(net, x);
+            foreach (var p in a.parameters())
+            {
+                p.grad = null; // as torch.optim.Adam.zero_grad() does in PyTorch 2 (TorchSharp's zeroes in place instead)
+            }
+
+            loss(a).backward();
+            reference.step();
+            fused.ZeroGrad();
+            loss(b).backward();
+            fused.Step();
+        }
+
+        foreach (var (p, q) in a.parameters().Zip(b.parameters()))
+        {
+            Assert.True(p.allclose(q, rtol: 1e-12, atol: 1e-12));
+        }
+    }
+
+    [Fact]
+    public void Parameters_keep_their_values_and_shapes_when_gathered()
+    {
+        using var net = Net(4);
+        var before = net.parameters().Select(p => p.detach().clone()).ToArray();
+        using var fused = new FusedAdam(net.parameters());
+        foreach (var (p, q) in net.parameters().Zip(before))
+        {
+            Assert.Equal(q.shape, p.shape);
+            Assert.True(p.allclose(q, 0, 0));
+            Assert.True(p.requires_grad);
+        }
+    }
+
+    [Fact]
+    public void Moving_the_model_after_creating_the_optimizer_is_reported()
+    {
+        using var net = Net(6);
+        using var fused = new FusedAdam(net.parameters());
+        net.to(torch.float32);
+        Loss(net, torch.randn(2, 3)).backward();
+        var e = Assert.Throws<InvalidOperationException>(() => fused.Step());
+        Assert.Contains("after the optimizer was created", e.Message);
+    }
+
+    [Fact]
+    public void Bad_hyper_parameters_and_duplicates_are_named()
+    {
+        using var net = Net(7);
+        var e = Assert.Throws<ArgumentException>(() => new FusedAdam(net.parameters(), beta2: 1.0));
+        Assert.Contains("beta2", e.Message);
+        var twice = net.parameters().Concat(net.parameters().Take(1));
+        Assert.Contains("more than once", Assert.Throws<ArgumentException>(() => new FusedAdam(twice)).Message);
+    }
+}
