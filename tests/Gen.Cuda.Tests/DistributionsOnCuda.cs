@@ -30,7 +30,7 @@ public sealed class DistributionsOnCuda
     [CudaFact]
     public void Samples_stay_on_the_gpu_and_agree_with_the_density()
     {
-        using var g = new torch.Generator(7, Cuda.Gpu);
+        using var g = Seed.Generator(7);
         foreach (var d in Families())
         {
             var s = d.Sample(new long[] { 8 }, g);
@@ -42,7 +42,7 @@ public sealed class DistributionsOnCuda
     [CudaFact]
     public void Moments_match_on_the_gpu()
     {
-        using var g = new torch.Generator(11, Cuda.Gpu);
+        using var g = Seed.Generator(11);
         foreach (var d in Families().Where(d => d is not Categorical)) // a categorical has no numeric mean
         {
             DistributionLaws.MomentsMatch(d, samples: 50000, generator: g);
@@ -52,7 +52,7 @@ public sealed class DistributionsOnCuda
     [CudaFact]
     public void Analytic_kl_agrees_with_monte_carlo_on_the_gpu()
     {
-        using var g = new torch.Generator(3, Cuda.Gpu);
+        using var g = Seed.Generator(3);
         DistributionLaws.KlAgreesWithMonteCarlo(Family.Normal(V(0.3), V(1.2)), Family.Normal(V(-0.5), V(0.7)), generator: g);
         DistributionLaws.KlAgreesWithMonteCarlo(Family.Gamma(V(2), V(1)), Family.Gamma(V(3), V(2)), generator: g);
         DistributionLaws.KlIsNonNegative(Family.Categorical(probs: V(0.2, 0.8)), Family.Categorical(probs: V(0.5, 0.5)));

@@ -46,7 +46,7 @@ public sealed class FlowsOnCuda
             Assert.True(a.grad!.allclose(b.grad!.cpu(), rtol: 1e-9, atol: 1e-9));
         }
 
-        using var g = new torch.Generator(4, Cuda.Gpu);
+        using var g = Seed.Generator(4);
         var s = gpu.SampleAndLogProb(16, g);
         Assert.Equal(DeviceType.CUDA, s.Value.device_type);
         Assert.True(s.LogProb.allclose(gpu.LogProb(s.Value), rtol: 1e-9, atol: 1e-9));
@@ -58,8 +58,8 @@ public sealed class FlowsOnCuda
         Seed.Everything(0);
         var gpu = Cuda.Gpu;
         var pixels = Digits.Load(gpu).Images;
-        using var noise = new torch.Generator(0, gpu);
-        var data = (pixels + torch.rand(pixels.shape, generator: noise, device: gpu)) / 17f;
+        using var noise = Seed.Generator(0);
+        var data = (pixels + DeviceRandom.Uniform(pixels.shape, torch.float32, gpu, noise)) / 17f;
         var split = DataSplit.Shuffled(data, 0.25, seed: 0);
         var mean = split.Train.mean(new long[] { 0 });
         var std = split.Train.std(0, keepdim: false);
@@ -77,7 +77,7 @@ public sealed class FlowsOnCuda
         for (int step = 0; step < 300; step++)
         {
             using var scope = torch.NewDisposeScope();
-            var idx = torch.randint(n, new long[] { 128 }, generator: noise, device: gpu);
+            var idx = DeviceRandom.Integers(n, new long[] { 128 }, gpu, noise);
             var loss = -model.LogProb(split.Train.index_select(0, idx)).mean();
             optimizer.zero_grad();
             loss.backward();

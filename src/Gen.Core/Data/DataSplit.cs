@@ -17,7 +17,7 @@ public static class DataSplit
 
         using var scope = torch.NewDisposeScope();
         var n = data.shape[0];
-        var perm = torch.randperm(n, generator: new torch.Generator((ulong)seed, torch.CPU)).to(data.device);
+        var perm = DeviceRandom.Permutation(n, data.device, new torch.Generator((ulong)seed));
         var shuffled = data.index_select(0, perm);
         var test = (long)Math.Round(n * testFraction);
         return new Split(shuffled[..(int)(n - test)].MoveToOuterDisposeScope(), shuffled[(int)(n - test)..].MoveToOuterDisposeScope());

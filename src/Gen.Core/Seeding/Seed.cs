@@ -18,12 +18,15 @@ public static class Seed
         }
     }
 
-    /// <summary>A fresh generator for <paramref name="device"/>, seeded, independent of the global one.</summary>
+    /// <summary>
+    /// A fresh seeded generator, independent of the global one, usable for draws on any device: Gen draws with it on
+    /// the CPU and copies the numbers to the target device (<see cref="DeviceRandom"/>), so a seed gives the same
+    /// numbers everywhere. (TorchSharp 0.107 makes every generator a CPU generator, whatever device it is given.)
+    /// </summary>
     /// <param name="seed">The seed.</param>
-    /// <param name="device">The device the generator serves; the CPU when null.</param>
-    public static torch.Generator Generator(long seed, torch.Device? device = null)
+    public static torch.Generator Generator(long seed)
     {
         GenRuntime.EnsureLoaded();
-        return new torch.Generator((ulong)seed, device ?? torch.CPU);
+        return new torch.Generator((ulong)seed, torch.CPU);
     }
 }

@@ -77,6 +77,6 @@ public sealed class Bernoulli : Distribution, IDistribution
     protected override torch.Tensor SampleCore(long[] sampleShape, torch.Generator? generator)
     {
         using var scope = torch.NewDisposeScope();
-        return torch.bernoulli(p.Probs.expand(ExtendedShape(sampleShape)), generator).MoveToOuterDisposeScope();
+        return DeviceRandom.Bernoulli(p.Probs.expand(ExtendedShape(sampleShape)), generator).MoveToOuterDisposeScope();
     }
 }

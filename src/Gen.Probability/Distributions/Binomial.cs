@@ -77,6 +77,6 @@ public sealed class Binomial : Distribution, IDistribution
         var shape = ExtendedShape(sampleShape);
         var pr = p.Probs.expand(shape).contiguous();
         var n = TotalCount.to_type(pr.dtype).expand(shape).contiguous();
-        return torch.binomial(n, pr, generator).MoveToOuterDisposeScope();
+        return DeviceRandom.Binomial(n, pr, generator).MoveToOuterDisposeScope();
     }
 }

@@ -88,7 +88,7 @@ public sealed class Categorical : Distribution, IDistribution
         using var scope = torch.NewDisposeScope();
         long draws = Shape.Numel(sampleShape);
         var table = Probs.reshape(-1, NumCategories);
-        var idx = torch.multinomial(table, draws, true, generator); // [batch, draws]
+        var idx = DeviceRandom.Multinomial(table, draws, true, generator); // [batch, draws]
         var result = idx.t().reshape(sampleShape.Concat(BatchShape).ToArray());
         return result.MoveToOuterDisposeScope();
     }

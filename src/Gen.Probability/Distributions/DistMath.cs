@@ -27,11 +27,11 @@ internal static class DistMath
 
     /// <summary>Standard normal noise with the dtype and device of <paramref name="like"/>.</summary>
     internal static torch.Tensor Normal(long[] shape, torch.Tensor like, torch.Generator? generator) =>
-        torch.randn(shape, dtype: like.dtype, device: like.device, generator: generator);
+        DeviceRandom.Normal(shape, like.dtype, like.device, generator);
 
     /// <summary>Uniform noise on (0, 1): never exactly 0, so logarithms stay finite.</summary>
     internal static torch.Tensor UniformOpen(long[] shape, torch.Tensor like, torch.Generator? generator) =>
-        torch.rand(shape, dtype: like.dtype, device: like.device, generator: generator).clamp_min(Tiny(like.dtype));
+        DeviceRandom.Uniform(shape, like.dtype, like.device, generator).clamp_min(Tiny(like.dtype));
 
     /// <summary>The smallest positive normal number of a floating dtype.</summary>
     internal static double Tiny(torch.ScalarType dtype) => dtype == torch.ScalarType.Float64 ? 2.2250738585072014e-308 : 1.1754943508222875e-38;
@@ -41,7 +41,7 @@ internal static class DistMath
 
     /// <summary>Gamma(concentration, 1) draws; differentiable with respect to the concentration (implicit reparameterisation in libtorch).</summary>
     internal static torch.Tensor StandardGamma(torch.Tensor concentration, torch.Generator? generator) =>
-        torch._standard_gamma(concentration, generator).clamp_min(Tiny(concentration.dtype));
+        DeviceRandom.StandardGamma(concentration, generator).clamp_min(Tiny(concentration.dtype));
 
     /// <summary>
     /// log G for G ~ Gamma(concentration, 1), stable for small concentrations and differentiable: G = G′ U^(1/α) with

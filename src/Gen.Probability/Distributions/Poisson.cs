@@ -41,6 +41,6 @@ public sealed class Poisson : Distribution, IDistribution
     protected override torch.Tensor SampleCore(long[] sampleShape, torch.Generator? generator)
     {
         using var scope = torch.NewDisposeScope();
-        return torch.poisson(Rate.expand(ExtendedShape(sampleShape)), generator).MoveToOuterDisposeScope();
+        return DeviceRandom.Poisson(Rate.expand(ExtendedShape(sampleShape)), generator).MoveToOuterDisposeScope();
     }
 }

@@ -58,7 +58,7 @@ public sealed class Uniform : Distribution, IDistribution
     public override torch.Tensor RSample(long[] sampleShape, torch.Generator? generator = null)
     {
         using var scope = torch.NewDisposeScope();
-        var u = torch.rand(ExtendedShape(sampleShape), dtype: Low.dtype, device: Low.device, generator: generator);
+        var u = DeviceRandom.Uniform(ExtendedShape(sampleShape), Low.dtype, Low.device, generator);
         return (Low + (High - Low) * u).MoveToOuterDisposeScope();
     }
 

@@ -69,7 +69,7 @@ internal static class PixelLikelihood
     /// <param name="imageShape">[C, H, W].</param>
     /// <param name="head">The pixel head.</param>
     /// <param name="reference">A model parameter: its dtype and device are those of the samples.</param>
-    /// <param name="generator">Random numbers; on the model's device.</param>
+    /// <param name="generator">Seeded random numbers for any device (see <see cref="DeviceRandom"/>), or null for the device's global generator.</param>
     /// <param name="node">Node name for errors.</param>
     internal static torch.Tensor Sample(
         Func<torch.Tensor, torch.Tensor> network,
@@ -83,11 +83,6 @@ internal static class PixelLikelihood
         if (count < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(count), count, $"{node}: the number of samples must be positive.");
-        }
-
-        if (generator is not null)
-        {
-            CheckDevice(generator.device, node, reference, "generator's numbers");
         }
 
         using var noGrad = torch.no_grad();
