@@ -11,7 +11,7 @@ namespace Gen.Core.Tests.Data.Idx;
 
 public class IdxTests
 {
-    private const string SampleResource = "Gen.Data.binarized-mnist-test-sample-idx3-ubyte.gz";
+    private const string SampleResource = Samples.Resource;
 
     private static GenDataException Fails(byte[] bytes, string source = "test.idx") =>
         Assert.Throws<GenDataException>(() => Gen.Data.Idx.Parse(bytes, source));
