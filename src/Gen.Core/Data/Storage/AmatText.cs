@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 
 namespace Gen.Data;
 
@@ -14,7 +13,9 @@ internal static class AmatText
     public static byte[] ToIdx(ReadOnlySpan<byte> text, string source, int side)
     {
         var pixels = side * side;
-        var data = new List<byte>(capacity: text.Length / 2);
+        // Every value takes at least two characters (the digit and a separator), except perhaps the last.
+        var data = new byte[(text.Length / 2) + 1];
+        var count = 0;
         int line = 0;
         while (!text.IsEmpty)
         {
@@ -43,7 +44,7 @@ internal static class AmatText
                     throw new GenDataException($"{source}: line {line} holds a value other than 0 or 1 (at column {i + 1}).", source);
                 }
 
-                data.Add((byte)(c - '0'));
+                data[count++] = (byte)(c - '0');
                 values++;
             }
 
@@ -53,6 +54,6 @@ internal static class AmatText
             }
         }
 
-        return Idx.EncodeUnsignedBytes(new[] { data.Count / pixels, side, side }, data.ToArray());
+        return Idx.EncodeUnsignedBytes(new[] { count / pixels, side, side }, data.AsSpan(0, count));
     }
 }

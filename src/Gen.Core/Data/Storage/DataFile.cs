@@ -8,7 +8,8 @@ namespace Gen.Data;
 /// <param name="Sha256">The sha256 of the decompressed IDX content.</param>
 /// <param name="RemoteName">The published file name, appended to each origin.</param>
 /// <param name="Origins">Base addresses that publish the file, tried in order.</param>
-internal sealed record DataFile(string RelativePath, string Sha256, string RemoteName, IReadOnlyList<Uri> Origins)
+/// <param name="Dimensions">The dimensions of its unsigned-byte IDX content, checked before the checksum so that a wrong file gets a precise message; null skips the check.</param>
+internal sealed record DataFile(string RelativePath, string Sha256, string RemoteName, IReadOnlyList<Uri> Origins, int[]? Dimensions = null)
 {
     /// <summary>The address of the file under a base address (which need not end in a slash).</summary>
     public Uri At(Uri origin)

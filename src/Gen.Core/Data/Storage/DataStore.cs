@@ -53,11 +53,35 @@ internal static class DataStore
             compressed);
     }
 
-    /// <summary>Reads <paramref name="file"/> (downloading it if needed), validates it as IDX and checks its sha256.</summary>
+    /// <summary>Throws unless <paramref name="array"/> holds unsigned bytes with the given dimensions.</summary>
+    public static void RequireShape(IdxArray array, int[] dimensions)
+    {
+        var magic = ((int)IdxElementType.UnsignedByte << 8) | dimensions.Length;
+        if (array.Magic != magic)
+        {
+            throw new GenDataException(
+                $"{array.Source}: magic number 0x{array.Magic:X8} ({Idx.Describe(array.ElementType)}, rank {array.Dimensions.Count}), " +
+                $"expected 0x{magic:X8} (unsigned bytes, rank {dimensions.Length}: {string.Join(" x ", dimensions)}).",
+                array.Source);
+        }
+
+        if (!array.Dimensions.SequenceEqual(dimensions))
+        {
+            throw new GenDataException(
+                $"{array.Source}: dimensions {array.DimensionsText}, expected {string.Join(" x ", dimensions)}.", array.Source);
+        }
+    }
+
+    /// <summary>Reads <paramref name="file"/> (downloading it if needed), validates it as IDX, checks its magic number and dimensions, then its sha256.</summary>
     public static IdxArray Read(DataFile file, DataSource source)
     {
         var path = Locate(file, source);
         var array = Idx.Read(path);
+        if (file.Dimensions is int[] dimensions)
+        {
+            RequireShape(array, dimensions);
+        }
+
         Checksum.Require(array.Sha256, file.Sha256, path,
             "Delete the file to have it downloaded again, or replace it with a good copy.");
         return array;
