@@ -69,27 +69,18 @@ public class IdxTests
     {
         var data = Enumerable.Range(0, 24).Select(i => (byte)(i * 7)).ToArray();
         var raw = IdxBytes.UnsignedBytes(data, 2, 3, 4);
-        var dir = Directory.CreateTempSubdirectory("gen-idx-").FullName;
-        try
-        {
-            // Names that lie about the compression: detection goes by the magic bytes.
-            var rawPath = Path.Combine(dir, "raw.gz");
-            var gzPath = Path.Combine(dir, "compressed-idx3-ubyte");
-            File.WriteAllBytes(rawPath, raw);
-            File.WriteAllBytes(gzPath, IdxBytes.GzipCompress(raw));
+        using var dir = new TempDirectory();
 
-            foreach (var array in new[] { Gen.Data.Idx.Read(rawPath), Gen.Data.Idx.Read(gzPath) })
-            {
-                Assert.Equal(new[] { 2, 3, 4 }, array.Dimensions);
-                Assert.Equal(data, array.Data.ToArray());
-                using var t = array.ToTensor(torch.CPU, torch.float32);
-                Assert.Equal(torch.float32, t.dtype);
-                Assert.Equal(data[23], t[1, 2, 3].item<float>());
-            }
-        }
-        finally
+        // Names that lie about the compression: detection goes by the magic bytes.
+        var rawPath = dir.Write("raw.gz", raw);
+        var gzPath = dir.Write("compressed-idx3-ubyte", IdxBytes.GzipCompress(raw));
+        foreach (var array in new[] { Gen.Data.Idx.Read(rawPath), Gen.Data.Idx.Read(gzPath) })
         {
-            Directory.Delete(dir, recursive: true);
+            Assert.Equal(new[] { 2, 3, 4 }, array.Dimensions);
+            Assert.Equal(data, array.Data.ToArray());
+            using var t = array.ToTensor(torch.CPU, torch.float32);
+            Assert.Equal(torch.float32, t.dtype);
+            Assert.Equal(data[23], t[1, 2, 3].item<float>());
         }
     }
 

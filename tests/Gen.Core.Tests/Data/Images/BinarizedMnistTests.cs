@@ -33,10 +33,8 @@ public class BinarizedMnistTests
     public void A_truncated_file_in_the_data_directory_is_named_in_the_error()
     {
         using var dir = new TempDirectory();
-        var path = Path.Combine(dir.Path, "binarized-mnist", "test-images-idx3-ubyte.gz");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var whole = IdxBytes.GzipCompress(IdxBytes.UnsignedBytes(new byte[10000 * 784], 10000, 28, 28));
-        File.WriteAllBytes(path, whole[..(whole.Length / 2)]);
+        var path = dir.Write("binarized-mnist/test-images-idx3-ubyte.gz", whole[..(whole.Length / 2)]);
 
         var e = Assert.Throws<GenDataException>(() => BinarizedMnist.Load(BinarizedMnistSplit.Test, torch.CPU, source: DataSource.At(dir.Path).WithDownload(false)));
 
@@ -49,9 +47,7 @@ public class BinarizedMnistTests
     public void A_file_of_the_right_shape_but_other_content_fails_its_checksum()
     {
         using var dir = new TempDirectory();
-        var path = Path.Combine(dir.Path, "binarized-mnist", "valid-images-idx3-ubyte.gz");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, IdxBytes.GzipCompress(IdxBytes.UnsignedBytes(new byte[10000 * 784], 10000, 28, 28)));
+        var path = dir.Write("binarized-mnist/valid-images-idx3-ubyte.gz", IdxBytes.GzipCompress(IdxBytes.UnsignedBytes(new byte[10000 * 784], 10000, 28, 28)));
 
         var e = Assert.Throws<GenDataException>(() => BinarizedMnist.Load(BinarizedMnistSplit.Valid, torch.CPU, source: DataSource.At(dir.Path)));
 
@@ -63,9 +59,7 @@ public class BinarizedMnistTests
     public void A_wrong_shape_is_reported_before_the_checksum()
     {
         using var dir = new TempDirectory();
-        var path = Path.Combine(dir.Path, "binarized-mnist", "train-images-idx3-ubyte");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, IdxBytes.Gunzip(Samples.GzipIdx()));
+        var path = dir.Write("binarized-mnist/train-images-idx3-ubyte", IdxBytes.Gunzip(Samples.GzipIdx()));
 
         var e = Assert.Throws<GenDataException>(() => BinarizedMnist.Load(BinarizedMnistSplit.Train, torch.CPU, source: DataSource.At(dir.Path)));
 

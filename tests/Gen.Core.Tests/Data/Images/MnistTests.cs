@@ -78,9 +78,7 @@ public class MnistTests
     public void A_labels_file_where_images_belong_is_reported_by_its_magic_number()
     {
         using var dir = new TempDirectory();
-        Directory.CreateDirectory(Path.Combine(dir.Path, "mnist"));
-        var path = Path.Combine(dir.Path, "mnist", "t10k-images-idx3-ubyte.gz");
-        File.WriteAllBytes(path, IdxBytes.GzipCompress(IdxBytes.UnsignedBytes(new byte[10000], 10000)));
+        var path = dir.Write("mnist/t10k-images-idx3-ubyte.gz", IdxBytes.GzipCompress(IdxBytes.UnsignedBytes(new byte[10000], 10000)));
 
         var e = Assert.Throws<GenDataException>(() => Mnist.Load(MnistSplit.Test, torch.CPU, source: DataSource.At(dir.Path).WithDownload(false)));
 

@@ -44,9 +44,7 @@ public class DataStoreTests
     public void An_uncompressed_file_in_the_data_directory_is_found_too()
     {
         using var dir = new TempDirectory();
-        Directory.CreateDirectory(Path.Combine(dir.Path, "binarized-mnist"));
-        var raw = Path.Combine(dir.Path, "binarized-mnist", "sample-idx3-ubyte");
-        File.WriteAllBytes(raw, IdxBytes.Gunzip(Samples.GzipIdx()));
+        var raw = dir.Write("binarized-mnist/sample-idx3-ubyte", IdxBytes.Gunzip(Samples.GzipIdx()));
 
         Assert.Equal(raw, DataStore.Locate(SampleFile(), DataSource.At(dir.Path).WithDownload(false)));
     }
@@ -87,10 +85,8 @@ public class DataStoreTests
     public void A_stored_file_with_the_wrong_content_fails_its_checksum_and_is_kept()
     {
         using var dir = new TempDirectory();
-        var path = Path.Combine(dir.Path, "binarized-mnist", "sample-idx3-ubyte.gz");
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var other = IdxBytes.GzipCompress(IdxBytes.UnsignedBytes(new byte[784], 1, 28, 28));
-        File.WriteAllBytes(path, other);
+        var path = dir.Write("binarized-mnist/sample-idx3-ubyte.gz", other);
 
         var e = Assert.Throws<GenDataException>(() => DataStore.Read(SampleFile(), DataSource.At(dir.Path).WithDownload(false)));
 

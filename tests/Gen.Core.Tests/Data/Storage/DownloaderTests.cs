@@ -104,9 +104,7 @@ public class DownloaderTests
     {
         using var server = new LocalHttpServer();
         using var dir = new TempDirectory();
-        var destination = Path.Combine(dir.Path, Target);
-        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
-        File.WriteAllBytes(destination, Samples.GzipIdx());
+        var destination = dir.Write(Target, Samples.GzipIdx());
         server.Serve("sample.gz", new byte[] { 1, 2, 3 }, announcedLength: 100);
 
         Assert.Throws<GenDataException>(() => Downloader.Fetch(new Uri(server.BaseUri, "sample.gz"), destination, Samples.Sha256));

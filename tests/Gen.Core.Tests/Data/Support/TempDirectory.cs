@@ -12,5 +12,14 @@ internal sealed class TempDirectory : IDisposable
     public string[] Files() =>
         Array.ConvertAll(Directory.GetFiles(Path, "*", SearchOption.AllDirectories), f => System.IO.Path.GetRelativePath(Path, f));
 
+    /// <summary>Writes a file at a path relative to the directory, creating its folders; returns the full path.</summary>
+    public string Write(string relativePath, byte[] bytes)
+    {
+        var path = System.IO.Path.Combine(Path, relativePath);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
     public void Dispose() => Directory.Delete(Path, recursive: true);
 }
