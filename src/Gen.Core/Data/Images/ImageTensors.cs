@@ -11,13 +11,14 @@ internal static class ImageTensors
     public static torch.Tensor Images(IdxArray array, torch.Device device, ImageLayout layout)
     {
         var d = array.Dimensions;
-        using var pixels = array.ToTensor(device, torch.float32);
-        return layout switch
+        var shape = layout switch
         {
-            ImageLayout.Image => pixels.reshape(d[0], 1, d[1], d[2]),
-            ImageLayout.Flat => pixels.reshape(d[0], d[1] * d[2]),
+            ImageLayout.Image => new long[] { d[0], 1, d[1], d[2] },
+            ImageLayout.Flat => new long[] { d[0], d[1] * d[2] },
             _ => throw new ArgumentOutOfRangeException(nameof(layout), layout, "Use ImageLayout.Image or ImageLayout.Flat."),
         };
+        using var pixels = array.ToTensor(device, torch.float32);
+        return pixels.reshape(shape);
     }
 
     /// <summary>Unsigned-byte labels [n] as int64 on <paramref name="device"/>, each checked to lie below <paramref name="classes"/>.</summary>

@@ -137,7 +137,22 @@ internal static class Downloader
     private static byte[] ToIdx(byte[] downloaded, string source)
     {
         var content = Gzip.DecompressIfGzip(downloaded, source).Content;
-        var looksLikeIdx = content.Length >= 4 && content[0] == 0 && content[1] == 0;
-        return looksLikeIdx ? content : AmatText.ToIdx(content, source, side: 28);
+        if (content.Length >= 4 && content[0] == 0 && content[1] == 0)
+        {
+            return content;
+        }
+
+        var text = content.AsSpan().TrimStart(" \t\r\n"u8);
+        if (text.IsEmpty || text[0] is not ((byte)'0' or (byte)'1'))
+        {
+            // Typically an error page served with status 200.
+            var start = text[..Math.Min(60, text.Length)].ToArray();
+            var preview = new string(Array.ConvertAll(start, b => b is >= 32 and < 127 ? (char)b : '.'));
+            throw new GenDataException(
+                $"{source}: the content ({downloaded.Length} bytes) is neither gzip, IDX nor the text form of binarized MNIST; it begins \"{preview}\".",
+                source);
+        }
+
+        return AmatText.ToIdx(content, source, side: 28);
     }
 }

@@ -100,6 +100,20 @@ public class DownloaderTests
     }
 
     [Fact]
+    public void An_error_page_served_as_success_is_recognised_and_quoted()
+    {
+        using var server = new LocalHttpServer();
+        using var dir = new TempDirectory();
+        server.Serve("sample.gz", System.Text.Encoding.ASCII.GetBytes("<html><body>Forbidden</body></html>"));
+        var url = new Uri(server.BaseUri, "sample.gz");
+
+        var e = Assert.Throws<GenDataException>(() => Downloader.Fetch(url, Path.Combine(dir.Path, Target), Samples.Sha256));
+
+        Assert.Equal($"{url}: the content (35 bytes) is neither gzip, IDX nor the text form of binarized MNIST; it begins \"<html><body>Forbidden</body></html>\".", e.Message);
+        Assert.Empty(dir.Files());
+    }
+
+    [Fact]
     public void A_failed_download_leaves_an_existing_file_alone()
     {
         using var server = new LocalHttpServer();
