@@ -51,7 +51,7 @@ internal static class Gzip
     public static byte[] Compress(ReadOnlySpan<byte> content)
     {
         using var buffer = new MemoryStream();
-        using (var gzip = new GZipStream(buffer, CompressionLevel.SmallestSize, leaveOpen: true))
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
         {
             gzip.Write(content);
         }

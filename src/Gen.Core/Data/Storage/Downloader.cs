@@ -57,7 +57,9 @@ internal static class Downloader
             Checksum.Require(Checksum.Sha256(content), sha256, url.AbsoluteUri, $"Nothing was saved to {destination}.");
             if (!Gzip.IsGzip(downloaded))
             {
-                await File.WriteAllBytesAsync(temp, Gzip.Compress(content)).ConfigureAwait(false);
+                using var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None);
+                stream.Write(Gzip.Compress(content));
+                stream.Flush(flushToDisk: true);
             }
 
             // rename(2) replaces atomically: a concurrent reader sees either no file or a complete, verified one.
