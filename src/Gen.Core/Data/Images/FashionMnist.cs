@@ -30,6 +30,10 @@ public static class FashionMnist
         ["t10k-labels-idx1-ubyte"] = "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34",
     });
 
+    /// <summary>The number of images in a split: 60000 or 10000.</summary>
+    /// <param name="split">The split.</param>
+    public static int Count(MnistSplit split) => LabelledDigitFiles.Count(split);
+
     /// <summary>
     /// Loads a split: images as float32 with the raw values 0..255, [n, 1, 28, 28] (or [n, 784] with
     /// <see cref="ImageLayout.Flat"/>), labels as int64 [n].

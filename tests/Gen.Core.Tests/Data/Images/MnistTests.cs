@@ -47,6 +47,7 @@ public class MnistTests
         Assert.All(Histogram(train.Labels), c => Assert.Equal(6000, c));
         Assert.All(Histogram(test.Labels), c => Assert.Equal(1000, c));
         Assert.Equal(10, FashionMnist.ClassNames.Count);
+        Assert.Equal(10000, FashionMnist.Count(MnistSplit.Test));
         foreach (var t in new[] { train.Images, train.Labels, test.Images, test.Labels })
         {
             t.Dispose();
