@@ -3,7 +3,7 @@ using TorchSharp;
 
 namespace Gen.Data;
 
-/// <summary>Splitting and batching helpers.</summary>
+/// <summary>Splitting helpers (for minibatches, see <see cref="Batches"/>).</summary>
 public static class DataSplit
 {
     /// <summary>Shuffles rows with a seed and splits off the last <paramref name="testFraction"/> of them.</summary>

@@ -1,9 +1,7 @@
 using System;
 using System.Globalization;
 using System.IO;
-using System.IO.Compression;
 using System.Linq;
-using System.Security.Cryptography;
 using Gen.Runtime;
 using TorchSharp;
 
@@ -35,17 +33,8 @@ public static class Digits
     {
         ArgumentNullException.ThrowIfNull(device);
         GenRuntime.EnsureLoaded();
-        using var resource = typeof(Digits).Assembly.GetManifestResourceStream(ResourceName)
-            ?? throw new InvalidOperationException($"The embedded resource {ResourceName} is missing from Gen.Core.");
-        using var gzip = new GZipStream(resource, CompressionMode.Decompress);
-        using var buffer = new MemoryStream();
-        gzip.CopyTo(buffer);
-        var bytes = buffer.ToArray();
-        var hash = Convert.ToHexString(SHA256.HashData(bytes)).ToLowerInvariant();
-        if (hash != Sha256)
-        {
-            throw new InvalidDataException($"The embedded digits data is corrupt: sha256 {hash}, expected {Sha256}.");
-        }
+        var bytes = Gzip.DecompressIfGzip(EmbeddedData.Read(ResourceName), ResourceName).Content;
+        Checksum.Require(Checksum.Sha256(bytes), Sha256, ResourceName, "Gen.Core is damaged: reinstall it.");
 
         return Parse(System.Text.Encoding.ASCII.GetString(bytes), device);
     }

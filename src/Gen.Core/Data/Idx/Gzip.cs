@@ -1,0 +1,61 @@
+using System;
+using System.Buffers.Binary;
+using System.IO;
+using System.IO.Compression;
+
+namespace Gen.Data;
+
+/// <summary>Gzip detection by magic bytes and decompression with a diagnosis of truncated streams.</summary>
+internal static class Gzip
+{
+    /// <summary>Decompressed content, and a sentence explaining a truncated gzip stream (null when it looks whole).</summary>
+    internal readonly record struct Decoded(byte[] Content, string? TruncationNote);
+
+    /// <summary>Whether the bytes start with the gzip magic number 1f 8b.</summary>
+    public static bool IsGzip(ReadOnlySpan<byte> bytes) => bytes.Length >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
+
+    /// <summary>Decompresses gzip content; returns other content unchanged.</summary>
+    /// <exception cref="GenDataException">The gzip data is corrupt.</exception>
+    public static Decoded DecompressIfGzip(byte[] bytes, string source)
+    {
+        if (!IsGzip(bytes))
+        {
+            return new Decoded(bytes, null);
+        }
+
+        byte[] content;
+        try
+        {
+            using var gzip = new GZipStream(new MemoryStream(bytes, writable: false), CompressionMode.Decompress);
+            using var buffer = new MemoryStream();
+            gzip.CopyTo(buffer);
+            content = buffer.ToArray();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new GenDataException($"{source}: the gzip data is corrupt ({bytes.Length} compressed bytes): {e.Message}", source, e);
+        }
+
+        // GZipStream returns what it could decode from a cut-short stream without complaint. The trailer's last four
+        // bytes hold the decompressed size (mod 2^32); in a truncated file they are compressed data instead, so a
+        // mismatch explains a short result. (A file of several gzip members can mismatch too, so this only explains.)
+        var recorded = bytes.Length >= 18 ? BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(bytes.Length - 4)) : (uint?)null;
+        var note = recorded == (uint)content.Length
+            ? null
+            : $"The gzip stream ({bytes.Length} compressed bytes) ended after {content.Length} decompressed bytes without a " +
+              "matching trailer: the compressed file is truncated.";
+        return new Decoded(content, note);
+    }
+
+    /// <summary>Compresses content with gzip.</summary>
+    public static byte[] Compress(ReadOnlySpan<byte> content)
+    {
+        using var buffer = new MemoryStream();
+        using (var gzip = new GZipStream(buffer, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(content);
+        }
+
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,89 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace Gen.Data;
+
+/// <summary>Finds data files in the data directory and downloads the missing ones.</summary>
+internal static class DataStore
+{
+    /// <summary>
+    /// The path of <paramref name="file"/> in the data directory of <paramref name="source"/> (<c>name.gz</c>, else
+    /// <c>name</c>), downloading it to <c>name.gz</c> when it is missing and downloads are allowed.
+    /// </summary>
+    /// <exception cref="GenDataException">The file is missing and cannot be downloaded; the message lists each address tried and why it failed.</exception>
+    public static string Locate(DataFile file, DataSource source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        var directory = source.ResolveDirectory();
+        var compressed = Path.Combine(directory, file.RelativePath + ".gz");
+        foreach (var candidate in new[] { compressed, Path.Combine(directory, file.RelativePath) })
+        {
+            if (File.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        var help = $"Put the file there ({file.RelativePath}.gz, or uncompressed), set {DataDirectory.EnvironmentVariable} to a " +
+                   "directory with that layout, or pass a directory.";
+        if (!source.Download)
+        {
+            throw new GenDataException($"{compressed}: not found, and downloads are turned off. {help}", compressed);
+        }
+
+        var failures = new List<string>();
+        foreach (var origin in source.Mirror is null ? file.Origins : new[] { source.Mirror })
+        {
+            try
+            {
+                Downloader.Fetch(file.At(origin), compressed, file.Sha256);
+                return compressed;
+            }
+            catch (GenDataException e)
+            {
+                failures.Add(e.Message);
+            }
+        }
+
+        throw new GenDataException(
+            $"{compressed}: not found, and downloading it failed:{string.Concat(failures.Select(f => Environment.NewLine + "  - " + f))}" +
+            $"{Environment.NewLine}If this machine is offline or the hosts refuse: {help}",
+            compressed);
+    }
+
+    /// <summary>Throws unless <paramref name="array"/> holds unsigned bytes with the given dimensions.</summary>
+    public static void RequireShape(IdxArray array, int[] dimensions)
+    {
+        var magic = ((int)IdxElementType.UnsignedByte << 8) | dimensions.Length;
+        if (array.Magic != magic)
+        {
+            throw new GenDataException(
+                $"{array.Source}: magic number 0x{array.Magic:X8} ({Idx.Describe(array.ElementType)}, rank {array.Dimensions.Count}), " +
+                $"expected 0x{magic:X8} (unsigned bytes, rank {dimensions.Length}: {string.Join(" x ", dimensions)}).",
+                array.Source);
+        }
+
+        if (!array.Dimensions.SequenceEqual(dimensions))
+        {
+            throw new GenDataException(
+                $"{array.Source}: dimensions {array.DimensionsText}, expected {string.Join(" x ", dimensions)}.", array.Source);
+        }
+    }
+
+    /// <summary>Reads <paramref name="file"/> (downloading it if needed), validates it as IDX, checks its magic number and dimensions, then its sha256.</summary>
+    public static IdxArray Read(DataFile file, DataSource source)
+    {
+        var path = Locate(file, source);
+        var array = Idx.Read(path);
+        if (file.Dimensions is int[] dimensions)
+        {
+            RequireShape(array, dimensions);
+        }
+
+        Checksum.Require(array.Sha256, file.Sha256, path,
+            "Delete the file to have it downloaded again, or replace it with a good copy.");
+        return array;
+    }
+}
