@@ -6,6 +6,7 @@ using Gen.Bench;
 // Benchmarks and device checks. Sub-commands:
 //   probe [--device cuda]                      runtime, CUDA and CPU/device parity check
 //   speed [--device D] [--cases a,b] [--rounds R] [--steps S] [--warmup W] [--json FILE]
+//   breakdown [--device D] [--cases a,b] [--steps S]   forward / backward / update time per step
 //   list                                       the speed cases
 var cases = new[]
 {
@@ -45,6 +46,16 @@ switch (args[0])
         foreach (var c in cases)
         {
             Console.WriteLine($"{c.Name}\t{c.Description}");
+        }
+
+        return 0;
+    case "scratch":
+        Scratch.Run();
+        return 0;
+    case "breakdown":
+        foreach (var name in Get("cases", cases[0].Name).Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            Breakdown.Run(cases.First(c => c.Name == name), device, int.Parse(Get("steps", "50")));
         }
 
         return 0;

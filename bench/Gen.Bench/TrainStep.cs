@@ -48,6 +48,25 @@ internal sealed class TrainStep : IDisposable
         update();
     }
 
+    /// <summary>One step, timed by phase (forward, backward, zero-grad and update), draining the device after each.</summary>
+    public double[] Phases(torch.Device device)
+    {
+        using var scope = torch.NewDisposeScope();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var l = loss();
+        Timing.Drain(device);
+        double forward = clock.Elapsed.TotalSeconds;
+        l.backward();
+        Timing.Drain(device);
+        double backward = clock.Elapsed.TotalSeconds;
+        zeroGrad();
+        update();
+        Timing.Drain(device);
+        double end = clock.Elapsed.TotalSeconds;
+        zeroGrad();
+        return new[] { forward, backward - forward, end - backward };
+    }
+
     /// <summary>The loss on the batch, read back to the host (synchronises).</summary>
     public double Loss()
     {

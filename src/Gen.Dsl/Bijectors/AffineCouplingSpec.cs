@@ -45,7 +45,23 @@ public sealed record AffineCouplingSpec(MaskSpec Mask, MlpSpec Net, bool Additiv
             register_module("net", net);
         }
 
-        public override IBijector Build() => new AffineCoupling(mask, kept =>
+        // Built once per mask buffer (a move to another device or dtype replaces it), so the layer's constant
+        // tensors are made once rather than on every pass.
+        private (torch.Tensor Mask, IBijector Bijector)? built;
+
+        public override IBijector Build()
+        {
+            if (built is { } b && ReferenceEquals(b.Mask, mask))
+            {
+                return b.Bijector;
+            }
+
+            var bijector = new AffineCoupling(mask, Conditioner);
+            built = (mask, bijector);
+            return bijector;
+        }
+
+        private AffineParameters Conditioner(torch.Tensor kept)
         {
             var h = net.forward(kept);
             if (additive)
@@ -55,6 +71,6 @@ public sealed record AffineCouplingSpec(MaskSpec Mask, MlpSpec Net, bool Additiv
 
             var parts = h.chunk(2, -1);
             return new AffineParameters(parts[0], torch.tanh(parts[1]));
-        });
+        }
     }
 }

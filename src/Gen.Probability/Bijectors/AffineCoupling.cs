@@ -13,6 +13,9 @@ public sealed class AffineCoupling : IBijector
 {
     private readonly torch.Tensor mask;
     private readonly Func<torch.Tensor, AffineParameters> conditioner;
+    private readonly object gate = new();
+    private torch.Tensor? free;
+    private torch.Tensor? negatedFree;
 
     /// <summary>Creates the layer.</summary>
     /// <param name="mask">Binary mask with the event shape (1 = kept, 0 = transformed). Its rank is the event rank.</param>
@@ -33,10 +36,8 @@ public sealed class AffineCoupling : IBijector
         using var scope = torch.NewDisposeScope();
         var kept = x * mask;
         var (t, s) = Parameters(kept, x);
-        var free = 1.0 - mask;
-        var y = kept + free * (x * s.exp() + t);
-        var ld = Reduce.SumRightmost(free * s, EventRank);
-        return new Transformed(y.MoveToOuterDisposeScope(), ld.MoveToOuterDisposeScope());
+        var y = torch.addcmul(kept, Free, torch.addcmul(t, x, s.exp(), 1), 1);
+        return new Transformed(y.MoveToOuterDisposeScope(), FreeSum(s, negate: false).MoveToOuterDisposeScope());
     }
 
     /// <inheritdoc/>
@@ -46,10 +47,45 @@ public sealed class AffineCoupling : IBijector
         using var scope = torch.NewDisposeScope();
         var kept = y * mask;
         var (t, s) = Parameters(kept, y);
-        var free = 1.0 - mask;
-        var x = kept + free * ((y - t) * (-s).exp());
-        var ld = -Reduce.SumRightmost(free * s, EventRank);
-        return new Transformed(x.MoveToOuterDisposeScope(), ld.MoveToOuterDisposeScope());
+        var x = torch.addcmul(kept, Free, (y - t) / s.exp(), 1);
+        return new Transformed(x.MoveToOuterDisposeScope(), FreeSum(s, negate: true).MoveToOuterDisposeScope());
+    }
+
+    // 1 − m, made once per layer: the conditioner's cost aside, a coupling is then a handful of fused kernels.
+    private torch.Tensor Free
+    {
+        get
+        {
+            lock (gate)
+            {
+                if (free is null)
+                {
+                    using var noGrad = torch.no_grad();
+                    free = 1.0 - mask;
+                    free.DetachFromDisposeScope();
+                    negatedFree = -free;
+                    negatedFree.DetachFromDisposeScope();
+                }
+
+                return free;
+            }
+        }
+    }
+
+    // ±Σ over the transformed entries of s: for vector events one matrix-vector product instead of a product and a sum.
+    private torch.Tensor FreeSum(torch.Tensor s, bool negate)
+    {
+        var weights = negate ? NegatedFree : Free;
+        return mask.dim() == 1 ? s.matmul(weights) : Reduce.SumRightmost(s * weights, EventRank);
+    }
+
+    private torch.Tensor NegatedFree
+    {
+        get
+        {
+            _ = Free;
+            return negatedFree!;
+        }
     }
 
     private AffineParameters Parameters(torch.Tensor kept, torch.Tensor input)

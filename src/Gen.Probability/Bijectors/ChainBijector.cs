@@ -37,8 +37,7 @@ public sealed class ChainBijector : IBijector
         {
             var t = part.ForwardAndLogDet(value);
             value = t.Value;
-            var ld = Reduce.SumRightmost(t.LogDet, EventRank - part.EventRank);
-            logDet = logDet is null ? ld : logDet + ld;
+            logDet = Accumulate(logDet, part, t.LogDet);
         }
 
         logDet ??= torch.zeros(x.shape.Take((int)x.dim() - EventRank).ToArray(), dtype: x.dtype, device: x.device);
@@ -55,12 +54,26 @@ public sealed class ChainBijector : IBijector
         {
             var t = parts[i].InverseAndLogDet(value);
             value = t.Value;
-            var ld = Reduce.SumRightmost(t.LogDet, EventRank - parts[i].EventRank);
-            logDet = logDet is null ? ld : logDet + ld;
+            logDet = Accumulate(logDet, parts[i], t.LogDet);
         }
 
         logDet ??= torch.zeros(y.shape.Take((int)y.dim() - EventRank).ToArray(), dtype: y.dtype, device: y.device);
         return new Transformed(value.MoveToOuterDisposeScope(), logDet.MoveToOuterDisposeScope());
+    }
+
+    /// <inheritdoc/>
+    public bool IsVolumePreserving => parts.All(p => p.IsVolumePreserving);
+
+    // Volume-preserving parts add nothing; skipping them saves an addition (a kernel launch on a GPU) per part.
+    private torch.Tensor? Accumulate(torch.Tensor? total, IBijector part, torch.Tensor logDet)
+    {
+        if (part.IsVolumePreserving)
+        {
+            return total;
+        }
+
+        var ld = Reduce.SumRightmost(logDet, EventRank - part.EventRank);
+        return total is null ? ld : total + ld;
     }
 
     /// <inheritdoc/>

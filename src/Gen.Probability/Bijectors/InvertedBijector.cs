@@ -12,6 +12,9 @@ public sealed class InvertedBijector : IBijector
     public IBijector Inner { get; }
 
     /// <inheritdoc/>
+    public bool IsVolumePreserving => Inner.IsVolumePreserving;
+
+    /// <inheritdoc/>
     public int EventRank => Inner.EventRank;
 
     /// <inheritdoc/>

@@ -11,6 +11,7 @@ public sealed class Permutation : IBijector
     private readonly long[] inverseOrder;
     private readonly object gate = new();
     private (torch.Device Device, torch.Tensor Order, torch.Tensor Inverse)? indices;
+    private torch.Tensor? zero;
 
     /// <summary>Creates the permutation y[i] = x[order[i]].</summary>
     /// <exception cref="ArgumentException"><paramref name="order"/> is not a permutation of 0..n−1.</exception>
@@ -47,6 +48,9 @@ public sealed class Permutation : IBijector
     public int EventRank => 1;
 
     /// <inheritdoc/>
+    public bool IsVolumePreserving => true;
+
+    /// <inheritdoc/>
     public Transformed ForwardAndLogDet(torch.Tensor x) => Apply(x, inverse: false);
 
     /// <inheritdoc/>
@@ -61,7 +65,7 @@ public sealed class Permutation : IBijector
 
         using var scope = torch.NewDisposeScope();
         var y = x.index_select(-1, IndexOn(x.device, inverse));
-        var ld = torch.zeros(x.shape[..^1], dtype: x.dtype, device: x.device);
+        var ld = ZeroOn(x).expand(x.shape[..^1]); // a view: no kernel, no memory
         return new Transformed(y.MoveToOuterDisposeScope(), ld.MoveToOuterDisposeScope());
     }
 
@@ -78,6 +82,21 @@ public sealed class Permutation : IBijector
             }
 
             return inverse ? cached.Inverse : cached.Order;
+        }
+    }
+
+    private torch.Tensor ZeroOn(torch.Tensor like)
+    {
+        lock (gate)
+        {
+            if (zero is not { } z || z.device_type != like.device_type || z.device_index != like.device_index || z.dtype != like.dtype)
+            {
+                zero?.Dispose();
+                z = Keep(torch.zeros(Array.Empty<long>(), dtype: like.dtype, device: like.device));
+                zero = z;
+            }
+
+            return z;
         }
     }
 

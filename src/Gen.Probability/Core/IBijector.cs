@@ -22,6 +22,12 @@ public interface IBijector
     /// <exception cref="System.NotSupportedException">The map has no closed-form or numerical inverse (for example planar flows).</exception>
     Transformed InverseAndLogDet(torch.Tensor y);
 
+    /// <summary>
+    /// Whether log|det J| is zero everywhere (permutations, for example). A chain skips adding such log-determinants;
+    /// the bijector must still return a zero log-determinant of the right shape.
+    /// </summary>
+    bool IsVolumePreserving => false;
+
     /// <summary>The shape of f(x) for an input of the given full shape (unchanged unless the map reshapes).</summary>
     long[] ForwardShape(long[] inputShape) => inputShape;
 

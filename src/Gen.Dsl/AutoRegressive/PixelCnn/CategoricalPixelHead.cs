@@ -36,7 +36,10 @@ public sealed record CategoricalPixelHead : PixelHead
     internal override torch.Tensor InSupport(torch.Tensor x) =>
         x.ge(0).logical_and(x.le(Levels - 1)).logical_and(x.eq(x.round())).all();
 
-    internal override torch.Tensor LogProb(torch.Tensor parameters, torch.Tensor x) => new Categorical(logits: parameters).LogProb(x);
+    // The images were checked once by the model (integers in range), so the log-softmax is read off directly
+    // rather than through a distribution object that would check again and wait for the device.
+    internal override torch.Tensor LogProb(torch.Tensor parameters, torch.Tensor x) =>
+        parameters.log_softmax(-1).gather(-1, x.to_type(torch.int64).unsqueeze(-1)).squeeze(-1);
 
     internal override torch.Tensor Sample(torch.Tensor parameters, torch.ScalarType dtype, torch.Generator? generator) =>
         new Categorical(logits: parameters).Sample(Array.Empty<long>(), generator).to_type(dtype);
