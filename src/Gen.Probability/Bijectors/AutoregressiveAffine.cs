@@ -65,8 +65,26 @@ internal static class AutoregressiveAffine
         };
     }
 
+    /// <summary>One pass conditioned on <paramref name="z"/> itself (checked, in its own dispose scope).</summary>
+    public static Transformed OnePass(torch.Tensor z, Func<torch.Tensor, AffineParameters> conditioner, bool scaleUp, string node)
+    {
+        CheckInput(z, node);
+        using var scope = torch.NewDisposeScope();
+        var r = scaleUp ? ScaleUp(z, z, conditioner, node) : ScaleDown(z, z, conditioner, node);
+        return new Transformed(r.Value.MoveToOuterDisposeScope(), r.LogDet.MoveToOuterDisposeScope());
+    }
+
+    /// <summary><see cref="Solve"/>, checked, in its own dispose scope.</summary>
+    public static Transformed Solved(torch.Tensor z, Func<torch.Tensor, AffineParameters> conditioner, bool scaleUp, string node)
+    {
+        CheckInput(z, node);
+        using var scope = torch.NewDisposeScope();
+        var r = Solve(z, conditioner, scaleUp, node);
+        return new Transformed(r.Value.MoveToOuterDisposeScope(), r.LogDet.MoveToOuterDisposeScope());
+    }
+
     /// <summary>Checks the event shape of an input.</summary>
-    public static void CheckInput(torch.Tensor value, string node)
+    private static void CheckInput(torch.Tensor value, string node)
     {
         ArgumentNullException.ThrowIfNull(value);
         if (value.dim() < 1 || value.shape[^1] < 1)

@@ -37,22 +37,10 @@ public sealed class InverseAutoregressive : IBijector
     public int EventRank => 1;
 
     /// <summary>Sampling direction u ↦ x: one conditioner pass.</summary>
-    public Transformed ForwardAndLogDet(torch.Tensor x)
-    {
-        AutoregressiveAffine.CheckInput(x, Node);
-        using var scope = torch.NewDisposeScope();
-        var r = AutoregressiveAffine.ScaleUp(x, x, conditioner, Node);
-        return new Transformed(r.Value.MoveToOuterDisposeScope(), r.LogDet.MoveToOuterDisposeScope());
-    }
+    public Transformed ForwardAndLogDet(torch.Tensor x) => AutoregressiveAffine.OnePass(x, conditioner, scaleUp: true, Node);
 
     /// <summary>Density direction x ↦ u: D conditioner passes.</summary>
-    public Transformed InverseAndLogDet(torch.Tensor y)
-    {
-        AutoregressiveAffine.CheckInput(y, Node);
-        using var scope = torch.NewDisposeScope();
-        var r = AutoregressiveAffine.Solve(y, conditioner, scaleUp: false, Node);
-        return new Transformed(r.Value.MoveToOuterDisposeScope(), r.LogDet.MoveToOuterDisposeScope());
-    }
+    public Transformed InverseAndLogDet(torch.Tensor y) => AutoregressiveAffine.Solved(y, conditioner, scaleUp: false, Node);
 
     /// <inheritdoc/>
     public override string ToString() => "InverseAutoregressive";

@@ -37,22 +37,10 @@ public sealed class MaskedAutoregressive : IBijector
     public int EventRank => 1;
 
     /// <summary>Sampling direction u ↦ x: D conditioner passes.</summary>
-    public Transformed ForwardAndLogDet(torch.Tensor x)
-    {
-        AutoregressiveAffine.CheckInput(x, Node);
-        using var scope = torch.NewDisposeScope();
-        var r = AutoregressiveAffine.Solve(x, conditioner, scaleUp: true, Node);
-        return new Transformed(r.Value.MoveToOuterDisposeScope(), r.LogDet.MoveToOuterDisposeScope());
-    }
+    public Transformed ForwardAndLogDet(torch.Tensor x) => AutoregressiveAffine.Solved(x, conditioner, scaleUp: true, Node);
 
     /// <summary>Density direction x ↦ u: one conditioner pass.</summary>
-    public Transformed InverseAndLogDet(torch.Tensor y)
-    {
-        AutoregressiveAffine.CheckInput(y, Node);
-        using var scope = torch.NewDisposeScope();
-        var r = AutoregressiveAffine.ScaleDown(y, y, conditioner, Node);
-        return new Transformed(r.Value.MoveToOuterDisposeScope(), r.LogDet.MoveToOuterDisposeScope());
-    }
+    public Transformed InverseAndLogDet(torch.Tensor y) => AutoregressiveAffine.OnePass(y, conditioner, scaleUp: false, Node);
 
     /// <inheritdoc/>
     public override string ToString() => "MaskedAutoregressive";

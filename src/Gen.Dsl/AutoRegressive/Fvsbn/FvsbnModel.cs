@@ -13,18 +13,12 @@ public sealed class FvsbnModel : AutoregressiveBinaryModel
     // Field names equal the registered names: TorchSharp re-binds fields by name on .to().
     private readonly Parameter weight;
     private readonly Parameter bias;
-    private readonly long[] order;
-    private readonly long[] inverse;
+    private readonly FeatureOrder positions;
 
     internal FvsbnModel(FvsbnSpec spec) : base("fvsbn", spec.Features)
     {
         Spec = spec;
-        order = spec.Order.For(spec.Features);
-        inverse = new long[order.Length];
-        for (int p = 0; p < order.Length; p++)
-        {
-            inverse[order[p]] = p;
-        }
+        positions = new FeatureOrder(spec.Order.For(spec.Features));
 
         // Rows and columns in the model's order: weight[i, j] is the effect of position j on position i.
         weight = new Parameter(torch.zeros(spec.Features, spec.Features));
@@ -37,7 +31,7 @@ public sealed class FvsbnModel : AutoregressiveBinaryModel
     public FvsbnSpec Spec { get; }
 
     /// <inheritdoc/>
-    public override long[] Order => (long[])order.Clone();
+    public override long[] Order => positions.Order;
 
     /// <summary>The effective weight, strictly lower-triangular in the model's order: [D, D], row = position predicted.</summary>
     public torch.Tensor Weight() => weight.tril(-1);
@@ -45,8 +39,8 @@ public sealed class FvsbnModel : AutoregressiveBinaryModel
     private protected override torch.Tensor LogitsCore(torch.Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        var ordered = x.index_select(1, torch.tensor(order, device: x.device));
+        var ordered = positions.ToPositions(x);
         var logits = ordered.matmul(weight.tril(-1).t()) + bias;
-        return logits.index_select(1, torch.tensor(inverse, device: x.device)).MoveToOuterDisposeScope();
+        return positions.ToFeatures(logits).MoveToOuterDisposeScope();
     }
 }

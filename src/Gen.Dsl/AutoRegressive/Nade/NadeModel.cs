@@ -16,18 +16,12 @@ public sealed class NadeModel : AutoregressiveBinaryModel
     private readonly Parameter c;
     private readonly Parameter v;
     private readonly Parameter b;
-    private readonly long[] order;
-    private readonly long[] inverse;
+    private readonly FeatureOrder positions;
 
     internal NadeModel(NadeSpec spec) : base("nade", spec.Features)
     {
         Spec = spec;
-        order = spec.Order.For(spec.Features);
-        inverse = new long[order.Length];
-        for (int p = 0; p < order.Length; p++)
-        {
-            inverse[order[p]] = p;
-        }
+        positions = new FeatureOrder(spec.Order.For(spec.Features));
 
         long d = spec.Features, h = spec.Hidden;
         // Columns and rows are in the model's order (column p of W belongs to the feature at position p).
@@ -45,31 +39,31 @@ public sealed class NadeModel : AutoregressiveBinaryModel
     public NadeSpec Spec { get; }
 
     /// <inheritdoc/>
-    public override long[] Order => (long[])order.Clone();
+    public override long[] Order => positions.Order;
 
     private protected override torch.Tensor LogitsCore(torch.Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        var ordered = x.index_select(1, torch.tensor(order, device: x.device));             // [B, D]
-        var contributions = ordered.unsqueeze(-1) * w.t().unsqueeze(0);                      // [B, D, H]: W_{:,j} x_j
-        var before = contributions.cumsum(1) - contributions;                                // Σ_{j<i}, exclusive
-        var hidden = torch.sigmoid(before + c);                                              // [B, D, H]
-        var logits = (hidden * v).sum(-1) + b;                                               // [B, D]
-        return logits.index_select(1, torch.tensor(inverse, device: x.device)).MoveToOuterDisposeScope();
+        var ordered = positions.ToPositions(x);                           // [B, D]
+        var contributions = ordered.unsqueeze(-1) * w.t().unsqueeze(0);    // [B, D, H]: W_{:,j} x_j
+        var before = contributions.cumsum(1) - contributions;              // Σ_{j<i}, exclusive
+        var hidden = torch.sigmoid(before + c);                            // [B, D, H]
+        var logits = (hidden * v).sum(-1) + b;                             // [B, D]
+        return positions.ToFeatures(logits).MoveToOuterDisposeScope();
     }
 
     /// <summary>Ancestral sampling in O(D·H): the pre-activation grows by W_{:,i} x_i after each feature.</summary>
     private protected override torch.Tensor SampleCore(long count, torch.Generator? generator)
     {
         var a = c.expand(count, -1).clone();
-        var columns = new torch.Tensor[order.Length];
-        for (int p = 0; p < order.Length; p++)
+        var columns = new torch.Tensor[Features];
+        for (int p = 0; p < Features; p++)
         {
             var logit = torch.sigmoid(a).matmul(v[p]) + b[p];
             columns[p] = Bernoulli(logit, generator);
             a.add_(columns[p].unsqueeze(1) * w[.., p]);
         }
 
-        return torch.stack(columns, 1).index_select(1, torch.tensor(inverse, device: a.device));
+        return positions.ToFeatures(torch.stack(columns, 1));
     }
 }
