@@ -17,4 +17,26 @@ public static class Bij
 
     /// <summary>A learnable per-feature scale and shift, starting at the identity.</summary>
     public static AffineSpec Affine() => new();
+
+    /// <summary>
+    /// A masked autoregressive flow layer (MAF): a MADE with these hidden widths gives each feature a shift and a
+    /// log-scale from the features before it. Density evaluation takes one pass, sampling one pass per feature.
+    /// </summary>
+    /// <exception cref="GenShapeException">No hidden layer is given, or a width is not positive.</exception>
+    public static MaskedAutoregressiveSpec MaskedAutoregressive(params int[] hidden) => AutoregressiveLayer(hidden, inverse: false);
+
+    /// <summary>
+    /// An inverse autoregressive flow layer (IAF): like <see cref="MaskedAutoregressive"/>, but the MADE reads the base
+    /// side, so sampling takes one pass and the density of external data one pass per feature.
+    /// </summary>
+    /// <exception cref="GenShapeException">No hidden layer is given, or a width is not positive.</exception>
+    public static MaskedAutoregressiveSpec InverseAutoregressive(params int[] hidden) => AutoregressiveLayer(hidden, inverse: true);
+
+    private static MaskedAutoregressiveSpec AutoregressiveLayer(int[] hidden, bool inverse)
+    {
+        System.ArgumentNullException.ThrowIfNull(hidden);
+        var spec = new MaskedAutoregressiveSpec(new ValueList<int>(hidden), inverse, InputOrder.Natural, HiddenDegrees.Random(0), Activation.Relu);
+        spec.Check(inverse ? "iaf" : "maf", 1);
+        return spec;
+    }
 }

@@ -56,7 +56,7 @@ public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation)
         return Sequential(layers);
     }
 
-    private static torch.nn.Module<torch.Tensor, torch.Tensor> MakeActivation(Activation a) => a switch
+    internal static torch.nn.Module<torch.Tensor, torch.Tensor> MakeActivation(Activation a) => a switch
     {
         Activation.Relu => ReLU(),
         Activation.Tanh => Tanh(),

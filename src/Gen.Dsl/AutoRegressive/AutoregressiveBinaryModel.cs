@@ -1,0 +1,132 @@
+using System;
+using System.Linq;
+using TorchSharp;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// A compiled autoregressive model of binary vectors: p(x) = Πᵢ Bernoulli(x_{o(i)} | σ(l_{o(i)}(x_{o(&lt;i)}))) in the
+/// model's <see cref="Order"/> o. A TorchSharp module (parameters, optimizers, <c>to()</c>, <c>state_dict()</c> work as
+/// usual) whose forward pass is the log-probability of a batch.
+/// </summary>
+public abstract class AutoregressiveBinaryModel : torch.nn.Module<torch.Tensor, torch.Tensor>
+{
+    private readonly string node;
+
+    private protected AutoregressiveBinaryModel(string node, long features) : base(node)
+    {
+        this.node = node;
+        Features = features;
+    }
+
+    /// <summary>D, the number of binary features.</summary>
+    public long Features { get; }
+
+    /// <summary>The order in use: position p holds feature <c>Order[p]</c>.</summary>
+    public abstract long[] Order { get; }
+
+    /// <summary>
+    /// The logits of the conditionals: entry d is log-odds of x_d = 1 given the features before d in
+    /// <see cref="Order"/>; shape [batch, D]. Entries depend only on those earlier features of <paramref name="x"/>.
+    /// </summary>
+    /// <exception cref="GenShapeException">x is not [batch, D].</exception>
+    /// <exception cref="ArgumentException">x has another dtype or device than the model, or a value other than 0 and 1.</exception>
+    public torch.Tensor Logits(torch.Tensor x)
+    {
+        CheckInput(x, "logits");
+        return LogitsCore(x);
+    }
+
+    /// <summary>log p(x) in nats for a batch of binary vectors of shape [batch, D]; returns shape [batch].</summary>
+    /// <exception cref="GenShapeException">x is not [batch, D].</exception>
+    /// <exception cref="ArgumentException">x has another dtype or device than the model, or a value other than 0 and 1.</exception>
+    public torch.Tensor LogProb(torch.Tensor x)
+    {
+        CheckInput(x, "log_prob");
+        using var scope = torch.NewDisposeScope();
+        var logits = LogitsCore(x);
+        // log σ(l) for x = 1 and log σ(−l) for x = 0, both as x·l − softplus(l): finite for every finite logit.
+        return (x * logits - torch.nn.functional.softplus(logits)).sum(-1).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc/>
+    public override torch.Tensor forward(torch.Tensor input) => LogProb(input);
+
+    /// <summary>
+    /// Draws <paramref name="count"/> exact samples by ancestral sampling (no gradient), shape [count, D], in the
+    /// model's dtype and on its device.
+    /// </summary>
+    /// <param name="count">Number of samples.</param>
+    /// <param name="generator">A generator for the model's device; TorchSharp's global one when null.</param>
+    public torch.Tensor Sample(long count, torch.Generator? generator = null)
+    {
+        if (count < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"{node}.sample: the number of samples must be positive.");
+        }
+
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        return SampleCore(count, generator).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The logits for a checked batch.</summary>
+    private protected abstract torch.Tensor LogitsCore(torch.Tensor x);
+
+    /// <summary>Ancestral sampling with one full pass per position: D passes of <see cref="LogitsCore"/>.</summary>
+    private protected virtual torch.Tensor SampleCore(long count, torch.Generator? generator)
+    {
+        var reference = Reference();
+        var x = torch.zeros(new[] { count, Features }, dtype: reference.dtype, device: reference.device);
+        foreach (var feature in Order)
+        {
+            using var step = torch.NewDisposeScope();
+            var logit = LogitsCore(x).select(1, feature);
+            x.index_put_(Bernoulli(logit, generator), torch.TensorIndex.Colon, torch.TensorIndex.Single(feature));
+        }
+
+        return x;
+    }
+
+    /// <summary>One draw per logit: 1 with probability σ(logit), in the logit's dtype.</summary>
+    private protected static torch.Tensor Bernoulli(torch.Tensor logit, torch.Generator? generator)
+    {
+        var u = torch.rand(logit.shape, dtype: logit.dtype, device: logit.device, generator: generator);
+        return u.lt(torch.sigmoid(logit)).to(logit.dtype);
+    }
+
+    /// <summary>A parameter (or buffer) of the model: its dtype and device are the model's.</summary>
+    private protected torch.Tensor Reference() => parameters().FirstOrDefault() ?? buffers().First();
+
+    private void CheckInput(torch.Tensor x, string method)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        var where = $"{node}.{method}";
+        if (x.dim() != 2 || x.shape[1] != Features)
+        {
+            throw new GenShapeException(where, $"expects a batch of shape [batch, {Features}], got a tensor of shape {Shape.Format(x.shape)}.");
+        }
+
+        var reference = Reference();
+        if (x.dtype != reference.dtype)
+        {
+            throw new ArgumentException($"{where}: the model computes in {reference.dtype}, but the data is {x.dtype}; convert it with .to({reference.dtype}).", nameof(x));
+        }
+
+        if (x.device.type != reference.device.type || x.device.index != reference.device.index)
+        {
+            throw new ArgumentException($"{where}: the model lives on {reference.device}, but the data is on {x.device}.", nameof(x));
+        }
+
+        using var scope = torch.NewDisposeScope();
+        var bad = x.ne(0).logical_and(x.ne(1));
+        if (bad.any().item<bool>())
+        {
+            var flat = bad.flatten().nonzero()[0, 0].item<long>();
+            var value = x.flatten()[flat].ToDouble();
+            throw new ArgumentException(
+                $"{where}: the data must be binary (0 or 1), but entry [{flat / Features}, {flat % Features}] is {value}; binarise it first (for example x.ge(threshold)).",
+                nameof(x));
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System;
+using System.Linq;
+using TorchSharp;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// A MADE (Germain et al. 2015): a masked multilayer perceptron over <paramref name="Features"/> inputs whose outputs
+/// for each feature depend only on the features before it in <paramref name="Order"/>. Compile it as a density
+/// model of binary vectors (<see cref="Compile"/>) or as a bare network with any number of outputs per feature and an
+/// optional context (<see cref="CompileNetwork"/>). Build it with <see cref="Autoregressive.Made"/>.
+/// </summary>
+/// <param name="Features">D, the number of features.</param>
+/// <param name="Hidden">Hidden-layer widths, in order (at least one layer).</param>
+/// <param name="OutputsPerFeature">K, outputs per feature (1 for a Bernoulli logit, 2 for a shift and a log-scale, …).</param>
+/// <param name="ContextFeatures">C, the width of a context that feeds every hidden unit and output; 0 for none.</param>
+/// <param name="Order">The order of the features.</param>
+/// <param name="Degrees">How hidden units get their degrees.</param>
+/// <param name="Masks">How many masks to cycle through (order- or connectivity-agnostic training when above 1).</param>
+/// <param name="Activation">The activation after each hidden layer.</param>
+public sealed record MadeSpec(
+    long Features,
+    ValueList<int> Hidden,
+    int OutputsPerFeature,
+    long ContextFeatures,
+    InputOrder Order,
+    HiddenDegrees Degrees,
+    int Masks,
+    Activation Activation)
+{
+    private const string Path = "made";
+
+    /// <summary>The same spec with another order.</summary>
+    public MadeSpec WithOrder(InputOrder order) => Checked(this with { Order = order ?? throw new ArgumentNullException(nameof(order)) });
+
+    /// <summary>The same spec with another degree assignment.</summary>
+    public MadeSpec WithDegrees(HiddenDegrees degrees) => Checked(this with { Degrees = degrees ?? throw new ArgumentNullException(nameof(degrees)) });
+
+    /// <summary>The same spec with K outputs per feature (for <see cref="CompileNetwork"/>).</summary>
+    public MadeSpec WithOutputsPerFeature(int outputsPerFeature) => Checked(this with { OutputsPerFeature = outputsPerFeature });
+
+    /// <summary>The same spec with a context of <paramref name="features"/> features (for <see cref="CompileNetwork"/>).</summary>
+    public MadeSpec WithContext(long features) => Checked(this with { ContextFeatures = features });
+
+    /// <summary>
+    /// The same spec cycling through <paramref name="count"/> masks. Each mask draws a new order when the order is
+    /// random and new hidden degrees when the degrees are random; at least one of them must be.
+    /// </summary>
+    public MadeSpec WithMasks(int count) => Checked(this with { Masks = count });
+
+    /// <summary>The same spec with another activation.</summary>
+    public MadeSpec WithActivation(Activation activation) => Checked(this with { Activation = activation });
+
+    /// <summary>
+    /// Compiles the network alone: a module mapping [..., D] (and a context [..., C]) to [..., D, K]. With a
+    /// <paramref name="seed"/>, the initial weights are the same on every compile (this seeds TorchSharp's global generator).
+    /// </summary>
+    /// <param name="device">Where the parameters live.</param>
+    /// <param name="dtype">Parameter type; float32 when null.</param>
+    /// <param name="seed">Seed for the initial weights.</param>
+    public Made CompileNetwork(torch.Device device, torch.ScalarType? dtype = null, long? seed = null)
+    {
+        Check();
+        CompileSteps.Begin(device, seed);
+        return CompileSteps.Place(Build(Path), device, dtype);
+    }
+
+    /// <summary>
+    /// Compiles the density model of binary vectors (K = 1, no context). With a <paramref name="seed"/>, the initial
+    /// weights are the same on every compile (this seeds TorchSharp's global generator).
+    /// </summary>
+    /// <param name="device">Where the parameters live.</param>
+    /// <param name="dtype">Parameter type; float32 when null.</param>
+    /// <param name="seed">Seed for the initial weights.</param>
+    /// <exception cref="GenShapeException">The spec has K ≠ 1 or a context.</exception>
+    public MadeModel Compile(torch.Device device, torch.ScalarType? dtype = null, long? seed = null)
+    {
+        Check();
+        if (OutputsPerFeature != 1)
+        {
+            throw new GenShapeException($"{Path}.outputs_per_feature", $"a binary density model has one logit per feature, but the spec has {OutputsPerFeature}; use CompileNetwork for other heads.");
+        }
+
+        if (ContextFeatures != 0)
+        {
+            throw new GenShapeException($"{Path}.context", $"the density model takes no context, but the spec has {ContextFeatures} context features; use CompileNetwork for a conditional network.");
+        }
+
+        CompileSteps.Begin(device, seed);
+        return CompileSteps.Place(new MadeModel(this, Build(Path)), device, dtype);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString()
+    {
+        var extras = (OutputsPerFeature != 1 ? $", outputs: {OutputsPerFeature}" : "")
+            + (ContextFeatures != 0 ? $", context: {ContextFeatures}" : "")
+            + (Masks != 1 ? $", masks: {Masks}" : "");
+        return $"Made({Features}; hidden: {Hidden}, order: {Order}, degrees: {Degrees}{extras}; {Activation.ToString().ToLowerInvariant()})";
+    }
+
+    internal static MadeSpec Checked(MadeSpec spec)
+    {
+        spec.Check();
+        return spec;
+    }
+
+    /// <summary>Checks the spec; errors name the field under <paramref name="path"/>.</summary>
+    internal void Check(string path = Path)
+    {
+        if (Features < 1)
+        {
+            throw new GenShapeException($"{path}.features", $"the number of features must be positive, got {Features}.");
+        }
+
+        CheckNetwork(path, Hidden, Order, Degrees, Masks, Features);
+        if (OutputsPerFeature < 1)
+        {
+            throw new GenShapeException($"{path}.outputs_per_feature", $"must be positive, got {OutputsPerFeature}.");
+        }
+
+        if (ContextFeatures < 0)
+        {
+            throw new GenShapeException($"{path}.context", $"the context width must be 0 (none) or positive, got {ContextFeatures}.");
+        }
+    }
+
+    /// <summary>The checks a MADE conditioner needs wherever it is used (here and in autoregressive flow layers).</summary>
+    internal static void CheckNetwork(string path, ValueList<int> hidden, InputOrder order, HiddenDegrees degrees, int masks, long features)
+    {
+        ArgumentNullException.ThrowIfNull(hidden);
+        ArgumentNullException.ThrowIfNull(order);
+        ArgumentNullException.ThrowIfNull(degrees);
+        if (hidden.Count == 0)
+        {
+            throw new GenShapeException($"{path}.hidden", "a MADE needs at least one hidden layer.");
+        }
+
+        foreach (var (width, i) in hidden.Select((w, i) => (w, i)))
+        {
+            if (width <= 0)
+            {
+                throw new GenShapeException($"{path}.hidden[{i}]", $"a layer width must be positive, got {width}.");
+            }
+        }
+
+        order.Check($"{path}.order", features);
+        if (masks < 1)
+        {
+            throw new GenShapeException($"{path}.masks", $"the number of masks must be positive, got {masks}.");
+        }
+
+        if (masks > 1 && !order.IsRandom && !degrees.IsRandom)
+        {
+            throw new GenShapeException($"{path}.masks",
+                $"{masks} masks with order {order} and {degrees} degrees would all be the same; use InputOrder.Random or HiddenDegrees.Random.");
+        }
+    }
+
+    private Made Build(string path) =>
+        new(Features, Hidden, OutputsPerFeature, ContextFeatures, Order, Degrees, Masks, Activation, path);
+}
