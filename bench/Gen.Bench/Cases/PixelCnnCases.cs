@@ -21,7 +21,7 @@ internal static class PixelCnnCases
 
     private static TrainStep GenStep(int filters, int blocks, int batch, torch.Device device, long seed)
     {
-        var model = AutoRegressive.PixelCnn(1, 28, 28).WithFilters(filters).WithResidualBlocks(blocks).Compile(device, float32, seed);
+        var model = Autoregressive.PixelCnn(1, 28, 28).WithFilters(filters).WithResidualBlocks(blocks).Compile(device, float32, seed);
         var x = Batch(batch, device, seed);
         return TrainStep.WithFusedAdam(model, model.parameters(), () => -model.LogProb(x).mean());
     }

@@ -13,7 +13,7 @@ public class PixelCnnStructureTests
     {
         int c = 1 + (channels.Get % 3), h = 1 + (height.Get % 5), w = 1 + (width.Get % 5);
         var head = categorical ? PixelHead.Categorical(3) : PixelHead.Bernoulli();
-        using var model = AutoRegressive.PixelCnn(c, h, w)
+        using var model = Autoregressive.PixelCnn(c, h, w)
             .WithFilters(2 * (c + (extra.Get % 3)))
             .WithResidualBlocks(blocks.Get % 3)
             .WithHead(head)
@@ -26,7 +26,7 @@ public class PixelCnnStructureTests
     [Fact]
     public void At_initialisation_the_left_and_upper_neighbours_and_earlier_channels_influence_a_pixel()
     {
-        using var model = AutoRegressive.PixelCnn(3, 4, 4).WithFilters(12).WithResidualBlocks(1).Compile(Device.Cpu, torch.float64, seed: 1);
+        using var model = Autoregressive.PixelCnn(3, 4, 4).WithFilters(12).WithResidualBlocks(1).Compile(Device.Cpu, torch.float64, seed: 1);
         var influence = PixelDependence.Influence(model.HeadParameters, PixelDependence.Images(4, 3, 4, 4, PixelHead.Bernoulli(), 2));
         for (int c2 = 0; c2 < 3; c2++)
         {
@@ -46,7 +46,7 @@ public class PixelCnnStructureTests
         // 7×7 then two 3×3 layers: the field spans 5 rows up and 5 columns to each side, but a masked 3×3 layer
         // reaches further right only through the row above, whose own view of its row stops at its left neighbour.
         // So from pixel (i, j) the right-hand reach is 3 columns one row up, 4 two rows up, 5 three rows up.
-        using var model = AutoRegressive.PixelCnn(1, 8, 12).WithFilters(8).WithResidualBlocks(2).Compile(Device.Cpu, torch.float64, seed: 3);
+        using var model = Autoregressive.PixelCnn(1, 8, 12).WithFilters(8).WithResidualBlocks(2).Compile(Device.Cpu, torch.float64, seed: 3);
         PixelDependence.OpenAllPaths(model, bias: 20);
         var influence = PixelDependence.Influence(model.HeadParameters, PixelDependence.Images(4, 1, 8, 12, PixelHead.Bernoulli(), 4));
         int i = 6, j = 5;

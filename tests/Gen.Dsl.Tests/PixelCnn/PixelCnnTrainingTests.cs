@@ -55,7 +55,7 @@ public class PixelCnnTrainingTests
     {
         var split = BinaryDigits();
         var baseline = IndependentBernoulliNll(split);
-        using var model = AutoRegressive.PixelCnn(1, 8, 8).WithFilters(32).WithResidualBlocks(2).Compile(Device.Cpu, seed: 0);
+        using var model = Autoregressive.PixelCnn(1, 8, 8).WithFilters(32).WithResidualBlocks(2).Compile(Device.Cpu, seed: 0);
         var clock = Stopwatch.StartNew();
         var nll = Train(model, split, 500, 3e-3);
         output.WriteLine($"PixelCNN held-out NLL {nll:F2} nats, independent pixels {baseline:F2} nats, {clock.Elapsed.TotalSeconds:F1} s");

@@ -1,7 +1,7 @@
 namespace Gen.Dsl;
 
 /// <summary>Entry point for autoregressive model specs.</summary>
-public static partial class AutoRegressive
+public static partial class Autoregressive
 {
     /// <summary>
     /// A PixelCNN (van den Oord et al. 2016) over images of shape [<paramref name="channels"/>, <paramref name="height"/>,

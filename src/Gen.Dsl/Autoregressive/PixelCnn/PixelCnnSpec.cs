@@ -7,7 +7,7 @@ namespace Gen.Dsl;
 /// <summary>
 /// A PixelCNN (van den Oord et al. 2016, "Pixel Recurrent Neural Networks"): an exact autoregressive model of images
 /// that factorises p(x) over pixels in raster order and, within a pixel, over colour channels R, G, B. Built with
-/// <see cref="AutoRegressive.PixelCnn"/>. With <c>C</c> = <see cref="Channels"/>, <c>F</c> = <see cref="Filters"/> (2h in
+/// <see cref="Autoregressive.PixelCnn"/>. With <c>C</c> = <see cref="Channels"/>, <c>F</c> = <see cref="Filters"/> (2h in
 /// the paper) and <c>K</c> = the head's parameters per channel, the compiled network is, in order:
 /// <list type="number">
 /// <item><description><c>input</c>: 7×7 masked convolution, type A, C → F, padding 3 (the network sees the head's scaled pixels).</description></item>
