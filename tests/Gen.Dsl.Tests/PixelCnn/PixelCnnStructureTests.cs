@@ -56,6 +56,7 @@ public class PixelCnnStructureTests
         Assert.True(influence[0, i, j, 0, i - 5, j]);
         Assert.False(influence[0, i, j, 0, i - 1, j + 4]);
         Assert.False(influence[0, i, j, 0, i - 2, j + 5]);
+        Assert.True(PixelDependence.InField(i - 1, j + 4, i, j, 2) && PixelDependence.InField(i - 2, j + 5, i, j, 2));
     }
 
     /// <summary>

@@ -65,6 +65,17 @@ internal static class PixelDependence
         }
     }
 
+    /// <summary>
+    /// Whether pixel (i2, j2) lies in the nominal receptive field of pixel (i, j) after a 7×7 first layer and
+    /// <paramref name="layers3x3"/> 3×3 layers: rows i − 3 − L … i − 1 within 3 + L columns either side, and the 3 + L
+    /// pixels to the left in row i.
+    /// </summary>
+    internal static bool InField(int i2, int j2, int i, int j, int layers3x3)
+    {
+        int reach = 3 + layers3x3;
+        return (i2 >= i - reach && i2 < i && Math.Abs(j2 - j) <= reach) || (i2 == i && j2 < j && j2 >= j - reach);
+    }
+
     /// <summary>Random images for the head: binary for Bernoulli, integers 0 … levels − 1 for a categorical head.</summary>
     internal static torch.Tensor Images(long batch, long c, long h, long w, PixelHead head, long seed)
     {
