@@ -36,7 +36,9 @@ public sealed record CategoricalPixelHead : PixelHead
     internal override torch.Tensor InSupport(torch.Tensor x) =>
         x.ge(0).logical_and(x.le(Levels - 1)).logical_and(x.eq(x.round())).all();
 
-    internal override torch.Tensor LogProb(torch.Tensor parameters, torch.Tensor x) => new Categorical(logits: parameters).LogProb(x);
+    // log-softmax over the K logits (dimension 2) and pick each pixel's value; no transpose of the logits needed.
+    internal override torch.Tensor LogProb(torch.Tensor parameters, torch.Tensor x) =>
+        parameters.log_softmax(2).gather(2, x.to_type(torch.int64).unsqueeze(2)).squeeze(2);
 
     internal override torch.Tensor Sample(torch.Tensor parameters, torch.ScalarType dtype, torch.Generator? generator) =>
         new Categorical(logits: parameters).Sample(Array.Empty<long>(), generator).to_type(dtype);

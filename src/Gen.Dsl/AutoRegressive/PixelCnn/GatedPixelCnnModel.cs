@@ -46,7 +46,7 @@ public sealed class GatedPixelCnnModel : torch.nn.Module<torch.Tensor, torch.Ten
     /// <exception cref="ArgumentException">Another dtype or device, values outside the support, or labels missing or out of range.</exception>
     public torch.Tensor HeadParameters(torch.Tensor x, torch.Tensor? labels = null)
     {
-        PixelLikelihood.CheckImages(x, Node, imageShape, Spec.Head, Reference);
+        PixelLikelihood.CheckImages(x, Node, imageShape, Spec.Head, Reference, CheckValues);
         return Network(x, OneHot(labels, x.shape[0]));
     }
 
@@ -57,7 +57,7 @@ public sealed class GatedPixelCnnModel : torch.nn.Module<torch.Tensor, torch.Ten
     /// <exception cref="ArgumentException">Another dtype or device, values outside the support, or labels missing or out of range.</exception>
     public torch.Tensor LogProb(torch.Tensor x, torch.Tensor? labels = null)
     {
-        PixelLikelihood.CheckImages(x, Node, imageShape, Spec.Head, Reference);
+        PixelLikelihood.CheckImages(x, Node, imageShape, Spec.Head, Reference, CheckValues);
         using var scope = torch.NewDisposeScope();
         var parameters = Network(x, OneHot(labels, x.shape[0]));
         return PixelLikelihood.LogProb(parameters, x, Spec.Head).MoveToOuterDisposeScope();
@@ -100,6 +100,13 @@ public sealed class GatedPixelCnnModel : torch.nn.Module<torch.Tensor, torch.Ten
         var condition = OneHot(labels, count);
         return PixelLikelihood.Sample(x => Network(x, condition), count, imageShape, Spec.Head, Reference, generator, Node).MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// Whether <c>LogProb</c> and <c>HeadParameters</c> check that every pixel value lies in the head's support (true
+    /// at first). The check reads one flag back from the device, so on a GPU it waits for the work queued before it;
+    /// turn it off in training loops over data known to be valid. Shape, dtype and device are always checked.
+    /// </summary>
+    public bool CheckValues { get; set; } = true;
 
     private torch.Tensor Reference => parameters().First();
 

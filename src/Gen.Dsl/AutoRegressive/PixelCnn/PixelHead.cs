@@ -36,7 +36,7 @@ public abstract record PixelHead
     /// <summary>The support, for error messages.</summary>
     internal abstract string SupportText { get; }
 
-    /// <summary>log p(x) per element: <paramref name="parameters"/> [..., K], <paramref name="x"/> [...]; returns [...].</summary>
+    /// <summary>log p(x) per pixel and channel: <paramref name="parameters"/> [batch, C, K, H, W], <paramref name="x"/> [batch, C, H, W] (values already checked); returns [batch, C, H, W].</summary>
     internal abstract torch.Tensor LogProb(torch.Tensor parameters, torch.Tensor x);
 
     /// <summary>One draw per row of <paramref name="parameters"/> ([batch, K]), as values of <paramref name="dtype"/>, shape [batch].</summary>
