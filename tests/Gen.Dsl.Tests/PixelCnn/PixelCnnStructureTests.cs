@@ -9,10 +9,15 @@ public class PixelCnnStructureTests
 {
     [Property(MaxTest = 25)]
     public void Each_pixel_channel_depends_only_on_earlier_pixels_and_earlier_channels(
-        int seed, PositiveInt channels, PositiveInt height, PositiveInt width, PositiveInt blocks, PositiveInt extra, bool categorical)
+        int seed, PositiveInt channels, PositiveInt height, PositiveInt width, PositiveInt blocks, PositiveInt extra, PositiveInt headKind)
     {
         int c = 1 + (channels.Get % 3), h = 1 + (height.Get % 5), w = 1 + (width.Get % 5);
-        var head = categorical ? PixelHead.Categorical(3) : PixelHead.Bernoulli();
+        var head = (headKind.Get % 3) switch
+        {
+            0 => PixelHead.Bernoulli(),
+            1 => PixelHead.Categorical(3),
+            _ => PixelHead.DiscretizedLogisticMixture(components: 2, levels: 3),
+        };
         using var model = AutoRegressive.PixelCnn(c, h, w)
             .WithFilters(2 * (c + (extra.Get % 3)))
             .WithResidualBlocks(blocks.Get % 3)

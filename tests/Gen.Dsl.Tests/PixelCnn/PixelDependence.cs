@@ -76,10 +76,15 @@ internal static class PixelDependence
         return (i2 >= i - reach && i2 < i && Math.Abs(j2 - j) <= reach) || (i2 == i && j2 < j && j2 >= j - reach);
     }
 
-    /// <summary>Random images for the head: binary for Bernoulli, integers 0 … levels − 1 for a categorical head.</summary>
+    /// <summary>Random images for the head: binary for Bernoulli, integers 0 … levels − 1 for the other heads.</summary>
     internal static torch.Tensor Images(long batch, long c, long h, long w, PixelHead head, long seed)
     {
-        int levels = head is CategoricalPixelHead cat ? cat.Levels : 2;
+        int levels = head switch
+        {
+            CategoricalPixelHead cat => cat.Levels,
+            DiscretizedLogisticPixelHead mixture => mixture.Levels,
+            _ => 2,
+        };
         return torch.randint(levels, new[] { batch, c, h, w }, dtype: torch.float64, generator: Gen.Seed.Generator(seed));
     }
 }

@@ -26,15 +26,14 @@ public sealed record CategoricalPixelHead : PixelHead
     /// <inheritdoc/>
     public override int ParametersPerChannel => Levels;
 
-    internal override string SupportText => $"the integers 0 … {Levels - 1}";
+    internal override string SupportText => PixelLevels.SupportText(Levels);
 
     /// <inheritdoc/>
     public override string ToString() => $"Categorical({Levels})";
 
-    internal override torch.Tensor Scale(torch.Tensor x) => (x * (2.0 / (Levels - 1))) - 1;
+    internal override torch.Tensor Scale(torch.Tensor x) => PixelLevels.Scale(x, Levels);
 
-    internal override torch.Tensor InSupport(torch.Tensor x) =>
-        x.ge(0).logical_and(x.le(Levels - 1)).logical_and(x.eq(x.round())).all();
+    internal override torch.Tensor InSupport(torch.Tensor x) => PixelLevels.InSupport(x, Levels);
 
     // log-softmax over the K logits (dimension 2) and pick each pixel's value; no transpose of the logits needed.
     internal override torch.Tensor LogProb(torch.Tensor parameters, torch.Tensor x) =>
