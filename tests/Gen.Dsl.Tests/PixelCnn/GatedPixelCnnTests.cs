@@ -29,28 +29,13 @@ public class GatedPixelCnnTests
         var labels = conditional ? Labels(8, classes, seed) : null;
         var influence = PixelDependence.Influence(x => model.HeadParameters(x, labels), PixelDependence.Images(8, c, h, w, head, seed));
         PixelCnnStructureTests.AssertAutoregressive(influence, c, h, w);
-        for (int oc = 0; oc < c; oc++)
+        PixelDependence.ForEachPair(c, h, w, (oc, oi, oj, ic, ii, ij) =>
         {
-            for (int oi = 0; oi < h; oi++)
-            {
-                for (int oj = 0; oj < w; oj++)
-                {
-                    for (int ic = 0; ic < c; ic++)
-                    {
-                        for (int ii = 0; ii < h; ii++)
-                        {
-                            for (int ij = 0; ij < w; ij++)
-                            {
-                                bool expected = PixelDependence.InField(ii, ij, oi, oj, l - 1) || (ii == oi && ij == oj && ic < oc);
-                                Assert.True(
-                                    expected == influence[oc, oi, oj, ic, ii, ij],
-                                    $"output (channel {oc}, pixel {oi},{oj}) and input (channel {ic}, pixel {ii},{ij}): expected dependence {expected}");
-                            }
-                        }
-                    }
-                }
-            }
-        }
+            bool expected = PixelDependence.InField(ii, ij, oi, oj, l - 1) || (ii == oi && ij == oj && ic < oc);
+            Assert.True(
+                expected == influence[oc, oi, oj, ic, ii, ij],
+                $"output (channel {oc}, pixel {oi},{oj}) and input (channel {ic}, pixel {ii},{ij}): expected dependence {expected}");
+        });
     }
 
     [Fact]

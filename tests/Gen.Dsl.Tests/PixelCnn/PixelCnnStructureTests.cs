@@ -68,33 +68,16 @@ public class PixelCnnStructureTests
     /// No output sees its own or a later input; every output sees the earlier channels of its own pixel and every
     /// channel of its left and upper neighbours.
     /// </summary>
-    internal static void AssertAutoregressive(bool[,,,,,] influence, int c, int h, int w)
-    {
-        for (int oc = 0; oc < c; oc++)
+    internal static void AssertAutoregressive(bool[,,,,,] influence, int c, int h, int w) =>
+        PixelDependence.ForEachPair(c, h, w, (oc, oi, oj, ic, ii, ij) =>
         {
-            for (int oi = 0; oi < h; oi++)
-            {
-                for (int oj = 0; oj < w; oj++)
-                {
-                    for (int ic = 0; ic < c; ic++)
-                    {
-                        for (int ii = 0; ii < h; ii++)
-                        {
-                            for (int ij = 0; ij < w; ij++)
-                            {
-                                bool before = PixelDependence.Before(ic, ii, ij, oc, oi, oj);
-                                Assert.False(
-                                    !before && influence[oc, oi, oj, ic, ii, ij],
-                                    $"output (channel {oc}, pixel {oi},{oj}) depends on input (channel {ic}, pixel {ii},{ij})");
-                                bool neighbour = (ii == oi && ij == oj - 1) || (ii == oi - 1 && ij == oj) || (ii == oi && ij == oj && ic < oc);
-                                Assert.False(
-                                    neighbour && !influence[oc, oi, oj, ic, ii, ij],
-                                    $"output (channel {oc}, pixel {oi},{oj}) does not see input (channel {ic}, pixel {ii},{ij})");
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
+            bool before = PixelDependence.Before(ic, ii, ij, oc, oi, oj);
+            Assert.False(
+                !before && influence[oc, oi, oj, ic, ii, ij],
+                $"output (channel {oc}, pixel {oi},{oj}) depends on input (channel {ic}, pixel {ii},{ij})");
+            bool neighbour = (ii == oi && ij == oj - 1) || (ii == oi - 1 && ij == oj) || (ii == oi && ij == oj && ic < oc);
+            Assert.False(
+                neighbour && !influence[oc, oi, oj, ic, ii, ij],
+                $"output (channel {oc}, pixel {oi},{oj}) does not see input (channel {ic}, pixel {ii},{ij})");
+        });
 }

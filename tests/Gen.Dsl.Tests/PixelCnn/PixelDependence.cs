@@ -39,6 +39,16 @@ internal static class PixelDependence
         return result;
     }
 
+    /// <summary>Calls <paramref name="check"/> with every (output channel, row, column, input channel, row, column) of a C×H×W image.</summary>
+    internal static void ForEachPair(int c, int h, int w, Action<int, int, int, int, int, int> check)
+    {
+        for (int k = 0; k < c * h * w * c * h * w; k++)
+        {
+            int input = k % (c * h * w), output = k / (c * h * w);
+            check(output / (h * w), output / w % h, output % w, input / (h * w), input / w % h, input % w);
+        }
+    }
+
     /// <summary>Whether input (c2, i2, j2) comes before output (c, i, j): an earlier pixel in raster order, or an earlier channel of the same pixel.</summary>
     internal static bool Before(int c2, int i2, int j2, int c, int i, int j) =>
         i2 < i || (i2 == i && j2 < j) || (i2 == i && j2 == j && c2 < c);

@@ -1,5 +1,4 @@
 using System;
-using Gen.Runtime;
 using TorchSharp;
 
 namespace Gen.Dsl;
@@ -76,19 +75,8 @@ public sealed record PixelCnnSpec
     /// <param name="device">Where the parameters live.</param>
     /// <param name="dtype">Parameter type; float32 when null.</param>
     /// <param name="seed">Seed for the initial weights.</param>
-    public PixelCnnModel Compile(torch.Device device, torch.ScalarType? dtype = null, long? seed = null)
-    {
-        ArgumentNullException.ThrowIfNull(device);
-        GenRuntime.EnsureLoaded();
-        if (seed is long s)
-        {
-            torch.manual_seed(s);
-        }
-
-        var model = new PixelCnnModel(this);
-        model.to(dtype ?? torch.float32).to(device);
-        return model;
-    }
+    public PixelCnnModel Compile(torch.Device device, torch.ScalarType? dtype = null, long? seed = null) =>
+        PixelSpecChecks.Compile(() => new PixelCnnModel(this), device, dtype, seed);
 
     /// <inheritdoc/>
     public override string ToString() =>
