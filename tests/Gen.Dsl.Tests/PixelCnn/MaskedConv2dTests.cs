@@ -56,6 +56,16 @@ public class MaskedConv2dTests
     }
 
     [Fact]
+    public void An_all_ones_mask_gives_a_plain_convolution()
+    {
+        var conv = MaskedConv2d.Create(4, 4, 1, MaskType.B);
+        Assert.True(conv.Mask.eq(1).all().item<bool>());
+        var x = torch.randn(new long[] { 2, 4, 3, 3 }, generator: Gen.Seed.Generator(0));
+        var plain = torch.nn.functional.conv2d(x, conv.Weight, conv.Bias);
+        Assert.True(conv.forward(x).allclose(plain, 0, 0));
+    }
+
+    [Fact]
     public void Bad_sizes_are_rejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => MaskedConv2d.Create(1, 1, 4, MaskType.A));

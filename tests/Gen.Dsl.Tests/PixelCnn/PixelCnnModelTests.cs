@@ -105,6 +105,37 @@ public class PixelCnnModelTests
         Assert.Contains("0 … 255", e4.Message);
         Assert.Throws<ArgumentException>(() => eightBit.LogProb(torch.full(new long[] { 2, 1, 4, 4 }, float.NaN)));
         Assert.Throws<ArgumentOutOfRangeException>(() => model.Sample(0));
+
+        // Without the value check (no read-back from the device), shape, dtype and device are still checked.
+        model.CheckValues = false;
+        Assert.Equal(new long[] { 2 }, model.LogProb(torch.full(new long[] { 2, 1, 4, 4 }, 0.5f)).shape);
+        Assert.Throws<GenShapeException>(() => model.LogProb(torch.zeros(2, 1, 4, 5)));
+    }
+
+    [Fact]
+    public void Training_and_sampling_leave_no_tensors_behind()
+    {
+        using var model = Autoregressive.PixelCnn(1, 4, 4).WithFilters(4).WithResidualBlocks(1).Compile(Device.Cpu, seed: 0);
+        var optimizer = torch.optim.Adam(model.parameters(), lr: 1e-3);
+        var x = torch.randint(2, new long[] { 8, 1, 4, 4 }, generator: Gen.Seed.Generator(0)).to_type(torch.float32);
+        void Round()
+        {
+            using var scope = torch.NewDisposeScope();
+            var loss = -model.LogProb(x).mean();
+            optimizer.zero_grad();
+            loss.backward();
+            optimizer.step();
+            model.Sample(2);
+        }
+
+        Round();
+        var live = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        for (int i = 0; i < 5; i++)
+        {
+            Round();
+        }
+
+        Assert.Equal(live, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
 
     [Fact]

@@ -9,10 +9,15 @@ public class PixelCnnStructureTests
 {
     [Property(MaxTest = 25)]
     public void Each_pixel_channel_depends_only_on_earlier_pixels_and_earlier_channels(
-        int seed, PositiveInt channels, PositiveInt height, PositiveInt width, PositiveInt blocks, PositiveInt extra, bool categorical)
+        int seed, PositiveInt channels, PositiveInt height, PositiveInt width, PositiveInt blocks, PositiveInt extra, PositiveInt headKind)
     {
         int c = 1 + (channels.Get % 3), h = 1 + (height.Get % 5), w = 1 + (width.Get % 5);
-        var head = categorical ? PixelHead.Categorical(3) : PixelHead.Bernoulli();
+        var head = (headKind.Get % 3) switch
+        {
+            0 => PixelHead.Bernoulli(),
+            1 => PixelHead.Categorical(3),
+            _ => PixelHead.DiscretizedLogisticMixture(components: 2, levels: 3),
+        };
         using var model = Autoregressive.PixelCnn(c, h, w)
             .WithFilters(2 * (c + (extra.Get % 3)))
             .WithResidualBlocks(blocks.Get % 3)
@@ -56,39 +61,23 @@ public class PixelCnnStructureTests
         Assert.True(influence[0, i, j, 0, i - 5, j]);
         Assert.False(influence[0, i, j, 0, i - 1, j + 4]);
         Assert.False(influence[0, i, j, 0, i - 2, j + 5]);
+        Assert.True(PixelDependence.InField(i - 1, j + 4, i, j, 2) && PixelDependence.InField(i - 2, j + 5, i, j, 2));
     }
 
     /// <summary>
     /// No output sees its own or a later input; every output sees the earlier channels of its own pixel and every
     /// channel of its left and upper neighbours.
     /// </summary>
-    internal static void AssertAutoregressive(bool[,,,,,] influence, int c, int h, int w)
-    {
-        for (int oc = 0; oc < c; oc++)
+    internal static void AssertAutoregressive(bool[,,,,,] influence, int c, int h, int w) =>
+        PixelDependence.ForEachPair(c, h, w, (oc, oi, oj, ic, ii, ij) =>
         {
-            for (int oi = 0; oi < h; oi++)
-            {
-                for (int oj = 0; oj < w; oj++)
-                {
-                    for (int ic = 0; ic < c; ic++)
-                    {
-                        for (int ii = 0; ii < h; ii++)
-                        {
-                            for (int ij = 0; ij < w; ij++)
-                            {
-                                bool before = PixelDependence.Before(ic, ii, ij, oc, oi, oj);
-                                Assert.False(
-                                    !before && influence[oc, oi, oj, ic, ii, ij],
-                                    $"output (channel {oc}, pixel {oi},{oj}) depends on input (channel {ic}, pixel {ii},{ij})");
-                                bool neighbour = (ii == oi && ij == oj - 1) || (ii == oi - 1 && ij == oj) || (ii == oi && ij == oj && ic < oc);
-                                Assert.False(
-                                    neighbour && !influence[oc, oi, oj, ic, ii, ij],
-                                    $"output (channel {oc}, pixel {oi},{oj}) does not see input (channel {ic}, pixel {ii},{ij})");
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
+            bool before = PixelDependence.Before(ic, ii, ij, oc, oi, oj);
+            Assert.False(
+                !before && influence[oc, oi, oj, ic, ii, ij],
+                $"output (channel {oc}, pixel {oi},{oj}) depends on input (channel {ic}, pixel {ii},{ij})");
+            bool neighbour = (ii == oi && ij == oj - 1) || (ii == oi - 1 && ij == oj) || (ii == oi && ij == oj && ic < oc);
+            Assert.False(
+                neighbour && !influence[oc, oi, oj, ic, ii, ij],
+                $"output (channel {oc}, pixel {oi},{oj}) does not see input (channel {ic}, pixel {ii},{ij})");
+        });
 }

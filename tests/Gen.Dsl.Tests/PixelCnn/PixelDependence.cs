@@ -39,6 +39,16 @@ internal static class PixelDependence
         return result;
     }
 
+    /// <summary>Calls <paramref name="check"/> with every (output channel, row, column, input channel, row, column) of a C×H×W image.</summary>
+    internal static void ForEachPair(int c, int h, int w, Action<int, int, int, int, int, int> check)
+    {
+        for (int k = 0; k < c * h * w * c * h * w; k++)
+        {
+            int input = k % (c * h * w), output = k / (c * h * w);
+            check(output / (h * w), output / w % h, output % w, input / (h * w), input / w % h, input % w);
+        }
+    }
+
     /// <summary>Whether input (c2, i2, j2) comes before output (c, i, j): an earlier pixel in raster order, or an earlier channel of the same pixel.</summary>
     internal static bool Before(int c2, int i2, int j2, int c, int i, int j) =>
         i2 < i || (i2 == i && j2 < j) || (i2 == i && j2 == j && c2 < c);
@@ -65,10 +75,26 @@ internal static class PixelDependence
         }
     }
 
-    /// <summary>Random images for the head: binary for Bernoulli, integers 0 … levels − 1 for a categorical head.</summary>
+    /// <summary>
+    /// Whether pixel (i2, j2) lies in the nominal receptive field of pixel (i, j) after a 7×7 first layer and
+    /// <paramref name="layers3x3"/> 3×3 layers: rows i − 3 − L … i − 1 within 3 + L columns either side, and the 3 + L
+    /// pixels to the left in row i.
+    /// </summary>
+    internal static bool InField(int i2, int j2, int i, int j, int layers3x3)
+    {
+        int reach = 3 + layers3x3;
+        return (i2 >= i - reach && i2 < i && Math.Abs(j2 - j) <= reach) || (i2 == i && j2 < j && j2 >= j - reach);
+    }
+
+    /// <summary>Random images for the head: binary for Bernoulli, integers 0 … levels − 1 for the other heads.</summary>
     internal static torch.Tensor Images(long batch, long c, long h, long w, PixelHead head, long seed)
     {
-        int levels = head is CategoricalPixelHead cat ? cat.Levels : 2;
+        int levels = head switch
+        {
+            CategoricalPixelHead cat => cat.Levels,
+            DiscretizedLogisticPixelHead mixture => mixture.Levels,
+            _ => 2,
+        };
         return torch.randint(levels, new[] { batch, c, h, w }, dtype: torch.float64, generator: Gen.Seed.Generator(seed));
     }
 }

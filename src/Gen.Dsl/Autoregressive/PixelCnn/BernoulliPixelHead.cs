@@ -22,10 +22,9 @@ public sealed record BernoulliPixelHead : PixelHead
 
     internal override torch.Tensor InSupport(torch.Tensor x) => x.eq(0).logical_or(x.eq(1)).all();
 
-    // The images were checked once by the model; a Bernoulli distribution object would check the logits and the
-    // values again, and each check waits for the device. One fused kernel gives x·l − softplus(l).
+    // One fused kernel: log p = −BCE(logit, x) = x·l − softplus(l), stable for any logit.
     internal override torch.Tensor LogProb(torch.Tensor parameters, torch.Tensor x) =>
-        -torch.nn.functional.binary_cross_entropy_with_logits(parameters.squeeze(-1), x, reduction: torch.nn.Reduction.None);
+        -torch.nn.functional.binary_cross_entropy_with_logits(parameters.squeeze(2), x, reduction: torch.nn.Reduction.None);
 
     internal override torch.Tensor Sample(torch.Tensor parameters, torch.ScalarType dtype, torch.Generator? generator) =>
         new Bernoulli(logits: parameters.squeeze(-1)).Sample(System.Array.Empty<long>(), generator).to_type(dtype);

@@ -26,20 +26,18 @@ public sealed record CategoricalPixelHead : PixelHead
     /// <inheritdoc/>
     public override int ParametersPerChannel => Levels;
 
-    internal override string SupportText => $"the integers 0 … {Levels - 1}";
+    internal override string SupportText => PixelLevels.SupportText(Levels);
 
     /// <inheritdoc/>
     public override string ToString() => $"Categorical({Levels})";
 
-    internal override torch.Tensor Scale(torch.Tensor x) => (x * (2.0 / (Levels - 1))) - 1;
+    internal override torch.Tensor Scale(torch.Tensor x) => PixelLevels.Scale(x, Levels);
 
-    internal override torch.Tensor InSupport(torch.Tensor x) =>
-        x.ge(0).logical_and(x.le(Levels - 1)).logical_and(x.eq(x.round())).all();
+    internal override torch.Tensor InSupport(torch.Tensor x) => PixelLevels.InSupport(x, Levels);
 
-    // The images were checked once by the model (integers in range), so the log-softmax is read off directly
-    // rather than through a distribution object that would check again and wait for the device.
+    // log-softmax over the K logits (dimension 2) and pick each pixel's value; no transpose of the logits needed.
     internal override torch.Tensor LogProb(torch.Tensor parameters, torch.Tensor x) =>
-        parameters.log_softmax(-1).gather(-1, x.to_type(torch.int64).unsqueeze(-1)).squeeze(-1);
+        parameters.log_softmax(2).gather(2, x.to_type(torch.int64).unsqueeze(2)).squeeze(2);
 
     internal override torch.Tensor Sample(torch.Tensor parameters, torch.ScalarType dtype, torch.Generator? generator) =>
         new Categorical(logits: parameters).Sample(Array.Empty<long>(), generator).to_type(dtype);

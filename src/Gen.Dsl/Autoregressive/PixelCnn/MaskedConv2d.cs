@@ -16,12 +16,14 @@ public sealed class MaskedConv2d : torch.nn.Module<torch.Tensor, torch.Tensor>
     private readonly Conv2d conv;
     private readonly torch.Tensor mask;
     private readonly long[] padding;
+    private readonly bool open;
 
     internal MaskedConv2d(long inChannels, long outChannels, int kernelHeight, int kernelWidth, torch.Tensor mask) : base("masked_conv2d")
     {
         conv = torch.nn.Conv2d(inChannels, outChannels, (kernelHeight, kernelWidth));
         this.mask = mask;
         padding = new long[] { kernelHeight / 2, kernelWidth / 2 };
+        open = mask.eq(1).all().item<bool>();
         RegisterComponents();
     }
 
@@ -68,7 +70,10 @@ public sealed class MaskedConv2d : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// <summary>The bias, shape [out].</summary>
     public Parameter Bias => conv.bias!;
 
-    /// <summary>Convolves <paramref name="input"/> ([batch, in, height, width]) with <c>weight · mask</c>.</summary>
+    /// <summary>
+    /// Convolves <paramref name="input"/> ([batch, in, height, width]) with <c>weight · mask</c>. A mask of all ones (a
+    /// 1×1 type-B convolution of a one-channel model) is not multiplied in, since it changes nothing.
+    /// </summary>
     public override torch.Tensor forward(torch.Tensor input) =>
-        torch.nn.functional.conv2d(input, conv.weight! * mask, conv.bias, padding: padding);
+        torch.nn.functional.conv2d(input, open ? conv.weight! : conv.weight! * mask, conv.bias, padding: padding);
 }

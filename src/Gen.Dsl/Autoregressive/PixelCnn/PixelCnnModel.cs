@@ -45,7 +45,7 @@ public sealed class PixelCnnModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// <exception cref="ArgumentException">Another dtype or device, or values outside the head's support.</exception>
     public torch.Tensor HeadParameters(torch.Tensor x)
     {
-        PixelLikelihood.CheckImages(x, Node, imageShape, Spec.Head, Reference);
+        PixelLikelihood.CheckImages(x, Node, imageShape, Spec.Head, Reference, CheckValues);
         return Network(x);
     }
 
@@ -55,7 +55,7 @@ public sealed class PixelCnnModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// <exception cref="ArgumentException">Another dtype or device, or values outside the head's support.</exception>
     public torch.Tensor LogProb(torch.Tensor x)
     {
-        PixelLikelihood.CheckImages(x, Node, imageShape, Spec.Head, Reference);
+        PixelLikelihood.CheckImages(x, Node, imageShape, Spec.Head, Reference, CheckValues);
         using var scope = torch.NewDisposeScope();
         return PixelLikelihood.LogProb(Network(x), x, Spec.Head).MoveToOuterDisposeScope();
     }
@@ -69,9 +69,16 @@ public sealed class PixelCnnModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// the network over the whole batch (784 for a 28×28 binary image).
     /// </summary>
     /// <param name="count">Number of images.</param>
-    /// <param name="generator">Random numbers, on the model's device; TorchSharp's global generator when null.</param>
+    /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>), usable for a model on any device; the device's global generator when null.</param>
     public torch.Tensor Sample(long count, torch.Generator? generator = null) =>
         PixelLikelihood.Sample(Network, count, imageShape, Spec.Head, Reference, generator, Node);
+
+    /// <summary>
+    /// Whether <c>LogProb</c> and <c>HeadParameters</c> check that every pixel value lies in the head's support (true
+    /// at first). The check reads one flag back from the device, so on a GPU it waits for the work queued before it;
+    /// turn it off in training loops over data known to be valid. Shape, dtype and device are always checked.
+    /// </summary>
+    public bool CheckValues { get; set; } = true;
 
     private torch.Tensor Reference => parameters().First();
 

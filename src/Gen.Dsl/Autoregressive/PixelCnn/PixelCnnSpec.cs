@@ -1,5 +1,4 @@
 using System;
-using Gen.Runtime;
 using TorchSharp;
 
 namespace Gen.Dsl;
@@ -21,7 +20,7 @@ namespace Gen.Dsl;
 /// centre row and left of the centre are open; at the centre, feature <c>k</c> of a layer with <c>n</c> features is in
 /// colour group <c>floor(k·C / n)</c> and an output of group <c>c</c> sees inputs of groups <c>&lt; c</c> (A) or <c>&lt;= c</c> (B).
 /// With one channel the 1×1 masks are all ones. Stacked 3×3 masks leave the known blind spot above and to the right
-/// of each pixel; the gated PixelCNN has none.
+/// of each pixel; <see cref="Autoregressive.GatedPixelCnn"/> has none.
 /// </summary>
 public sealed record PixelCnnSpec
 {
@@ -76,19 +75,8 @@ public sealed record PixelCnnSpec
     /// <param name="device">Where the parameters live.</param>
     /// <param name="dtype">Parameter type; float32 when null.</param>
     /// <param name="seed">Seed for the initial weights.</param>
-    public PixelCnnModel Compile(torch.Device device, torch.ScalarType? dtype = null, long? seed = null)
-    {
-        ArgumentNullException.ThrowIfNull(device);
-        GenRuntime.EnsureLoaded();
-        if (seed is long s)
-        {
-            torch.manual_seed(s);
-        }
-
-        var model = new PixelCnnModel(this);
-        model.to(dtype ?? torch.float32).to(device);
-        return model;
-    }
+    public PixelCnnModel Compile(torch.Device device, torch.ScalarType? dtype = null, long? seed = null) =>
+        PixelSpecChecks.Compile(() => new PixelCnnModel(this), device, dtype, seed);
 
     /// <inheritdoc/>
     public override string ToString() =>
@@ -102,9 +90,7 @@ public sealed record PixelCnnSpec
 
     private void Check()
     {
-        Positive(Channels, "channels");
-        Positive(Height, "height");
-        Positive(Width, "width");
+        PixelSpecChecks.Image("pixel_cnn", Channels, Height, Width, Head);
         if (Filters % 2 != 0 || Filters / 2 < Channels)
         {
             throw new GenShapeException(
@@ -115,16 +101,6 @@ public sealed record PixelCnnSpec
         if (ResidualBlocks < 0)
         {
             throw new GenShapeException("pixel_cnn.residual_blocks", $"the number of residual blocks must be 0 or more, got {ResidualBlocks}.");
-        }
-
-        ArgumentNullException.ThrowIfNull(Head);
-    }
-
-    private static void Positive(int value, string name)
-    {
-        if (value < 1)
-        {
-            throw new GenShapeException($"pixel_cnn.{name}", $"must be positive, got {value}.");
         }
     }
 }

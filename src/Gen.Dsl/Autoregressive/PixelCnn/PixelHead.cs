@@ -24,6 +24,18 @@ public abstract record PixelHead
     /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="levels"/> is below 2.</exception>
     public static PixelHead Categorical(int levels = 256) => new CategoricalPixelHead(levels);
 
+    /// <summary>
+    /// Pixels with integer values <c>0 … levels − 1</c> (stored as floats), each channel a mixture of
+    /// <paramref name="components"/> discretised logistics (Salimans et al. 2017) on [−1, 1]: value k covers
+    /// <c>[y − 1/(levels − 1), y + 1/(levels − 1)]</c> around <c>y = 2k / (levels − 1) − 1</c>, and the end values take the tails.
+    /// The network gives <c>3·components</c> numbers per channel: mixture logits, means, log-scales. Channels are
+    /// conditioned on earlier channels through the masks, so no cross-channel coefficients are needed.
+    /// </summary>
+    /// <param name="components">Mixture components per channel.</param>
+    /// <param name="levels">Number of pixel values; 256 for 8-bit images.</param>
+    /// <exception cref="System.ArgumentOutOfRangeException">Fewer than one component or two levels.</exception>
+    public static PixelHead DiscretizedLogisticMixture(int components = 5, int levels = 256) => new DiscretizedLogisticPixelHead(components, levels);
+
     /// <summary>Network outputs per colour channel and pixel.</summary>
     public abstract int ParametersPerChannel { get; }
 
@@ -36,7 +48,7 @@ public abstract record PixelHead
     /// <summary>The support, for error messages.</summary>
     internal abstract string SupportText { get; }
 
-    /// <summary>log p(x) per element: <paramref name="parameters"/> [..., K], <paramref name="x"/> [...]; returns [...].</summary>
+    /// <summary>log p(x) per pixel and channel: <paramref name="parameters"/> [batch, C, K, H, W], <paramref name="x"/> [batch, C, H, W] (values already checked); returns [batch, C, H, W].</summary>
     internal abstract torch.Tensor LogProb(torch.Tensor parameters, torch.Tensor x);
 
     /// <summary>One draw per row of <paramref name="parameters"/> ([batch, K]), as values of <paramref name="dtype"/>, shape [batch].</summary>

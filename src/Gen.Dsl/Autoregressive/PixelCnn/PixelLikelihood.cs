@@ -10,8 +10,11 @@ namespace Gen.Dsl;
 /// </summary>
 internal static class PixelLikelihood
 {
-    /// <summary>Checks a batch of images against the model: shape [batch, C, H, W], dtype, device and values.</summary>
-    internal static void CheckImages(torch.Tensor x, string node, long[] imageShape, PixelHead head, torch.Tensor reference)
+    /// <summary>
+    /// Checks a batch of images against the model: shape [batch, C, H, W], dtype, device and, when
+    /// <paramref name="checkValues"/>, that every value lies in the head's support (which reads a flag back from the device).
+    /// </summary>
+    internal static void CheckImages(torch.Tensor x, string node, long[] imageShape, PixelHead head, torch.Tensor reference, bool checkValues)
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.dim() != 4 || !x.shape.AsSpan(1).SequenceEqual(imageShape))
@@ -20,6 +23,11 @@ internal static class PixelLikelihood
         }
 
         CheckPlacement(x, node, reference, "images");
+        if (!checkValues)
+        {
+            return;
+        }
+
         using var scope = torch.NewDisposeScope();
         if (!head.InSupport(x).item<bool>())
         {
@@ -55,8 +63,7 @@ internal static class PixelLikelihood
     internal static torch.Tensor LogProb(torch.Tensor parameters, torch.Tensor x, PixelHead head)
     {
         using var scope = torch.NewDisposeScope();
-        var perChannel = head.LogProb(parameters.permute(0, 1, 3, 4, 2), x); // [batch, C, H, W]
-        return perChannel.sum(new long[] { 1, 2, 3 }).MoveToOuterDisposeScope();
+        return head.LogProb(parameters, x).sum(new long[] { 1, 2, 3 }).MoveToOuterDisposeScope();
     }
 
     /// <summary>

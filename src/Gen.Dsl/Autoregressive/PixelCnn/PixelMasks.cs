@@ -68,4 +68,35 @@ internal static class PixelMasks
 
         return torch.tensor(values, new long[] { outChannels, inChannels, height, width });
     }
+
+    /// <summary>
+    /// The vertical-stack mask of a gated PixelCNN: a <paramref name="kernel"/>×<paramref name="kernel"/> window open on
+    /// the rows above its centre, and on the centre row too when <paramref name="withCentreRow"/> (later layers, whose
+    /// input already sees only rows above). No colour groups: rows above are fully known to every channel.
+    /// </summary>
+    internal static torch.Tensor Vertical(long inChannels, long outChannels, int kernel, bool withCentreRow)
+    {
+        int centre = kernel / 2;
+        return Build(inChannels, outChannels, kernel, kernel, (r, _) => r < centre || (withCentreRow && r == centre), null, MaskType.B, _ => 0, _ => 0);
+    }
+
+    /// <summary>
+    /// The horizontal-stack mask of a gated PixelCNN: a 1×<paramref name="kernel"/> window open left of its centre; at
+    /// the centre, colour groups compared by <paramref name="type"/>. The <c>2p</c> outputs are two halves (tanh and
+    /// sigmoid parts of the gate) of <paramref name="gateWidth"/> = p features each, output <c>o</c> in the group of <c>o mod p</c>.
+    /// </summary>
+    internal static torch.Tensor Horizontal(long inChannels, long gateWidth, int kernel, MaskType type, int colours)
+    {
+        int centre = kernel / 2;
+        return Build(
+            inChannels,
+            2 * gateWidth,
+            1,
+            kernel,
+            (_, c) => c < centre,
+            (0, centre),
+            type,
+            k => Group(k, inChannels, colours),
+            o => Group(o % gateWidth, gateWidth, colours));
+    }
 }
