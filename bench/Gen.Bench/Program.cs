@@ -49,9 +49,6 @@ switch (args[0])
         }
 
         return 0;
-    case "scratch":
-        Scratch.Run();
-        return 0;
     case "breakdown":
         foreach (var name in Get("cases", cases[0].Name).Split(',', StringSplitOptions.RemoveEmptyEntries))
         {

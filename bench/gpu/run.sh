@@ -42,7 +42,9 @@ probe=$?
 
 echo "== CUDA tests"
 if [ -x "$here/tests/Gen.Cuda.Tests" ]; then
-  "$here/tests/Gen.Cuda.Tests" -trait "Category=Cuda" -xml "$work/cuda-tests.xml" 2>&1 | tail -40
+  "$here/tests/Gen.Cuda.Tests" -trait "Category=Cuda" -xml "$work/cuda-tests.xml" > "$work/cuda-tests.log" 2>&1
+  echo "exit code $?"
+  grep -E "\[FAIL\]|Total:" "$work/cuda-tests.log"
   cp "$work/cuda-tests.xml" "$out/" 2>/dev/null
 fi
 
@@ -53,6 +55,12 @@ for c in ${cases//,/ }; do
     "$bench" speed --device cuda --cases "$c" --rounds "${ROUNDS:-5}" --steps "${STEPS:-20}" --warmup "${WARMUP:-10}" --json "$work/gen-$c-$rep.json"
     $python "$here/twins.py" --device cuda --cases "$c" --rounds "${ROUNDS:-5}" --steps "${STEPS:-20}" --warmup "${WARMUP:-10}" --json "$work/torch-$c-$rep.json"
   done
+done
+
+echo "== where the time goes: forward, backward, update (device drained after each)"
+for c in ${BREAKDOWN:-realnvp2d-b256 realnvp784-b1000 pixelcnn28-b256}; do
+  "$bench" breakdown --device cuda --cases "$c" --steps 50
+  $python "$here/twins.py" --device cuda --cases "$c" --steps 50 --warmup 5 --breakdown
 done
 
 $python "$here/report.py" "$work" "$out" "bench/gpu/prepare.sh here; bench/gpu/run.sh full there (CASES=${cases} ROUNDS=${ROUNDS:-5} STEPS=${STEPS:-20} WARMUP=${WARMUP:-10} REPS=${REPS:-2})"

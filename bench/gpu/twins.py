@@ -133,6 +133,7 @@ def main():
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--warmup", type=int, default=10)
     p.add_argument("--json")
+    p.add_argument("--breakdown", action="store_true", help="time forward, backward and update separately instead")
     a = p.parse_args()
     device = torch.device(a.device)
     rows = []
@@ -149,6 +150,26 @@ def main():
             loss.backward()
             opt.step()
 
+        if a.breakdown:
+            phases = [0.0, 0.0, 0.0]
+            for i in range(a.warmup + a.steps):
+                t0 = time.perf_counter()
+                loss = loss_fn()
+                drain(device)
+                t1 = time.perf_counter()
+                loss.backward()
+                drain(device)
+                t2 = time.perf_counter()
+                opt.step()
+                opt.zero_grad()
+                drain(device)
+                t3 = time.perf_counter()
+                if i >= a.warmup:
+                    for k, v in enumerate((t1 - t0, t2 - t1, t3 - t2)):
+                        phases[k] += v
+            f, b, u = (1e3 * v / a.steps for v in phases)
+            print(f"  pytorch: forward {f:.3f} ms, backward {b:.3f} ms, zero-grad + update {u:.3f} ms")
+            continue
         loss_first = float(loss_fn().detach())
         for _ in range(a.warmup):
             step()

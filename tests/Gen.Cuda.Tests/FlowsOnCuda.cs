@@ -36,7 +36,7 @@ public sealed class FlowsOnCuda
         var x = Cuda.RandN(1, 32, 8);
         var lpGpu = gpu.LogProb(x);
         var lpCpu = cpu.LogProb(x.cpu());
-        Assert.Equal(DeviceType.CUDA, lpGpu.device_type);
+        Assert.Equal(Cuda.Gpu.type, lpGpu.device_type);
         Assert.True(lpCpu.allclose(lpGpu.cpu(), rtol: 1e-10, atol: 1e-10));
 
         lpGpu.sum().backward();
@@ -48,7 +48,7 @@ public sealed class FlowsOnCuda
 
         using var g = Seed.Generator(4);
         var s = gpu.SampleAndLogProb(16, g);
-        Assert.Equal(DeviceType.CUDA, s.Value.device_type);
+        Assert.Equal(Cuda.Gpu.type, s.Value.device_type);
         Assert.True(s.LogProb.allclose(gpu.LogProb(s.Value), rtol: 1e-9, atol: 1e-9));
     }
 

@@ -17,7 +17,7 @@ public sealed class RandomOnCuda
         {
             var onGpu = DeviceRandom.Normal(shape, torch.float64, Cuda.Gpu, a);
             var onCpu = DeviceRandom.Normal(shape, torch.float64, Device.Cpu, b);
-            Assert.Equal(DeviceType.CUDA, onGpu.device_type);
+            Assert.Equal(Cuda.Gpu.type, onGpu.device_type);
             Assert.True(onGpu.cpu().allclose(onCpu, 0, 0));
         }
 
@@ -27,7 +27,7 @@ public sealed class RandomOnCuda
             var rates = torch.tensor(new[] { 0.5, 4.0, 30.0 }, dtype: torch.float64);
             var onGpu = Family.Gamma(rates.to(Cuda.Gpu), rates.to(Cuda.Gpu)).Sample(new long[] { 4 }, a);
             var onCpu = Family.Gamma(rates, rates).Sample(new long[] { 4 }, b);
-            Assert.Equal(DeviceType.CUDA, onGpu.device_type);
+            Assert.Equal(Cuda.Gpu.type, onGpu.device_type);
             Assert.True(onGpu.cpu().allclose(onCpu, 1e-12, 1e-12));
         }
     }

@@ -57,7 +57,7 @@ public abstract class AutoregressiveBinaryModel : torch.nn.Module<torch.Tensor, 
     /// model's dtype and on its device.
     /// </summary>
     /// <param name="count">Number of samples.</param>
-    /// <param name="generator">A generator for the model's device; TorchSharp's global one when null.</param>
+    /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>), usable for a model on any device; the device's global generator when null.</param>
     public torch.Tensor Sample(long count, torch.Generator? generator = null)
     {
         if (count < 1)
@@ -91,7 +91,7 @@ public abstract class AutoregressiveBinaryModel : torch.nn.Module<torch.Tensor, 
     /// <summary>One draw per logit: 1 with probability σ(logit), in the logit's dtype.</summary>
     private protected static torch.Tensor Bernoulli(torch.Tensor logit, torch.Generator? generator)
     {
-        var u = torch.rand(logit.shape, dtype: logit.dtype, device: logit.device, generator: generator);
+        var u = DeviceRandom.Uniform(logit.shape, logit.dtype, logit.device, generator);
         return u.lt(torch.sigmoid(logit)).to(logit.dtype);
     }
 

@@ -73,7 +73,7 @@ public sealed record DiscretizedLogisticPixelHead : PixelHead
         var mean = parts[1].gather(1, component).squeeze(1);
         var scale = parts[2].gather(1, component).squeeze(1).exp();
         // u in (0, 1): rand never returns 1, and the floor keeps log u finite.
-        var u = torch.rand(mean.shape, dtype: mean.dtype, device: mean.device, generator: generator).clamp_min(1e-30);
+        var u = DeviceRandom.Uniform(mean.shape, mean.dtype, mean.device, generator).clamp_min(1e-30);
         var y = mean + (scale * (u.log() - (-u).log1p())); // a logistic draw
         var level = ((y + 1) * ((Levels - 1) / 2.0)).round().clamp(0, Levels - 1);
         return level.to_type(dtype).MoveToOuterDisposeScope();
