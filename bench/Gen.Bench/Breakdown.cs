@@ -39,6 +39,6 @@ internal static class Breakdown
             }
         }
 
-        Console.WriteLine($"  {label}: forward {1e3 * phases[0] / steps:F3} ms, backward {1e3 * phases[1] / steps:F3} ms, zero-grad + update {1e3 * phases[2] / steps:F3} ms");
+        Console.WriteLine($"  {label}: forward {1e3 * phases[0] / steps:F3} ms, backward {1e3 * phases[1] / steps:F3} ms, update + zero-grad {1e3 * phases[2] / steps:F3} ms");
     }
 }

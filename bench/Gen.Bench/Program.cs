@@ -13,6 +13,8 @@ var cases = new[]
     RealNvpCases.Create("realnvp2d-b256", features: 2, couplings: 8, hidden: 64, batch: 256),
     RealNvpCases.Create("realnvp784-b100", features: 784, couplings: 8, hidden: 1024, batch: 100),
     RealNvpCases.Create("realnvp784-b1000", features: 784, couplings: 8, hidden: 1024, batch: 1000),
+    MadeCases.Create("made784-b100", features: 784, hidden: new[] { 500, 500 }, batch: 100),
+    MadeCases.Create("made784-b1000", features: 784, hidden: new[] { 500, 500 }, batch: 1000),
     PixelCnnCases.Create("pixelcnn28-small-b64", filters: 32, blocks: 2, batch: 64),
     PixelCnnCases.Create("pixelcnn28-b256", filters: 256, blocks: 8, batch: 256),
 };

@@ -48,7 +48,7 @@ internal sealed class TrainStep : IDisposable
         update();
     }
 
-    /// <summary>One step, timed by phase (forward, backward, zero-grad and update), draining the device after each.</summary>
+    /// <summary>One step, timed by phase (forward, backward, update and zero-grad), draining the device after each.</summary>
     public double[] Phases(torch.Device device)
     {
         using var scope = torch.NewDisposeScope();
@@ -59,11 +59,10 @@ internal sealed class TrainStep : IDisposable
         l.backward();
         Timing.Drain(device);
         double backward = clock.Elapsed.TotalSeconds;
-        zeroGrad();
         update();
+        zeroGrad();
         Timing.Drain(device);
         double end = clock.Elapsed.TotalSeconds;
-        zeroGrad();
         return new[] { forward, backward - forward, end - backward };
     }
 

@@ -45,8 +45,9 @@ public abstract class AutoregressiveBinaryModel : torch.nn.Module<torch.Tensor, 
         CheckInput(x, "log_prob");
         using var scope = torch.NewDisposeScope();
         var logits = LogitsCore(x);
-        // log σ(l) for x = 1 and log σ(−l) for x = 0, both as x·l − softplus(l): finite for every finite logit.
-        return (x * logits - torch.nn.functional.softplus(logits)).sum(-1).MoveToOuterDisposeScope();
+        // log σ(l) for x = 1 and log σ(−l) for x = 0, both x·l − softplus(l), finite for every finite logit; libtorch's
+        // fused binary cross-entropy computes exactly that in one kernel.
+        return torch.nn.functional.binary_cross_entropy_with_logits(logits, x, reduction: torch.nn.Reduction.None).sum(-1).neg().MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
