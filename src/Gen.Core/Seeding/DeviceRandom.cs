@@ -20,25 +20,25 @@ public static class DeviceRandom
     /// <summary>Standard normal draws of the given shape, dtype and device.</summary>
     public static torch.Tensor Normal(long[] shape, torch.ScalarType dtype, torch.Device device, torch.Generator? generator = null) =>
         generator is null
-            ? torch.randn(shape, dtype: dtype, device: device)
+            ? Global(() => torch.randn(shape, dtype: dtype, device: device))
             : ToDevice(torch.randn(shape, dtype: dtype, generator: generator), device);
 
     /// <summary>Uniform draws on [0, 1) of the given shape, dtype and device.</summary>
     public static torch.Tensor Uniform(long[] shape, torch.ScalarType dtype, torch.Device device, torch.Generator? generator = null) =>
         generator is null
-            ? torch.rand(shape, dtype: dtype, device: device)
+            ? Global(() => torch.rand(shape, dtype: dtype, device: device))
             : ToDevice(torch.rand(shape, dtype: dtype, generator: generator), device);
 
     /// <summary>A random permutation of 0..n-1 (int64) on the device.</summary>
     public static torch.Tensor Permutation(long n, torch.Device device, torch.Generator? generator = null) =>
         generator is null
-            ? torch.randperm(n, device: device)
+            ? Global(() => torch.randperm(n, device: device))
             : ToDevice(torch.randperm(n, generator: generator), device);
 
     /// <summary>Integers uniform on [0, high) (int64) of the given shape on the device.</summary>
     public static torch.Tensor Integers(long high, long[] shape, torch.Device device, torch.Generator? generator = null) =>
         generator is null
-            ? torch.randint(high, shape, device: device)
+            ? Global(() => torch.randint(high, shape, device: device))
             : ToDevice(torch.randint(high, shape, generator: generator), device);
 
     /// <summary>0/1 draws with the given probabilities, on their device.</summary>
@@ -58,7 +58,12 @@ public static class DeviceRandom
     {
         ArgumentNullException.ThrowIfNull(count);
         ArgumentNullException.ThrowIfNull(probability);
-        if (generator is null || probability.device_type == DeviceType.CPU)
+        if (generator is null)
+        {
+            return Global(() => torch.binomial(count, probability));
+        }
+
+        if (probability.device_type == DeviceType.CPU)
         {
             return torch.binomial(count, probability, generator);
         }
@@ -73,12 +78,27 @@ public static class DeviceRandom
     private static torch.Tensor OnCpuIfSeeded(torch.Tensor parameter, torch.Generator? generator, Func<torch.Tensor, torch.Tensor> draw)
     {
         ArgumentNullException.ThrowIfNull(parameter);
-        if (generator is null || parameter.device_type == DeviceType.CPU)
+        if (generator is null)
+        {
+            return Global(() => draw(parameter));
+        }
+
+        if (parameter.device_type == DeviceType.CPU)
         {
             return draw(parameter);
         }
 
         return ToDevice(draw(parameter.cpu()), parameter.device);
+    }
+
+    // Draws from the global generators are serialised with seeded builds (Seed.Building), so a compile with a seed
+    // is not disturbed by draws on other threads.
+    private static torch.Tensor Global(Func<torch.Tensor> draw)
+    {
+        lock (Seed.GlobalGenerator)
+        {
+            return draw();
+        }
     }
 
     private static torch.Tensor ToDevice(torch.Tensor t, torch.Device device) =>

@@ -39,23 +39,14 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps)
 
     /// <summary>
     /// Compiles the spec to a new, independent TorchSharp module on <paramref name="device"/>. With a
-    /// <paramref name="seed"/>, the initial weights are the same on every compile (this seeds TorchSharp's global generator).
+    /// <paramref name="seed"/>, the initial weights are the same on every compile (even while other threads compile or draw through Gen; see <see cref="Seed.Building{T}"/>).
     /// </summary>
     /// <param name="device">Where the parameters live.</param>
     /// <param name="dtype">Parameter type; float32 when null.</param>
     /// <param name="seed">Seed for the initial weights.</param>
     public FlowModel Compile(torch.Device device, torch.ScalarType? dtype = null, long? seed = null)
     {
-        ArgumentNullException.ThrowIfNull(device);
-        GenRuntime.EnsureLoaded();
-        if (seed is long s)
-        {
-            torch.manual_seed(s);
-        }
-
-        var model = new FlowModel(this, Base.Compile(), Steps.Select(step => step.Compile(Features)).ToArray());
-        model.to(dtype ?? torch.float32).to(device);
-        return model;
+        return SpecCompiler.Compile(() => new FlowModel(this, Base.Compile(), Steps.Select(step => step.Compile(Features)).ToArray()), device, dtype, seed);
     }
 
     /// <summary>The spec as an indented tree.</summary>

@@ -26,8 +26,7 @@ public sealed record FvsbnSpec(long Features, InputOrder Order)
     public FvsbnModel Compile(torch.Device device, torch.ScalarType? dtype = null, long? seed = null)
     {
         Autoregressive.CheckFeatures(Path, Features, Order);
-        CompileSteps.Begin(device, seed);
-        return CompileSteps.Place(new FvsbnModel(this), device, dtype);
+        return SpecCompiler.Compile(() => new FvsbnModel(this), device, dtype, seed);
     }
 
     /// <inheritdoc/>

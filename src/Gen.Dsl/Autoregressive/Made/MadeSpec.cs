@@ -53,7 +53,7 @@ public sealed record MadeSpec(
 
     /// <summary>
     /// Compiles the network alone: a module mapping [..., D] (and a context [..., C]) to [..., D, K]. With a
-    /// <paramref name="seed"/>, the initial weights are the same on every compile (this seeds TorchSharp's global generator).
+    /// <paramref name="seed"/>, the initial weights are the same on every compile (even while other threads compile or draw through Gen; see <see cref="Seed.Building{T}"/>).
     /// </summary>
     /// <param name="device">Where the parameters live.</param>
     /// <param name="dtype">Parameter type; float32 when null.</param>
@@ -61,13 +61,12 @@ public sealed record MadeSpec(
     public Made CompileNetwork(torch.Device device, torch.ScalarType? dtype = null, long? seed = null)
     {
         Check();
-        CompileSteps.Begin(device, seed);
-        return CompileSteps.Place(Build(Path), device, dtype);
+        return SpecCompiler.Compile(() => Build(Path), device, dtype, seed);
     }
 
     /// <summary>
     /// Compiles the density model of binary vectors (K = 1, no context). With a <paramref name="seed"/>, the initial
-    /// weights are the same on every compile (this seeds TorchSharp's global generator).
+    /// weights are the same on every compile (even while other threads compile or draw through Gen; see <see cref="Seed.Building{T}"/>).
     /// </summary>
     /// <param name="device">Where the parameters live.</param>
     /// <param name="dtype">Parameter type; float32 when null.</param>
@@ -86,8 +85,7 @@ public sealed record MadeSpec(
             throw new GenShapeException($"{Path}.context", $"the density model takes no context, but the spec has {ContextFeatures} context features; use CompileNetwork for a conditional network.");
         }
 
-        CompileSteps.Begin(device, seed);
-        return CompileSteps.Place(new MadeModel(this, Build(Path)), device, dtype);
+        return SpecCompiler.Compile(() => new MadeModel(this, Build(Path)), device, dtype, seed);
     }
 
     /// <inheritdoc/>

@@ -27,8 +27,7 @@ public sealed record NadeSpec(long Features, int Hidden, InputOrder Order)
     public NadeModel Compile(torch.Device device, torch.ScalarType? dtype = null, long? seed = null)
     {
         Check();
-        CompileSteps.Begin(device, seed);
-        return CompileSteps.Place(new NadeModel(this), device, dtype);
+        return SpecCompiler.Compile(() => new NadeModel(this), device, dtype, seed);
     }
 
     /// <inheritdoc/>

@@ -86,7 +86,7 @@ public sealed record GatedPixelCnnSpec
 
     /// <summary>
     /// Compiles the spec to a new, independent TorchSharp module on <paramref name="device"/>. With a
-    /// <paramref name="seed"/>, the initial weights are the same on every compile (this seeds TorchSharp's global generator).
+    /// <paramref name="seed"/>, the initial weights are the same on every compile (even while other threads compile or draw through Gen; see <see cref="Seed.Building{T}"/>).
     /// </summary>
     /// <param name="device">Where the parameters live.</param>
     /// <param name="dtype">Parameter type; float32 when null.</param>

@@ -23,16 +23,7 @@ internal static class PixelSpecChecks
     internal static TModel Compile<TModel>(Func<TModel> create, torch.Device device, torch.ScalarType? dtype, long? seed)
         where TModel : torch.nn.Module
     {
-        ArgumentNullException.ThrowIfNull(device);
-        GenRuntime.EnsureLoaded();
-        if (seed is long s)
-        {
-            torch.manual_seed(s);
-        }
-
-        var model = create();
-        model.to(dtype ?? torch.float32).to(device);
-        return model;
+        return SpecCompiler.Compile(create, device, dtype, seed);
     }
 
     private static void Positive(int value, string node, string name)
