@@ -6,6 +6,24 @@ public static class Bij
     /// <summary>RealNVP's affine coupling: the kept features condition a shift and a log-scale for the others.</summary>
     public static AffineCouplingSpec AffineCoupling(MaskSpec mask, MlpSpec net) => new(mask, net, Additive: false);
 
+    /// <summary>
+    /// A rational-quadratic spline coupling (neural spline flows): each feature the mask does not keep passes through
+    /// its own monotonic spline with <paramref name="bins"/> bins on [−<paramref name="bound"/>, <paramref name="bound"/>]
+    /// (identity outside), whose parameters <paramref name="net"/> computes from the kept features.
+    /// </summary>
+    /// <param name="mask">Which features are kept.</param>
+    /// <param name="net">The conditioner network.</param>
+    /// <param name="bins">Bins per spline (at least 2).</param>
+    /// <param name="bound">Half-width of the interval the splines act on.</param>
+    public static SplineCouplingSpec SplineCoupling(MaskSpec mask, MlpSpec net, int bins = 8, double bound = 3.0)
+    {
+        System.ArgumentNullException.ThrowIfNull(mask);
+        System.ArgumentNullException.ThrowIfNull(net);
+        var spec = new SplineCouplingSpec(mask, net, bins, bound);
+        spec.Check("spline_coupling", mask.Features);
+        return spec;
+    }
+
     /// <summary>NICE's additive coupling: the kept features condition a shift for the others.</summary>
     public static AffineCouplingSpec AdditiveCoupling(MaskSpec mask, MlpSpec net) => new(mask, net, Additive: true);
 

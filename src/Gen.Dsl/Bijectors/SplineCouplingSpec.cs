@@ -1,0 +1,86 @@
+using System;
+using System.Linq;
+using Gen.Probability;
+using Gen.Probability.Bijectors;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// The rational-quadratic spline coupling of neural spline flows: the network maps the kept features to
+/// <see cref="Bins"/> widths, heights and <see cref="Bins"/> − 1 knot derivatives for each of the other features'
+/// monotonic splines on [−<see cref="Bound"/>, <see cref="Bound"/>] (identity outside). The output layer starts at zero,
+/// so a fresh layer is the identity.
+/// </summary>
+/// <param name="Mask">Which features are kept.</param>
+/// <param name="Net">The conditioner network.</param>
+/// <param name="Bins">K, bins per spline (at least 2).</param>
+/// <param name="Bound">B, half-width of the interval the splines act on.</param>
+public sealed record SplineCouplingSpec(MaskSpec Mask, MlpSpec Net, int Bins, double Bound) : BijSpec
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"SplineCoupling(mask: {Mask}, net: {Net}, bins: {Bins}, bound: {Bound.ToString(System.Globalization.CultureInfo.InvariantCulture)})";
+
+    internal override void Check(string path, long features)
+    {
+        if (Mask.Features != features)
+        {
+            throw new GenShapeException($"{path}.mask", $"the mask has {Mask.Features} features, but the flow's events have {features}.");
+        }
+
+        if (Bins < 2)
+        {
+            throw new GenShapeException($"{path}.bins", $"a spline needs at least 2 bins, got {Bins}.");
+        }
+
+        if (!(Bound > 0) || double.IsInfinity(Bound))
+        {
+            throw new GenShapeException($"{path}.bound", $"the bound must be positive and finite, got {Bound}.");
+        }
+
+        Net.Check($"{path}.net");
+    }
+
+    internal override BijectorModule Compile(long features) => new Module(this, features);
+
+    private sealed class Module : BijectorModule
+    {
+        private readonly torch.Tensor mask;
+        private readonly Sequential net;
+        private readonly long features;
+        private readonly long bins;
+        private readonly double bound;
+        private (torch.Tensor Mask, IBijector Bijector)? built;
+
+        public Module(SplineCouplingSpec spec, long features) : base("spline_coupling")
+        {
+            this.features = features;
+            bins = spec.Bins;
+            bound = spec.Bound;
+            mask = spec.Mask.Build();
+            net = spec.Net.Build(features, features * (3 * bins - 1), zeroLast: true);
+            register_buffer("mask", mask);
+            register_module("net", net);
+        }
+
+        public override IBijector Build()
+        {
+            if (built is { } b && ReferenceEquals(b.Mask, mask))
+            {
+                return b.Bijector;
+            }
+
+            var bijector = new SplineCoupling(mask, Conditioner, bound);
+            built = (mask, bijector);
+            return bijector;
+        }
+
+        private SplineParameters Conditioner(torch.Tensor kept)
+        {
+            var h = net.forward(kept);
+            var p = h.reshape(h.shape[..^1].Append(features).Append(3 * bins - 1).ToArray());
+            return new SplineParameters(p.narrow(-1, 0, bins), p.narrow(-1, bins, bins), p.narrow(-1, 2 * bins, bins - 1));
+        }
+    }
+}
