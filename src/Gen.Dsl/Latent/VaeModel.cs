@@ -1,0 +1,210 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Gen.Probability;
+using TorchSharp;
+using TorchSharp.Modules;
+using Independent = Gen.Probability.Distributions.Independent;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// A compiled <see cref="VaeSpec"/>: a TorchSharp module (so <c>parameters()</c>, optimizers, <c>to()</c> and
+/// <c>state_dict()</c> work as usual) whose forward pass is the ELBO of a batch. Submodules (state-dict names):
+/// <c>encoder</c> and <c>decoder</c> (MLPs), <c>prior</c> (buffers <c>loc</c>, <c>scale</c>).
+/// </summary>
+/// <remarks>
+/// Data is a batch [batch, features] in the model's dtype and on its device. Every random draw goes through the optional
+/// <see cref="torch.Generator"/> (for repeatable numbers; see <see cref="DeviceRandom"/>) or, when it is null, the
+/// device's global generator.
+/// </remarks>
+public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
+{
+    private const double MinPosteriorScale = 1e-6;
+    private readonly Sequential encoder;
+    private readonly Sequential decoder;
+    private readonly DistributionModule prior;
+
+    internal VaeModel(VaeSpec spec) : base("vae")
+    {
+        Spec = spec;
+        encoder = spec.Encoder.Build(spec.Features, 2L * spec.LatentDimensions, zeroLast: false);
+        decoder = spec.Decoder.Build(spec.LatentDimensions, (long)spec.Features * spec.Likelihood.ParametersPerFeature, zeroLast: false);
+        prior = new StandardNormalSpec(spec.LatentDimensions).Compile();
+        register_module("encoder", encoder);
+        register_module("decoder", decoder);
+        register_module("prior", prior);
+    }
+
+    /// <summary>The spec this model was compiled from.</summary>
+    public VaeSpec Spec { get; }
+
+    private long LatentDimensions => Spec.LatentDimensions;
+
+    /// <summary>The prior p(z) = N(0, I), event shape [latent].</summary>
+    public IDistribution Prior() => prior.Build();
+
+    /// <summary>The posterior q(z|x) for a batch x [batch, features]: batch shape [batch], event shape [latent].</summary>
+    /// <exception cref="GenShapeException">x is not [batch, features].</exception>
+    /// <exception cref="ArgumentException">x has another dtype or device than the model, or values outside the likelihood's support.</exception>
+    public IDistribution Encode(torch.Tensor x)
+    {
+        CheckInput(x, "vae.encode");
+        return Posterior(encoder.forward(x));
+    }
+
+    /// <summary>The likelihood p(x|z) for latent codes z [..., latent]: event shape [features].</summary>
+    /// <exception cref="GenShapeException">z does not end in the latent size.</exception>
+    public IDistribution Decode(torch.Tensor z)
+    {
+        ArgumentNullException.ThrowIfNull(z);
+        Shape.CheckTrailing(z, new[] { LatentDimensions }, "vae.decode");
+        return Spec.Likelihood.Build(decoder.forward(z), Spec.Features);
+    }
+
+    /// <summary>
+    /// The ELBO E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)) and its two terms, each [batch], with one reparameterised posterior
+    /// sample per data point and the KL term chosen by <see cref="VaeSpec.Kl"/>.
+    /// </summary>
+    /// <param name="x">Data [batch, features].</param>
+    /// <param name="generator">Random numbers for the posterior sample.</param>
+    public ElboTerms Terms(torch.Tensor x, torch.Generator? generator = null)
+    {
+        CheckInput(x, "vae.elbo");
+        using var scope = torch.NewDisposeScope();
+        var q = Posterior(encoder.forward(x));
+        var s = q.SampleAndLogProb(Array.Empty<long>(), generator);
+        var reconstruction = Decode(s.Value).LogProb(x);
+        var kl = KlByGroup(q, s).sum(-1);
+        return new ElboTerms((reconstruction - kl).MoveToOuterDisposeScope(), reconstruction.MoveToOuterDisposeScope(), kl.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The ELBO of each data point, [batch] (see <see cref="Terms"/>).</summary>
+    /// <param name="x">Data [batch, features].</param>
+    /// <param name="generator">Random numbers for the posterior sample.</param>
+    public torch.Tensor Elbo(torch.Tensor x, torch.Generator? generator = null)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Terms(x, generator).Elbo.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The same as <see cref="Elbo"/> with the global generator.</summary>
+    public override torch.Tensor forward(torch.Tensor input) => Elbo(input);
+
+    /// <summary>
+    /// The KL weight used by <see cref="Loss"/> at training step <paramref name="step"/>: <see cref="VaeSpec.Beta"/>,
+    /// scaled by step / <see cref="VaeSpec.KlWarmUp"/> during the warm-up.
+    /// </summary>
+    public double KlWeight(long step)
+    {
+        if (step < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), step, "vae: the training step must be 0 or more.");
+        }
+
+        return Spec.KlWarmUp == 0 ? Spec.Beta : Spec.Beta * Math.Min(1.0, step / (double)Spec.KlWarmUp);
+    }
+
+    /// <summary>
+    /// The training loss for a batch, a scalar to minimise: minus the mean of the spec's objective, with the KL term (or,
+    /// for IWAE, log p(z) − log q(z|x) in each log-weight) weighted by <see cref="KlWeight"/>(<paramref name="step"/>) and,
+    /// for the ELBO, free bits applied.
+    /// </summary>
+    /// <param name="x">Data [batch, features].</param>
+    /// <param name="step">The training step, counted from 0 (drives the KL warm-up).</param>
+    /// <param name="generator">Random numbers for the posterior samples.</param>
+    public torch.Tensor Loss(torch.Tensor x, long step, torch.Generator? generator = null)
+    {
+        CheckInput(x, "vae.loss");
+        double weight = KlWeight(step);
+        using var scope = torch.NewDisposeScope();
+        var h = encoder.forward(x);
+        var q = Posterior(h);
+        var s = q.SampleAndLogProb(Array.Empty<long>(), generator);
+        var reconstruction = Decode(s.Value).LogProb(x).mean();
+        var groups = KlByGroup(q, s);
+        var kl = Spec.FreeBits > 0
+            ? groups.mean(new long[] { 0 }).clamp_min(Spec.FreeBits * LatentDimensions / groups.shape[^1]).sum()
+            : groups.sum(-1).mean();
+        return (weight * kl - reconstruction).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Draws <paramref name="count"/> data points from the model (z ~ p(z), then x ~ p(x|z)), without gradient; [count, features].</summary>
+    public torch.Tensor Sample(long count, torch.Generator? generator = null)
+    {
+        if (count < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, "vae.sample: the number of samples must be positive.");
+        }
+
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var z = Prior().Sample(new[] { count }, generator);
+        return Decode(z).Sample(Array.Empty<long>(), generator).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Reconstructions of a batch without gradient, [batch, features]: the likelihood's mean (pixel probabilities for
+    /// Bernoulli data) at the posterior mean of z.
+    /// </summary>
+    public torch.Tensor Reconstruct(torch.Tensor x)
+    {
+        CheckInput(x, "vae.reconstruct");
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var loc = encoder.forward(x).narrow(-1, 0, LatentDimensions);
+        return Decode(loc).Mean.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The posterior N(μ, diag σ²) from the encoder's output [..., 2·latent].</summary>
+    private IDistribution Posterior(torch.Tensor h)
+    {
+        var loc = h.narrow(-1, 0, LatentDimensions);
+        var scale = torch.nn.functional.softplus(h.narrow(-1, LatentDimensions, LatentDimensions)) + MinPosteriorScale;
+        return Family.DiagonalNormal(loc, scale);
+    }
+
+    /// <summary>
+    /// KL(q ‖ p) split into independent groups, [batch, G]: per latent dimension (G = latent) when both are diagonal,
+    /// otherwise one group. Analytic where the spec asks for it and the pair is registered, else the one-sample estimate
+    /// log q(z) − log p(z) at the sample <paramref name="s"/>.
+    /// </summary>
+    private torch.Tensor KlByGroup(IDistribution q, Sampled s)
+    {
+        var p = Prior();
+        // Elementwise bases of two diagonal distributions give the divergence per latent dimension.
+        var (qBase, pBase) = q is Independent { ReinterpretedBatchDims: 1 } iq && p is Independent { ReinterpretedBatchDims: 1 } ip
+            ? (iq.Base, ip.Base)
+            : (null, null);
+        if (Spec.Kl == KlEstimate.Analytic && Kl.HasAnalytic(q, p))
+        {
+            return qBase is not null && pBase is not null ? Kl.Divergence(qBase, pBase) : Kl.Divergence(q, p).unsqueeze(-1);
+        }
+
+        return qBase is not null && pBase is not null
+            ? qBase.LogProb(s.Value) - pBase.LogProb(s.Value)
+            : (s.LogProb - p.LogProb(s.Value)).unsqueeze(-1);
+    }
+
+    private void CheckInput(torch.Tensor x, string node)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.dim() != 2 || x.shape[1] != Spec.Features)
+        {
+            throw new GenShapeException(node, $"expects data of shape [batch, {Spec.Features}], got {Shape.Format(x.shape)}.");
+        }
+
+        var reference = parameters().First();
+        if (x.dtype != reference.dtype)
+        {
+            throw new ArgumentException($"{node}: the model computes in {reference.dtype}, but the data is {x.dtype}; convert it with .to({reference.dtype}).", nameof(x));
+        }
+
+        if (x.device.type != reference.device.type || x.device.index != reference.device.index)
+        {
+            throw new ArgumentException($"{node}: the model lives on {reference.device}, but the data is on {x.device}.", nameof(x));
+        }
+
+        Spec.Likelihood.CheckData(x, node);
+    }
+}
