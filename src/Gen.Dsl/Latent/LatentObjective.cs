@@ -39,7 +39,7 @@ public sealed record LatentObjective(int Samples, bool Dreg)
     {
         if (k < 1)
         {
-            throw new ArgumentOutOfRangeException(name, k, $"The number of importance samples must be at least 1, got {k}.");
+            throw new ArgumentOutOfRangeException(name, k, $"The number of samples '{name}' must be at least 1, got {k}.");
         }
 
         return k;

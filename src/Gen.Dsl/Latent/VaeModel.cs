@@ -92,6 +92,61 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     public override torch.Tensor forward(torch.Tensor input) => Elbo(input);
 
     /// <summary>
+    /// The importance-weighted bound of Burda et al. (2016), [batch]: log (1/k) Σᵢ p(x, zᵢ) / q(zᵢ|x) with zᵢ ~ q(z|x)
+    /// reparameterised. It equals the ELBO in expectation for k = 1, grows with k, and tends to log p(x).
+    /// </summary>
+    /// <param name="x">Data [batch, features].</param>
+    /// <param name="k">Importance samples per data point, at least 1; memory grows as k · batch.</param>
+    /// <param name="generator">Random numbers for the posterior samples.</param>
+    /// <exception cref="ArgumentOutOfRangeException">k is below 1.</exception>
+    public torch.Tensor Iwae(torch.Tensor x, int k, torch.Generator? generator = null)
+    {
+        LatentObjective.CheckSamples(k);
+        CheckInput(x, "vae.iwae");
+        using var scope = torch.NewDisposeScope();
+        var logWeights = LogWeights(encoder.forward(x), x, k, 1.0, generator);
+        return (logWeights.logsumexp(0) - Math.Log(k)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// An importance-sampled estimate of log p(x), [batch], without gradient: the IWAE bound with
+    /// <paramref name="samples"/> posterior samples (often thousands), drawn <paramref name="chunk"/> at a time so memory
+    /// stays at chunk · batch samples; the chunks' log-sum-exps are combined by a log-sum-exp. Its expectation is a lower
+    /// bound that approaches log p(x) as the samples grow.
+    /// </summary>
+    /// <param name="x">Data [batch, features].</param>
+    /// <param name="samples">Importance samples per data point, at least 1.</param>
+    /// <param name="chunk">Samples drawn at once, at least 1.</param>
+    /// <param name="generator">Random numbers for the posterior samples.</param>
+    public torch.Tensor LogProb(torch.Tensor x, int samples = 1000, int chunk = 100, torch.Generator? generator = null)
+    {
+        CheckInput(x, "vae.log_prob");
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var h = encoder.forward(x);
+        return ChunkedLogMeanExp(samples, chunk, c => LogWeights(h, x, c, 1.0, generator)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The naive Monte Carlo estimate of log p(x), [batch], without gradient: log (1/n) Σᵢ p(x|zᵢ) with zᵢ drawn from the
+    /// prior instead of the posterior, <paramref name="chunk"/> at a time. Also a stochastic lower bound, but almost every
+    /// prior draw explains a given x badly, so with the same number of samples it lies far below
+    /// <see cref="LogProb"/> and varies far more: the reason to sample from q(z|x).
+    /// </summary>
+    /// <param name="x">Data [batch, features].</param>
+    /// <param name="samples">Prior samples per data point, at least 1.</param>
+    /// <param name="chunk">Samples drawn at once, at least 1.</param>
+    /// <param name="generator">Random numbers for the prior samples.</param>
+    public torch.Tensor NaiveLogProb(torch.Tensor x, int samples = 1000, int chunk = 100, torch.Generator? generator = null)
+    {
+        CheckInput(x, "vae.naive_log_prob");
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var p = Prior();
+        return ChunkedLogMeanExp(samples, chunk, c => Decode(p.Sample(new[] { c, x.shape[0] }, generator)).LogProb(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// The KL weight used by <see cref="Loss"/> at training step <paramref name="step"/>: <see cref="VaeSpec.Beta"/>,
     /// scaled by step / <see cref="VaeSpec.KlWarmUp"/> during the warm-up.
     /// </summary>
@@ -119,6 +174,13 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         double weight = KlWeight(step);
         using var scope = torch.NewDisposeScope();
         var h = encoder.forward(x);
+        if (!Spec.Objective.IsElbo)
+        {
+            int k = Spec.Objective.Samples;
+            var bound = LogWeights(h, x, k, weight, generator).logsumexp(0) - Math.Log(k);
+            return (-bound.mean()).MoveToOuterDisposeScope();
+        }
+
         var q = Posterior(h);
         var s = q.SampleAndLogProb(Array.Empty<long>(), generator);
         var reconstruction = Decode(s.Value).LogProb(x).mean();
@@ -162,6 +224,37 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         var loc = h.narrow(-1, 0, LatentDimensions);
         var scale = torch.nn.functional.softplus(h.narrow(-1, LatentDimensions, LatentDimensions)) + MinPosteriorScale;
         return Family.DiagonalNormal(loc, scale);
+    }
+
+    /// <summary>
+    /// log wᵢ = log p(x|zᵢ) + weight · (log p(zᵢ) − log q(zᵢ|x)) for k reparameterised posterior samples, [k, batch];
+    /// <paramref name="h"/> is the encoder's output for x.
+    /// </summary>
+    private torch.Tensor LogWeights(torch.Tensor h, torch.Tensor x, long k, double weight, torch.Generator? generator)
+    {
+        var s = Posterior(h).SampleAndLogProb(new[] { k }, generator);
+        var logLikelihood = Decode(s.Value).LogProb(x);
+        return weight == 1.0
+            ? logLikelihood + Prior().LogProb(s.Value) - s.LogProb
+            : logLikelihood + weight * (Prior().LogProb(s.Value) - s.LogProb);
+    }
+
+    /// <summary>
+    /// log (1/n) Σ exp(log wᵢ) over n = <paramref name="samples"/> log-weights made <paramref name="chunk"/> at a time by
+    /// <paramref name="logWeights"/> ([c, batch] for c samples); only one chunk's tensors are alive at once.
+    /// </summary>
+    private static torch.Tensor ChunkedLogMeanExp(int samples, int chunk, Func<long, torch.Tensor> logWeights)
+    {
+        LatentObjective.CheckSamples(samples, nameof(samples));
+        LatentObjective.CheckSamples(chunk, nameof(chunk));
+        var parts = new List<torch.Tensor>();
+        for (int done = 0; done < samples; done += chunk)
+        {
+            using var step = torch.NewDisposeScope();
+            parts.Add(logWeights(Math.Min(chunk, samples - done)).logsumexp(0).MoveToOuterDisposeScope());
+        }
+
+        return torch.stack(parts).logsumexp(0) - Math.Log(samples);
     }
 
     /// <summary>

@@ -14,8 +14,8 @@ namespace Gen.Dsl;
 /// </summary>
 /// <remarks>
 /// The training options (<see cref="Beta"/>, <see cref="KlWarmUp"/>, <see cref="FreeBits"/>, <see cref="Objective"/>)
-/// change only <see cref="VaeModel.Loss"/>; the bounds the model reports (<see cref="VaeModel.Elbo"/>) are always
-/// the true ones.
+/// change only <see cref="VaeModel.Loss"/>; the bounds the model reports (<see cref="VaeModel.Elbo"/>,
+/// <see cref="VaeModel.Iwae"/>, <see cref="VaeModel.LogProb"/>) are always the true ones.
 /// </remarks>
 public sealed record VaeSpec
 {

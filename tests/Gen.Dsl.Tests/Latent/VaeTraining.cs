@@ -10,10 +10,15 @@ internal static class VaeTraining
     /// <summary>Trains <paramref name="model"/> with Adam on minibatches of <paramref name="train"/> drawn with a fixed seed.</summary>
     public static void Fit(VaeModel model, torch.Tensor train, int steps, int batch, double learningRate, long seed)
     {
-        var noise = Seed.Generator(seed);
         using var optimizer = new FusedAdam(model.parameters(), learningRate);
+        Run(model, optimizer, train, 0, steps, batch, Seed.Generator(seed));
+    }
+
+    /// <summary>Training steps <paramref name="from"/> to <paramref name="to"/> (exclusive) with an existing optimizer.</summary>
+    public static void Run(VaeModel model, FusedAdam optimizer, torch.Tensor train, int from, int to, int batch, torch.Generator noise)
+    {
         long n = train.shape[0];
-        for (int step = 0; step < steps; step++)
+        for (int step = from; step < to; step++)
         {
             using var scope = torch.NewDisposeScope();
             var x = batch >= n ? train : train.index_select(0, DeviceRandom.Integers(n, new long[] { batch }, train.device, noise));
