@@ -17,4 +17,10 @@ public static class Bij
 
     /// <summary>A learnable per-feature scale and shift, starting at the identity.</summary>
     public static AffineSpec Affine() => new();
+
+    /// <summary>A planar flow step f(z) = z + û tanh(wᵀz + b) (Rezende and Mohamed 2015); its inverse is numerical.</summary>
+    public static PlanarSpec Planar() => new();
+
+    /// <summary>A radial flow step f(z) = z + β (z − z₀) / (α + ‖z − z₀‖) (Rezende and Mohamed 2015), starting at the identity.</summary>
+    public static RadialSpec Radial() => new();
 }
