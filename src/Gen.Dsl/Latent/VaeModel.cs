@@ -174,6 +174,11 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         double weight = KlWeight(step);
         using var scope = torch.NewDisposeScope();
         var h = encoder.forward(x);
+        if (Spec.Objective.Dreg)
+        {
+            return DregLoss(h, x, Spec.Objective.Samples, weight, generator).MoveToOuterDisposeScope();
+        }
+
         if (!Spec.Objective.IsElbo)
         {
             int k = Spec.Objective.Samples;
@@ -237,6 +242,27 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         return weight == 1.0
             ? logLikelihood + Prior().LogProb(s.Value) - s.LogProb
             : logLikelihood + weight * (Prior().LogProb(s.Value) - s.LogProb);
+    }
+
+    /// <summary>
+    /// Minus the mean IWAE bound as a surrogate whose value is the bound and whose gradient is DReG's (Tucker et al. 2019):
+    /// the decoder gets Σᵢ w̃ᵢ ∇θ log wᵢ, the encoder Σᵢ w̃ᵢ² (∂ log wᵢ / ∂zᵢ)(∂zᵢ / ∂φ) with log q evaluated under
+    /// parameters held fixed. The log-weights are computed once at detached copies of the samples; their gradient with
+    /// respect to those copies, weighted by w̃ᵢ², is then sent back along the samples' reparameterisation path.
+    /// </summary>
+    private torch.Tensor DregLoss(torch.Tensor h, torch.Tensor x, long k, double weight, torch.Generator? generator)
+    {
+        var z = Posterior(h).RSample(new[] { k }, generator);
+        var fixedPosterior = Posterior(h.detach());
+        var at = z.detach().requires_grad_(true);
+        var logWeights = Decode(at).LogProb(x) + weight * (Prior().LogProb(at) - fixedPosterior.LogProb(at));
+        var normalised = logWeights.detach().softmax(0);
+        var pathGradient = torch.autograd.grad(
+            new[] { (normalised.square() * logWeights).sum() }, new[] { at }, retain_graph: true)[0];
+        var surrogate = (normalised * logWeights).sum() + (pathGradient.detach() * z).sum();
+        var bound = (logWeights.detach().logsumexp(0) - Math.Log(k)).sum();
+        // The value is the bound; the gradient is the surrogate's.
+        return -(bound + surrogate - surrogate.detach()) / x.shape[0];
     }
 
     /// <summary>
