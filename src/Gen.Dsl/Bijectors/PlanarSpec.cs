@@ -34,6 +34,22 @@ public sealed record PlanarSpec : BijSpec
 
     internal override BijectorModule Compile(long features) => new Module(features);
 
+    /// <summary>
+    /// Initial w (N(0, 0.1²) entries) and u = softplus⁻¹(1) w / ‖w‖² + v, v with N(0, <paramref name="displacement"/>²)
+    /// entries, so that û = v; float32 on the CPU, from the global generator.
+    /// </summary>
+    internal static (torch.Tensor W, torch.Tensor U) InitialDirections(long features, double displacement)
+    {
+        var w = DeviceRandom.Normal(new[] { features }, torch.float32, torch.CPU) * InitialScale;
+        var u = NeutralInnerProduct * w / w.square().sum();
+        if (displacement > 0)
+        {
+            u += DeviceRandom.Normal(new[] { features }, torch.float32, torch.CPU) * displacement;
+        }
+
+        return (w, u);
+    }
+
     private sealed class Module : BijectorModule
     {
         private readonly Parameter w;
@@ -42,9 +58,7 @@ public sealed record PlanarSpec : BijSpec
 
         public Module(long features) : base("planar")
         {
-            var w0 = DeviceRandom.Normal(new[] { features }, torch.float32, torch.CPU) * InitialScale;
-            var v = DeviceRandom.Normal(new[] { features }, torch.float32, torch.CPU) * InitialDisplacement;
-            var u0 = NeutralInnerProduct * w0 / w0.square().sum() + v;
+            var (w0, u0) = InitialDirections(features, InitialDisplacement);
             w = new Parameter(w0); // takes over w0's storage
             u = new Parameter(u0);
             b = new Parameter(torch.zeros(Array.Empty<long>()));

@@ -2,9 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Gen.Probability;
+using Gen.Probability.Bijectors;
 using TorchSharp;
 using TorchSharp.Modules;
 using Independent = Gen.Probability.Distributions.Independent;
+using TransformedDistribution = Gen.Probability.Distributions.TransformedDistribution;
 
 namespace Gen.Dsl;
 
@@ -28,7 +30,8 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     internal VaeModel(VaeSpec spec) : base("vae")
     {
         Spec = spec;
-        encoder = spec.Encoder.Build(spec.Features, 2L * spec.LatentDimensions, zeroLast: false);
+        encoder = spec.Encoder.Build(spec.Features, 2L * spec.LatentDimensions + spec.PosteriorFlowSteps * FlowParameters(spec), zeroLast: false);
+        StartFlowsAtIdentity();
         decoder = spec.Decoder.Build(spec.LatentDimensions, (long)spec.Features * spec.Likelihood.ParametersPerFeature, zeroLast: false);
         prior = new StandardNormalSpec(spec.LatentDimensions).Compile();
         register_module("encoder", encoder);
@@ -212,23 +215,89 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
 
     /// <summary>
     /// Reconstructions of a batch without gradient, [batch, features]: the likelihood's mean (pixel probabilities for
-    /// Bernoulli data) at the posterior mean of z.
+    /// Bernoulli data) at the posterior mean of z (with a posterior flow, the base mean μ(x) pushed through the flow).
     /// </summary>
     public torch.Tensor Reconstruct(torch.Tensor x)
     {
         CheckInput(x, "vae.reconstruct");
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var loc = encoder.forward(x).narrow(-1, 0, LatentDimensions);
-        return Decode(loc).Mean.MoveToOuterDisposeScope();
+        var h = encoder.forward(x);
+        var point = h.narrow(-1, 0, LatentDimensions);
+        if (Spec.PosteriorFlow != PosteriorFlowKind.None)
+        {
+            point = Flow(h).Forward(point);
+        }
+
+        return Decode(point).Mean.MoveToOuterDisposeScope();
     }
 
-    /// <summary>The posterior N(μ, diag σ²) from the encoder's output [..., 2·latent].</summary>
+    /// <summary>
+    /// The posterior from the encoder's output [..., 2·latent + K·(parameters per step)]: N(μ, diag σ²), pushed through
+    /// the amortised flow steps when the spec has them.
+    /// </summary>
     private IDistribution Posterior(torch.Tensor h)
     {
-        var loc = h.narrow(-1, 0, LatentDimensions);
-        var scale = torch.nn.functional.softplus(h.narrow(-1, LatentDimensions, LatentDimensions)) + MinPosteriorScale;
-        return Family.DiagonalNormal(loc, scale);
+        long l = LatentDimensions;
+        var loc = h.narrow(-1, 0, l);
+        var scale = torch.nn.functional.softplus(h.narrow(-1, l, l)) + MinPosteriorScale;
+        var diagonal = Family.DiagonalNormal(loc, scale);
+        return Spec.PosteriorFlow == PosteriorFlowKind.None ? diagonal : new TransformedDistribution(diagonal, Flow(h));
+    }
+
+    /// <summary>The amortised flow steps, in order, read from the encoder's output after μ and σ.</summary>
+    private IBijector Flow(torch.Tensor h)
+    {
+        long l = LatentDimensions;
+        long per = FlowParameters(Spec);
+        var steps = new IBijector[Spec.PosteriorFlowSteps];
+        for (int k = 0; k < steps.Length; k++)
+        {
+            long at = 2 * l + k * per;
+            steps[k] = Spec.PosteriorFlow == PosteriorFlowKind.Planar
+                ? new Planar(h.narrow(-1, at, l), h.narrow(-1, at + l, l), h.narrow(-1, at + 2 * l, 1).squeeze(-1))
+                : new Radial(h.narrow(-1, at, l), h.narrow(-1, at + l, 1).squeeze(-1), h.narrow(-1, at + l + 1, 1).squeeze(-1));
+        }
+
+        return BijectorExtensions.Chain(steps);
+    }
+
+    /// <summary>Amortised parameters per flow step: w, u, b for planar; z₀, α, β for radial.</summary>
+    private static long FlowParameters(VaeSpec spec) => spec.PosteriorFlow switch
+    {
+        PosteriorFlowKind.Planar => 2L * spec.LatentDimensions + 1,
+        PosteriorFlowKind.Radial => spec.LatentDimensions + 2L,
+        _ => 0,
+    };
+
+    /// <summary>
+    /// Sets the encoder's output rows for the flow parameters to constants at which every step is the identity (zero
+    /// weights; planar: a random w with u = softplus⁻¹(1) w / ‖w‖², so û = 0, and b = 0; radial: z₀ = 0, α = softplus(0),
+    /// β = 0). The rows still get gradients, so the flow learns to depend on x.
+    /// </summary>
+    private void StartFlowsAtIdentity()
+    {
+        if (Spec.PosteriorFlow == PosteriorFlowKind.None)
+        {
+            return;
+        }
+
+        var output = (Linear)encoder.named_children().Single(c => c.name == "output").module;
+        long l = LatentDimensions;
+        long per = FlowParameters(Spec);
+        using var noGrad = torch.no_grad();
+        output.weight!.narrow(0, 2 * l, Spec.PosteriorFlowSteps * per).zero_();
+        var bias = output.bias!.narrow(0, 2 * l, Spec.PosteriorFlowSteps * per);
+        bias.zero_();
+        if (Spec.PosteriorFlow == PosteriorFlowKind.Planar)
+        {
+            for (int k = 0; k < Spec.PosteriorFlowSteps; k++)
+            {
+                var (w, u) = PlanarSpec.InitialDirections(l, displacement: 0);
+                bias.narrow(0, k * per, l).copy_(w);
+                bias.narrow(0, k * per + l, l).copy_(u);
+            }
+        }
     }
 
     /// <summary>

@@ -65,6 +65,23 @@ public sealed record VaeSpec
     /// </summary>
     public double FreeBits { get; private init; }
 
+    /// <summary>The flow on the posterior (<see cref="PosteriorFlowKind.None"/> for the diagonal Gaussian alone).</summary>
+    public PosteriorFlowKind PosteriorFlow { get; private init; }
+
+    /// <summary>The number of flow steps on the posterior (0 without a flow).</summary>
+    public int PosteriorFlowSteps { get; private init; }
+
+    /// <summary>
+    /// The same model with <paramref name="steps"/> planar or radial steps on the posterior: z₀ ~ N(μ(x), diag σ(x)²),
+    /// z = f_K ∘ … ∘ f₁(z₀), log q(z|x) = log N(z₀) − Σ log|det ∂fₖ|. The steps are amortised, as in Rezende and Mohamed
+    /// (2015): the encoder outputs every step's parameters for each x alongside μ and σ. Those outputs start as the same
+    /// identity map for every x (zero weights, biases at an identity), so a fresh model's posterior is the diagonal
+    /// Gaussian. The KL term then has no closed form and is estimated by Monte Carlo.
+    /// </summary>
+    /// <param name="kind">Planar or radial (or None, with 0 steps).</param>
+    /// <param name="steps">Flow steps K, at least 1 (0 for None).</param>
+    public VaeSpec WithPosteriorFlow(PosteriorFlowKind kind, int steps) => Checked(this with { PosteriorFlow = kind, PosteriorFlowSteps = steps });
+
     /// <summary>The same model with another encoder network.</summary>
     public VaeSpec WithEncoder(MlpSpec encoder)
     {
@@ -133,6 +150,11 @@ public sealed record VaeSpec
         sb.Append(CultureInfo.InvariantCulture, $"Vae({Features} features, {LatentDimensions} latent)");
         sb.AppendLine().Append("  prior: StandardNormal(").Append(LatentDimensions).Append(')');
         sb.AppendLine().Append("  encoder: ").Append(Encoder).Append(" -> DiagonalNormal(").Append(LatentDimensions).Append(')');
+        if (PosteriorFlow != PosteriorFlowKind.None)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" + {PosteriorFlowSteps} amortised {PosteriorFlow.ToString().ToLowerInvariant()} steps");
+        }
+
         sb.AppendLine().Append("  decoder: ").Append(Decoder).Append(" -> ").Append(Likelihood).Append('(').Append(Features).Append(')');
         sb.AppendLine().Append("  objective: ").Append(Objective);
         sb.Append(CultureInfo.InvariantCulture, $", kl: {Kl}, beta: {Beta}, warm-up: {KlWarmUp}, free bits: {FreeBits}");
@@ -177,6 +199,16 @@ public sealed record VaeSpec
         if (FreeBits > 0 && !Objective.IsElbo)
         {
             throw new ArgumentException($"vae.free_bits: free bits act on the ELBO's KL term, which the {Objective} objective does not have; use LatentObjective.Elbo() or no free bits.", "nats");
+        }
+
+        if (!Enum.IsDefined(PosteriorFlow))
+        {
+            throw new ArgumentOutOfRangeException("kind", PosteriorFlow, "vae.posterior_flow: unknown flow kind.");
+        }
+
+        if ((PosteriorFlow == PosteriorFlowKind.None) != (PosteriorFlowSteps == 0) || PosteriorFlowSteps < 0)
+        {
+            throw new ArgumentOutOfRangeException("steps", PosteriorFlowSteps, $"vae.posterior_flow: a {PosteriorFlow} posterior flow needs {(PosteriorFlow == PosteriorFlowKind.None ? "0 steps" : "1 or more steps")}, got {PosteriorFlowSteps}.");
         }
 
         if (!Enum.IsDefined(Kl))
