@@ -49,13 +49,7 @@ public class FlowPosteriorTests
         // Each data point has its own flow. SampleAndLogProb runs the steps forward; LogProb inverts them (numerically for
         // planar steps) with the parameters broadcast over [k, batch].
         using var model = Small(kind, 3).Compile(Device.Cpu, torch.float64, seed: 3);
-        using (torch.no_grad())
-        {
-            foreach (var p in model.parameters())
-            {
-                p.add_(torch.randn(p.shape, dtype: torch.float64, generator: Seed.Generator(4)) * 0.3);
-            }
-        }
+        TestWeights.Perturb(model, seed: 4, scale: 0.3);
 
         var q = model.Encode(Batch(6));
         Assert.Equal(new long[] { 6 }, q.BatchShape);

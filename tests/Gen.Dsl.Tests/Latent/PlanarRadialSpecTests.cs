@@ -27,13 +27,7 @@ public class PlanarRadialSpecTests
     public void A_compiled_planar_and_radial_flow_satisfies_the_laws_and_its_log_prob_inverts_it()
     {
         using var model = Mixed().Compile(Device.Cpu, torch.float64, seed: 3);
-        using (torch.no_grad())
-        {
-            foreach (var p in model.parameters())
-            {
-                p.add_(torch.randn(p.shape, dtype: torch.float64, generator: Seed.Generator(4)) * 0.5);
-            }
-        }
+        TestWeights.Perturb(model, seed: 4, scale: 0.5);
 
         var flow = (Gen.Probability.Distributions.TransformedDistribution)model.Distribution();
         var x = torch.randn(new long[] { 4, 3 }, dtype: torch.float64, generator: Seed.Generator(5));
