@@ -57,4 +57,10 @@ public static class Bij
         spec.Check(inverse ? "iaf" : "maf", 1);
         return spec;
     }
+
+    /// <summary>A planar flow step f(z) = z + û tanh(wᵀz + b) (Rezende and Mohamed 2015); its inverse is numerical.</summary>
+    public static PlanarSpec Planar() => new();
+
+    /// <summary>A radial flow step f(z) = z + β (z − z₀) / (α + ‖z − z₀‖) (Rezende and Mohamed 2015), starting at the identity.</summary>
+    public static RadialSpec Radial() => new();
 }

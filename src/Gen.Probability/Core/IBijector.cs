@@ -19,7 +19,7 @@ public interface IBijector
     Transformed ForwardAndLogDet(torch.Tensor x);
 
     /// <summary>x = f⁻¹(y) and log|det ∂f⁻¹/∂y|.</summary>
-    /// <exception cref="System.NotSupportedException">The map has no closed-form or numerical inverse (for example planar flows).</exception>
+    /// <exception cref="System.NotSupportedException">The map has neither a closed-form nor a numerical inverse (planar flows have a numerical one, see <see cref="Bijectors.Planar"/>).</exception>
     Transformed InverseAndLogDet(torch.Tensor y);
 
     /// <summary>

@@ -1,0 +1,47 @@
+using Gen.Probability;
+using Gen.Probability.Bijectors;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// A radial flow step (Rezende and Mohamed 2015) with its own learnable centre z₀ (one number per feature) and the two
+/// unconstrained numbers that give α &gt; 0 and β ≥ −α (see <see cref="Radial"/>): f(z) = z + β (z − z₀) / (α + ‖z − z₀‖).
+/// The centre starts as a small random vector (N(0, 0.1²) each, from the seeded global generator) and β at 0, so a
+/// fresh step is the identity. Both directions are closed form.
+/// </summary>
+public sealed record RadialSpec : BijSpec
+{
+    /// <summary>The standard deviation of the initial centre's entries.</summary>
+    public const double InitialScale = 0.1;
+
+    /// <inheritdoc/>
+    public override string ToString() => "Radial";
+
+    internal override void Check(string path, long features)
+    {
+    }
+
+    internal override BijectorModule Compile(long features) => new Module(features);
+
+    private sealed class Module : BijectorModule
+    {
+        private readonly Parameter center;
+        private readonly Parameter alpha;
+        private readonly Parameter beta;
+
+        public Module(long features) : base("radial")
+        {
+            center = new Parameter(DeviceRandom.Normal(new[] { features }, torch.float32, torch.CPU) * InitialScale);
+            // softplus(0) − softplus(0) = 0: β starts at 0, the identity.
+            alpha = new Parameter(torch.zeros(System.Array.Empty<long>()));
+            beta = new Parameter(torch.zeros(System.Array.Empty<long>()));
+            register_parameter("center", center);
+            register_parameter("alpha", alpha);
+            register_parameter("beta", beta);
+        }
+
+        public override IBijector Build() => new Radial(center, alpha, beta);
+    }
+}

@@ -1,0 +1,37 @@
+using System;
+using Gen.Probability;
+using Gen.Probability.Distributions;
+using TorchSharp;
+
+namespace Gen.Dsl;
+
+/// <summary>Independent Bernoulli features from decoder logits, for binary data.</summary>
+public sealed record BernoulliLikelihoodSpec : LikelihoodSpec
+{
+    /// <inheritdoc/>
+    public override int ParametersPerFeature => 1;
+
+    /// <inheritdoc/>
+    public override string ToString() => "Bernoulli";
+
+    internal override IDistribution Build(torch.Tensor decoded, long features) => new Independent(new Bernoulli(logits: decoded), 1);
+
+    internal override void CheckData(torch.Tensor x, string node)
+    {
+        if (!Distribution.Validate)
+        {
+            return;
+        }
+
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var binary = x.eq(0).logical_or(x.eq(1));
+        if (!binary.all().item<bool>())
+        {
+            var bad = x.masked_select(binary.logical_not())[0].to(torch.float64).item<double>();
+            throw new ArgumentException(
+                $"{node}: the Bernoulli likelihood needs binary data (every value 0 or 1), got {bad.ToString(System.Globalization.CultureInfo.InvariantCulture)}; binarise the data (for example x.gt(0.5)) or use Likelihood.Gaussian().",
+                "x");
+        }
+    }
+}

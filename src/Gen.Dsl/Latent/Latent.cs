@@ -1,0 +1,17 @@
+namespace Gen.Dsl;
+
+/// <summary>Entry point for latent-variable model specs.</summary>
+public static class Latent
+{
+    /// <summary>
+    /// A variational autoencoder (Kingma and Welling 2014) over vectors of <paramref name="features"/> numbers with
+    /// <paramref name="latent"/> latent dimensions: a standard-normal prior, an encoder network to a diagonal-Gaussian
+    /// posterior q(z|x), and a decoder network to the likelihood p(x|z). It starts with MLP(200, 200) encoder and
+    /// decoder, a Bernoulli likelihood and the ELBO objective; change them with the <c>With…</c> methods of
+    /// <see cref="VaeSpec"/>.
+    /// </summary>
+    /// <param name="features">Numbers per data point (784 for flattened MNIST).</param>
+    /// <param name="latent">Latent dimensions.</param>
+    /// <exception cref="GenShapeException">A size is not positive.</exception>
+    public static VaeSpec Vae(int features, int latent) => new(features, latent);
+}

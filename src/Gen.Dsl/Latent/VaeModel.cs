@@ -1,0 +1,398 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Gen.Probability;
+using Gen.Probability.Bijectors;
+using TorchSharp;
+using TorchSharp.Modules;
+using Independent = Gen.Probability.Distributions.Independent;
+using TransformedDistribution = Gen.Probability.Distributions.TransformedDistribution;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// A compiled <see cref="VaeSpec"/>: a TorchSharp module (so <c>parameters()</c>, optimizers, <c>to()</c> and
+/// <c>state_dict()</c> work as usual) whose forward pass is the ELBO of a batch. Submodules (state-dict names):
+/// <c>encoder</c> and <c>decoder</c> (MLPs), <c>prior</c> (buffers <c>loc</c>, <c>scale</c>).
+/// </summary>
+/// <remarks>
+/// Data is a batch [batch, features] in the model's dtype and on its device. Every random draw goes through the optional
+/// <see cref="torch.Generator"/> (for repeatable numbers; see <see cref="DeviceRandom"/>) or, when it is null, the
+/// device's global generator.
+/// </remarks>
+public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
+{
+    private const double MinPosteriorScale = 1e-6;
+    private readonly Sequential encoder;
+    private readonly Sequential decoder;
+    private readonly DistributionModule prior;
+
+    internal VaeModel(VaeSpec spec) : base("vae")
+    {
+        Spec = spec;
+        encoder = spec.Encoder.Build(spec.Features, 2L * spec.LatentDimensions + spec.PosteriorFlowSteps * FlowParameters(spec), zeroLast: false);
+        StartFlowsAtIdentity();
+        decoder = spec.Decoder.Build(spec.LatentDimensions, (long)spec.Features * spec.Likelihood.ParametersPerFeature, zeroLast: false);
+        prior = new StandardNormalSpec(spec.LatentDimensions).Compile();
+        register_module("encoder", encoder);
+        register_module("decoder", decoder);
+        register_module("prior", prior);
+    }
+
+    /// <summary>The spec this model was compiled from.</summary>
+    public VaeSpec Spec { get; }
+
+    private long LatentDimensions => Spec.LatentDimensions;
+
+    /// <summary>The prior p(z) = N(0, I), event shape [latent].</summary>
+    public IDistribution Prior() => prior.Build();
+
+    /// <summary>The posterior q(z|x) for a batch x [batch, features]: batch shape [batch], event shape [latent].</summary>
+    /// <exception cref="GenShapeException">x is not [batch, features].</exception>
+    /// <exception cref="ArgumentException">x has another dtype or device than the model, or values outside the likelihood's support.</exception>
+    public IDistribution Encode(torch.Tensor x)
+    {
+        CheckInput(x, "vae.encode");
+        return Posterior(encoder.forward(x));
+    }
+
+    /// <summary>The likelihood p(x|z) for latent codes z [..., latent]: event shape [features].</summary>
+    /// <exception cref="GenShapeException">z does not end in the latent size.</exception>
+    public IDistribution Decode(torch.Tensor z)
+    {
+        ArgumentNullException.ThrowIfNull(z);
+        Shape.CheckTrailing(z, new[] { LatentDimensions }, "vae.decode");
+        return Spec.Likelihood.Build(decoder.forward(z), Spec.Features);
+    }
+
+    /// <summary>
+    /// The ELBO E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)) and its two terms, each [batch], with one reparameterised posterior
+    /// sample per data point and the KL term chosen by <see cref="VaeSpec.Kl"/>.
+    /// </summary>
+    /// <param name="x">Data [batch, features].</param>
+    /// <param name="generator">Random numbers for the posterior sample.</param>
+    public ElboTerms Terms(torch.Tensor x, torch.Generator? generator = null)
+    {
+        CheckInput(x, "vae.elbo");
+        using var scope = torch.NewDisposeScope();
+        var q = Posterior(encoder.forward(x));
+        var s = q.SampleAndLogProb(Array.Empty<long>(), generator);
+        var reconstruction = Decode(s.Value).LogProb(x);
+        var kl = KlByGroup(q, s).sum(-1);
+        return new ElboTerms((reconstruction - kl).MoveToOuterDisposeScope(), reconstruction.MoveToOuterDisposeScope(), kl.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>The ELBO of each data point, [batch] (see <see cref="Terms"/>).</summary>
+    /// <param name="x">Data [batch, features].</param>
+    /// <param name="generator">Random numbers for the posterior sample.</param>
+    public torch.Tensor Elbo(torch.Tensor x, torch.Generator? generator = null)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Terms(x, generator).Elbo.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The same as <see cref="Elbo"/> with the global generator.</summary>
+    public override torch.Tensor forward(torch.Tensor input) => Elbo(input);
+
+    /// <summary>
+    /// The importance-weighted bound of Burda et al. (2016), [batch]: log (1/k) Σᵢ p(x, zᵢ) / q(zᵢ|x) with zᵢ ~ q(z|x)
+    /// reparameterised. It equals the ELBO in expectation for k = 1, grows with k, and tends to log p(x).
+    /// </summary>
+    /// <param name="x">Data [batch, features].</param>
+    /// <param name="k">Importance samples per data point, at least 1; memory grows as k · batch.</param>
+    /// <param name="generator">Random numbers for the posterior samples.</param>
+    /// <exception cref="ArgumentOutOfRangeException">k is below 1.</exception>
+    public torch.Tensor Iwae(torch.Tensor x, int k, torch.Generator? generator = null)
+    {
+        LatentObjective.CheckSamples(k);
+        CheckInput(x, "vae.iwae");
+        using var scope = torch.NewDisposeScope();
+        var logWeights = LogWeights(encoder.forward(x), x, k, 1.0, generator);
+        return (logWeights.logsumexp(0) - Math.Log(k)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// An importance-sampled estimate of log p(x), [batch], without gradient: the IWAE bound with
+    /// <paramref name="samples"/> posterior samples (often thousands), drawn <paramref name="chunk"/> at a time so memory
+    /// stays at chunk · batch samples; the chunks' log-sum-exps are combined by a log-sum-exp. Its expectation is a lower
+    /// bound that approaches log p(x) as the samples grow.
+    /// </summary>
+    /// <param name="x">Data [batch, features].</param>
+    /// <param name="samples">Importance samples per data point, at least 1.</param>
+    /// <param name="chunk">Samples drawn at once, at least 1.</param>
+    /// <param name="generator">Random numbers for the posterior samples.</param>
+    public torch.Tensor LogProb(torch.Tensor x, int samples = 1000, int chunk = 100, torch.Generator? generator = null)
+    {
+        CheckInput(x, "vae.log_prob");
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var h = encoder.forward(x);
+        return ChunkedLogMeanExp(samples, chunk, c => LogWeights(h, x, c, 1.0, generator)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The naive Monte Carlo estimate of log p(x), [batch], without gradient: log (1/n) Σᵢ p(x|zᵢ) with zᵢ drawn from the
+    /// prior instead of the posterior, <paramref name="chunk"/> at a time. Also a stochastic lower bound, but almost every
+    /// prior draw explains a given x badly, so with the same number of samples it lies far below
+    /// <see cref="LogProb"/> and varies far more: the reason to sample from q(z|x).
+    /// </summary>
+    /// <param name="x">Data [batch, features].</param>
+    /// <param name="samples">Prior samples per data point, at least 1.</param>
+    /// <param name="chunk">Samples drawn at once, at least 1.</param>
+    /// <param name="generator">Random numbers for the prior samples.</param>
+    public torch.Tensor NaiveLogProb(torch.Tensor x, int samples = 1000, int chunk = 100, torch.Generator? generator = null)
+    {
+        CheckInput(x, "vae.naive_log_prob");
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var p = Prior();
+        return ChunkedLogMeanExp(samples, chunk, c => Decode(p.Sample(new[] { c, x.shape[0] }, generator)).LogProb(x)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The KL weight used by <see cref="Loss"/> at training step <paramref name="step"/>: <see cref="VaeSpec.Beta"/>,
+    /// scaled by step / <see cref="VaeSpec.KlWarmUp"/> during the warm-up.
+    /// </summary>
+    public double KlWeight(long step)
+    {
+        if (step < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(step), step, "vae: the training step must be 0 or more.");
+        }
+
+        return Spec.KlWarmUp == 0 ? Spec.Beta : Spec.Beta * Math.Min(1.0, step / (double)Spec.KlWarmUp);
+    }
+
+    /// <summary>
+    /// The training loss for a batch, a scalar to minimise: minus the mean of the spec's objective, with the KL term (or,
+    /// for IWAE, log p(z) − log q(z|x) in each log-weight) weighted by <see cref="KlWeight"/>(<paramref name="step"/>) and,
+    /// for the ELBO, free bits applied.
+    /// </summary>
+    /// <param name="x">Data [batch, features].</param>
+    /// <param name="step">The training step, counted from 0 (drives the KL warm-up).</param>
+    /// <param name="generator">Random numbers for the posterior samples.</param>
+    public torch.Tensor Loss(torch.Tensor x, long step, torch.Generator? generator = null)
+    {
+        CheckInput(x, "vae.loss");
+        double weight = KlWeight(step);
+        using var scope = torch.NewDisposeScope();
+        var h = encoder.forward(x);
+        if (Spec.Objective.Dreg)
+        {
+            return DregLoss(h, x, Spec.Objective.Samples, weight, generator).MoveToOuterDisposeScope();
+        }
+
+        if (!Spec.Objective.IsElbo)
+        {
+            int k = Spec.Objective.Samples;
+            var bound = LogWeights(h, x, k, weight, generator).logsumexp(0) - Math.Log(k);
+            return (-bound.mean()).MoveToOuterDisposeScope();
+        }
+
+        var q = Posterior(h);
+        var s = q.SampleAndLogProb(Array.Empty<long>(), generator);
+        var reconstruction = Decode(s.Value).LogProb(x).mean();
+        var groups = KlByGroup(q, s);
+        var kl = Spec.FreeBits > 0
+            ? groups.mean(new long[] { 0 }).clamp_min(Spec.FreeBits * LatentDimensions / groups.shape[^1]).sum()
+            : groups.sum(-1).mean();
+        return (weight * kl - reconstruction).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Draws <paramref name="count"/> data points from the model (z ~ p(z), then x ~ p(x|z)), without gradient; [count, features].</summary>
+    public torch.Tensor Sample(long count, torch.Generator? generator = null)
+    {
+        if (count < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, "vae.sample: the number of samples must be positive.");
+        }
+
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var z = Prior().Sample(new[] { count }, generator);
+        return Decode(z).Sample(Array.Empty<long>(), generator).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Reconstructions of a batch without gradient, [batch, features]: the likelihood's mean (pixel probabilities for
+    /// Bernoulli data) at the posterior mean of z (with a posterior flow, the base mean μ(x) pushed through the flow).
+    /// </summary>
+    public torch.Tensor Reconstruct(torch.Tensor x)
+    {
+        CheckInput(x, "vae.reconstruct");
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var h = encoder.forward(x);
+        var point = h.narrow(-1, 0, LatentDimensions);
+        if (Spec.PosteriorFlow != PosteriorFlowKind.None)
+        {
+            point = Flow(h).Forward(point);
+        }
+
+        return Decode(point).Mean.MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The posterior from the encoder's output [..., 2·latent + K·(parameters per step)]: N(μ, diag σ²), pushed through
+    /// the amortised flow steps when the spec has them.
+    /// </summary>
+    private IDistribution Posterior(torch.Tensor h)
+    {
+        long l = LatentDimensions;
+        var loc = h.narrow(-1, 0, l);
+        var scale = torch.nn.functional.softplus(h.narrow(-1, l, l)) + MinPosteriorScale;
+        var diagonal = Family.DiagonalNormal(loc, scale);
+        return Spec.PosteriorFlow == PosteriorFlowKind.None ? diagonal : new TransformedDistribution(diagonal, Flow(h));
+    }
+
+    /// <summary>The amortised flow steps, in order, read from the encoder's output after μ and σ.</summary>
+    private IBijector Flow(torch.Tensor h)
+    {
+        long l = LatentDimensions;
+        long per = FlowParameters(Spec);
+        var steps = new IBijector[Spec.PosteriorFlowSteps];
+        for (int k = 0; k < steps.Length; k++)
+        {
+            long at = 2 * l + k * per;
+            steps[k] = Spec.PosteriorFlow == PosteriorFlowKind.Planar
+                ? new Planar(h.narrow(-1, at, l), h.narrow(-1, at + l, l), h.narrow(-1, at + 2 * l, 1).squeeze(-1))
+                : new Radial(h.narrow(-1, at, l), h.narrow(-1, at + l, 1).squeeze(-1), h.narrow(-1, at + l + 1, 1).squeeze(-1));
+        }
+
+        return BijectorExtensions.Chain(steps);
+    }
+
+    /// <summary>Amortised parameters per flow step: w, u, b for planar; z₀, α, β for radial.</summary>
+    private static long FlowParameters(VaeSpec spec) => spec.PosteriorFlow switch
+    {
+        PosteriorFlowKind.Planar => 2L * spec.LatentDimensions + 1,
+        PosteriorFlowKind.Radial => spec.LatentDimensions + 2L,
+        _ => 0,
+    };
+
+    /// <summary>
+    /// Sets the encoder's output rows for the flow parameters to constants at which every step is the identity (zero
+    /// weights; planar: a random w with u = softplus⁻¹(1) w / ‖w‖², so û = 0, and b = 0; radial: z₀ = 0, α = softplus(0),
+    /// β = 0). The rows still get gradients, so the flow learns to depend on x.
+    /// </summary>
+    private void StartFlowsAtIdentity()
+    {
+        if (Spec.PosteriorFlow == PosteriorFlowKind.None)
+        {
+            return;
+        }
+
+        var output = (Linear)encoder.named_children().Single(c => c.name == "output").module;
+        long l = LatentDimensions;
+        long per = FlowParameters(Spec);
+        using var noGrad = torch.no_grad();
+        output.weight!.narrow(0, 2 * l, Spec.PosteriorFlowSteps * per).zero_();
+        var bias = output.bias!.narrow(0, 2 * l, Spec.PosteriorFlowSteps * per);
+        bias.zero_();
+        if (Spec.PosteriorFlow == PosteriorFlowKind.Planar)
+        {
+            for (int k = 0; k < Spec.PosteriorFlowSteps; k++)
+            {
+                var (w, u) = PlanarSpec.InitialDirections(l, displacement: 0);
+                bias.narrow(0, k * per, l).copy_(w);
+                bias.narrow(0, k * per + l, l).copy_(u);
+            }
+        }
+    }
+
+    /// <summary>
+    /// log wᵢ = log p(x|zᵢ) + weight · (log p(zᵢ) − log q(zᵢ|x)) for k reparameterised posterior samples, [k, batch];
+    /// <paramref name="h"/> is the encoder's output for x.
+    /// </summary>
+    private torch.Tensor LogWeights(torch.Tensor h, torch.Tensor x, long k, double weight, torch.Generator? generator)
+    {
+        var s = Posterior(h).SampleAndLogProb(new[] { k }, generator);
+        var logLikelihood = Decode(s.Value).LogProb(x);
+        return weight == 1.0
+            ? logLikelihood + Prior().LogProb(s.Value) - s.LogProb
+            : logLikelihood + weight * (Prior().LogProb(s.Value) - s.LogProb);
+    }
+
+    /// <summary>
+    /// Minus the mean IWAE bound as a surrogate whose value is the bound and whose gradient is DReG's (Tucker et al. 2019):
+    /// the decoder gets Σᵢ w̃ᵢ ∇θ log wᵢ, the encoder Σᵢ w̃ᵢ² (∂ log wᵢ / ∂zᵢ)(∂zᵢ / ∂φ) with log q evaluated under
+    /// parameters held fixed. The log-weights are computed once at detached copies of the samples; their gradient with
+    /// respect to those copies, weighted by w̃ᵢ², is then sent back along the samples' reparameterisation path.
+    /// </summary>
+    private torch.Tensor DregLoss(torch.Tensor h, torch.Tensor x, long k, double weight, torch.Generator? generator)
+    {
+        var z = Posterior(h).RSample(new[] { k }, generator);
+        var fixedPosterior = Posterior(h.detach());
+        var at = z.detach().requires_grad_(true);
+        var logWeights = Decode(at).LogProb(x) + weight * (Prior().LogProb(at) - fixedPosterior.LogProb(at));
+        var normalised = logWeights.detach().softmax(0);
+        var pathGradient = torch.autograd.grad(
+            new[] { (normalised.square() * logWeights).sum() }, new[] { at }, retain_graph: true)[0];
+        var surrogate = (normalised * logWeights).sum() + (pathGradient.detach() * z).sum();
+        var bound = (logWeights.detach().logsumexp(0) - Math.Log(k)).sum();
+        // The value is the bound; the gradient is the surrogate's.
+        return -(bound + surrogate - surrogate.detach()) / x.shape[0];
+    }
+
+    /// <summary>
+    /// log (1/n) Σ exp(log wᵢ) over n = <paramref name="samples"/> log-weights made <paramref name="chunk"/> at a time by
+    /// <paramref name="logWeights"/> ([c, batch] for c samples); only one chunk's tensors are alive at once.
+    /// </summary>
+    private static torch.Tensor ChunkedLogMeanExp(int samples, int chunk, Func<long, torch.Tensor> logWeights)
+    {
+        LatentObjective.CheckSamples(samples, nameof(samples));
+        LatentObjective.CheckSamples(chunk, nameof(chunk));
+        var parts = new List<torch.Tensor>();
+        for (int done = 0; done < samples; done += chunk)
+        {
+            using var step = torch.NewDisposeScope();
+            parts.Add(logWeights(Math.Min(chunk, samples - done)).logsumexp(0).MoveToOuterDisposeScope());
+        }
+
+        return torch.stack(parts).logsumexp(0) - Math.Log(samples);
+    }
+
+    /// <summary>
+    /// KL(q ‖ p) split into independent groups, [batch, G]: per latent dimension (G = latent) when both are diagonal,
+    /// otherwise one group. Analytic where the spec asks for it and the pair is registered, else the one-sample estimate
+    /// log q(z) − log p(z) at the sample <paramref name="s"/>.
+    /// </summary>
+    private torch.Tensor KlByGroup(IDistribution q, Sampled s)
+    {
+        var p = Prior();
+        // Elementwise bases of two diagonal distributions give the divergence per latent dimension.
+        var (qBase, pBase) = q is Independent { ReinterpretedBatchDims: 1 } iq && p is Independent { ReinterpretedBatchDims: 1 } ip
+            ? (iq.Base, ip.Base)
+            : (null, null);
+        if (Spec.Kl == KlEstimate.Analytic && Kl.HasAnalytic(q, p))
+        {
+            return qBase is not null && pBase is not null ? Kl.Divergence(qBase, pBase) : Kl.Divergence(q, p).unsqueeze(-1);
+        }
+
+        return qBase is not null && pBase is not null
+            ? qBase.LogProb(s.Value) - pBase.LogProb(s.Value)
+            : (s.LogProb - p.LogProb(s.Value)).unsqueeze(-1);
+    }
+
+    private void CheckInput(torch.Tensor x, string node)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.dim() != 2 || x.shape[1] != Spec.Features)
+        {
+            throw new GenShapeException(node, $"expects data of shape [batch, {Spec.Features}], got {Shape.Format(x.shape)}.");
+        }
+
+        var reference = parameters().First();
+        if (x.dtype != reference.dtype)
+        {
+            throw new ArgumentException($"{node}: the model computes in {reference.dtype}, but the data is {x.dtype}; convert it with .to({reference.dtype}).", nameof(x));
+        }
+
+        if (x.device.type != reference.device.type || x.device.index != reference.device.index)
+        {
+            throw new ArgumentException($"{node}: the model lives on {reference.device}, but the data is on {x.device}.", nameof(x));
+        }
+
+        Spec.Likelihood.CheckData(x, node);
+    }
+}

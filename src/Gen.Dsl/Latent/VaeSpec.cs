@@ -1,0 +1,210 @@
+using System;
+using System.Globalization;
+using System.Text;
+using Gen.Runtime;
+using TorchSharp;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// A variational autoencoder (Kingma and Welling 2014; Rezende et al. 2014) with amortised inference: the prior
+/// p(z) = N(0, I) over <see cref="LatentDimensions"/> dimensions, an encoder network from x to a diagonal-Gaussian
+/// posterior q(z|x) = N(μ(x), diag σ(x)²) (σ = softplus + 10⁻⁶), and a decoder network from z to the likelihood
+/// p(x|z). Built with <see cref="Latent.Vae"/>; each <c>With…</c> method returns a checked copy.
+/// </summary>
+/// <remarks>
+/// The training options (<see cref="Beta"/>, <see cref="KlWarmUp"/>, <see cref="FreeBits"/>, <see cref="Objective"/>)
+/// change only <see cref="VaeModel.Loss"/>; the bounds the model reports (<see cref="VaeModel.Elbo"/>,
+/// <see cref="VaeModel.Iwae"/>, <see cref="VaeModel.LogProb"/>) are always the true ones.
+/// </remarks>
+public sealed record VaeSpec
+{
+    internal VaeSpec(int features, int latent)
+    {
+        Features = features;
+        LatentDimensions = latent;
+        Encoder = Net.Mlp(200, 200);
+        Decoder = Net.Mlp(200, 200);
+        Likelihood = Gen.Dsl.Likelihood.Bernoulli();
+        Objective = LatentObjective.Elbo();
+        Kl = KlEstimate.Analytic;
+        Beta = 1;
+        Check();
+    }
+
+    /// <summary>Numbers per data point.</summary>
+    public int Features { get; private init; }
+
+    /// <summary>Latent dimensions.</summary>
+    public int LatentDimensions { get; private init; }
+
+    /// <summary>The encoder network: features → hidden layers → the posterior's parameters.</summary>
+    public MlpSpec Encoder { get; private init; }
+
+    /// <summary>The decoder network: latent → hidden layers → the likelihood's parameters.</summary>
+    public MlpSpec Decoder { get; private init; }
+
+    /// <summary>The likelihood p(x|z).</summary>
+    public LikelihoodSpec Likelihood { get; private init; }
+
+    /// <summary>The training objective.</summary>
+    public LatentObjective Objective { get; private init; }
+
+    /// <summary>How the ELBO's KL term is computed.</summary>
+    public KlEstimate Kl { get; private init; }
+
+    /// <summary>The weight on the KL term in training (β-VAE, Higgins et al. 2017); 1 is the ELBO.</summary>
+    public double Beta { get; private init; }
+
+    /// <summary>Training steps over which the KL weight rises linearly from 0 to <see cref="Beta"/> (0: no warm-up).</summary>
+    public int KlWarmUp { get; private init; }
+
+    /// <summary>
+    /// Free bits λ in nats per latent dimension (Kingma et al. 2016): in training, the KL of each latent dimension,
+    /// averaged over the batch, counts as at least λ, so the optimiser gains nothing by pushing it below λ (0: off).
+    /// </summary>
+    public double FreeBits { get; private init; }
+
+    /// <summary>The flow on the posterior (<see cref="PosteriorFlowKind.None"/> for the diagonal Gaussian alone).</summary>
+    public PosteriorFlowKind PosteriorFlow { get; private init; }
+
+    /// <summary>The number of flow steps on the posterior (0 without a flow).</summary>
+    public int PosteriorFlowSteps { get; private init; }
+
+    /// <summary>
+    /// The same model with <paramref name="steps"/> planar or radial steps on the posterior: z₀ ~ N(μ(x), diag σ(x)²),
+    /// z = f_K ∘ … ∘ f₁(z₀), log q(z|x) = log N(z₀) − Σ log|det ∂fₖ|. The steps are amortised, as in Rezende and Mohamed
+    /// (2015): the encoder outputs every step's parameters for each x alongside μ and σ. Those outputs start as the same
+    /// identity map for every x (zero weights, biases at an identity), so a fresh model's posterior is the diagonal
+    /// Gaussian. The KL term then has no closed form and is estimated by Monte Carlo.
+    /// </summary>
+    /// <param name="kind">Planar or radial (or None, with 0 steps).</param>
+    /// <param name="steps">Flow steps K, at least 1 (0 for None).</param>
+    public VaeSpec WithPosteriorFlow(PosteriorFlowKind kind, int steps) => Checked(this with { PosteriorFlow = kind, PosteriorFlowSteps = steps });
+
+    /// <summary>The same model with another encoder network.</summary>
+    public VaeSpec WithEncoder(MlpSpec encoder)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        return Checked(this with { Encoder = encoder });
+    }
+
+    /// <summary>The same model with another decoder network.</summary>
+    public VaeSpec WithDecoder(MlpSpec decoder)
+    {
+        ArgumentNullException.ThrowIfNull(decoder);
+        return Checked(this with { Decoder = decoder });
+    }
+
+    /// <summary>The same model with another likelihood.</summary>
+    public VaeSpec WithLikelihood(LikelihoodSpec likelihood)
+    {
+        ArgumentNullException.ThrowIfNull(likelihood);
+        return Checked(this with { Likelihood = likelihood });
+    }
+
+    /// <summary>The same model trained with another objective.</summary>
+    public VaeSpec WithObjective(LatentObjective objective)
+    {
+        ArgumentNullException.ThrowIfNull(objective);
+        return Checked(this with { Objective = objective });
+    }
+
+    /// <summary>The same model with another way of computing the ELBO's KL term.</summary>
+    public VaeSpec WithKl(KlEstimate kl) => Checked(this with { Kl = kl });
+
+    /// <summary>The same model trained with KL weight <paramref name="beta"/> (β-VAE; finite, 0 or more).</summary>
+    public VaeSpec WithBeta(double beta) => Checked(this with { Beta = beta });
+
+    /// <summary>The same model with a linear KL warm-up over <paramref name="steps"/> training steps (0 or more).</summary>
+    public VaeSpec WithKlWarmUp(int steps) => Checked(this with { KlWarmUp = steps });
+
+    /// <summary>The same model trained with <paramref name="nats"/> free bits per latent dimension (finite, 0 or more; ELBO objective only).</summary>
+    public VaeSpec WithFreeBits(double nats) => Checked(this with { FreeBits = nats });
+
+    /// <summary>
+    /// Compiles the spec to a new, independent TorchSharp module on <paramref name="device"/>. With a
+    /// <paramref name="seed"/>, the initial weights are the same on every compile (even while other threads compile or draw through Gen; see <see cref="Seed.Building{T}"/>).
+    /// </summary>
+    /// <param name="device">Where the parameters live.</param>
+    /// <param name="dtype">Parameter type; float32 when null.</param>
+    /// <param name="seed">Seed for the initial weights.</param>
+    public VaeModel Compile(torch.Device device, torch.ScalarType? dtype = null, long? seed = null)
+    {
+        return SpecCompiler.Compile(() => new VaeModel(this), device, dtype, seed);
+    }
+
+    /// <summary>The spec as an indented tree.</summary>
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"Vae({Features} features, {LatentDimensions} latent)");
+        sb.AppendLine().Append("  prior: StandardNormal(").Append(LatentDimensions).Append(')');
+        sb.AppendLine().Append("  encoder: ").Append(Encoder).Append(" -> DiagonalNormal(").Append(LatentDimensions).Append(')');
+        if (PosteriorFlow != PosteriorFlowKind.None)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $" + {PosteriorFlowSteps} amortised {PosteriorFlow.ToString().ToLowerInvariant()} steps");
+        }
+
+        sb.AppendLine().Append("  decoder: ").Append(Decoder).Append(" -> ").Append(Likelihood).Append('(').Append(Features).Append(')');
+        sb.AppendLine().Append("  objective: ").Append(Objective);
+        sb.Append(CultureInfo.InvariantCulture, $", kl: {Kl}, beta: {Beta}, warm-up: {KlWarmUp}, free bits: {FreeBits}");
+        return sb.ToString();
+    }
+
+    private static VaeSpec Checked(VaeSpec spec)
+    {
+        spec.Check();
+        return spec;
+    }
+
+    private void Check()
+    {
+        if (Features < 1)
+        {
+            throw new GenShapeException("vae.features", $"must be positive, got {Features}.");
+        }
+
+        if (LatentDimensions < 1)
+        {
+            throw new GenShapeException("vae.latent", $"must be positive, got {LatentDimensions}.");
+        }
+
+        Encoder.Check("vae.encoder");
+        Decoder.Check("vae.decoder");
+        if (!(Beta >= 0) || double.IsInfinity(Beta))
+        {
+            throw new ArgumentOutOfRangeException("beta", Beta, "vae.beta: the KL weight must be finite and 0 or more.");
+        }
+
+        if (KlWarmUp < 0)
+        {
+            throw new ArgumentOutOfRangeException("steps", KlWarmUp, "vae.kl_warm_up: the number of warm-up steps must be 0 or more.");
+        }
+
+        if (!(FreeBits >= 0) || double.IsInfinity(FreeBits))
+        {
+            throw new ArgumentOutOfRangeException("nats", FreeBits, "vae.free_bits: the free bits must be finite and 0 or more.");
+        }
+
+        if (FreeBits > 0 && !Objective.IsElbo)
+        {
+            throw new ArgumentException($"vae.free_bits: free bits act on the ELBO's KL term, which the {Objective} objective does not have; use LatentObjective.Elbo() or no free bits.", "nats");
+        }
+
+        if (!Enum.IsDefined(PosteriorFlow))
+        {
+            throw new ArgumentOutOfRangeException("kind", PosteriorFlow, "vae.posterior_flow: unknown flow kind.");
+        }
+
+        if ((PosteriorFlow == PosteriorFlowKind.None) != (PosteriorFlowSteps == 0) || PosteriorFlowSteps < 0)
+        {
+            throw new ArgumentOutOfRangeException("steps", PosteriorFlowSteps, $"vae.posterior_flow: a {PosteriorFlow} posterior flow needs {(PosteriorFlow == PosteriorFlowKind.None ? "0 steps" : "1 or more steps")}, got {PosteriorFlowSteps}.");
+        }
+
+        if (!Enum.IsDefined(Kl))
+        {
+            throw new ArgumentOutOfRangeException("kl", Kl, "vae.kl: unknown KL estimate.");
+        }
+    }
+}
