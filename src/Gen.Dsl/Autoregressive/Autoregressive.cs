@@ -25,6 +25,14 @@ public static partial class Autoregressive
     public static FvsbnSpec Fvsbn(int features) => FvsbnSpec.Checked(new FvsbnSpec(features, InputOrder.Natural));
 
     /// <summary>The checks every binary autoregressive spec shares.</summary>
+    /// <summary>
+    /// An LSTM autoregressive model of binary vectors of length <paramref name="features"/> (one layer of
+    /// <paramref name="hidden"/> units; natural order): the recurrent summary of the history, as in PixelRNN.
+    /// </summary>
+    /// <param name="features">D, the length of the vectors.</param>
+    /// <param name="hidden">LSTM units.</param>
+    public static RnnSpec Rnn(int features, int hidden) => RnnSpec.Checked(new RnnSpec(features, hidden, 1, InputOrder.Natural));
+
     internal static void CheckFeatures(string path, long features, InputOrder order)
     {
         ArgumentNullException.ThrowIfNull(order);

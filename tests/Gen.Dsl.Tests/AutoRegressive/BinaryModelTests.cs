@@ -7,17 +7,18 @@ using Xunit;
 
 namespace Gen.Dsl.Tests.AutoRegressive;
 
-/// <summary>What MADE, NADE and FVSBN share as binary density models: the autoregressive law on their logits, and input checks.</summary>
+/// <summary>What MADE, NADE, FVSBN and the LSTM model share as binary density models: the autoregressive law on their logits, and input checks.</summary>
 public class BinaryModelTests
 {
-    private static AutoregressiveBinaryModel Compile(int kind, int features, InputOrder order, int seed) => (kind % 3) switch
+    private static AutoregressiveBinaryModel Compile(int kind, int features, InputOrder order, int seed) => (kind % 4) switch
     {
         0 => Autoregressive.Made(features, 8, 8).WithOrder(order).WithDegrees(HiddenDegrees.Even).WithActivation(Activation.Tanh).Compile(Device.Cpu, torch.float64, seed),
         1 => Autoregressive.Nade(features, 5).WithOrder(order).Compile(Device.Cpu, torch.float64, seed),
+        2 => Autoregressive.Rnn(features, 6).WithOrder(order).WithLayers(1 + (seed & 1)).Compile(Device.Cpu, torch.float64, seed),
         _ => Autoregressive.Fvsbn(features).WithOrder(order).Compile(Device.Cpu, torch.float64, seed),
     };
 
-    [Property(MaxTest = 45)]
+    [Property(MaxTest = 60)]
     public void Logit_d_depends_on_every_earlier_feature_and_on_nothing_else(NonNegativeInt kind, PositiveInt d, int seed)
     {
         using var scope = torch.NewDisposeScope();
@@ -38,7 +39,7 @@ public class BinaryModelTests
                 Assert.True(size[o[q]] == 0, $"{model.GetType().Name}: logit at position {p} depends on position {q}");
             }
 
-            // NADE and FVSBN connect every earlier feature, and so does a MADE with even degrees and layers at least D − 1 wide.
+            // NADE, FVSBN and the LSTM connect every earlier feature, and so does a MADE with even degrees and layers at least D − 1 wide.
             Assert.All(Enumerable.Range(0, p), q => Assert.True(size[o[q]] > 0, $"{model.GetType().Name}: logit at position {p} ignores position {q}"));
         }
     }
@@ -47,6 +48,7 @@ public class BinaryModelTests
     [InlineData(0)]
     [InlineData(1)]
     [InlineData(2)]
+    [InlineData(3)]
     public void Bad_data_is_rejected_by_every_model(int kind)
     {
         using var model = Compile(kind, 3, InputOrder.Natural, 0);

@@ -29,8 +29,11 @@ public class DigitsTrainingTests(ITestOutputHelper output)
         return -logLik.sum(-1).mean().item<float>();
     }
 
-    /// <summary>Trains with Adam on minibatches of 100 and returns the test NLL; <paramref name="eachStep"/> runs before every step.</summary>
-    private double Train(AutoregressiveBinaryModel model, int steps, double lr, Action? eachStep = null, Func<torch.Tensor, torch.Tensor>? evaluate = null)
+    /// <summary>
+    /// Trains with Adam on minibatches of 100 and returns the test NLL; <paramref name="eachStep"/> runs before every
+    /// step, and gradients are clipped to norm <paramref name="clip"/> when it is given (recurrent models need it).
+    /// </summary>
+    private double Train(AutoregressiveBinaryModel model, int steps, double lr, Action? eachStep = null, Func<torch.Tensor, torch.Tensor>? evaluate = null, double? clip = null, double margin = Margin)
     {
         var (train, test) = Binarised();
         var optimizer = torch.optim.Adam(model.parameters(), lr: lr);
@@ -44,6 +47,11 @@ public class DigitsTrainingTests(ITestOutputHelper output)
             var loss = -model.LogProb(batch).mean();
             optimizer.zero_grad();
             loss.backward();
+            if (clip is double c)
+            {
+                torch.nn.utils.clip_grad_norm_(model.parameters(), c);
+            }
+
             optimizer.step();
         }
 
@@ -52,7 +60,7 @@ public class DigitsTrainingTests(ITestOutputHelper output)
         var baseline = IndependentBernoulliNll(train, test);
         output.WriteLine($"{model.GetType().Name}: test NLL {nll:F2} nats vs independent Bernoulli {baseline:F2} ({clock.Elapsed.TotalSeconds:F1} s training)");
         Assert.True(double.IsFinite(nll));
-        Assert.True(nll < baseline - Margin, $"test NLL {nll:F2} nats should beat the independent Bernoulli's {baseline:F2} by {Margin} nats");
+        Assert.True(nll < baseline - margin, $"test NLL {nll:F2} nats should beat the independent Bernoulli's {baseline:F2} by {margin} nats");
         return nll;
     }
 
@@ -84,5 +92,14 @@ public class DigitsTrainingTests(ITestOutputHelper output)
     {
         using var model = Autoregressive.Fvsbn(64).Compile(Device.Cpu);
         Train(model, 400, 2e-2);
+    }
+
+    [Fact]
+    public void Rnn_beats_independent_pixels()
+    {
+        // Measured here: 21.1 nats after 400 steps against 25.2 for independent pixels (an LSTM learns more slowly than
+        // the feed-forward models, and without clipping its gradients spike and it falls behind the baseline).
+        using var model = Autoregressive.Rnn(64, 32).Compile(Device.Cpu, seed: 0);
+        Train(model, 400, 1e-2, clip: 1.0, margin: 3);
     }
 }

@@ -47,12 +47,15 @@ public class LiveTensorTests
         using var made = Autoregressive.Made(6, 16).WithOrder(InputOrder.Random(1)).WithMasks(3).Compile(Device.Cpu, seed: 0);
         using var nade = Autoregressive.Nade(6, 8).Compile(Device.Cpu, seed: 0);
         using var fvsbn = Autoregressive.Fvsbn(6).Compile(Device.Cpu);
+        using var rnn = Autoregressive.Rnn(6, 8).Compile(Device.Cpu, seed: 0);
+        Flat(Training(rnn, batch));
         Flat(Training(made, batch, made.NextMask));
         Flat(Training(nade, batch));
         Flat(Training(fvsbn, batch));
         var g = Seed.Generator(1);
         Flat(() => made.Sample(4, g).Dispose());
         Flat(() => nade.Sample(4, g).Dispose());
+        Flat(() => rnn.Sample(4, g).Dispose());
         Flat(() => made.EnsembleLogProb(batch, 3).Dispose());
 
         // Outside any dispose scope, so that a temporary left behind would show.
@@ -60,6 +63,7 @@ public class LiveTensorTests
         Flat(() => made.LogProb(batch).Dispose());
         Flat(() => nade.LogProb(batch).Dispose());
         Flat(() => fvsbn.LogProb(batch).Dispose());
+        Flat(() => rnn.LogProb(batch).Dispose());
     }
 
     [Fact]

@@ -46,4 +46,11 @@ public class SamplingAgreesWithDensityTests
         using var model = Autoregressive.Fvsbn(4).WithOrder(InputOrder.Given(1, 3, 0, 2)).Compile(Device.Cpu, torch.float64);
         Check(model);
     }
+
+    [Fact]
+    public void Rnn()
+    {
+        using var model = Autoregressive.Rnn(4, 6).WithOrder(InputOrder.Given(3, 1, 0, 2)).WithLayers(2).Compile(Device.Cpu, torch.float64, seed: 0);
+        Check(model);
+    }
 }

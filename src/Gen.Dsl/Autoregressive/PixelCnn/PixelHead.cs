@@ -25,6 +25,12 @@ public abstract record PixelHead
     public static PixelHead Categorical(int levels = 256) => new CategoricalPixelHead(levels);
 
     /// <summary>
+    /// A Gaussian per channel and pixel for continuous values (for example dequantised intensities in [0, 1]); two
+    /// parameters, mean and scale.
+    /// </summary>
+    public static PixelHead Gaussian() => new GaussianPixelHead();
+
+    /// <summary>
     /// Pixels with integer values <c>0 … levels − 1</c> (stored as floats), each channel a mixture of
     /// <paramref name="components"/> discretised logistics (Salimans et al. 2017) on [−1, 1]: value k covers
     /// <c>[y − 1/(levels − 1), y + 1/(levels − 1)]</c> around <c>y = 2k / (levels − 1) − 1</c>, and the end values take the tails.
