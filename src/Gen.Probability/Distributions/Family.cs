@@ -81,4 +81,22 @@ public static class Family
 
     /// <summary>A mixture of same-family components with categorical weights.</summary>
     public static D.MixtureSameFamily MixtureSameFamily(D.Categorical mixture, IDistribution components) => new(mixture, components);
+
+    /// <summary>The continuous Bernoulli on [0, 1] (from logits or λ; give exactly one).</summary>
+    public static D.ContinuousBernoulli ContinuousBernoulli(torch.Tensor? logits = null, torch.Tensor? probs = null) => new(logits, probs);
+
+    /// <summary>The relaxed Bernoulli (binary Concrete) with temperature τ, from logits or probabilities.</summary>
+    public static D.RelaxedBernoulli RelaxedBernoulli(torch.Tensor temperature, torch.Tensor? logits = null, torch.Tensor? probs = null) => new(temperature, logits, probs);
+
+    /// <summary>The relaxed one-hot categorical (Concrete / Gumbel-softmax) with temperature τ over the last dimension.</summary>
+    public static D.RelaxedOneHotCategorical RelaxedOneHotCategorical(torch.Tensor temperature, torch.Tensor? logits = null, torch.Tensor? probs = null) => new(temperature, logits, probs);
+
+    /// <summary>A one-hot categorical whose reparameterised samples carry the straight-through gradient.</summary>
+    public static D.OneHotCategoricalStraightThrough OneHotCategoricalStraightThrough(torch.Tensor? logits = null, torch.Tensor? probs = null) => new(logits, probs);
+
+    /// <summary>A multivariate normal with covariance W Wᵀ + diag(d).</summary>
+    public static D.LowRankMultivariateNormal LowRankMultivariateNormal(torch.Tensor loc, torch.Tensor covarianceFactor, torch.Tensor covarianceDiagonal) => new(loc, covarianceFactor, covarianceDiagonal);
+
+    /// <summary>The discretised logistic over the levels 0 … L − 1 (PixelCNN++).</summary>
+    public static D.DiscretizedLogistic DiscretizedLogistic(torch.Tensor loc, torch.Tensor logScale, int levels = 256) => new(loc, logScale, levels);
 }
