@@ -20,7 +20,7 @@ namespace Gen.Optimization;
 /// <para>Create the optimizer after moving the model to its device and dtype: moving it afterwards replaces the
 /// parameters, and the next <see cref="Step"/> fails with an error that says so rather than training stale copies.</para>
 /// </remarks>
-public sealed class FusedAdam : IDisposable
+public sealed class FusedAdam : IStepOptimizer
 {
     private readonly Group[] groups;
     private bool disposed;

@@ -1,0 +1,283 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using Gen.Data;
+using Gen.Optimization;
+using TorchSharp;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// Minibatch training of any compiled model against a loss: shuffled minibatches, an optimizer step per batch, optional
+/// gradient clipping and learning-rate schedule, validation after each epoch with early stopping, progress through
+/// <see cref="IProgress{T}"/>, and a stop with a clear error (and the last good parameters put back) when the loss or
+/// one of its terms stops being finite.
+/// </summary>
+/// <example>
+/// <code>
+/// var trainer = new Trainer(model, new FusedAdam(model.parameters(), 1e-3), x =&gt; -model.LogProb(x).mean(),
+///     new TrainingOptions { Epochs = 20, Patience = 3 }) { Validation = x =&gt; -model.LogProb(x) };
+/// var result = trainer.Fit(train, valid, progress);
+/// </code>
+/// </example>
+public sealed class Trainer
+{
+    private readonly torch.nn.Module model;
+    private readonly IStepOptimizer optimizer;
+    private readonly Func<torch.Tensor, Loss> loss;
+    private readonly TrainingOptions options;
+
+    /// <summary>Creates a trainer. Build the optimizer after moving the model to its device.</summary>
+    /// <param name="model">The module whose parameters the optimizer trains (used for clipping and snapshots).</param>
+    /// <param name="optimizer">The optimizer.</param>
+    /// <param name="loss">The loss of a minibatch (a scalar, with named terms if wanted).</param>
+    /// <param name="options">How to train.</param>
+    public Trainer(torch.nn.Module model, IStepOptimizer optimizer, Func<torch.Tensor, Loss> loss, TrainingOptions? options = null)
+    {
+        this.model = model ?? throw new ArgumentNullException(nameof(model));
+        this.optimizer = optimizer ?? throw new ArgumentNullException(nameof(optimizer));
+        this.loss = loss ?? throw new ArgumentNullException(nameof(loss));
+        this.options = options ?? new TrainingOptions();
+        this.options.Check();
+    }
+
+    /// <summary>
+    /// The per-example validation loss of a batch (for example <c>x =&gt; -model.LogProb(x)</c>), evaluated without
+    /// gradients after every epoch when validation data is given; its mean drives early stopping.
+    /// </summary>
+    public Func<torch.Tensor, torch.Tensor>? Validation { get; init; }
+
+    /// <summary>Called after every epoch with the epoch number and whether its validation loss is the best so far (for checkpoints).</summary>
+    public Action<int, bool>? AfterEpoch { get; init; }
+
+    /// <summary>Trains on <paramref name="train"/> (examples along the first dimension, on the model's device).</summary>
+    /// <exception cref="TrainingDivergedException">The loss or a term became NaN or infinite.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was triggered (between steps).</exception>
+    public TrainingResult Fit(torch.Tensor train, torch.Tensor? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        if (validation is not null && Validation is null)
+        {
+            throw new ArgumentException("training: validation data was given but no Validation function to score it.", nameof(validation));
+        }
+
+        long n = train.shape[0];
+        long batchesPerEpoch = (n + options.BatchSize - 1) / options.BatchSize;
+        long totalSteps = batchesPerEpoch * options.Epochs;
+        var parameters = model.parameters().ToArray();
+        using var order = Seed.Generator(options.Seed);
+        var clock = Stopwatch.StartNew();
+        var trainLosses = new List<double>();
+        var validLosses = new List<double>();
+        var lastGood = new ParameterSnapshot(model, 0);
+        ParameterSnapshot? best = null;
+        double bestValid = double.PositiveInfinity;
+        int bestEpoch = 0, sinceBest = 0;
+        long step = 0;
+        bool stoppedEarly = false;
+        using var window = new Window();
+        try
+        {
+            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            {
+                var epochSum = torch.zeros(1, dtype: torch.float64, device: train.device);
+                epochSum.DetachFromDisposeScope();
+                foreach (var batch in Batches.Of(train, options.BatchSize, train.device, order))
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    using var scope = torch.NewDisposeScope();
+                    if (options.LearningRate is { } schedule)
+                    {
+                        optimizer.LearningRate = schedule(step);
+                    }
+
+                    optimizer.ZeroGrad();
+                    var l = loss(batch);
+                    step++;
+                    if (step % options.CheckFiniteEvery == 0)
+                    {
+                        CheckFinite(l, step, lastGood);
+                    }
+
+                    l.Total.backward();
+                    if (options.ClipGradientNorm is double clip)
+                    {
+                        torch.nn.utils.clip_grad_norm_(parameters, clip);
+                    }
+
+                    optimizer.Step();
+                    using (torch.no_grad())
+                    {
+                        epochSum.add_(l.Total.detach().to_type(torch.float64));
+                        window.Add(l, batch.shape[0]);
+                    }
+
+                    if (step % options.ProgressEvery == 0 && progress is not null)
+                    {
+                        progress.Report(window.Report(epoch, step, totalSteps, null, clock.Elapsed, endOfEpoch: false));
+                    }
+                }
+
+                double epochLoss = epochSum.item<double>() / batchesPerEpoch;
+                epochSum.Dispose();
+                if (!double.IsFinite(epochLoss))
+                {
+                    CheckFinite(new Loss(torch.tensor(epochLoss)), step, lastGood);
+                }
+
+                trainLosses.Add(epochLoss);
+                lastGood.Dispose();
+                lastGood = new ParameterSnapshot(model, epoch);
+
+                double? valid = null;
+                bool isBest = false;
+                if (validation is not null)
+                {
+                    valid = Evaluate(validation);
+                    validLosses.Add(valid.Value);
+                    if (valid.Value < bestValid)
+                    {
+                        bestValid = valid.Value;
+                        bestEpoch = epoch;
+                        sinceBest = 0;
+                        isBest = true;
+                        best?.Dispose();
+                        best = options.Patience is null ? null : new ParameterSnapshot(model, epoch);
+                    }
+                    else
+                    {
+                        sinceBest++;
+                    }
+                }
+                else
+                {
+                    bestEpoch = epoch;
+                }
+
+                var report = window.Report(epoch, step, totalSteps, valid, clock.Elapsed, endOfEpoch: true);
+                progress?.Report(report);
+                AfterEpoch?.Invoke(epoch, isBest);
+                if (options.Patience is int patience && validation is not null && sinceBest >= patience)
+                {
+                    stoppedEarly = true;
+                    break;
+                }
+            }
+
+            if (best is not null && bestEpoch != trainLosses.Count)
+            {
+                best.Restore(model);
+            }
+            else if (validation is not null && options.Patience is null)
+            {
+                bestEpoch = trainLosses.Count;
+            }
+
+            return new TrainingResult(trainLosses.Count, step, trainLosses, validLosses, bestEpoch, stoppedEarly);
+        }
+        finally
+        {
+            lastGood.Dispose();
+            best?.Dispose();
+        }
+    }
+
+    private double Evaluate(torch.Tensor data)
+    {
+        using var noGrad = torch.no_grad();
+        double sum = 0;
+        foreach (var batch in Batches.Of(data, options.BatchSize, data.device))
+        {
+            using var scope = torch.NewDisposeScope();
+            sum += Validation!(batch).to_type(torch.float64).sum().item<double>();
+        }
+
+        return sum / data.shape[0];
+    }
+
+    // One read-back for the total and all terms; on failure, put the last good parameters back and name the culprit.
+    private void CheckFinite(Loss l, long step, ParameterSnapshot lastGood)
+    {
+        using var scope = torch.NewDisposeScope();
+        var values = torch.stack(new[] { l.Total.detach().reshape(1) }.Concat(l.Terms.Select(t => t.Value.detach().reshape(1))).Select(t => t.to_type(torch.float64)).ToArray())
+            .cpu().data<double>().ToArray();
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!double.IsFinite(values[i]))
+            {
+                // Name the first non-finite term when one is, since it is the likelier cause than the total.
+                int culprit = Enumerable.Range(1, values.Length - 1).FirstOrDefault(j => !double.IsFinite(values[j]), 0);
+                lastGood.Restore(model);
+                throw new TrainingDivergedException(step, culprit == 0 ? "total" : l.Terms[culprit - 1].Name, values[culprit], lastGood.Epoch);
+            }
+        }
+    }
+
+    // Running means of the loss and its terms between progress reports, kept on the device until a report reads them.
+    private sealed class Window : IDisposable
+    {
+        private readonly Dictionary<string, torch.Tensor> terms = new();
+        private torch.Tensor? total;
+        private long batches;
+        private long examples;
+        private TimeSpan since;
+
+        public void Add(Loss l, long batchSize)
+        {
+            total = Accumulate(total, l.Total);
+            foreach (var (name, value) in l.Terms)
+            {
+                terms[name] = Accumulate(terms.GetValueOrDefault(name), value);
+            }
+
+            batches++;
+            examples += batchSize;
+        }
+
+        public TrainingProgress Report(int epoch, long step, long totalSteps, double? valid, TimeSpan elapsed, bool endOfEpoch)
+        {
+            double mean = total is null ? double.NaN : total.item<double>() / Math.Max(1, batches);
+            var means = terms.ToDictionary(kv => kv.Key, kv => kv.Value.item<double>() / Math.Max(1, batches));
+            double seconds = (elapsed - since).TotalSeconds;
+            double rate = seconds > 0 ? examples / seconds : 0;
+            var remaining = step > 0 ? TimeSpan.FromSeconds(elapsed.TotalSeconds / step * (totalSteps - step)) : TimeSpan.Zero;
+            total?.Dispose();
+            total = null;
+            foreach (var t in terms.Values)
+            {
+                t.Dispose();
+            }
+
+            terms.Clear();
+            batches = 0;
+            examples = 0;
+            since = elapsed;
+            return new TrainingProgress(epoch, step, totalSteps, mean, means, valid, rate, elapsed, remaining, endOfEpoch);
+        }
+
+        public void Dispose()
+        {
+            total?.Dispose();
+            foreach (var t in terms.Values)
+            {
+                t.Dispose();
+            }
+        }
+
+        private static torch.Tensor Accumulate(torch.Tensor? sum, torch.Tensor value)
+        {
+            var v = value.detach().to_type(torch.float64).reshape(1);
+            if (sum is null)
+            {
+                var s = v.clone();
+                s.DetachFromDisposeScope();
+                return s;
+            }
+
+            sum.add_(v);
+            return sum;
+        }
+    }
+}

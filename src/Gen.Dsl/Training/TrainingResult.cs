@@ -1,0 +1,19 @@
+using System.Collections.Generic;
+
+namespace Gen.Dsl;
+
+/// <summary>What a <see cref="Trainer"/> run did.</summary>
+/// <param name="Epochs">Epochs completed.</param>
+/// <param name="Steps">Optimizer steps taken.</param>
+/// <param name="TrainingLoss">Mean training loss of each epoch.</param>
+/// <param name="ValidationLoss">Validation loss (mean per example) after each epoch; empty without validation data.</param>
+/// <param name="BestEpoch">The epoch (from 1) whose parameters the model holds at the end: the best validation epoch when
+/// early stopping restored it, else the last.</param>
+/// <param name="StoppedEarly">Whether early stopping ended the run.</param>
+public sealed record TrainingResult(
+    int Epochs,
+    long Steps,
+    IReadOnlyList<double> TrainingLoss,
+    IReadOnlyList<double> ValidationLoss,
+    int BestEpoch,
+    bool StoppedEarly);

@@ -1,0 +1,145 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using Gen.Data;
+using Gen.Optimization;
+using TorchSharp;
+using Xunit;
+
+namespace Gen.Dsl.Tests.Training;
+
+public sealed class TrainerTests
+{
+    private static (torch.Tensor Train, torch.Tensor Valid) Digits()
+    {
+        var pixels = Gen.Data.Digits.Load(Device.Cpu).Images.ge(8).to(torch.float32);
+        var split = DataSplit.Shuffled(pixels, 0.25, seed: 0);
+        return (split.Train, split.Test);
+    }
+
+    private sealed class Collect : IProgress<TrainingProgress>
+    {
+        public List<TrainingProgress> Reports { get; } = new();
+
+        public void Report(TrainingProgress value) => Reports.Add(value);
+    }
+
+    [Fact]
+    public void A_made_trains_reports_progress_and_improves_its_validation_likelihood()
+    {
+        var (train, valid) = Digits();
+        using var model = Autoregressive.Made(64, 128).Compile(Device.Cpu, seed: 0);
+        using var adam = new FusedAdam(model.parameters(), 3e-3);
+        var trainer = new Trainer(model, adam, x => -model.LogProb(x).mean(), new TrainingOptions { Epochs = 4, BatchSize = 100, ProgressEvery = 5 })
+        {
+            Validation = x => -model.LogProb(x),
+        };
+        var progress = new Collect();
+        var result = trainer.Fit(train, valid, progress);
+
+        Assert.Equal(4, result.Epochs);
+        Assert.Equal(4 * 14, result.Steps); // 1347 examples in batches of 100
+        Assert.Equal(4, result.ValidationLoss.Count);
+        Assert.True(result.ValidationLoss[^1] < result.ValidationLoss[0] - 2, $"validation NLL {string.Join(", ", result.ValidationLoss)}");
+        Assert.Equal(4, progress.Reports.Count(r => r.EndOfEpoch));
+        Assert.All(progress.Reports, r => Assert.True(double.IsFinite(r.Loss) && r.ExamplesPerSecond > 0));
+        var last = progress.Reports[^1];
+        Assert.Equal(result.ValidationLoss[^1], last.ValidationLoss);
+        Assert.Equal(result.Steps, last.Step);
+    }
+
+    [Fact]
+    public void Early_stopping_stops_and_puts_back_the_best_epoch()
+    {
+        // A large model on 60 examples overfits quickly; validation then worsens and training must stop.
+        var (train, valid) = Digits();
+        var small = train.narrow(0, 0, 60);
+        using var model = Autoregressive.Made(64, 512, 512).Compile(Device.Cpu, seed: 1);
+        using var adam = new FusedAdam(model.parameters(), 1e-2);
+        var trainer = new Trainer(model, adam, x => -model.LogProb(x).mean(), new TrainingOptions { Epochs = 60, BatchSize = 20, Patience = 3 })
+        {
+            Validation = x => -model.LogProb(x),
+        };
+        var result = trainer.Fit(small, valid);
+        Assert.True(result.StoppedEarly, $"ran {result.Epochs} epochs: {string.Join(", ", result.ValidationLoss.Select(v => v.ToString("F1")))}");
+        Assert.Equal(result.ValidationLoss.Count - 3, result.BestEpoch);
+        double restored;
+        using (torch.no_grad())
+        {
+            restored = -model.LogProb(valid).mean().item<float>();
+        }
+
+        Assert.Equal(result.ValidationLoss.Min(), restored, 3);
+    }
+
+    [Fact]
+    public void A_non_finite_term_stops_training_naming_the_step_and_term_and_restores_the_last_good_epoch()
+    {
+        var (train, _) = Digits();
+        using var model = Autoregressive.Nade(64, 16).Compile(Device.Cpu, seed: 2);
+        using var adam = new FusedAdam(model.parameters(), 1e-3);
+        long calls = 0;
+        var trainer = new Trainer(model, adam, x =>
+        {
+            var nll = -model.LogProb(x).mean();
+            var kl = ++calls == 20 ? torch.tensor(float.NaN) : torch.zeros(1).squeeze();
+            return new Loss(nll + kl, new[] { ("reconstruction", nll), ("kl", kl) });
+        }, new TrainingOptions { Epochs = 3, BatchSize = 100 });
+        var e = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(train));
+        Assert.Equal(20, e.Step);
+        Assert.Equal("kl", e.Term);
+        Assert.Equal(1, e.RestoredEpoch);
+        Assert.Contains("step 20", e.Message);
+        Assert.Contains("'kl'", e.Message);
+        Assert.All(model.parameters(), p => Assert.True(p.isfinite().all().item<bool>()));
+    }
+
+    [Fact]
+    public void Clipping_schedule_and_cancellation_are_honoured()
+    {
+        var (train, _) = Digits();
+        using var model = Autoregressive.Fvsbn(64).Compile(Device.Cpu);
+        var before = model.parameters().Select(p => p.detach().clone()).ToArray();
+        using var sgd = new TorchOptimizer(torch.optim.SGD(model.parameters(), 1.0));
+        var rates = new List<double>();
+        var trainer = new Trainer(model, sgd, x => -model.LogProb(x).sum() * 1000, new TrainingOptions
+        {
+            Epochs = 1,
+            BatchSize = (int)train.shape[0], // one step
+            ClipGradientNorm = 1e-3,
+            LearningRate = step => { rates.Add(0.5); return 0.5; },
+        });
+        trainer.Fit(train);
+        // One SGD step of rate 0.5 on a gradient clipped to norm 1e-3 moves the parameters by at most 5e-4 in norm.
+        double moved = Math.Sqrt(model.parameters().Zip(before).Sum(p => (p.First - p.Second).square().sum().item<float>()));
+        Assert.True(moved > 0 && moved <= 5e-4 * 1.0001, $"moved {moved}");
+        Assert.Equal(0.5, sgd.LearningRate);
+        Assert.Single(rates);
+
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+        Assert.Throws<OperationCanceledException>(() => trainer.Fit(train, cancellation: cancel.Token));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(model, sgd, x => x.sum(), new TrainingOptions { BatchSize = 0 }));
+        Assert.Throws<ArgumentException>(() => trainer.Fit(train, train));
+    }
+
+    [Fact]
+    public void Live_tensors_stay_flat_over_many_steps()
+    {
+        var (train, valid) = Digits();
+        using var model = Autoregressive.Made(64, 32).Compile(Device.Cpu, seed: 3);
+        using var adam = new FusedAdam(model.parameters(), 1e-3);
+        var trainer = new Trainer(model, adam, x => new Loss(-model.LogProb(x).mean(), new[] { ("nll", -model.LogProb(x).mean()) }), new TrainingOptions { Epochs = 2, BatchSize = 50, ProgressEvery = 7 })
+        {
+            Validation = x => -model.LogProb(x),
+        };
+        var progress = new Collect();
+        trainer.Fit(train, valid, progress);
+        long afterShort = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        trainer.Fit(train, valid, progress);
+        trainer.Fit(train, valid, progress);
+        long afterLong = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        Assert.True(afterLong <= afterShort, $"live tensors grew from {afterShort} to {afterLong}");
+    }
+}
