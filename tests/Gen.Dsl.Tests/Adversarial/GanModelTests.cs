@@ -83,6 +83,25 @@ public class GanModelTests
     }
 
     [Fact]
+    public void The_discriminators_layers_outlive_the_containers_they_were_built_in()
+    {
+        // The discriminator reuses the layers of the MLP it builds; collecting that MLP's container must not free them.
+        using var model = Spec.WithClasses(2).WithSpectralNorm().Compile(Device.Cpu, seed: 0);
+        var x = torch.randn(new long[] { 4, 2 }, generator: Seed.Generator(0));
+        var labels = torch.tensor(new long[] { 0, 1, 1, 0 });
+        model.eval();
+        var before = model.Discriminate(x, labels);
+        for (int i = 0; i < 3; i++)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+        }
+
+        Assert.True(model.Discriminate(x, labels).allclose(before, 0, 0));
+        Assert.All(model.DiscriminatorParameters(), p => Assert.False(p.IsInvalid));
+    }
+
+    [Fact]
     public void Bad_inputs_and_specs_are_rejected_with_the_node_named()
     {
         using var model = Spec.Compile(Device.Cpu);
