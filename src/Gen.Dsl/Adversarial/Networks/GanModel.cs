@@ -127,59 +127,9 @@ public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>
             throw new GenShapeException($"{Node}.{what}", $"expects [batch, {features}], got a tensor of shape {Shape.Format(x.shape)}.");
         }
 
-        var reference = Reference;
-        if (x.dtype != reference.dtype)
-        {
-            throw new ArgumentException($"{Node}: the model computes in {reference.dtype}, but the {what} are {x.dtype}; convert them with .to({reference.dtype}).", nameof(x));
-        }
-
-        CheckDevice(x.device, what);
+        PixelLikelihood.CheckPlacement(x, Node, Reference, what);
     }
 
-    private void CheckDevice(torch.Device device, string what)
-    {
-        var reference = Reference;
-        if (device.type != reference.device.type || device.index != reference.device.index)
-        {
-            throw new ArgumentException($"{Node}: the model lives on {reference.device}, but the {what} are on {device}.", what);
-        }
-    }
-
-    /// <summary>Checks labels against the model and the batch, and makes them one-hot in the model's dtype; null for an unconditional model.</summary>
-    private torch.Tensor? OneHot(torch.Tensor? labels, long batch)
-    {
-        if (Spec.Classes == 0)
-        {
-            if (labels is not null)
-            {
-                throw new ArgumentException($"{Node}: the model is unconditional (0 classes), but labels were given.", nameof(labels));
-            }
-
-            return null;
-        }
-
-        if (labels is null)
-        {
-            throw new ArgumentException($"{Node}: the model is conditioned on {Spec.Classes} classes, so it needs labels (Generate(z, labels), Discriminate(x, labels), SampleGiven(labels)).", nameof(labels));
-        }
-
-        if (labels.dim() != 1 || labels.shape[0] != batch)
-        {
-            throw new GenShapeException($"{Node}.labels", $"expects labels of shape [{batch}] (one per sample), got a tensor of shape {Shape.Format(labels.shape)}.");
-        }
-
-        if (labels.dtype != torch.int64)
-        {
-            throw new ArgumentException($"{Node}: labels must be int64 class indices, got {labels.dtype}.", nameof(labels));
-        }
-
-        CheckDevice(labels.device, "labels");
-        using var scope = torch.NewDisposeScope();
-        if (CheckValues && !labels.ge(0).logical_and(labels.lt(Spec.Classes)).all().item<bool>())
-        {
-            throw new ArgumentException($"{Node}: labels must lie in 0 … {Spec.Classes - 1}; got values from {labels.min().ToInt64()} to {labels.max().ToInt64()}.", nameof(labels));
-        }
-
-        return torch.nn.functional.one_hot(labels, Spec.Classes).to_type(Reference.dtype).MoveToOuterDisposeScope();
-    }
+    private torch.Tensor? OneHot(torch.Tensor? labels, long batch) =>
+        ClassLabels.OneHot(labels, Spec.Classes, batch, Node, Reference, CheckValues, "Generate(z, labels), Discriminate(x, labels), SampleGiven(labels)");
 }
