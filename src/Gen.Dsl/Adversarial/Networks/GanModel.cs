@@ -1,0 +1,135 @@
+using System;
+using System.Linq;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// A compiled <see cref="GanSpec"/>: a generator G mapping standard-normal latents z (and, for a conditional model, a
+/// class label) to samples, and a discriminator D mapping samples (and labels) to one logit each. A TorchSharp module,
+/// so <c>to()</c>, <c>train()</c>/<c>eval()</c> and <c>state_dict()</c> work as usual; its forward pass is G.
+/// State-dict names: <c>generator.linear{i}</c>, <c>generator.output</c>, <c>discriminator.body.linear{i}</c>,
+/// <c>discriminator.head</c>, <c>discriminator.projection</c> (conditional only); with spectral normalisation each
+/// discriminator layer holds <c>layer.weight</c>, <c>layer.bias</c>, <c>u</c> and <c>v</c>.
+/// </summary>
+public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>
+{
+    private const string Node = "gan";
+
+    // Field names equal the registered names: TorchSharp re-binds fields by name on .to().
+    private readonly Sequential generator;
+    private readonly GanCritic discriminator;
+
+    internal GanModel(GanSpec spec) : base("gan")
+    {
+        Spec = spec;
+        generator = spec.GeneratorNetwork.Build(spec.Latent + spec.Classes, spec.Data, zeroLast: false);
+        discriminator = new GanCritic(spec.DiscriminatorNetwork, spec.Data, spec.Classes, spec.SpectralNormalized);
+        register_module(nameof(generator), generator);
+        register_module(nameof(discriminator), discriminator);
+    }
+
+    /// <summary>The spec this model was compiled from.</summary>
+    public GanSpec Spec { get; }
+
+    /// <summary>
+    /// Whether label arguments are checked to lie in 0 … Classes − 1 (true at first). The check reads one flag back from
+    /// the device, so on a GPU it waits for the work queued before it; turn it off in training loops over valid labels.
+    /// Shapes, dtypes and devices are always checked.
+    /// </summary>
+    public bool CheckValues { get; set; } = true;
+
+    /// <summary>The generator's parameters, for its optimizer.</summary>
+    public Parameter[] GeneratorParameters() => generator.parameters().ToArray();
+
+    /// <summary>The discriminator's parameters, for its optimizer (spectral normalisation's u and v are buffers, not parameters).</summary>
+    public Parameter[] DiscriminatorParameters() => discriminator.parameters().ToArray();
+
+    /// <summary>Standard-normal latents [count, Latent] in the model's dtype and on its device.</summary>
+    /// <param name="count">How many.</param>
+    /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>); the device's global generator when null.</param>
+    public torch.Tensor Latent(long count, torch.Generator? generator = null)
+    {
+        if (count < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"{Node}: draw at least one latent.");
+        }
+
+        return DeviceRandom.Normal(new[] { count, (long)Spec.Latent }, Reference.dtype, Reference.device, generator);
+    }
+
+    /// <summary>G(z) for latents [batch, Latent]: samples [batch, Data], differentiable with respect to the generator.</summary>
+    /// <param name="z">Latents in the model's dtype and on its device.</param>
+    /// <param name="labels">Class labels, int64 [batch], for a conditional model; null for an unconditional one.</param>
+    /// <exception cref="GenShapeException">The latents or labels have another shape.</exception>
+    /// <exception cref="ArgumentException">Another dtype or device, or labels missing, superfluous or out of range.</exception>
+    public torch.Tensor Generate(torch.Tensor z, torch.Tensor? labels = null)
+    {
+        CheckInput(z, Spec.Latent, "latents");
+        using var scope = torch.NewDisposeScope();
+        var oneHot = OneHot(labels, z.shape[0]);
+        var input = oneHot is null ? z : torch.cat(new[] { z, oneHot }, 1);
+        return generator.forward(input).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The same as <see cref="Generate"/> without labels (so for unconditional models only).</summary>
+    public override torch.Tensor forward(torch.Tensor z) => Generate(z);
+
+    /// <summary>D(x): one logit per sample, [batch], differentiable with respect to the discriminator and to x.</summary>
+    /// <param name="x">Samples [batch, Data] in the model's dtype and on its device.</param>
+    /// <param name="labels">Class labels, int64 [batch], for a conditional model; null for an unconditional one.</param>
+    /// <exception cref="GenShapeException">The samples or labels have another shape.</exception>
+    /// <exception cref="ArgumentException">Another dtype or device, or labels missing, superfluous or out of range.</exception>
+    public torch.Tensor Discriminate(torch.Tensor x, torch.Tensor? labels = null)
+    {
+        CheckInput(x, Spec.Data, "samples");
+        using var scope = torch.NewDisposeScope();
+        return discriminator.Logits(x, OneHot(labels, x.shape[0])).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Draws <paramref name="count"/> samples [count, Data] from an unconditional model, without gradient.</summary>
+    /// <param name="count">How many.</param>
+    /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>); the device's global generator when null.</param>
+    /// <exception cref="ArgumentException">The model is class-conditional (use <see cref="SampleGiven"/>).</exception>
+    public torch.Tensor Sample(long count, torch.Generator? generator = null)
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        OneHot(null, count);
+        return Generate(Latent(count, generator)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Draws one sample per label, [batch, Data], from a class-conditional model, without gradient.</summary>
+    /// <param name="labels">Class labels, int64 [batch], on the model's device.</param>
+    /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>); the device's global generator when null.</param>
+    /// <exception cref="ArgumentException">The model is unconditional, or the labels are not valid.</exception>
+    public torch.Tensor SampleGiven(torch.Tensor labels, torch.Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        if (labels.dim() != 1 || labels.shape[0] < 1)
+        {
+            throw new GenShapeException($"{Node}.labels", $"expects labels of shape [batch], got a tensor of shape {Shape.Format(labels.shape)}.");
+        }
+
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        return Generate(Latent(labels.shape[0], generator), labels).MoveToOuterDisposeScope();
+    }
+
+    private torch.Tensor Reference => generator.parameters().First();
+
+    private void CheckInput(torch.Tensor x, long features, string what)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.dim() != 2 || x.shape[1] != features)
+        {
+            throw new GenShapeException($"{Node}.{what}", $"expects [batch, {features}], got a tensor of shape {Shape.Format(x.shape)}.");
+        }
+
+        PixelLikelihood.CheckPlacement(x, Node, Reference, what);
+    }
+
+    private torch.Tensor? OneHot(torch.Tensor? labels, long batch) =>
+        ClassLabels.OneHot(labels, Spec.Classes, batch, Node, Reference, CheckValues, "Generate(z, labels), Discriminate(x, labels), SampleGiven(labels)");
+}
