@@ -5,7 +5,7 @@ namespace Gen.Dsl;
 /// <summary>
 /// The spec of a whole model (a flow, MADE, NADE, FVSBN, PixelCNN, gated PixelCNN or VAE), as opposed to one of its
 /// nodes: it compiles to a module on its own, round-trips through JSON (<see cref="SpecJson"/>), and a checkpoint
-/// holds it beside the weights.
+/// (<see cref="Model.Save"/>) holds it beside the weights.
 /// </summary>
 /// <typeparam name="TModel">The compiled model.</typeparam>
 public interface IModelSpec<out TModel>
