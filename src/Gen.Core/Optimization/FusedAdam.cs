@@ -63,7 +63,7 @@ public sealed class FusedAdam : IDisposable
             .ToArray();
         var slotOf = groups.SelectMany(g => g.Parameters.Select((p, i) => (p.Handle, Slot: (g, i)))).ToDictionary(e => e.Handle, e => e.Slot);
         slots = list.Select(p => slotOf[p.Handle]).ToArray();
-        Parameters = list;
+        Parameters = list.AsReadOnly();
     }
 
     /// <summary>The parameters trained, in the order given at construction.</summary>

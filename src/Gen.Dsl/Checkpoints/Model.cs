@@ -68,7 +68,17 @@ public static class Model
 
         // Compiling draws initial weights, which the saved ones then replace; the fixed seed keeps a load from moving
         // the global random generator.
-        var model = document.Spec.Compile(device, document.Dtype, seed: 0);
+        torch.nn.Module model;
+        try
+        {
+            model = document.Spec.Compile(device, document.Dtype, seed: 0);
+        }
+        catch (ArgumentException e)
+        {
+            // A spec that reads but does not compile to this kind of model (possible only in a file written by hand).
+            throw new GenCheckpointException(CheckpointError.InvalidSpec, $"the spec does not compile: {e.Message}", path, "$.spec", e);
+        }
+
         try
         {
             StateDictBlock.LoadInto(model, contents.Weights);

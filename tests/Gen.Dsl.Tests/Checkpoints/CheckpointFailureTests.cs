@@ -149,6 +149,15 @@ public sealed class CheckpointFailureTests
         Assert.Equal("$.spec.steps[0].type", e.JsonPath);
         Assert.Contains(path, e.Message, StringComparison.Ordinal);
         Assert.Contains("unknown bijector type 'glow_coupling'", e.Message, StringComparison.Ordinal);
+
+        // A valid spec that does not compile to a density model (a MADE with two outputs per feature).
+        var document = System.Text.Json.Nodes.JsonNode.Parse(Encoding.UTF8.GetString(parts.Json))!.AsObject();
+        document["spec"] = SpecJson.Write(Autoregressive.Made(4, 8).WithOutputsPerFeature(2));
+        document["state"] = new System.Text.Json.Nodes.JsonObject { ["current_mask"] = 0 };
+        Rewrite(path, Encoding.UTF8.GetBytes(document.ToJsonString()), parts.Weights, null);
+        e = Assert.Throws<GenCheckpointException>(() => Model.Load(path, Device.Cpu));
+        Assert.Equal(CheckpointError.InvalidSpec, e.Error);
+        Assert.Contains("the spec does not compile: made.outputs_per_feature", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
