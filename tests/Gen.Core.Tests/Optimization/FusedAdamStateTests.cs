@@ -12,14 +12,6 @@ namespace Gen.Core.Tests.Optimization;
 [Collection(GlobalGeneratorCollection.Name)]
 public sealed class FusedAdamStateTests
 {
-    private static Sequential Net(long seed)
-    {
-        torch.manual_seed(seed);
-        var net = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(), torch.nn.Linear(5, 2));
-        net.to(torch.float64);
-        return net;
-    }
-
     private static void Train(Sequential net, FusedAdam adam, torch.Generator g, int steps, bool skipLastLayerOnce)
     {
         for (int step = 0; step < steps; step++)
@@ -44,7 +36,7 @@ public sealed class FusedAdamStateTests
     [Fact]
     public void Training_resumed_from_saved_state_continues_bit_for_bit()
     {
-        using var a = Net(1);
+        using var a = FusedAdamTests.Net(1);
         using var adam = new FusedAdam(a.parameters(), learningRate: 0.05, beta1: 0.8, weightDecay: 0.01);
         using var g = new torch.Generator(3);
         Train(a, adam, g, 4, skipLastLayerOnce: true);
@@ -56,7 +48,7 @@ public sealed class FusedAdamStateTests
 
         Train(a, adam, g, 5, skipLastLayerOnce: false);
 
-        using var b = Net(2);
+        using var b = FusedAdamTests.Net(2);
         using (torch.no_grad())
         {
             foreach (var (p, w) in b.parameters().Zip(weights))
@@ -79,7 +71,7 @@ public sealed class FusedAdamStateTests
     [Fact]
     public void Saved_state_that_does_not_fit_the_parameters_is_refused_with_the_reason()
     {
-        using var net = Net(1);
+        using var net = FusedAdamTests.Net(1);
         using var adam = new FusedAdam(net.parameters());
         using var saved = new MemoryStream();
         adam.Save(saved);
@@ -100,7 +92,7 @@ public sealed class FusedAdamStateTests
     [Fact]
     public void Parameters_are_listed_in_the_order_given()
     {
-        using var net = Net(1);
+        using var net = FusedAdamTests.Net(1);
         var given = net.parameters().Reverse().ToArray();
         using var adam = new FusedAdam(given);
         Assert.Equal(given.Select(p => p.Handle), adam.Parameters.Select(p => p.Handle));

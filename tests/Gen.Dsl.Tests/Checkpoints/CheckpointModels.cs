@@ -92,6 +92,14 @@ internal static class CheckpointModels
         }
     }
 
+    /// <summary>Saves the model to a file of its own and returns the file's path.</summary>
+    public static string SaveToNewFile(torch.nn.Module model)
+    {
+        var path = Path.Combine(Folder(), "model.ckpt");
+        Model.Save(path, model);
+        return path;
+    }
+
     /// <summary>A fresh folder for one test's files.</summary>
     public static string Folder()
     {

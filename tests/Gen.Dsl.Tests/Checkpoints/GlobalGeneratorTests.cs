@@ -1,4 +1,3 @@
-using System.IO;
 using TorchSharp;
 using Xunit;
 
@@ -14,8 +13,7 @@ public sealed class GlobalGeneratorTests
     public void Loading_leaves_the_global_generator_where_it_was()
     {
         using var model = CheckpointModels.Build("flow");
-        var path = Path.Combine(CheckpointModels.Folder(), "flow.ckpt");
-        Model.Save(path, model);
+        var path = CheckpointModels.SaveToNewFile(model);
         Seed.Everything(21);
         var expected = torch.rand(6);
         Seed.Everything(21);

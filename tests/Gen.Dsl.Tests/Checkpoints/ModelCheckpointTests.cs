@@ -15,9 +15,8 @@ public sealed class ModelCheckpointTests
     public void A_loaded_model_scores_a_batch_bit_for_bit_as_the_saved_one(string family)
     {
         using var scope = torch.NewDisposeScope();
-        var path = Path.Combine(CheckpointModels.Folder(), "model.ckpt");
         using var saved = CheckpointModels.Build(family);
-        Model.Save(path, saved);
+        var path = CheckpointModels.SaveToNewFile(saved);
 
         using var loaded = Model.Load(path, Device.Cpu);
         Assert.Equal(saved.GetType(), loaded.GetType());
@@ -35,8 +34,7 @@ public sealed class ModelCheckpointTests
     public void A_made_comes_back_with_the_mask_it_was_using()
     {
         using var saved = (MadeModel)CheckpointModels.Build("made");
-        var path = Path.Combine(CheckpointModels.Folder(), "made.ckpt");
-        Model.Save(path, saved);
+        var path = CheckpointModels.SaveToNewFile(saved);
         using var loaded = Model.Load<MadeModel>(path, Device.Cpu);
         Assert.Equal(2, loaded.Network.CurrentMask);
         Assert.Equal(saved.Order, loaded.Order);
@@ -52,8 +50,7 @@ public sealed class ModelCheckpointTests
     public void A_model_comes_back_in_the_dtype_it_was_saved_in()
     {
         using var saved = CheckpointModels.Build("vae", torch.float64);
-        var path = Path.Combine(CheckpointModels.Folder(), "vae64.ckpt");
-        Model.Save(path, saved);
+        var path = CheckpointModels.SaveToNewFile(saved);
         using var loaded = Model.Load<VaeModel>(path, Device.Cpu);
         Assert.All(loaded.parameters(), p => Assert.Equal(torch.float64, p.dtype));
         Assert.True(CheckpointModels.Same(CheckpointModels.LogProb(saved), CheckpointModels.LogProb(loaded)));
@@ -63,8 +60,7 @@ public sealed class ModelCheckpointTests
     public void The_typed_load_and_the_spec_reader_give_the_saved_spec()
     {
         using var saved = (FlowModel)CheckpointModels.Build("flow");
-        var path = Path.Combine(CheckpointModels.Folder(), "flow.ckpt");
-        Model.Save(path, saved);
+        var path = CheckpointModels.SaveToNewFile(saved);
         using var loaded = Model.Load<FlowModel>(path, Device.Cpu);
         Assert.Equal(saved.Spec, loaded.Spec);
         Assert.Equal(saved.Spec, Model.ReadSpec(path));

@@ -32,8 +32,7 @@ internal static class FlowJson
             "affine_coupling",
             (s, o) =>
             {
-                o["mask"] = Mask.Write(s.Mask);
-                o["net"] = NetworkJson.Mlp.Write(s.Net);
+                WriteCoupling(s.Mask, s.Net, o);
                 o["additive"] = s.Additive;
             },
             f => new AffineCouplingSpec(f.Node("mask", Mask), f.Node("net", NetworkJson.Mlp), f.Bool("additive")))
@@ -41,8 +40,7 @@ internal static class FlowJson
             "spline_coupling",
             (s, o) =>
             {
-                o["mask"] = Mask.Write(s.Mask);
-                o["net"] = NetworkJson.Mlp.Write(s.Net);
+                WriteCoupling(s.Mask, s.Net, o);
                 o["bins"] = s.Bins;
                 o["bound"] = s.Bound;
             },
@@ -86,6 +84,12 @@ internal static class FlowJson
 
             return flow;
         });
+
+    private static void WriteCoupling(MaskSpec mask, MlpSpec net, JsonObject o)
+    {
+        o["mask"] = Mask.Write(mask);
+        o["net"] = NetworkJson.Mlp.Write(net);
+    }
 
     private static FlowSpec ThenAt(FlowSpec flow, BijSpec step, string path)
     {

@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Gen.Dsl;
 
 /// <summary>The JSON forms of the pixel models and their heads.</summary>
@@ -21,10 +23,7 @@ internal static class PixelCnnJson
         "a PixelCNN spec",
         (s, o) =>
         {
-            o["channels"] = s.Channels;
-            o["height"] = s.Height;
-            o["width"] = s.Width;
-            o["filters"] = s.Filters;
+            WriteImage(s.Channels, s.Height, s.Width, s.Filters, o);
             o["residual_blocks"] = s.ResidualBlocks;
             o["head"] = Heads.Write(s.Head);
         },
@@ -35,13 +34,18 @@ internal static class PixelCnnJson
         "a gated PixelCNN spec",
         (s, o) =>
         {
-            o["channels"] = s.Channels;
-            o["height"] = s.Height;
-            o["width"] = s.Width;
-            o["filters"] = s.Filters;
+            WriteImage(s.Channels, s.Height, s.Width, s.Filters, o);
             o["layers"] = s.Layers;
             o["classes"] = s.Classes;
             o["head"] = Heads.Write(s.Head);
         },
         f => new GatedPixelCnnSpec(f.Int("channels"), f.Int("height"), f.Int("width"), f.Int("filters"), f.Int("layers"), f.Int("classes"), f.Node("head", Heads)));
+
+    private static void WriteImage(int channels, int height, int width, int filters, JsonObject o)
+    {
+        o["channels"] = channels;
+        o["height"] = height;
+        o["width"] = width;
+        o["filters"] = filters;
+    }
 }
