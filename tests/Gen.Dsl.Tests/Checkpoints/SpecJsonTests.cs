@@ -179,7 +179,9 @@ public sealed class SpecJsonTests
         Assert.All(types.Where(Derives<PixelHead>), t => Assert.True(PixelCnnJson.Heads.Knows(t), $"pixel head {t.Name} has no JSON form"));
         Assert.All(types.Where(Derives<LikelihoodSpec>), t => Assert.True(LatentJson.Likelihoods.Knows(t), $"likelihood {t.Name} has no JSON form"));
         var modelSpecs = types.Where(t => t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IModelSpec<>))).ToArray();
-        Assert.Equal(7, modelSpecs.Length);
+        Assert.Superset(
+            new[] { typeof(FlowSpec), typeof(MadeSpec), typeof(NadeSpec), typeof(FvsbnSpec), typeof(PixelCnnSpec), typeof(GatedPixelCnnSpec), typeof(VaeSpec) }.ToHashSet(),
+            modelSpecs.ToHashSet());
         Assert.All(modelSpecs, t => Assert.True(ModelFamilies.Specs.Knows(t), $"model spec {t.Name} has no JSON form"));
         Assert.All(modelSpecs, t => Assert.Contains(ModelFamilies.All, f => f.SpecType == t));
     }
