@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -23,6 +24,9 @@ namespace Gen.Optimization;
 public sealed class FusedAdam : IStepOptimizer
 {
     private readonly Group[] groups;
+
+    // Where each parameter, in the order given at construction, lives: its group and its index there.
+    private readonly (Group Group, int Index)[] slots;
     private bool disposed;
 
     /// <summary>Gathers the parameters and creates zeroed moment estimates.</summary>
@@ -57,7 +61,13 @@ public sealed class FusedAdam : IStepOptimizer
             .GroupBy(p => (p.device_type, p.device_index, p.dtype))
             .Select(g => new Group(g.ToArray()))
             .ToArray();
+        var slotOf = groups.SelectMany(g => g.Parameters.Select((p, i) => (p.Handle, Slot: (g, i)))).ToDictionary(e => e.Handle, e => e.Slot);
+        slots = list.Select(p => slotOf[p.Handle]).ToArray();
+        Parameters = list.AsReadOnly();
     }
+
+    /// <summary>The parameters trained, in the order given at construction.</summary>
+    public IReadOnlyList<Parameter> Parameters { get; }
 
     /// <summary>The step size; may be changed between steps (for a schedule).</summary>
     public double LearningRate { get; set; }
@@ -100,6 +110,87 @@ public sealed class FusedAdam : IStepOptimizer
         }
     }
 
+    /// <summary>
+    /// Writes the optimizer's state to <paramref name="stream"/>: the hyper-parameters (with the current learning rate)
+    /// and, for each parameter in the order given at construction, its dtype, shape, step count and both moment
+    /// estimates, bit for bit. <see cref="Load"/> reads it back.
+    /// </summary>
+    /// <param name="stream">Where to write; left open.</param>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        using var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        writer.Write(StateTag);
+        writer.Write(StateVersion);
+        writer.Write(LearningRate);
+        writer.Write(Beta1);
+        writer.Write(Beta2);
+        writer.Write(Epsilon);
+        writer.Write(WeightDecay);
+        writer.Write(slots.Length);
+        foreach (var (group, index) in slots)
+        {
+            group.WriteState(writer, index);
+        }
+    }
+
+    /// <summary>
+    /// An optimizer over <paramref name="parameters"/> with the hyper-parameters, step counts and moment estimates that
+    /// <see cref="Save"/> wrote, so training goes on exactly as if it had not stopped. The parameters must be listed in
+    /// the order the saved optimizer had them, with the same shapes and dtypes (their values are not part of the state).
+    /// </summary>
+    /// <param name="stream">The saved state.</param>
+    /// <param name="parameters">The parameters to train, after the model has been moved to its device and dtype.</param>
+    /// <exception cref="InvalidDataException">The stream does not hold a saved state, or ends early.</exception>
+    /// <exception cref="ArgumentException">The parameters do not fit the saved state; the message names the first that does not.</exception>
+    public static FusedAdam Load(Stream stream, IEnumerable<Parameter> parameters)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ArgumentNullException.ThrowIfNull(parameters);
+        using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        try
+        {
+            if (reader.ReadInt32() != StateTag)
+            {
+                throw new InvalidDataException("fused_adam: the stream does not hold a saved FusedAdam state.");
+            }
+
+            int version = reader.ReadInt32();
+            if (version != StateVersion)
+            {
+                throw new InvalidDataException($"fused_adam: the saved state is in format version {version}; this version of Gen reads version {StateVersion}.");
+            }
+
+            var optimizer = new FusedAdam(parameters, reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble());
+            try
+            {
+                int count = reader.ReadInt32();
+                if (count != optimizer.slots.Length)
+                {
+                    throw new ArgumentException($"fused_adam: the saved state is for {count} parameters, but {optimizer.slots.Length} were given.", nameof(parameters));
+                }
+
+                for (int k = 0; k < optimizer.slots.Length; k++)
+                {
+                    var (group, index) = optimizer.slots[k];
+                    group.ReadState(reader, index, k);
+                }
+
+                return optimizer;
+            }
+            catch
+            {
+                optimizer.Dispose();
+                throw;
+            }
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException("fused_adam: the saved state ends early.", e);
+        }
+    }
+
     /// <summary>Releases the moment estimates. The parameters stay valid: they keep the flat buffer alive.</summary>
     public void Dispose()
     {
@@ -114,6 +205,10 @@ public sealed class FusedAdam : IStepOptimizer
             g.Dispose();
         }
     }
+
+    // "ADAM" in ASCII, read as a little-endian integer.
+    private const int StateTag = 0x4D414441;
+    private const int StateVersion = 1;
 
     private static void Require(bool ok, string name, double value, string what)
     {
@@ -199,6 +294,70 @@ public sealed class FusedAdam : IStepOptimizer
         {
             expAvg.Dispose();
             expAvgSq.Dispose();
+        }
+
+        // One parameter's state: dtype, shape, step count, then the raw bytes of both moment estimates.
+        public void WriteState(BinaryWriter writer, int i)
+        {
+            using var scope = torch.NewDisposeScope();
+            var shape = Parameters[i].shape;
+            writer.Write((int)flat.dtype);
+            writer.Write(shape.Length);
+            foreach (var size in shape)
+            {
+                writer.Write(size);
+            }
+
+            writer.Write(steps[i]);
+            writer.Write(expAvg.narrow(0, offsets[i], sizes[i]).cpu().contiguous().bytes);
+            writer.Write(expAvgSq.narrow(0, offsets[i], sizes[i]).cpu().contiguous().bytes);
+        }
+
+        // Reads what WriteState wrote for the parameter at position `position` of the optimizer's list.
+        public void ReadState(BinaryReader reader, int i, int position)
+        {
+            using var scope = torch.NewDisposeScope();
+            var dtype = (torch.ScalarType)reader.ReadInt32();
+            var shape = new long[reader.ReadInt32()];
+            if (shape.Length > 64)
+            {
+                throw new InvalidDataException($"fused_adam: the saved state of parameter {position} has rank {shape.Length}; the state is damaged.");
+            }
+
+            for (int d = 0; d < shape.Length; d++)
+            {
+                shape[d] = reader.ReadInt64();
+            }
+
+            var parameter = Parameters[i];
+            if (dtype != flat.dtype || !shape.SequenceEqual(parameter.shape))
+            {
+                throw new ArgumentException(
+                    $"fused_adam: the saved state of parameter {position} is for {dtype} {Shape.Format(shape)}, but that parameter is {flat.dtype} {Shape.Format(parameter.shape)}.",
+                    "parameters");
+            }
+
+            long step = reader.ReadInt64();
+            if (step < 0)
+            {
+                throw new InvalidDataException($"fused_adam: the saved step count of parameter {position} is {step}; the state is damaged.");
+            }
+
+            steps[i] = step;
+            using var noGrad = torch.no_grad();
+            foreach (var moments in new[] { expAvg, expAvgSq })
+            {
+                var saved = torch.empty(sizes[i], dtype: dtype);
+                long length = sizes[i] * saved.ElementSize;
+                var bytes = reader.ReadBytes(checked((int)length));
+                if (bytes.Length != length)
+                {
+                    throw new EndOfStreamException();
+                }
+
+                saved.bytes = bytes;
+                moments.narrow(0, offsets[i], sizes[i]).copy_(saved);
+            }
         }
 
         // The arithmetic of torch.optim.Adam (amsgrad off), on a slice of the flat buffers.

@@ -68,6 +68,15 @@ public sealed record InputOrder
         _ => kind.ToString().ToLowerInvariant(),
     };
 
+    /// <summary>Calls the function for this order's kind with its data (for the JSON form, which must not depend on <see cref="ToString"/>).</summary>
+    internal T Match<T>(Func<T> natural, Func<T> reversed, Func<int, T> random, Func<ValueList<int>, T> givenOrder) => kind switch
+    {
+        OrderKind.Natural => natural(),
+        OrderKind.Reversed => reversed(),
+        OrderKind.Random => random(seed),
+        _ => givenOrder(given),
+    };
+
     /// <summary>Checks that the order fits <paramref name="features"/> features.</summary>
     internal void Check(string path, long features)
     {

@@ -12,7 +12,7 @@ namespace Gen.Dsl;
 /// </summary>
 /// <param name="Base">The base distribution.</param>
 /// <param name="Steps">The bijectors, in the order applied to base samples.</param>
-public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps)
+public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelSpec<FlowModel>
 {
     /// <summary>Features per event.</summary>
     public long Features => Base.EventShape[^1];

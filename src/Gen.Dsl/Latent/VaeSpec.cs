@@ -17,7 +17,7 @@ namespace Gen.Dsl;
 /// change only <see cref="VaeModel.Loss"/>; the bounds the model reports (<see cref="VaeModel.Elbo"/>,
 /// <see cref="VaeModel.Iwae"/>, <see cref="VaeModel.LogProb"/>) are always the true ones.
 /// </remarks>
-public sealed record VaeSpec
+public sealed record VaeSpec : IModelSpec<VaeModel>
 {
     internal VaeSpec(int features, int latent)
     {

@@ -9,7 +9,7 @@ namespace Gen.Core.Tests.Optimization;
 
 public sealed class FusedAdamTests
 {
-    private static Sequential Net(long seed)
+    internal static Sequential Net(long seed)
     {
         torch.manual_seed(seed);
         var net = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(), torch.nn.Linear(5, 2));

@@ -9,7 +9,7 @@ namespace Gen.Dsl;
 /// </summary>
 /// <param name="Features">D, the number of binary features.</param>
 /// <param name="Order">The order of the features.</param>
-public sealed record FvsbnSpec(long Features, InputOrder Order)
+public sealed record FvsbnSpec(long Features, InputOrder Order) : IModelSpec<FvsbnModel>
 {
     private const string Path = "fvsbn";
 

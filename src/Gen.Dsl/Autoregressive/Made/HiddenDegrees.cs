@@ -26,6 +26,9 @@ public sealed record HiddenDegrees
     /// <summary>True when the degrees are drawn at random.</summary>
     public bool IsRandom => seed is not null;
 
+    /// <summary>The seed of random degrees; null for even ones.</summary>
+    internal int? RandomSeed => seed;
+
     /// <inheritdoc/>
     public override string ToString() => seed is int s ? $"random(seed: {s})" : "even";
 

@@ -26,7 +26,7 @@ public sealed record MadeSpec(
     InputOrder Order,
     HiddenDegrees Degrees,
     int Masks,
-    Activation Activation)
+    Activation Activation) : IModelSpec<MadeModel>
 {
     private const string Path = "made";
 

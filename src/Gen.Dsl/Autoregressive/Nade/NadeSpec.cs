@@ -10,7 +10,7 @@ namespace Gen.Dsl;
 /// <param name="Features">D, the number of binary features.</param>
 /// <param name="Hidden">H, the number of hidden units.</param>
 /// <param name="Order">The order of the features.</param>
-public sealed record NadeSpec(long Features, int Hidden, InputOrder Order)
+public sealed record NadeSpec(long Features, int Hidden, InputOrder Order) : IModelSpec<NadeModel>
 {
     private const string Path = "nade";
 

@@ -30,7 +30,7 @@ namespace Gen.Dsl;
 /// masks are as in <see cref="MaskedConv2d.Create"/>. After L layers the output at (i, j) sees every pixel of rows
 /// i − L − 2 … i − 1 within L + 2 columns either side and the L + 2 pixels to its left.
 /// </summary>
-public sealed record GatedPixelCnnSpec
+public sealed record GatedPixelCnnSpec : IModelSpec<GatedPixelCnnModel>
 {
     internal GatedPixelCnnSpec(int channels, int height, int width, int filters, int layers, int classes, PixelHead head)
     {

@@ -22,7 +22,7 @@ namespace Gen.Dsl;
 /// With one channel the 1×1 masks are all ones. Stacked 3×3 masks leave the known blind spot above and to the right
 /// of each pixel; <see cref="Autoregressive.GatedPixelCnn"/> has none.
 /// </summary>
-public sealed record PixelCnnSpec
+public sealed record PixelCnnSpec : IModelSpec<PixelCnnModel>
 {
     internal PixelCnnSpec(int channels, int height, int width, int filters, int residualBlocks, PixelHead head)
     {

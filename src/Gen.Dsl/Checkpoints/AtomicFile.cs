@@ -1,0 +1,54 @@
+using System;
+using System.IO;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// Replaces a file all at once: the new content goes to a temporary file in the same folder, is flushed to the disk,
+/// and is then renamed over the target (rename(2) replaces atomically). A failure or a crash at any point before the
+/// rename leaves the previous file as it was.
+/// </summary>
+internal static class AtomicFile
+{
+    /// <summary>Writes <paramref name="path"/> with <paramref name="write"/>.</summary>
+    /// <param name="path">The file to create or replace.</param>
+    /// <param name="write">Writes the whole content.</param>
+    /// <param name="wrap">For tests: wraps the temporary file's stream (to fail part-way, as a full disk would).</param>
+    public static void Write(string path, Action<Stream> write, Func<Stream, Stream>? wrap = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(write);
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full) ?? throw new ArgumentException($"{path} names no file.", nameof(path));
+        // Same folder, so the rename never crosses file systems; the leading dot hides it, the name says whose it is.
+        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
+            {
+                var target = wrap?.Invoke(file) ?? file;
+                write(target);
+                target.Flush();
+                file.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            TryDelete(temp);
+        }
+    }
+
+    private static void TryDelete(string temp)
+    {
+        try
+        {
+            File.Delete(temp);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temporary file is harmless; the error that brought us here matters more.
+        }
+    }
+}

@@ -1,0 +1,174 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json.Nodes;
+using Gen.Optimization;
+using TorchSharp;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// Saving and loading compiled models. A checkpoint is one file holding the model's spec (as JSON, see
+/// <see cref="SpecJson"/>), its weights and, optionally, the state of its <see cref="FusedAdam"/> optimizer, with
+/// checksums; loading rebuilds the model from the spec, so it needs no code from the user.
+/// </summary>
+/// <remarks>
+/// Saving replaces the file atomically (a temporary file in the same folder, flushed to the disk, then renamed), so a
+/// failure or crash during a save leaves the previous checkpoint intact. Loading verifies the file before it
+/// builds anything and fails with a <see cref="GenCheckpointException"/> whose <see cref="GenCheckpointException.Error"/>
+/// says what is wrong: not a checkpoint, truncated, corrupted, of a newer format version, an invalid spec, or weights
+/// that do not fit the spec.
+/// </remarks>
+public static class Model
+{
+    private static readonly Dictionary<torch.ScalarType, string> DtypeNames = new()
+    {
+        [torch.ScalarType.Float32] = "float32",
+        [torch.ScalarType.Float64] = "float64",
+        [torch.ScalarType.Float16] = "float16",
+        [torch.ScalarType.BFloat16] = "bfloat16",
+    };
+
+    /// <summary>
+    /// Saves <paramref name="model"/> (a module compiled from a spec: <see cref="FlowModel"/>, <see cref="MadeModel"/>,
+    /// <see cref="NadeModel"/>, <see cref="FvsbnModel"/>, <see cref="PixelCnnModel"/>, <see cref="GatedPixelCnnModel"/> or
+    /// <see cref="VaeModel"/>) to <paramref name="path"/>, replacing any file there, with <paramref name="optimizer"/>'s
+    /// state when one is given.
+    /// </summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="model">The model, on any device.</param>
+    /// <param name="optimizer">An optimizer over (some of) the model's parameters, or null.</param>
+    /// <exception cref="ArgumentException">The module is not a model compiled from a spec, or the optimizer trains a tensor that is not one of its parameters.</exception>
+    /// <exception cref="IOException">The file cannot be written; any previous file is unchanged.</exception>
+    public static void Save(string path, torch.nn.Module model, FusedAdam? optimizer = null) => Write(path, model, optimizer, wrap: null);
+
+    /// <summary>Loads the model saved in <paramref name="path"/> onto <paramref name="device"/>, in the dtype it was saved in.</summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="device">Where the parameters live.</param>
+    /// <returns>The model, such as a <see cref="FlowModel"/>; <see cref="Load{TModel}"/> gives it its type.</returns>
+    /// <exception cref="GenCheckpointException">The file is not a checkpoint, is truncated or corrupted, is of a newer format, or its spec or weights are invalid.</exception>
+    public static torch.nn.Module Load(string path, torch.Device device) => Load<torch.nn.Module>(path, device);
+
+    /// <summary>Loads the model saved in <paramref name="path"/> onto <paramref name="device"/>, as a <typeparamref name="TModel"/>.</summary>
+    /// <typeparam name="TModel">The model type, such as <see cref="FlowModel"/>.</typeparam>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="device">Where the parameters live.</param>
+    /// <exception cref="GenCheckpointException">As for <see cref="Load"/>, or the checkpoint holds another kind of model (<see cref="CheckpointError.WrongModelType"/>).</exception>
+    public static TModel Load<TModel>(string path, torch.Device device)
+        where TModel : torch.nn.Module
+    {
+        ArgumentNullException.ThrowIfNull(device);
+        var (contents, document) = Open(path);
+        if (!typeof(TModel).IsAssignableFrom(document.Family.ModelType))
+        {
+            throw new GenCheckpointException(CheckpointError.WrongModelType, $"the checkpoint holds a {document.Family.ModelType.Name}, not a {typeof(TModel).Name}.", path);
+        }
+
+        // Compiling draws initial weights, which the saved ones then replace; the fixed seed keeps a load from moving
+        // the global random generator.
+        torch.nn.Module model;
+        try
+        {
+            model = document.Spec.Compile(device, document.Dtype, seed: 0);
+        }
+        catch (ArgumentException e)
+        {
+            // A spec that reads but does not compile to this kind of model (possible only in a file written by hand).
+            throw new GenCheckpointException(CheckpointError.InvalidSpec, $"the spec does not compile: {e.Message}", path, "$.spec", e);
+        }
+
+        try
+        {
+            StateDictBlock.LoadInto(model, contents.Weights);
+            document.Family.ReadState(model, document.State);
+            return (TModel)model;
+        }
+        catch (GenCheckpointException e)
+        {
+            model.Dispose();
+            throw e.File is null ? e.InFile(path) : e;
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A new <see cref="FusedAdam"/> over <paramref name="model"/>'s parameters with the optimizer state saved in
+    /// <paramref name="path"/> (hyper-parameters, step counts and moment estimates), so training resumes exactly where
+    /// it stopped. Call it with the model just loaded from the same file (after any move to another device).
+    /// </summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="model">The model whose parameters the optimizer trains.</param>
+    /// <exception cref="GenCheckpointException">The file is not a valid checkpoint, holds no optimizer state, or its state does not fit the model's parameters.</exception>
+    public static FusedAdam LoadOptimizer(string path, torch.nn.Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var contents = CheckpointFile.Read(path);
+        if (contents.Optimizer is not { } block)
+        {
+            throw new GenCheckpointException(CheckpointError.NoOptimizerState, "the checkpoint holds no optimizer state (it was saved without an optimizer).", path);
+        }
+
+        try
+        {
+            return OptimizerBlock.Read(model, block);
+        }
+        catch (GenCheckpointException e) when (e.File is null)
+        {
+            throw e.InFile(path);
+        }
+    }
+
+    /// <summary>The spec of the model saved in <paramref name="path"/>, without building the model.</summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <exception cref="GenCheckpointException">The file is not a checkpoint, is truncated or corrupted, is of a newer format, or its spec is invalid.</exception>
+    public static IModelSpec<torch.nn.Module> ReadSpec(string path) => Open(path).Document.Spec;
+
+    /// <summary>As <see cref="Save(string, torch.nn.Module, FusedAdam?)"/>; <paramref name="wrap"/> wraps the file stream (for tests that fail part-way).</summary>
+    internal static void Write(string path, torch.nn.Module model, FusedAdam? optimizer, Func<Stream, Stream>? wrap)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        var family = ModelFamilies.OfModel(model);
+        var dtype = StateDictBlock.DtypeOf(model);
+        var document = new JsonObject
+        {
+            ["version"] = SpecJson.FormatVersion,
+            ["dtype"] = DtypeNames.TryGetValue(dtype, out var name) ? name : throw new ArgumentException($"Models compute in a floating-point type, got {dtype}.", nameof(model)),
+            ["spec"] = SpecJson.Write(family.SpecOf(model)),
+            ["state"] = family.WriteState(model),
+        };
+        var json = Encoding.UTF8.GetBytes(SpecJson.Format(document));
+        var weights = StateDictBlock.Write(model);
+        var optimizerState = optimizer is null ? Array.Empty<byte>() : OptimizerBlock.Write(model, optimizer);
+        AtomicFile.Write(path, stream => CheckpointFile.Write(stream, json, weights, optimizerState), wrap);
+    }
+
+    /// <summary>Reads and verifies a checkpoint and its JSON document.</summary>
+    private static (CheckpointContents Contents, Document Document) Open(string path)
+    {
+        var contents = CheckpointFile.Read(path);
+        try
+        {
+            var fields = SpecJson.OpenDocument(Encoding.UTF8.GetString(contents.Json), "a checkpoint document");
+            var dtypeName = fields.String("dtype");
+            var dtype = DtypeNames.Where(p => p.Value == dtypeName).Select(p => (torch.ScalarType?)p.Key).FirstOrDefault()
+                ?? throw JsonFields.Invalid(fields.At("dtype"), $"unknown dtype '{dtypeName}' (known: {string.Join(", ", DtypeNames.Values)}).");
+
+            var spec = SpecJson.ReadSpec(fields);
+            var state = JsonFields.Of(fields.Field("state"), fields.At("state"), "the model's state");
+            fields.RejectOthers("a checkpoint document");
+            return (contents, new Document(spec, ModelFamilies.OfSpec(spec), dtype, state));
+        }
+        catch (GenCheckpointException e) when (e.File is null)
+        {
+            throw e.InFile(path);
+        }
+    }
+
+    private sealed record Document(IModelSpec<torch.nn.Module> Spec, ModelFamily Family, torch.ScalarType Dtype, JsonFields State);
+}

@@ -1,0 +1,105 @@
+using System.Linq;
+using System.Text.Json.Nodes;
+
+namespace Gen.Dsl;
+
+/// <summary>The JSON forms of flows and their nodes: base distributions, bijectors and coupling masks.</summary>
+internal static class FlowJson
+{
+    /// <summary>Distribution nodes.</summary>
+    public static readonly NodeKinds<DistSpec> Distributions = new NodeKinds<DistSpec>("distribution")
+        .Add<StandardNormalSpec>("standard_normal", (s, o) => o["features"] = s.Features, f => Dist.StandardNormal(f.Int("features")));
+
+    /// <summary><c>{"features": 4, "odd": false, "halves": false}</c>.</summary>
+    public static readonly NodeCodec<MaskSpec> Mask = new(
+        "a coupling mask",
+        (s, o) =>
+        {
+            o["features"] = s.Features;
+            o["odd"] = s.Odd;
+            o["halves"] = s.Halves;
+        },
+        f =>
+        {
+            int features = f.Int("features");
+            bool odd = f.Bool("odd");
+            return f.Bool("halves") ? Dsl.Mask.Halves(features, second: odd) : Dsl.Mask.Alternating(features, odd);
+        });
+
+    /// <summary>Bijector nodes. Their fit to the flow's features is checked when the flow is rebuilt step by step.</summary>
+    public static readonly NodeKinds<BijSpec> Bijectors = new NodeKinds<BijSpec>("bijector")
+        .Add<AffineCouplingSpec>(
+            "affine_coupling",
+            (s, o) =>
+            {
+                WriteCoupling(s.Mask, s.Net, o);
+                o["additive"] = s.Additive;
+            },
+            f => new AffineCouplingSpec(f.Node("mask", Mask), f.Node("net", NetworkJson.Mlp), f.Bool("additive")))
+        .Add<SplineCouplingSpec>(
+            "spline_coupling",
+            (s, o) =>
+            {
+                WriteCoupling(s.Mask, s.Net, o);
+                o["bins"] = s.Bins;
+                o["bound"] = s.Bound;
+            },
+            f => Bij.SplineCoupling(f.Node("mask", Mask), f.Node("net", NetworkJson.Mlp), f.Int("bins"), f.Double("bound")))
+        .Add<PermutationSpec>("permutation", (s, o) => o["seed"] = s.Seed, f => new PermutationSpec(f.NullableInt("seed")))
+        .Add<AffineSpec>("affine", (_, _) => { }, _ => Bij.Affine())
+        .Add<MaskedAutoregressiveSpec>(
+            "masked_autoregressive",
+            (s, o) =>
+            {
+                o["hidden"] = NetworkJson.Ints(s.Hidden);
+                o["inverse"] = s.Inverse;
+                o["order"] = AutoregressiveJson.Order.Write(s.Order);
+                o["degrees"] = AutoregressiveJson.Degrees.Write(s.Degrees);
+                o["activation"] = NetworkJson.Activations.Name(s.Activation);
+            },
+            f => new MaskedAutoregressiveSpec(
+                f.Ints("hidden"),
+                f.Bool("inverse"),
+                f.Node("order", AutoregressiveJson.Order),
+                f.Node("degrees", AutoregressiveJson.Degrees),
+                f.Enum("activation", NetworkJson.Activations)))
+        .Add<PlanarSpec>("planar", (_, _) => { }, _ => Bij.Planar())
+        .Add<RadialSpec>("radial", (_, _) => { }, _ => Bij.Radial());
+
+    /// <summary><c>{"base": {...}, "steps": [...]}</c>, rebuilt with <see cref="Flow.Over"/> and <see cref="FlowSpec.Then"/>, so every step is checked.</summary>
+    public static readonly NodeCodec<FlowSpec> Flow = new(
+        "a flow",
+        (s, o) =>
+        {
+            o["base"] = Distributions.Write(s.Base);
+            o["steps"] = new JsonArray(s.Steps.Select(step => (JsonNode?)Bijectors.Write(step)).ToArray());
+        },
+        f =>
+        {
+            var flow = Dsl.Flow.Over(f.Node("base", Distributions));
+            foreach (var step in f.Array("steps", (item, path) => (Path: path, Step: Bijectors.Read(item, path))))
+            {
+                flow = ThenAt(flow, step.Step, step.Path);
+            }
+
+            return flow;
+        });
+
+    private static void WriteCoupling(MaskSpec mask, MlpSpec net, JsonObject o)
+    {
+        o["mask"] = Mask.Write(mask);
+        o["net"] = NetworkJson.Mlp.Write(net);
+    }
+
+    private static FlowSpec ThenAt(FlowSpec flow, BijSpec step, string path)
+    {
+        try
+        {
+            return flow.Then(step);
+        }
+        catch (System.ArgumentException e)
+        {
+            throw JsonFields.Invalid(path, e.Message, e);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json.Nodes;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// The fields of one JSON object of a spec document, read by name with their JSON path in every error: a missing
+/// field, a value of the wrong kind, and (through <see cref="RejectOthers"/>) a field nobody read are all errors, so
+/// what is read is exactly what was written.
+/// </summary>
+internal sealed class JsonFields
+{
+    private readonly JsonObject node;
+    private readonly HashSet<string> read = new(StringComparer.Ordinal);
+
+    private JsonFields(JsonObject node, string path)
+    {
+        this.node = node;
+        Path = path;
+    }
+
+    /// <summary>The field that names a node's type where several types can stand in one place.</summary>
+    public const string TypeField = "type";
+
+    /// <summary>The JSON path of the object, such as <c>$.spec.steps[0]</c>.</summary>
+    public string Path { get; }
+
+    /// <summary>The fields of <paramref name="value"/>, which must be an object (<paramref name="what"/> names it in the error).</summary>
+    public static JsonFields Of(JsonNode? value, string path, string what) =>
+        value is JsonObject o ? new JsonFields(o, path) : throw Invalid(path, $"expected {what} as a JSON object, found {Describe(value)}.");
+
+    /// <summary>An <see cref="CheckpointError.InvalidSpec"/> error at <paramref name="path"/>.</summary>
+    public static GenCheckpointException Invalid(string path, string message, Exception? inner = null) =>
+        new(CheckpointError.InvalidSpec, $"{path}: {message}", jsonPath: path, inner: inner);
+
+    /// <summary>A short description of a JSON value for error messages.</summary>
+    public static string Describe(JsonNode? value) => value switch
+    {
+        null => "null",
+        JsonObject => "an object",
+        JsonArray => "an array",
+        _ => Shorten(value.ToJsonString()),
+    };
+
+    /// <summary>The path of field <paramref name="name"/>.</summary>
+    public string At(string name) => $"{Path}.{name}";
+
+    /// <summary>The value of a field that must be present (it may be JSON null).</summary>
+    public JsonNode? Field(string name)
+    {
+        if (!node.TryGetPropertyValue(name, out var value))
+        {
+            throw Invalid(At(name), $"the required field '{name}' is missing.");
+        }
+
+        read.Add(name);
+        return value;
+    }
+
+    /// <summary>A 32-bit integer field.</summary>
+    public int Int(string name) => Value<int>(name, "an integer");
+
+    /// <summary>A 64-bit integer field.</summary>
+    public long Long(string name) => Value<long>(name, "an integer");
+
+    /// <summary>A number field.</summary>
+    public double Double(string name) => Value<double>(name, "a number");
+
+    /// <summary>A true/false field.</summary>
+    public bool Bool(string name) => Value<bool>(name, "true or false");
+
+    /// <summary>A string field.</summary>
+    public string String(string name) => Value<string>(name, "a string");
+
+    /// <summary>An integer field that may be null.</summary>
+    public int? NullableInt(string name) => Field(name) is null ? null : Int(name);
+
+    /// <summary>A number field that may be null.</summary>
+    public double? NullableDouble(string name) => Field(name) is null ? null : Double(name);
+
+    /// <summary>An array of 32-bit integers.</summary>
+    public ValueList<int> Ints(string name) => new(Array(name, (item, path) => ValueOf<int>(item, path, "an integer")));
+
+    /// <summary>An array whose items <paramref name="readItem"/> reads, given each item and its path.</summary>
+    public IReadOnlyList<T> Array<T>(string name, Func<JsonNode?, string, T> readItem)
+    {
+        var path = At(name);
+        if (Field(name) is not JsonArray items)
+        {
+            throw Invalid(path, $"expected an array, found {Describe(node[name])}.");
+        }
+
+        return items.Select((item, i) => readItem(item, $"{path}[{i}]")).ToArray();
+    }
+
+    /// <summary>A node read by <paramref name="codec"/>.</summary>
+    public T Node<T>(string name, NodeCodec<T> codec) => codec.Read(Field(name), At(name));
+
+    /// <summary>A node of one of the kinds in <paramref name="kinds"/>.</summary>
+    public T Node<T>(string name, NodeKinds<T> kinds)
+        where T : class => kinds.Read(Field(name), At(name));
+
+    /// <summary>An enumeration value written by its stable name.</summary>
+    public TEnum Enum<TEnum>(string name, StableNames<TEnum> names)
+        where TEnum : struct, System.Enum => names.Parse(String(name), At(name));
+
+    /// <summary>Fails when the object has a field that was not read: a misspelt or foreign field is an error, not ignored.</summary>
+    public void RejectOthers(string what)
+    {
+        var extra = node.Select(p => p.Key).Where(k => !read.Contains(k)).ToArray();
+        if (extra.Length > 0)
+        {
+            var known = read.Count == 0 ? "none" : string.Join(", ", read);
+            throw Invalid(At(extra[0]), $"{what} has no field '{extra[0]}' (its fields: {known}).");
+        }
+    }
+
+    /// <summary>Reads an item of a JSON value as <typeparamref name="T"/>, or fails naming <paramref name="path"/>.</summary>
+    public static T ValueOf<T>(JsonNode? value, string path, string expected)
+    {
+        if (value is JsonValue v && v.TryGetValue<T>(out var result) && result is not null)
+        {
+            return result;
+        }
+
+        throw Invalid(path, $"expected {expected}, found {Describe(value)}.");
+    }
+
+    private T Value<T>(string name, string expected) => ValueOf<T>(Field(name), At(name), expected);
+
+    private static string Shorten(string text) => text.Length <= 40 ? text : text[..37] + "...";
+}

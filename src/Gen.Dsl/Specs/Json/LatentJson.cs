@@ -1,0 +1,68 @@
+namespace Gen.Dsl;
+
+/// <summary>The JSON forms of latent-variable models and their likelihoods and objectives.</summary>
+internal static class LatentJson
+{
+    /// <summary>Likelihoods p(x|z).</summary>
+    public static readonly NodeKinds<LikelihoodSpec> Likelihoods = new NodeKinds<LikelihoodSpec>("likelihood")
+        .Add<BernoulliLikelihoodSpec>("bernoulli", (_, _) => { }, _ => Likelihood.Bernoulli())
+        .Add<GaussianLikelihoodSpec>(
+            "gaussian",
+            (s, o) => o["fixed_scale"] = s.FixedScale,
+            f => f.NullableDouble("fixed_scale") is double scale ? Likelihood.GaussianWithScale(scale) : Likelihood.Gaussian());
+
+    /// <summary><c>{"samples": 5, "dreg": true}</c>.</summary>
+    public static readonly NodeCodec<LatentObjective> Objective = new(
+        "an objective",
+        (s, o) =>
+        {
+            o["samples"] = s.Samples;
+            o["dreg"] = s.Dreg;
+        },
+        f =>
+        {
+            int samples = f.Int("samples");
+            return f.Bool("dreg") ? LatentObjective.IwaeDreg(samples) : LatentObjective.Iwae(samples);
+        });
+
+    /// <summary>KL estimate names.</summary>
+    public static readonly StableNames<KlEstimate> KlEstimates = new(
+        (KlEstimate.Analytic, "analytic"),
+        (KlEstimate.MonteCarlo, "monte_carlo"));
+
+    /// <summary>Posterior flow names.</summary>
+    public static readonly StableNames<PosteriorFlowKind> PosteriorFlows = new(
+        (PosteriorFlowKind.None, "none"),
+        (PosteriorFlowKind.Planar, "planar"),
+        (PosteriorFlowKind.Radial, "radial"));
+
+    /// <summary>A VAE: every property of <see cref="VaeSpec"/>, rebuilt through its checked <c>With…</c> methods.</summary>
+    public static readonly NodeCodec<VaeSpec> Vae = new(
+        "a VAE spec",
+        (s, o) =>
+        {
+            o["features"] = s.Features;
+            o["latent"] = s.LatentDimensions;
+            o["encoder"] = NetworkJson.Mlp.Write(s.Encoder);
+            o["decoder"] = NetworkJson.Mlp.Write(s.Decoder);
+            o["likelihood"] = Likelihoods.Write(s.Likelihood);
+            o["objective"] = Objective.Write(s.Objective);
+            o["kl"] = KlEstimates.Name(s.Kl);
+            o["beta"] = s.Beta;
+            o["kl_warm_up"] = s.KlWarmUp;
+            o["free_bits"] = s.FreeBits;
+            o["posterior_flow"] = PosteriorFlows.Name(s.PosteriorFlow);
+            o["posterior_flow_steps"] = s.PosteriorFlowSteps;
+        },
+        // The objective comes before the free bits, which need the ELBO.
+        f => new VaeSpec(f.Int("features"), f.Int("latent"))
+            .WithEncoder(f.Node("encoder", NetworkJson.Mlp))
+            .WithDecoder(f.Node("decoder", NetworkJson.Mlp))
+            .WithLikelihood(f.Node("likelihood", Likelihoods))
+            .WithObjective(f.Node("objective", Objective))
+            .WithKl(f.Enum("kl", KlEstimates))
+            .WithBeta(f.Double("beta"))
+            .WithKlWarmUp(f.Int("kl_warm_up"))
+            .WithFreeBits(f.Double("free_bits"))
+            .WithPosteriorFlow(f.Enum("posterior_flow", PosteriorFlows), f.Int("posterior_flow_steps")));
+}

@@ -1,0 +1,101 @@
+using System;
+using System.Text.Json.Nodes;
+using TorchSharp;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// One kind of whole model as checkpoints see it: the spec type and its JSON form, the compiled model type, how to get
+/// the spec back from a model, and any state of a model that is neither in its spec nor in its weights.
+/// </summary>
+internal sealed class ModelFamily
+{
+    private readonly Func<torch.nn.Module, IModelSpec<torch.nn.Module>> specOf;
+    private readonly Func<NodeKinds<IModelSpec<torch.nn.Module>>, NodeKinds<IModelSpec<torch.nn.Module>>> register;
+    private readonly Action<torch.nn.Module, JsonObject> writeState;
+    private readonly Action<torch.nn.Module, JsonFields> readState;
+
+    private ModelFamily(
+        string name,
+        Type specType,
+        Type modelType,
+        Func<torch.nn.Module, IModelSpec<torch.nn.Module>> specOf,
+        Func<NodeKinds<IModelSpec<torch.nn.Module>>, NodeKinds<IModelSpec<torch.nn.Module>>> register,
+        Action<torch.nn.Module, JsonObject> writeState,
+        Action<torch.nn.Module, JsonFields> readState)
+    {
+        this.register = register;
+        Name = name;
+        SpecType = specType;
+        ModelType = modelType;
+        this.specOf = specOf;
+        this.writeState = writeState;
+        this.readState = readState;
+    }
+
+    /// <summary>The stable type name of the spec in documents.</summary>
+    public string Name { get; }
+
+    /// <summary>The spec's type.</summary>
+    public Type SpecType { get; }
+
+    /// <summary>The compiled model's type.</summary>
+    public Type ModelType { get; }
+
+    /// <summary>A family whose model's state is all in its spec and weights.</summary>
+    /// <param name="name">The stable type name of the spec in documents.</param>
+    /// <param name="codec">The spec's JSON form.</param>
+    /// <param name="specOf">The spec a model was compiled from.</param>
+    public static ModelFamily Of<TSpec, TModel>(string name, NodeCodec<TSpec> codec, Func<TModel, TSpec> specOf)
+        where TSpec : class, IModelSpec<TModel>
+        where TModel : torch.nn.Module =>
+        Of(name, codec, specOf, (_, _) => { }, (_, _) => { });
+
+    /// <summary>A family whose models also carry state outside their spec and weights (written under <c>"state"</c>).</summary>
+    /// <param name="name">The stable type name of the spec in documents.</param>
+    /// <param name="codec">The spec's JSON form.</param>
+    /// <param name="specOf">The spec a model was compiled from.</param>
+    /// <param name="writeState">Adds the model's extra state to an object.</param>
+    /// <param name="readState">Restores that state into a freshly loaded model.</param>
+    public static ModelFamily Of<TSpec, TModel>(
+        string name, NodeCodec<TSpec> codec, Func<TModel, TSpec> specOf, Action<TModel, JsonObject> writeState, Action<TModel, JsonFields> readState)
+        where TSpec : class, IModelSpec<TModel>
+        where TModel : torch.nn.Module =>
+        new(
+            name,
+            typeof(TSpec),
+            typeof(TModel),
+            m => specOf((TModel)m),
+            kinds => kinds.Add<TSpec>(name, codec.WriteFields, codec.ReadFields),
+            (m, o) => writeState((TModel)m, o),
+            (m, f) => readState((TModel)m, f));
+
+    /// <summary>The spec <paramref name="model"/> was compiled from.</summary>
+    public IModelSpec<torch.nn.Module> SpecOf(torch.nn.Module model) => specOf(model);
+
+    /// <summary>Adds the spec's JSON form to <paramref name="kinds"/>.</summary>
+    public NodeKinds<IModelSpec<torch.nn.Module>> RegisterIn(NodeKinds<IModelSpec<torch.nn.Module>> kinds) => register(kinds);
+
+    /// <summary>The model's state outside its spec and weights, as an object (empty for most families).</summary>
+    public JsonObject WriteState(torch.nn.Module model)
+    {
+        var o = new JsonObject();
+        writeState(model, o);
+        return o;
+    }
+
+    /// <summary>Restores the state written by <see cref="WriteState"/> into a model compiled from the same spec.</summary>
+    public void ReadState(torch.nn.Module model, JsonFields state)
+    {
+        try
+        {
+            readState(model, state);
+        }
+        catch (ArgumentException e)
+        {
+            throw JsonFields.Invalid(state.Path, e.Message, e);
+        }
+
+        state.RejectOthers($"the state of a {Name} model");
+    }
+}

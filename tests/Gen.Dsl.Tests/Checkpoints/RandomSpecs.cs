@@ -1,0 +1,130 @@
+using System;
+using System.Linq;
+using TorchSharp;
+
+namespace Gen.Dsl.Tests.Checkpoints;
+
+/// <summary>Model specs of every family with options drawn from a seeded random source, built through the public factories.</summary>
+internal static class RandomSpecs
+{
+    /// <summary>A spec of a family chosen at random.</summary>
+    public static IModelSpec<torch.nn.Module> Any(Random r) => r.Next(7) switch
+    {
+        0 => Flow(r),
+        1 => Made(r),
+        2 => Nade(r),
+        3 => Fvsbn(r),
+        4 => PixelCnn(r),
+        5 => GatedPixelCnn(r),
+        _ => Vae(r),
+    };
+
+    public static FlowSpec Flow(Random r)
+    {
+        int d = r.Next(2, 7);
+        var flow = Gen.Dsl.Flow.Over(Dist.StandardNormal(d));
+        for (int i = r.Next(0, 9); i > 0; i--)
+        {
+            flow = flow.Then(Step(r, d));
+        }
+
+        return flow;
+    }
+
+    public static MadeSpec Made(Random r)
+    {
+        int d = r.Next(1, 12);
+        var order = Order(r, d);
+        var degrees = Degrees(r);
+        int masks = order.IsRandom || degrees.IsRandom ? r.Next(1, 5) : 1;
+        return Autoregressive.Made(d, Hidden(r, 1)).WithOrder(order).WithDegrees(degrees).WithOutputsPerFeature(r.Next(1, 4))
+            .WithContext(r.Next(0, 4)).WithMasks(masks).WithActivation(Activation(r));
+    }
+
+    public static NadeSpec Nade(Random r)
+    {
+        int d = r.Next(1, 50);
+        return Autoregressive.Nade(d, r.Next(1, 40)).WithOrder(Order(r, d));
+    }
+
+    public static FvsbnSpec Fvsbn(Random r)
+    {
+        int d = r.Next(1, 50);
+        return Autoregressive.Fvsbn(d).WithOrder(Order(r, d));
+    }
+
+    public static PixelCnnSpec PixelCnn(Random r)
+    {
+        int c = r.Next(1, 4);
+        return Autoregressive.PixelCnn(c, r.Next(1, 9), r.Next(1, 9)).WithFilters(2 * (c + r.Next(0, 6))).WithResidualBlocks(r.Next(0, 4)).WithHead(Head(r));
+    }
+
+    public static GatedPixelCnnSpec GatedPixelCnn(Random r)
+    {
+        int c = r.Next(1, 4);
+        return Autoregressive.GatedPixelCnn(c, r.Next(1, 9), r.Next(1, 9)).WithFilters(c + r.Next(0, 8)).WithLayers(r.Next(1, 5))
+            .WithClasses(r.Next(3) == 0 ? 0 : r.Next(1, 11)).WithHead(Head(r));
+    }
+
+    public static VaeSpec Vae(Random r)
+    {
+        var objective = r.Next(3) switch
+        {
+            0 => LatentObjective.Elbo(),
+            1 => LatentObjective.Iwae(r.Next(1, 20)),
+            _ => LatentObjective.IwaeDreg(r.Next(1, 20)),
+        };
+        var likelihood = r.Next(3) switch
+        {
+            0 => (LikelihoodSpec)Likelihood.Bernoulli(),
+            1 => Likelihood.Gaussian(),
+            _ => Likelihood.GaussianWithScale(0.001 + (r.NextDouble() * 3)),
+        };
+        var flow = (PosteriorFlowKind)r.Next(3);
+        return Dsl.Latent.Vae(r.Next(1, 800), r.Next(1, 40))
+            .WithEncoder(Mlp(r)).WithDecoder(Mlp(r)).WithLikelihood(likelihood).WithObjective(objective)
+            .WithKl(r.Next(2) == 0 ? KlEstimate.Analytic : KlEstimate.MonteCarlo)
+            .WithBeta(r.Next(3) == 0 ? 1 : r.NextDouble() * 4).WithKlWarmUp(r.Next(3) == 0 ? 0 : r.Next(1, 10_000))
+            .WithFreeBits(objective.IsElbo && r.Next(2) == 0 ? r.NextDouble() : 0)
+            .WithPosteriorFlow(flow, flow == PosteriorFlowKind.None ? 0 : r.Next(1, 6));
+    }
+
+    private static BijSpec Step(Random r, int d) => r.Next(9) switch
+    {
+        0 => Bij.AffineCoupling(Mask(r, d), Mlp(r)),
+        1 => Bij.AdditiveCoupling(Mask(r, d), Mlp(r)),
+        2 => Bij.SplineCoupling(Mask(r, d), Mlp(r), r.Next(2, 12), 0.25 + (r.NextDouble() * 5)),
+        3 => r.Next(2) == 0 ? Bij.Reverse() : Bij.Permute(r.Next()),
+        4 => Bij.Affine(),
+        5 => (r.Next(2) == 0 ? Bij.MaskedAutoregressive(Hidden(r, 1)) : Bij.InverseAutoregressive(Hidden(r, 1)))
+            .WithOrder(Order(r, d)).WithDegrees(Degrees(r)).WithActivation(Activation(r)),
+        6 => Bij.Planar(),
+        7 => Bij.Radial(),
+        _ => Bij.AffineCoupling(Mask(r, d).Flipped(), Mlp(r)),
+    };
+
+    private static MaskSpec Mask(Random r, int d) => r.Next(2) == 0 ? Gen.Dsl.Mask.Alternating(d, r.Next(2) == 0) : Gen.Dsl.Mask.Halves(d, r.Next(2) == 0);
+
+    private static MlpSpec Mlp(Random r) => Net.Mlp(Hidden(r, 0)).WithActivation(Activation(r));
+
+    private static int[] Hidden(Random r, int min) => Enumerable.Range(0, r.Next(min, 4)).Select(_ => r.Next(1, 65)).ToArray();
+
+    private static Activation Activation(Random r) => Enum.GetValues<Activation>()[r.Next(Enum.GetValues<Activation>().Length)];
+
+    private static HiddenDegrees Degrees(Random r) => r.Next(2) == 0 ? HiddenDegrees.Even : HiddenDegrees.Random(r.Next());
+
+    private static InputOrder Order(Random r, int features) => r.Next(4) switch
+    {
+        0 => InputOrder.Natural,
+        1 => InputOrder.Reversed,
+        2 => InputOrder.Random(r.Next()),
+        _ => InputOrder.Given(Enumerable.Range(0, features).OrderBy(_ => r.Next()).ToArray()),
+    };
+
+    private static PixelHead Head(Random r) => r.Next(3) switch
+    {
+        0 => PixelHead.Bernoulli(),
+        1 => PixelHead.Categorical(r.Next(2, 257)),
+        _ => PixelHead.DiscretizedLogisticMixture(r.Next(1, 11), r.Next(2, 257)),
+    };
+}
