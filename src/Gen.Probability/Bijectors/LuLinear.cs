@@ -15,7 +15,7 @@ namespace Gen.Probability.Bijectors;
 /// are used, so unconstrained parameters work. It builds <c>new LuLinear(permutation, lower, upper, logAbsDiagonal, sign)</c>
 /// on each pass. Initialise from <see cref="Decompose"/> of a random rotation (Glow) — for example the Q of a QR
 /// factorisation of a Gaussian matrix — or from the identity (order 0..D−1, zero matrices, zero log-diagonal, sign 1).</para>
-/// <para>There is no shift; follow the map with an <see cref="ElementwiseAffine"/> or an <c>ActNorm</c> for one.</para>
+/// <para>There is no shift; follow the map with an <see cref="ElementwiseAffine"/> or an <see cref="ActNorm"/> for one.</para>
 /// </remarks>
 public sealed class LuLinear : IBijector
 {
