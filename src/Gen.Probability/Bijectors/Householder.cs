@@ -9,7 +9,7 @@ namespace Gen.Probability.Bijectors;
 /// H_k = I − 2 v_k v_kᵀ / ‖v_k‖²: an orthogonal map, so volume-preserving (log|det J| = 0). Each reflection is its
 /// own inverse, so the inverse applies them in reverse order. Every orthogonal matrix is a product of at most D
 /// reflections (a product of K has determinant (−1)^K), so this is a cheap learnable rotation between coupling
-/// layers, and the orthogonal factor of <c>Sylvester</c> flows.
+/// layers, and the orthogonal factor of <see cref="Sylvester"/> flows.
 /// </summary>
 /// <remarks>
 /// <para>The vectors have shape [..., K, D]; leading dimensions (one set per data point for amortised flows)
