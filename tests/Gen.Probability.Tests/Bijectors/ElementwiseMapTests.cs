@@ -11,10 +11,6 @@ namespace Gen.Probability.Tests.Bijectors;
 
 public class ElementwiseMapTests
 {
-    private static long Features(PositiveInt n) => 1 + (n.Get % 5);
-
-    private static long Batch(PositiveInt n) => 1 + (n.Get % 4);
-
     // A value in [lo, hi] drawn from an integer FsCheck chose, so shrinking stays meaningful.
     private static double Between(int k, double lo, double hi) => lo + (hi - lo) * ((k & 0xffff) / 65535.0);
 
@@ -22,7 +18,7 @@ public class ElementwiseMapTests
     public void Maps_on_the_real_line_satisfy_the_laws(int seed, PositiveInt d, PositiveInt b, int slope)
     {
         using var scope = torch.NewDisposeScope();
-        var x = 3 * Input(seed, Batch(b), Features(d));
+        var x = 3 * Input(seed, SmallBatch(b), SmallFeatures(d));
         BijectorLaws.All(Elementwise.Identity, x);
         BijectorLaws.All(Elementwise.LeakyReLU(Between(slope, 0.01, 3)), x);
     }
@@ -31,7 +27,7 @@ public class ElementwiseMapTests
     public void Maps_on_the_positive_half_line_satisfy_the_laws(int seed, PositiveInt d, PositiveInt b, int exponent)
     {
         using var scope = torch.NewDisposeScope();
-        var x = (2 * Input(seed, Batch(b), Features(d))).exp();
+        var x = (2 * Input(seed, SmallBatch(b), SmallFeatures(d))).exp();
         BijectorLaws.All(Elementwise.Log, x);
         double p = Between(exponent, -3, 3);
         if (Math.Abs(p) < 0.05)
@@ -46,7 +42,7 @@ public class ElementwiseMapTests
     public void Squashed_logit_satisfies_the_laws_on_the_unit_interval(int seed, PositiveInt d, PositiveInt b, int alpha, bool plain)
     {
         using var scope = torch.NewDisposeScope();
-        var x = (2 * Input(seed, Batch(b), Features(d))).sigmoid();
+        var x = (2 * Input(seed, SmallBatch(b), SmallFeatures(d))).sigmoid();
         BijectorLaws.All(Elementwise.Logit(plain ? 0.0 : Between(alpha, 1e-6, 0.45)), x);
     }
 

@@ -12,10 +12,6 @@ namespace Gen.Probability.Tests.Bijectors;
 
 public class LinearTests
 {
-    private static long Features(PositiveInt n) => 1 + (n.Get % 5);
-
-    private static long Batch(PositiveInt n) => 1 + (n.Get % 4);
-
     internal static Householder RandomHouseholder(int seed, long reflections, long features, long? batch = null) =>
         new(torch.randn(batch is { } b ? new[] { b, reflections, features } : new[] { reflections, features }, dtype: torch.float64, generator: Rng(seed + 50)));
 
@@ -35,7 +31,7 @@ public class LinearTests
     public void Householder_satisfies_the_laws_and_is_orthogonal(int seed, PositiveInt d, PositiveInt b, PositiveInt k, bool amortised)
     {
         using var scope = torch.NewDisposeScope();
-        long batch = Batch(b), features = Features(d);
+        long batch = SmallBatch(b), features = SmallFeatures(d);
         var householder = RandomHouseholder(seed, 1 + (k.Get % 3), features, amortised ? batch : null);
         var x = 3 * Input(seed, batch, features);
         BijectorLaws.All(householder, x, 1e-9);
@@ -64,12 +60,12 @@ public class LinearTests
     public void Lu_linear_satisfies_the_laws(int seed, PositiveInt d, PositiveInt b)
     {
         using var scope = torch.NewDisposeScope();
-        var lu = RandomLu(seed, Features(d));
-        var x = Input(seed, Batch(b), Features(d));
+        var lu = RandomLu(seed, SmallFeatures(d));
+        var x = Input(seed, SmallBatch(b), SmallFeatures(d));
         BijectorLaws.All(lu, x, 1e-9);
         var w = lu.Weight();
         Assert.Equal(torch.linalg.slogdet(w).Item2.item<double>(), lu.LogAbsDet().item<double>(), 10);
-        Assert.True(lu.InverseWeight().matmul(w).allclose(torch.eye(Features(d), dtype: torch.float64), rtol: 0, atol: 1e-10));
+        Assert.True(lu.InverseWeight().matmul(w).allclose(torch.eye(SmallFeatures(d), dtype: torch.float64), rtol: 0, atol: 1e-10));
     }
 
     [Fact]
@@ -112,7 +108,7 @@ public class LinearTests
     {
         using var scope = torch.NewDisposeScope();
         long channels = 1 + (c.Get % 3), height = 1 + (hw.Get % 3), width = 1 + ((hw.Get / 3) % 2);
-        var x = torch.randn(new[] { Batch(b), channels, height, width }, dtype: torch.float64, generator: Rng(seed));
+        var x = torch.randn(new[] { SmallBatch(b), channels, height, width }, dtype: torch.float64, generator: Rng(seed));
         var lu = RandomLu(seed, channels);
         var viaLu = new Invertible1x1Conv(lu);
         var dense = new Invertible1x1Conv(lu.Weight());
@@ -125,7 +121,7 @@ public class LinearTests
         Assert.True(t.Value.allclose(conv, rtol: 1e-12, atol: 1e-12));
         Assert.True(dense.ForwardAndLogDet(x).Value.allclose(conv, rtol: 1e-12, atol: 1e-12));
         double expected = height * width * lu.LogAbsDet().item<double>();
-        Assert.True(t.LogDet.allclose(torch.full(new[] { Batch(b) }, expected, dtype: torch.float64), rtol: 1e-12, atol: 1e-12));
+        Assert.True(t.LogDet.allclose(torch.full(new[] { SmallBatch(b) }, expected, dtype: torch.float64), rtol: 1e-12, atol: 1e-12));
         Assert.True(dense.ForwardAndLogDet(x).LogDet.allclose(t.LogDet, rtol: 1e-10, atol: 1e-10));
     }
 

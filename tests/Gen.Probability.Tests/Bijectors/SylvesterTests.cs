@@ -11,10 +11,6 @@ namespace Gen.Probability.Tests.Bijectors;
 
 public class SylvesterTests
 {
-    private static long Features(PositiveInt n) => 1 + (n.Get % 5);
-
-    private static long Batch(PositiveInt n) => 1 + (n.Get % 4);
-
     /// <summary>An H-SNF map with N(0, σ²) parameters, one set or (amortised) one per batch element.</summary>
     internal static Sylvester RandomHouseholderSylvester(int seed, long batch, long features, long reflections, bool amortised, double scale = 1.5)
     {
@@ -31,7 +27,7 @@ public class SylvesterTests
     public void Householder_sylvester_satisfies_the_laws_with_its_triangular_inverse(int seed, PositiveInt d, PositiveInt b, PositiveInt k, bool amortised)
     {
         using var scope = torch.NewDisposeScope();
-        long batch = Batch(b), features = Features(d);
+        long batch = SmallBatch(b), features = SmallFeatures(d);
         var flow = RandomHouseholderSylvester(seed, batch, features, 1 + (k.Get % features), amortised);
         var x = 2 * Input(seed, batch, features);
         BijectorLaws.All(flow, x, 1e-8);
@@ -43,7 +39,7 @@ public class SylvesterTests
     public void Orthogonal_sylvester_with_fewer_directions_than_features_satisfies_the_laws(int seed, PositiveInt d, PositiveInt m, PositiveInt b)
     {
         using var scope = torch.NewDisposeScope();
-        long features = 2 + (d.Get % 4), directions = 1 + (m.Get % features), batch = Batch(b);
+        long features = 2 + (d.Get % 4), directions = 1 + (m.Get % features), batch = SmallBatch(b);
         var g = Rng(seed + 95);
         var q = Sylvester.Orthonormalise(torch.randn(new[] { features, directions }, dtype: torch.float64, generator: g));
         Assert.True(q.t().matmul(q).allclose(torch.eye(directions, dtype: torch.float64), rtol: 0, atol: 1e-12));
