@@ -15,7 +15,10 @@ public sealed class InvertedBijector : IBijector
     public bool IsVolumePreserving => Inner.IsVolumePreserving;
 
     /// <inheritdoc/>
-    public int EventRank => Inner.EventRank;
+    public int EventRank => Inner.OutputEventRank;
+
+    /// <inheritdoc/>
+    public int OutputEventRank => Inner.EventRank;
 
     /// <inheritdoc/>
     public Transformed ForwardAndLogDet(torch.Tensor x) => Inner.InverseAndLogDet(x);

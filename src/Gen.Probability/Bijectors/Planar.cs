@@ -23,9 +23,6 @@ namespace Gen.Probability.Bijectors;
 /// </remarks>
 public sealed class Planar : IBijector
 {
-    private const int MaxIterations = 60;
-    private const int CheckEvery = 10;
-
     private readonly torch.Tensor w;
     private readonly torch.Tensor u;
     private readonly torch.Tensor b;
@@ -90,14 +87,8 @@ public sealed class Planar : IBijector
         using var scope = torch.NewDisposeScope();
         var wu = ConstrainedInnerProduct();
         var wy = (y * w).sum(-1);
-        var root = SolveForProjection(wy, wu);
-
-        // One Newton step from the detached root, with gradients: its value is the root, and its derivative is the
-        // implicit one, −(∂g/∂θ) / g'(α), for the scalar equation g(α) = α + wᵀû tanh(α + b) − wᵀy = 0.
-        var t0 = torch.tanh(root + b);
-        var g = root + wu * t0 - wy;
-        var slope = (1 + wu * (1 - t0.square())).clamp_min(DistMath.Tiny(y.dtype));
-        var alpha = root - g / slope;
+        // The root α of α + wᵀû tanh(α + b) = wᵀy, differentiable in y and the parameters.
+        var alpha = TanhRoot.Solve(wy, wu, null, b);
 
         var t = torch.tanh(alpha + b);
         var x = y - ConstrainedU() * t.unsqueeze(-1);
@@ -111,52 +102,9 @@ public sealed class Planar : IBijector
     /// <summary>log|1 + (1 − t²) wᵀû|, positive inside the log because wᵀû &gt; −1.</summary>
     private static torch.Tensor LogDet(torch.Tensor t, torch.Tensor wu) => torch.log1p((1 - t.square()) * wu);
 
-    /// <summary>The root α of α + wu·tanh(α + b) = wy, without gradient, by bracketed Newton iterations.</summary>
-    private torch.Tensor SolveForProjection(torch.Tensor wy, torch.Tensor wu)
-    {
-        using var noGrad = torch.no_grad();
-        using var scope = torch.NewDisposeScope();
-        var shape = torch.broadcast_tensors(wy, wu, b)[0].shape;
-        var target = wy.expand(shape).detach();
-        var c = wu.expand(shape).detach();
-        var offset = b.expand(shape).detach();
-        // |tanh| < 1, so the root lies within |wᵀû| of wᵀy.
-        var lo = target - c.abs();
-        var hi = target + c.abs();
-        var alpha = target.clone();
-        double tolerance = 4 * Epsilon(wy.dtype);
-        for (int i = 1; i <= MaxIterations; i++)
-        {
-            using var step = torch.NewDisposeScope();
-            var t = torch.tanh(alpha + offset);
-            var g = alpha + c * t - target;
-            var slope = (1 + c * (1 - t.square())).clamp_min(DistMath.Tiny(wy.dtype));
-            var below = g.lt(0);
-            var above = g.gt(0);
-            var newLo = torch.where(below, alpha, lo);
-            var newHi = torch.where(above, alpha, hi);
-            var newton = alpha - g / slope;
-            var inside = newton.gt(newLo).logical_and(newton.lt(newHi));
-            var next = torch.where(inside, newton, (newLo + newHi) / 2);
-            bool done = i % CheckEvery == 0
-                && (next - alpha).abs().le(tolerance * (1 + target.abs())).all().item<bool>();
-            lo = newLo.MoveToOuterDisposeScope();
-            hi = newHi.MoveToOuterDisposeScope();
-            alpha = next.MoveToOuterDisposeScope();
-            if (done)
-            {
-                break;
-            }
-        }
-
-        return alpha.MoveToOuterDisposeScope();
-    }
-
     private void CheckInput(torch.Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
         Shape.CheckTrailing(x, new[] { Features }, "planar");
     }
-
-    private static double Epsilon(torch.ScalarType dtype) => dtype == torch.ScalarType.Float64 ? 2.220446049250313e-16 : 1.1920929e-7;
 }

@@ -15,6 +15,12 @@ public interface IBijector
     /// <summary>Rank of one event at the input: 0 for elementwise maps, 1 for vectors, 3 for images (C, H, W).</summary>
     int EventRank { get; }
 
+    /// <summary>
+    /// Rank of one event at the output: <see cref="EventRank"/> unless the map reshapes events to another rank
+    /// (<see cref="Bijectors.Reshape"/>). Chains use it to keep track of which dimensions are events.
+    /// </summary>
+    int OutputEventRank => EventRank;
+
     /// <summary>y = f(x) and log|det ∂f/∂x| (summed over the event dimensions).</summary>
     Transformed ForwardAndLogDet(torch.Tensor x);
 

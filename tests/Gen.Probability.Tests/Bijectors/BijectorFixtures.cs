@@ -1,5 +1,6 @@
 using System;
 using System.Linq;
+using FsCheck;
 using Gen.Probability;
 using Gen.Probability.Bijectors;
 using TorchSharp;
@@ -9,6 +10,12 @@ namespace Gen.Probability.Tests.Bijectors;
 /// <summary>Random float64 bijectors and inputs built from a seed, so FsCheck can shrink over seeds and sizes.</summary>
 internal static class BijectorFixtures
 {
+    /// <summary>An event size from 1 to 5, from an integer FsCheck chose (small, so autograd Jacobians stay cheap).</summary>
+    public static long SmallFeatures(PositiveInt n) => 1 + (n.Get % 5);
+
+    /// <summary>A batch size from 1 to 4.</summary>
+    public static long SmallBatch(PositiveInt n) => 1 + (n.Get % 4);
+
     public static torch.Generator Rng(int seed) => new((ulong)(seed & 0x7fffffff), torch.CPU);
 
     public static torch.Tensor Input(int seed, long batch, long features) =>
