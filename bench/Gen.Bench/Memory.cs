@@ -1,0 +1,110 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using TorchSharp;
+
+namespace Gen.Bench;
+
+/// <summary>
+/// Memory over a long training run of one case (Gen only): resident and peak resident memory of the process, and
+/// the number of live TorchSharp tensors (<c>torch.Tensor.TotalCount</c>: created and not yet disposed), sampled
+/// every so often. A leak of one tensor per step shows as a count that grows by the number of steps.
+/// </summary>
+internal static class Memory
+{
+    /// <summary>One reading.</summary>
+    /// <param name="Step">Training steps done.</param>
+    /// <param name="ResidentBytes">Resident memory now (VmRSS).</param>
+    /// <param name="PeakResidentBytes">Peak resident memory so far (VmHWM, <c>Process.PeakWorkingSet64</c>).</param>
+    /// <param name="LiveTensors">Tensors created and not yet disposed, in the whole process.</param>
+    /// <param name="ManagedBytes">The .NET heap (without forcing a collection).</param>
+    public sealed record Sample(long Step, long ResidentBytes, long PeakResidentBytes, long LiveTensors, long ManagedBytes);
+
+    /// <summary>What one case measured.</summary>
+    /// <param name="Case">The case.</param>
+    /// <param name="Samples">Readings from the first (after warm-up) to the last step.</param>
+    /// <param name="Seconds">Wall time of the run.</param>
+    public sealed record Result(SpeedCase Case, IReadOnlyList<Sample> Samples, double Seconds)
+    {
+        /// <summary>The first reading.</summary>
+        public Sample First => Samples[0];
+
+        /// <summary>The last reading.</summary>
+        public Sample Last => Samples[^1];
+
+        /// <summary>The result as a JSON object.</summary>
+        public Dictionary<string, object?> ToJson() => new()
+        {
+            ["name"] = Case.Name,
+            ["description"] = Case.Description,
+            ["steps"] = Last.Step,
+            ["seconds"] = Seconds,
+            ["first"] = Fields(First),
+            ["last"] = Fields(Last),
+            ["live_tensors_max"] = Samples.Max(s => s.LiveTensors),
+            ["samples"] = Samples.Select(Fields).ToArray(),
+        };
+
+        private static Dictionary<string, object?> Fields(Sample s) => new()
+        {
+            ["step"] = s.Step,
+            ["rss_mib"] = s.ResidentBytes / 1048576.0,
+            ["peak_rss_mib"] = s.PeakResidentBytes / 1048576.0,
+            ["live_tensors"] = s.LiveTensors,
+            ["managed_mib"] = s.ManagedBytes / 1048576.0,
+        };
+    }
+
+    /// <summary>
+    /// Runs <paramref name="warmup"/> steps, reads, then <paramref name="steps"/> steps reading every
+    /// <paramref name="every"/>, and prints the readings as it goes.
+    /// </summary>
+    public static Result Run(SpeedCase c, torch.Device device, int warmup, int steps, int every)
+    {
+        Console.WriteLine($"memory {c.Name}: {c.Description}; {steps} steps, read every {every}");
+        var clock = Stopwatch.StartNew();
+        using var gen = c.Gen(device, 1);
+        Timing.Warm(gen.Run, device, warmup);
+        var samples = new List<Sample> { Read(0) };
+        Print(samples[^1]);
+        for (int i = 1; i <= steps; i++)
+        {
+            gen.Run();
+            if (i % every == 0 || i == steps)
+            {
+                Timing.Drain(device);
+                samples.Add(Read(i));
+                Print(samples[^1]);
+            }
+        }
+
+        return new Result(c, samples, clock.Elapsed.TotalSeconds);
+    }
+
+    private static void Print(Sample s) =>
+        Console.WriteLine($"  step {s.Step,6}: rss {s.ResidentBytes / 1048576.0,8:F1} MiB, peak {s.PeakResidentBytes / 1048576.0,8:F1} MiB, live tensors {s.LiveTensors,6}, managed {s.ManagedBytes / 1048576.0,6:F1} MiB");
+
+    private static Sample Read(long step)
+    {
+        var (rss, hwm) = ProcStatus();
+        return new Sample(step, rss, hwm, torch.Tensor.TotalCount, GC.GetTotalMemory(false));
+    }
+
+    // /proc/self/status on Linux (VmRSS, VmHWM in kB); the Process counters elsewhere.
+    private static (long Rss, long Hwm) ProcStatus()
+    {
+        const string path = "/proc/self/status";
+        if (File.Exists(path))
+        {
+            long Field(string[] lines, string name) =>
+                1024 * long.Parse(lines.First(l => l.StartsWith(name, StringComparison.Ordinal)).Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]);
+            var lines = File.ReadAllLines(path);
+            return (Field(lines, "VmRSS:"), Field(lines, "VmHWM:"));
+        }
+
+        using var p = Process.GetCurrentProcess();
+        return (p.WorkingSet64, p.PeakWorkingSet64);
+    }
+}
