@@ -12,50 +12,78 @@ namespace Gen.Bench;
 /// </summary>
 internal static class Breakdown
 {
-    private static readonly string[] PhaseNames = { "forward", "backward", "update + zero-grad" };
+    /// <summary>The phases, in order.</summary>
+    public static readonly IReadOnlyList<string> PhaseNames = new[] { "forward", "backward", "update + zero-grad" };
 
-    public static int Run(SpeedCase c, torch.Device device, int steps)
+    /// <summary>Median seconds of each phase.</summary>
+    /// <param name="Case">The case.</param>
+    /// <param name="Gen">Gen's medians, one per phase.</param>
+    /// <param name="Hand">The baseline's, or null.</param>
+    /// <param name="Steps">Timed steps of each.</param>
+    public sealed record Result(SpeedCase Case, double[] Gen, double[]? Hand, int Steps)
     {
-        Console.WriteLine($"{c.Name}: {c.Description}");
+        /// <summary>The result as a JSON object.</summary>
+        public Dictionary<string, object?> ToJson()
+        {
+            var row = new Dictionary<string, object?> { ["name"] = Case.Name, ["steps"] = Steps };
+            for (int p = 0; p < PhaseNames.Count; p++)
+            {
+                string key = PhaseNames[p].Replace(" + ", "_").Replace("-", "_");
+                row[$"gen_{key}_ms"] = 1e3 * Gen[p];
+                if (Hand != null)
+                {
+                    row[$"hand_{key}_ms"] = 1e3 * Hand[p];
+                }
+            }
+
+            return row;
+        }
+    }
+
+    /// <summary>Times <paramref name="steps"/> steps of each after <paramref name="warmup"/>, printing the medians.</summary>
+    public static Result Run(SpeedCase c, torch.Device device, int steps, int warmup)
+    {
+        Console.WriteLine($"breakdown {c.Name}: {c.Description}");
         using var gen = c.Gen(device, 1);
         using var hand = c.HandWritten?.Invoke(device, 1);
         var genPhases = new List<double[]>();
         var handPhases = new List<double[]>();
-        for (int i = 0; i < steps + 3; i++)
+        for (int i = 0; i < steps + warmup; i++)
         {
-            // The first three steps of each are warm-up; the order alternates.
+            // The order alternates, so that neither always follows the other's memory traffic.
             if (hand != null && i % 2 == 1)
             {
-                Keep(handPhases, hand.Phases(device), i);
+                Keep(handPhases, hand.Phases(device), i >= warmup);
             }
 
-            Keep(genPhases, gen.Phases(device), i);
+            Keep(genPhases, gen.Phases(device), i >= warmup);
             if (hand != null && i % 2 == 0)
             {
-                Keep(handPhases, hand.Phases(device), i);
+                Keep(handPhases, hand.Phases(device), i >= warmup);
             }
         }
 
-        Report("gen", genPhases);
-        if (hand != null)
+        var result = new Result(c, Medians(genPhases), hand is null ? null : Medians(handPhases), steps);
+        Print("gen", result.Gen, steps);
+        if (result.Hand != null)
         {
-            Report("hand", handPhases);
+            Print("hand", result.Hand, steps);
         }
 
-        return 0;
+        return result;
     }
 
-    private static void Keep(List<double[]> into, double[] phases, int step)
+    private static void Keep(List<double[]> into, double[] phases, bool timed)
     {
-        if (step >= 3)
+        if (timed)
         {
             into.Add(phases);
         }
     }
 
-    private static void Report(string label, List<double[]> phases)
-    {
-        var parts = PhaseNames.Select((name, p) => $"{name} {1e3 * Timing.Median(phases.Select(x => x[p]).ToArray()):F3} ms");
-        Console.WriteLine($"  {label}: {string.Join(", ", parts)} (medians of {phases.Count} steps)");
-    }
+    private static double[] Medians(List<double[]> phases) =>
+        Enumerable.Range(0, PhaseNames.Count).Select(p => Timing.Median(phases.Select(x => x[p]).ToArray())).ToArray();
+
+    private static void Print(string label, double[] medians, int steps) =>
+        Console.WriteLine($"  {label}: {string.Join(", ", PhaseNames.Select((n, p) => $"{n} {1e3 * medians[p]:F3} ms"))} (medians of {steps} steps)");
 }

@@ -10,7 +10,8 @@ namespace Gen.Bench;
 /// <summary>
 /// Memory over a long training run of one case (Gen only): resident and peak resident memory of the process, and
 /// the number of live TorchSharp tensors (<c>torch.Tensor.TotalCount</c>: created and not yet disposed), sampled
-/// every so often. A leak of one tensor per step shows as a count that grows by the number of steps.
+/// every so often. A leak of one tensor per step shows as a count that grows by the number of steps, whether or not
+/// the collector later finalizes it.
 /// </summary>
 internal static class Memory
 {
@@ -25,8 +26,9 @@ internal static class Memory
     /// <summary>What one case measured.</summary>
     /// <param name="Case">The case.</param>
     /// <param name="Samples">Readings from the first (after warm-up) to the last step.</param>
+    /// <param name="Warmup">Steps before the first reading.</param>
     /// <param name="Seconds">Wall time of the run.</param>
-    public sealed record Result(SpeedCase Case, IReadOnlyList<Sample> Samples, double Seconds)
+    public sealed record Result(SpeedCase Case, IReadOnlyList<Sample> Samples, int Warmup, double Seconds)
     {
         /// <summary>The first reading.</summary>
         public Sample First => Samples[0];
@@ -39,6 +41,7 @@ internal static class Memory
         {
             ["name"] = Case.Name,
             ["description"] = Case.Description,
+            ["warmup_steps"] = Warmup,
             ["steps"] = Last.Step,
             ["seconds"] = Seconds,
             ["first"] = Fields(First),
@@ -67,7 +70,7 @@ internal static class Memory
         var clock = Stopwatch.StartNew();
         using var gen = c.Gen(device, 1);
         Timing.Warm(gen.Run, device, warmup);
-        var samples = new List<Sample> { Read(0) };
+        var samples = new List<Sample> { Read(0, collect: true) };
         Print(samples[^1]);
         for (int i = 1; i <= steps; i++)
         {
@@ -75,19 +78,28 @@ internal static class Memory
             if (i % every == 0 || i == steps)
             {
                 Timing.Drain(device);
-                samples.Add(Read(i));
+                samples.Add(Read(i, collect: i == steps));
                 Print(samples[^1]);
             }
         }
 
-        return new Result(c, samples, clock.Elapsed.TotalSeconds);
+        return new Result(c, samples, warmup, clock.Elapsed.TotalSeconds);
     }
 
     private static void Print(Sample s) =>
         Console.WriteLine($"  step {s.Step,6}: rss {s.ResidentBytes / 1048576.0,8:F1} MiB, peak {s.PeakResidentBytes / 1048576.0,8:F1} MiB, live tensors {s.LiveTensors,6}, managed {s.ManagedBytes / 1048576.0,6:F1} MiB");
 
-    private static Sample Read(long step)
+    // The first and last readings follow a full collection (finalizers run), so that tensors the program no longer
+    // reaches but the collector has not yet finalized count at neither end; the readings between are as they come.
+    private static Sample Read(long step, bool collect = false)
     {
+        if (collect)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+        }
+
         var (rss, hwm) = ProcStatus();
         return new Sample(step, rss, hwm, torch.Tensor.TotalCount, GC.GetTotalMemory(false));
     }

@@ -9,7 +9,7 @@ using TorchSharp;
 // cores): torch.set_num_threads(N) is set once, before anything runs, so Gen and the hand-written code share it.
 //   list                                           the speed cases
 //   speed [--cases a,b] [--rounds R] [--steps S | --round-seconds T] [--warmup W] [--logprob] [--json FILE]
-//   breakdown [--cases a,b] [--steps S]            forward / backward / update time per step
+//   breakdown [--cases a,b] [--steps S] [--warmup W]   forward / backward / update time per step
 //   matmul [--size N] [--reps R]                   the float32 matrix-multiply rate
 //   sampling [--quick]                             samples per second of Gen models
 //   memory [--cases a,b] [--steps N] [--every K]   resident memory and live tensors over a training run
@@ -61,7 +61,7 @@ try
         case "breakdown":
             foreach (var c in Cases(new[] { Catalog.Speed[0].Name }))
             {
-                Breakdown.Run(c, device, int.Parse(Get("steps", "50")));
+                Breakdown.Run(c, device, int.Parse(Get("steps", "50")), int.Parse(Get("warmup", "3")));
             }
 
             return 0;

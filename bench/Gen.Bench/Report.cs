@@ -27,6 +27,9 @@ internal static class Report
 
     private const long MatmulSize = 2048;
 
+    // Gen/hand-written ratios above this get a per-phase breakdown in the report.
+    private const double SlowRatio = 1.05;
+
     public static int Run(torch.Device device, string[] args, Options o)
     {
         var machine = Machine.Describe(args, o.Commit);
@@ -55,13 +58,17 @@ internal static class Report
         Console.WriteLine($"matmul: {after.Format()}");
         var matmul = before.Pool(after);
 
+        // Where a ratio is above 1.05, where the time goes.
+        var slow = cases.Where(c => c.Train.Hand.Length > 0 && (Timing.Median(c.Train.Ratios) > SlowRatio || (c.LogProb is { } lp && Timing.Median(lp.Ratios) > SlowRatio)));
+        var breakdowns = slow.Select(c => Breakdown.Run(c.Case, device, o.Quick ? 3 : 10, o.Quick ? 1 : 2)).ToList();
+
         var sampling = Sampling.Run(device, Catalog.Sampling(o.Quick), o.Quick ? 1 : 3, o.Quick ? 3 : 10);
         string? loadAtEnd = Machine.LoadAverage();
 
         Directory.CreateDirectory(o.OutDirectory);
         var md = Path.Combine(o.OutDirectory, "speed.md");
         var json = Path.Combine(o.OutDirectory, "speed.json");
-        File.WriteAllText(md, Markdown(machine, loadAtEnd, o, settings, matmul, before, after, cases, sampling, memory));
+        File.WriteAllText(md, Markdown(machine, loadAtEnd, o, settings, matmul, before, after, cases, breakdowns, sampling, memory));
         File.WriteAllText(json, JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["machine"] = machine.ToJson(loadAtEnd),
@@ -79,6 +86,7 @@ internal static class Report
                 ["seconds"] = matmul.Seconds,
             },
             ["cases"] = cases.Select(c => c.ToJson(device, matmul.FlopsPerSecond)).ToArray(),
+            ["breakdowns"] = breakdowns.Select(b => b.ToJson()).ToArray(),
             ["sampling"] = sampling.Select(s => s.ToJson()).ToArray(),
             ["memory"] = memory.Select(m => m.ToJson()).ToArray(),
         }, Json.Options));
@@ -87,7 +95,7 @@ internal static class Report
     }
 
     private static string Markdown(Machine m, string? loadAtEnd, Options o, TimingSettings s, MatmulRate matmul, MatmulRate before, MatmulRate after,
-        IReadOnlyList<CaseResult> cases, IReadOnlyList<Sampling.Result> sampling, IReadOnlyList<Memory.Result> memory)
+        IReadOnlyList<CaseResult> cases, IReadOnlyList<Breakdown.Result> breakdowns, IReadOnlyList<Sampling.Result> sampling, IReadOnlyList<Memory.Result> memory)
     {
         var inv = CultureInfo.InvariantCulture;
         string F(double? v, string format) => v is { } x ? x.ToString(format, inv) : "–";
@@ -142,6 +150,28 @@ internal static class Report
                                    "input depends on a parameter (as much again), so the first layer to read the data has none. Not counted: " +
                                    "activations, masks, the likelihood and the optimizer (elementwise, small next to the products).");
 
+        if (cases.Any(c => c.Fractions(matmul.FlopsPerSecond) is { } fr && new[] { fr.Train, fr.HandTrain, fr.LogProb, fr.HandLogProb }.Any(x => x > 1)))
+        {
+            sb.AppendLine().AppendLine("A fraction above 100 % cannot be: the machine's rate changed between the matrix-multiply measurements and the case " +
+                                       "(other jobs on shared cores). Read the fractions of this run as rough.");
+        }
+
+        if (breakdowns.Count > 0)
+        {
+            sb.AppendLine().AppendLine($"## Where the time goes (cases with a ratio above {SlowRatio})").AppendLine();
+            sb.AppendLine("Median ms per phase of a training step, the device drained after each phase, Gen and hand-written in alternation.").AppendLine();
+            sb.AppendLine($"| case | | {string.Join(" | ", Breakdown.PhaseNames)} |");
+            sb.AppendLine($"|---|---|{string.Concat(Breakdown.PhaseNames.Select(_ => "---:|"))}");
+            foreach (var b in breakdowns)
+            {
+                sb.AppendLine($"| {b.Case.Name} ({b.Steps} steps) | Gen | {string.Join(" | ", b.Gen.Select(t => F(1e3 * t, "F2")))} |");
+                if (b.Hand != null)
+                {
+                    sb.AppendLine($"| | hand-written | {string.Join(" | ", b.Hand.Select(t => F(1e3 * t, "F2")))} |");
+                }
+            }
+        }
+
         sb.AppendLine().AppendLine("## Sampling (Gen)").AppendLine();
         sb.AppendLine("| model | passes per draw | batch | samples/s | s per draw | draws |");
         sb.AppendLine("|---|---|---:|---:|---:|---:|");
@@ -152,12 +182,13 @@ internal static class Report
 
         sb.AppendLine().AppendLine("## Memory over a long run (Gen training steps)").AppendLine();
         sb.AppendLine("Resident memory (VmRSS), its peak (VmHWM, as Process.PeakWorkingSet64) and live TorchSharp tensors (torch.Tensor.TotalCount: created, " +
-                      "not yet disposed, whole process) after 20 warm-up steps and at the end. Flat is the target. Memory ran first in the process.").AppendLine();
-        sb.AppendLine("| case | steps | s | RSS MiB first → last | peak RSS MiB first → last | live tensors first → last (max) | .NET heap MiB first → last |");
-        sb.AppendLine("|---|---:|---:|---|---|---|---|");
+                      "not yet disposed, whole process) after the warm-up steps and at the end, each of the two after a full garbage collection; " +
+                      "the JSON file has the readings between. Flat is the target. Memory ran first in the process.").AppendLine();
+        sb.AppendLine("| case | warm-up | steps | s | RSS MiB first → last | peak RSS MiB first → last | live tensors first → last (max) | .NET heap MiB first → last |");
+        sb.AppendLine("|---|---:|---:|---:|---|---|---|---|");
         foreach (var r in memory)
         {
-            sb.AppendLine($"| {Label(r.Case)} | {r.Last.Step} | {r.Seconds:F0} | {r.First.ResidentBytes / 1048576.0:F1} → {r.Last.ResidentBytes / 1048576.0:F1} | " +
+            sb.AppendLine($"| {Label(r.Case)} | {r.Warmup} | {r.Last.Step} | {r.Seconds:F0} | {r.First.ResidentBytes / 1048576.0:F1} → {r.Last.ResidentBytes / 1048576.0:F1} | " +
                           $"{r.First.PeakResidentBytes / 1048576.0:F1} → {r.Last.PeakResidentBytes / 1048576.0:F1} | {r.First.LiveTensors} → {r.Last.LiveTensors} ({r.Samples.Max(x => x.LiveTensors)}) | " +
                           $"{r.First.ManagedBytes / 1048576.0:F1} → {r.Last.ManagedBytes / 1048576.0:F1} |");
         }
