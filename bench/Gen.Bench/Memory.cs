@@ -20,8 +20,7 @@ internal static class Memory
     /// <param name="ResidentBytes">Resident memory now (VmRSS).</param>
     /// <param name="PeakResidentBytes">Peak resident memory so far (VmHWM, <c>Process.PeakWorkingSet64</c>).</param>
     /// <param name="LiveTensors">Tensors created and not yet disposed, in the whole process.</param>
-    /// <param name="ManagedBytes">The .NET heap (without forcing a collection).</param>
-    public sealed record Sample(long Step, long ResidentBytes, long PeakResidentBytes, long LiveTensors, long ManagedBytes);
+    public sealed record Sample(long Step, long ResidentBytes, long PeakResidentBytes, long LiveTensors);
 
     /// <summary>What one case measured.</summary>
     /// <param name="Case">The case.</param>
@@ -32,6 +31,9 @@ internal static class Memory
     {
         /// <summary>The first reading.</summary>
         public Sample First => Samples[0];
+
+        /// <summary>The reading half-way (the closest to it).</summary>
+        public Sample Middle => Samples.MinBy(x => Math.Abs(x.Step - Last.Step / 2))!;
 
         /// <summary>The last reading.</summary>
         public Sample Last => Samples[^1];
@@ -45,6 +47,7 @@ internal static class Memory
             ["steps"] = Last.Step,
             ["seconds"] = Seconds,
             ["first"] = Fields(First),
+            ["middle"] = Fields(Middle),
             ["last"] = Fields(Last),
             ["live_tensors_max"] = Samples.Max(s => s.LiveTensors),
             ["samples"] = Samples.Select(Fields).ToArray(),
@@ -56,7 +59,6 @@ internal static class Memory
             ["rss_mib"] = s.ResidentBytes / 1048576.0,
             ["peak_rss_mib"] = s.PeakResidentBytes / 1048576.0,
             ["live_tensors"] = s.LiveTensors,
-            ["managed_mib"] = s.ManagedBytes / 1048576.0,
         };
     }
 
@@ -87,7 +89,7 @@ internal static class Memory
     }
 
     private static void Print(Sample s) =>
-        Console.WriteLine($"  step {s.Step,6}: rss {s.ResidentBytes / 1048576.0,8:F1} MiB, peak {s.PeakResidentBytes / 1048576.0,8:F1} MiB, live tensors {s.LiveTensors,6}, managed {s.ManagedBytes / 1048576.0,6:F1} MiB");
+        Console.WriteLine($"  step {s.Step,6}: rss {s.ResidentBytes / 1048576.0,8:F1} MiB, peak {s.PeakResidentBytes / 1048576.0,8:F1} MiB, live tensors {s.LiveTensors,6}");
 
     // The first and last readings follow a full collection (finalizers run), so that tensors the program no longer
     // reaches but the collector has not yet finalized count at neither end; the readings between are as they come.
@@ -101,7 +103,7 @@ internal static class Memory
         }
 
         var (rss, hwm) = ProcStatus();
-        return new Sample(step, rss, hwm, torch.Tensor.TotalCount, GC.GetTotalMemory(false));
+        return new Sample(step, rss, hwm, torch.Tensor.TotalCount);
     }
 
     // /proc/self/status on Linux (VmRSS, VmHWM in kB); the Process counters elsewhere.
