@@ -38,7 +38,9 @@ internal static class Report
 
         // Memory first: peak resident memory is a high-water mark of the whole process, so it is read before the
         // large cases raise it.
-        var memory = o.MemoryCases.Select(c => Memory.Run(c, device, o.Quick ? 50 : 1000, o.Quick ? 500 : 10_000, o.Quick ? 50 : 500)).ToList();
+        // The warm-up lets the allocators and the .NET heap reach their working size (a few hundred steps), so that
+        // what grows after it is growth.
+        var memory = o.MemoryCases.Select(c => Memory.Run(c, device, o.Quick ? 250 : 1000, o.Quick ? 500 : 10_000, o.Quick ? 50 : 500)).ToList();
 
         // The matrix-multiply rate before and after the cases, pooled: drift on a shared machine shows as a spread.
         var before = MatmulRate.Measure(device, MatmulSize, 2, o.Quick ? 5 : 11);
