@@ -1,80 +1,107 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using Gen.Bench;
+using TorchSharp;
 
-// Benchmarks and device checks. Sub-commands:
-//   probe [--device cuda]                      runtime, CUDA and CPU/device parity check
-//   speed [--device D] [--cases a,b] [--rounds R] [--steps S] [--warmup W] [--json FILE]
-//   breakdown [--device D] [--cases a,b] [--steps S]   forward / backward / update time per step
-//   list                                       the speed cases
-var cases = new[]
-{
-    RealNvpCases.Create("realnvp2d-b256", features: 2, couplings: 8, hidden: 64, batch: 256),
-    RealNvpCases.Create("realnvp784-b100", features: 784, couplings: 8, hidden: 1024, batch: 100),
-    RealNvpCases.Create("realnvp784-b1000", features: 784, couplings: 8, hidden: 1024, batch: 1000),
-    MadeCases.Create("made784-b100", features: 784, hidden: new[] { 500, 500 }, batch: 100),
-    MadeCases.Create("made784-b1000", features: 784, hidden: new[] { 500, 500 }, batch: 1000),
-    PixelCnnCases.Create("pixelcnn28-small-b64", filters: 32, blocks: 2, batch: 64),
-    PixelCnnCases.Create("pixelcnn28-b256", filters: 256, blocks: 8, batch: 256),
-};
-
+// Benchmarks and device checks. Every command takes --device cpu|cuda[:N] (cpu) and --threads N (the number of
+// cores): torch.set_num_threads(N) is set once, before anything runs, so Gen and the hand-written code share it.
+//   list                                           the speed cases
+//   speed [--cases a,b] [--rounds R] [--steps S | --round-seconds T] [--warmup W] [--logprob] [--json FILE]
+//   breakdown [--cases a,b] [--steps S] [--warmup W]   forward / backward / update time per step
+//   matmul [--size N] [--reps R]                   the float32 matrix-multiply rate
+//   sampling [--quick]                             samples per second of Gen models
+//   memory [--cases a,b] [--steps N] [--every K]   resident memory and live tensors over a training run
+//   report [--quick] [--out DIR] [--commit SHA] [--note TEXT] [--cases a,b]   all groups; writes speed.md and speed.json
+//   probe                                          runtime, CUDA and CPU/device parity check
+const string Usage = "usage: Gen.Bench list|speed|breakdown|matmul|sampling|memory|report|probe [--device cpu|cuda[:N]] [--threads N] [options]; see bench/README.md";
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
-    Console.WriteLine("usage: Gen.Bench probe|speed|list [--device cpu|cuda[:N]] [--cases a,b] [--rounds R] [--steps S] [--warmup W] [--json FILE]");
+    Console.WriteLine(Usage);
     return 0;
 }
 
+// --key value pairs, and flags (an option followed by another option or by nothing).
 var options = new Dictionary<string, string>();
 for (int i = 1; i < args.Length; i++)
 {
-    if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+    if (!args[i].StartsWith("--", StringComparison.Ordinal))
     {
-        Console.Error.WriteLine($"unexpected argument '{args[i]}'");
+        Console.Error.WriteLine($"unexpected argument '{args[i]}'; {Usage}");
         return 2;
     }
 
-    options[args[i][2..]] = args[++i];
+    bool flag = i + 1 >= args.Length || args[i + 1].StartsWith("--", StringComparison.Ordinal);
+    options[args[i][2..]] = flag ? "true" : args[++i];
 }
 
 string Get(string key, string fallback) => options.TryGetValue(key, out var v) ? v : fallback;
-var device = Gen.Device.Parse(Get("device", "cpu"));
+bool Flag(string key) => options.TryGetValue(key, out var v) && v == "true";
+IReadOnlyList<SpeedCase> Cases(IEnumerable<string> fallback) =>
+    (options.TryGetValue("cases", out var v) ? v.Split(',', StringSplitOptions.RemoveEmptyEntries) : fallback).Select(Catalog.Find).ToArray();
 
-switch (args[0])
+try
 {
-    case "probe":
-        return Probe.Run(device);
-    case "list":
-        foreach (var c in cases)
-        {
-            Console.WriteLine($"{c.Name}\t{c.Description}");
-        }
+    Gen.Runtime.GenRuntime.EnsureLoaded();
+    torch.set_num_threads(int.Parse(Get("threads", Environment.ProcessorCount.ToString())));
+    var device = Gen.Device.Parse(Get("device", "cpu"));
+    bool quick = Flag("quick");
+    switch (args[0])
+    {
+        case "probe":
+            return Probe.Run(device);
+        case "list":
+            foreach (var c in Catalog.Speed)
+            {
+                Console.WriteLine($"{c.Name}\t{c.Description}");
+            }
 
-        return 0;
-    case "breakdown":
-        foreach (var name in Get("cases", cases[0].Name).Split(',', StringSplitOptions.RemoveEmptyEntries))
-        {
-            Breakdown.Run(cases.First(c => c.Name == name), device, int.Parse(Get("steps", "50")));
-        }
+            return 0;
+        case "breakdown":
+            foreach (var c in Cases(new[] { Catalog.Speed[0].Name }))
+            {
+                Breakdown.Run(c, device, int.Parse(Get("steps", "50")), int.Parse(Get("warmup", "3")));
+            }
 
-        return 0;
-    case "speed":
-        var names = Get("cases", string.Join(",", cases.Select(c => c.Name))).Split(',', StringSplitOptions.RemoveEmptyEntries);
-        var unknown = names.Where(n => cases.All(c => c.Name != n)).ToArray();
-        if (unknown.Length > 0)
-        {
-            Console.Error.WriteLine($"unknown case(s): {string.Join(", ", unknown)}; known: {string.Join(", ", cases.Select(c => c.Name))}");
+            return 0;
+        case "speed":
+            return Speed.Run(device, Cases(Catalog.Speed.Select(c => c.Name)), new TimingSettings(
+                    Warmup: int.Parse(Get("warmup", "10")),
+                    Rounds: int.Parse(Get("rounds", "10")),
+                    StepsPerRound: options.ContainsKey("round-seconds") ? null : int.Parse(Get("steps", "20")),
+                    RoundSeconds: double.Parse(Get("round-seconds", "1"), System.Globalization.CultureInfo.InvariantCulture),
+                    LogProb: Flag("logprob")),
+                options.GetValueOrDefault("json"));
+        case "matmul":
+            Console.WriteLine($"threads {torch.get_num_threads()}: " + MatmulRate.Measure(device, long.Parse(Get("size", "2048")), 2, int.Parse(Get("reps", "10"))).Format());
+            return 0;
+        case "sampling":
+            Sampling.Run(device, Catalog.Sampling(quick), quick ? 1 : 3, quick ? 3 : 10);
+            return 0;
+        case "memory":
+            int steps = int.Parse(Get("steps", quick ? "500" : "10000"));
+            foreach (var c in Cases(Catalog.Memory))
+            {
+                Memory.Run(c, device, Math.Max(20, steps / 10), steps, int.Parse(Get("every", Math.Max(1, steps / 20).ToString())));
+            }
+
+            return 0;
+        case "report":
+            return Report.Run(device, args, new Report.Options(
+                quick,
+                Get("out", Path.Combine(Machine.RepositoryRoot(), "bench", "results")),
+                options.GetValueOrDefault("commit"),
+                options.GetValueOrDefault("note"),
+                Cases(Catalog.Report),
+                Catalog.Memory.Select(Catalog.Find).ToArray()));
+        default:
+            Console.Error.WriteLine($"unknown command '{args[0]}'; {Usage}");
             return 2;
-        }
-
-        return Speed.Run(new Speed.Options(
-            device,
-            names.Select(n => cases.First(c => c.Name == n)).ToArray(),
-            Warmup: int.Parse(Get("warmup", "10")),
-            Rounds: int.Parse(Get("rounds", "10")),
-            StepsPerRound: int.Parse(Get("steps", "20")),
-            JsonPath: options.GetValueOrDefault("json")));
-    default:
-        Console.Error.WriteLine($"unknown command '{args[0]}'");
-        return 2;
+    }
+}
+catch (KeyNotFoundException e)
+{
+    Console.Error.WriteLine(e.Message);
+    return 2;
 }

@@ -1,80 +1,42 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Text.Json;
 using TorchSharp;
 
 namespace Gen.Bench;
 
 /// <summary>
-/// Times training steps of Gen models against hand-written TorchSharp in the same process, alternating rounds
-/// so that drift in clocks or temperature falls on both alike.
+/// The speed command: times training steps (and, where asked, the log-likelihood alone) of Gen models against
+/// hand-written TorchSharp in the same process, in paired rounds, after checking that both compute the same losses.
 /// </summary>
 internal static class Speed
 {
-    public sealed record Options(torch.Device Device, IReadOnlyList<SpeedCase> Cases, int Warmup, int Rounds, int StepsPerRound, string? JsonPath);
-
-    public static int Run(Options o)
+    /// <summary>Runs the cases in order, prints a line each, and writes the rows to <paramref name="jsonPath"/> when given.</summary>
+    public static int Run(torch.Device device, IReadOnlyList<SpeedCase> cases, TimingSettings settings, string? jsonPath)
     {
-        var results = new List<Dictionary<string, object?>>();
-        foreach (var c in o.Cases)
+        var rows = new List<Dictionary<string, object?>>();
+        bool agree = true;
+        foreach (var c in cases)
         {
             Console.WriteLine($"{c.Name}: {c.Description}");
-            using var gen = c.Gen(o.Device, 1);
-            using var hand = c.HandWritten?.Invoke(o.Device, 1);
-            double genLoss0 = gen.Loss();
-            double? handLoss0 = hand?.Loss();
-
-            var genTimes = new List<double>();
-            var handTimes = new List<double>();
-            Timing.Rounds(gen.Run, o.Device, o.Warmup, 0, 1);
-            if (hand != null)
+            var result = CaseResult.Measure(c, device, settings);
+            Console.WriteLine($"  {result.Losses.Format()}");
+            Console.WriteLine($"  train step: {result.Train.Format()}");
+            if (result.LogProb is not null)
             {
-                Timing.Rounds(hand.Run, o.Device, o.Warmup, 0, 1);
+                Console.WriteLine($"  log-likelihood: {result.LogProb.Format()}");
             }
 
-            for (int r = 0; r < o.Rounds; r++)
-            {
-                genTimes.Add(Timing.Rounds(gen.Run, o.Device, 0, 1, o.StepsPerRound)[0]);
-                if (hand != null)
-                {
-                    handTimes.Add(Timing.Rounds(hand.Run, o.Device, 0, 1, o.StepsPerRound)[0]);
-                }
-            }
-
-            var row = new Dictionary<string, object?>
-            {
-                ["name"] = c.Name,
-                ["description"] = c.Description,
-                ["device"] = o.Device.ToString(),
-                ["gen_step_ms_median"] = 1e3 * Timing.Median(genTimes),
-                ["gen_step_ms_min"] = 1e3 * genTimes.Min(),
-                ["gen_loss_first"] = genLoss0,
-                ["gen_loss_last"] = gen.Loss(),
-            };
-            string line = $"  gen {1e3 * Timing.Median(genTimes):F3} ms/step";
-            if (hand != null)
-            {
-                var ratios = genTimes.Zip(handTimes, (g, h) => g / h).ToArray();
-                row["hand_step_ms_median"] = 1e3 * Timing.Median(handTimes);
-                row["hand_step_ms_min"] = 1e3 * handTimes.Min();
-                row["ratio_median"] = Timing.Median(ratios);
-                row["ratio_min"] = ratios.Min();
-                row["ratio_max"] = ratios.Max();
-                row["hand_loss_first"] = handLoss0;
-                line += $"; hand-written {1e3 * Timing.Median(handTimes):F3} ms/step; ratio {Timing.Median(ratios):F3} [{ratios.Min():F3}, {ratios.Max():F3}]; first loss gen {genLoss0:G6} hand {handLoss0:G6}";
-            }
-
-            Console.WriteLine(line);
-            results.Add(row);
+            agree &= result.Losses.Agree;
+            rows.Add(result.ToJson(device, null));
         }
 
-        if (o.JsonPath != null)
+        if (jsonPath != null)
         {
-            File.WriteAllText(o.JsonPath, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+            File.WriteAllText(jsonPath, JsonSerializer.Serialize(rows, Json.Options));
         }
 
-        return 0;
+        return agree ? 0 : 1;
     }
 }

@@ -18,32 +18,36 @@ internal static class Timing
         }
     }
 
-    /// <summary>
-    /// Runs <paramref name="warmup"/> untimed steps, then <paramref name="rounds"/> rounds of
-    /// <paramref name="stepsPerRound"/> steps; returns each round's mean seconds per step.
-    /// </summary>
-    public static double[] Rounds(Action step, torch.Device device, int warmup, int rounds, int stepsPerRound)
+    /// <summary>Runs <paramref name="steps"/> steps and returns the mean seconds per step, the device drained at the end.</summary>
+    public static double Round(Action step, torch.Device device, int steps)
     {
-        for (int i = 0; i < warmup; i++)
+        Drain(device);
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < steps; i++)
         {
             step();
         }
 
         Drain(device);
-        var result = new double[rounds];
-        for (int r = 0; r < rounds; r++)
-        {
-            var clock = Stopwatch.StartNew();
-            for (int i = 0; i < stepsPerRound; i++)
-            {
-                step();
-            }
+        return clock.Elapsed.TotalSeconds / steps;
+    }
 
-            Drain(device);
-            result[r] = clock.Elapsed.TotalSeconds / stepsPerRound;
+    /// <summary>Runs <paramref name="count"/> untimed steps.</summary>
+    public static void Warm(Action step, torch.Device device, int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            step();
         }
 
-        return result;
+        Drain(device);
+    }
+
+    /// <summary>How many steps make a round of about <paramref name="seconds"/>, from one timed step (at least one).</summary>
+    public static int StepsFor(Action step, torch.Device device, double seconds)
+    {
+        double one = Round(step, device, 1);
+        return (int)Math.Clamp(Math.Ceiling(seconds / Math.Max(one, 1e-6)), 1, 10_000);
     }
 
     /// <summary>The median of a non-empty sample.</summary>

@@ -6,46 +6,64 @@ using TorchSharp.Modules;
 
 namespace Gen.Bench;
 
-/// <summary>One training step of a model on a fixed batch: clear gradients, forward, loss, backward, Adam update.</summary>
+/// <summary>
+/// One model on a fixed batch: its log-likelihood, and a training step on it (clear gradients, forward, negative mean
+/// log-likelihood, backward, Adam update).
+/// </summary>
 internal sealed class TrainStep : IDisposable
 {
     private readonly IDisposable model;
     private readonly IDisposable optimizer;
-    private readonly Func<torch.Tensor> loss;
+    private readonly Func<torch.Tensor> logProb;
     private readonly Action zeroGrad;
     private readonly Action update;
 
-    private TrainStep(IDisposable model, IDisposable optimizer, Func<torch.Tensor> loss, Action zeroGrad, Action update)
+    private TrainStep(IDisposable model, IDisposable optimizer, Func<torch.Tensor> logProb, Action zeroGrad, Action update)
     {
         this.model = model;
         this.optimizer = optimizer;
-        this.loss = loss;
+        this.logProb = logProb;
         this.zeroGrad = zeroGrad;
         this.update = update;
     }
 
     /// <summary>A step as Gen users train: Gen's <see cref="FusedAdam"/>.</summary>
-    public static TrainStep WithFusedAdam(IDisposable model, IEnumerable<Parameter> parameters, Func<torch.Tensor> loss, double learningRate = 1e-4)
+    /// <param name="model">The model (disposed with the step).</param>
+    /// <param name="parameters">What the optimizer trains.</param>
+    /// <param name="logProb">The log-likelihood of the fixed batch, shape [batch].</param>
+    /// <param name="learningRate">Adam's step size.</param>
+    public static TrainStep WithFusedAdam(IDisposable model, IEnumerable<Parameter> parameters, Func<torch.Tensor> logProb, double learningRate = 1e-4)
     {
         var adam = new FusedAdam(parameters, learningRate);
-        return new TrainStep(model, adam, loss, adam.ZeroGrad, adam.Step);
+        return new TrainStep(model, adam, logProb, adam.ZeroGrad, adam.Step);
     }
 
     /// <summary>A step as TorchSharp code is written by hand: <c>torch.optim.Adam</c>.</summary>
-    public static TrainStep WithTorchAdam(IDisposable model, IEnumerable<Parameter> parameters, Func<torch.Tensor> loss, double learningRate = 1e-4)
+    /// <param name="model">The model (disposed with the step).</param>
+    /// <param name="parameters">What the optimizer trains.</param>
+    /// <param name="logProb">The log-likelihood of the fixed batch, shape [batch].</param>
+    /// <param name="learningRate">Adam's step size.</param>
+    public static TrainStep WithTorchAdam(IDisposable model, IEnumerable<Parameter> parameters, Func<torch.Tensor> logProb, double learningRate = 1e-4)
     {
         var adam = torch.optim.Adam(parameters, lr: learningRate);
-        return new TrainStep(model, adam, loss, adam.zero_grad, () => adam.step());
+        return new TrainStep(model, adam, logProb, adam.zero_grad, () => adam.step());
     }
 
-    /// <summary>Runs one step without reading anything back, so timing loops never wait on the device.</summary>
+    /// <summary>Runs one training step without reading anything back, so timing loops never wait on the device.</summary>
     public void Run()
     {
         using var scope = torch.NewDisposeScope();
         zeroGrad();
-        var l = loss();
-        l.backward();
+        Loss().backward();
         update();
+    }
+
+    /// <summary>The log-likelihood of the batch alone, without gradient (nothing read back).</summary>
+    public void LogProb()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        logProb();
     }
 
     /// <summary>One step, timed by phase (forward, backward, update and zero-grad), draining the device after each.</summary>
@@ -53,7 +71,7 @@ internal sealed class TrainStep : IDisposable
     {
         using var scope = torch.NewDisposeScope();
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var l = loss();
+        var l = Loss();
         Timing.Drain(device);
         double forward = clock.Elapsed.TotalSeconds;
         l.backward();
@@ -67,11 +85,11 @@ internal sealed class TrainStep : IDisposable
     }
 
     /// <summary>The loss on the batch, read back to the host (synchronises).</summary>
-    public double Loss()
+    public double LossValue()
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        return loss().to(torch.float64).item<double>();
+        return Loss().to(torch.float64).item<double>();
     }
 
     public void Dispose()
@@ -79,4 +97,6 @@ internal sealed class TrainStep : IDisposable
         optimizer.Dispose();
         model.Dispose();
     }
+
+    private torch.Tensor Loss() => -logProb().mean();
 }

@@ -16,18 +16,20 @@ internal static class MadeCases
     public static SpeedCase Create(string name, int features, int[] hidden, int batch) => new(
         name,
         $"MADE {features}-{string.Join("-", hidden)}-{features} Bernoulli, batch {batch}",
+        batch,
+        FlopCount.Mlp(batch, hidden.Select(h => (long)h).Prepend(features).Append(features).ToArray(), inputGradient: false),
         (device, seed) =>
         {
             var model = Spec(features, hidden).Compile(device, float32, seed);
             var x = Batch(features, batch, device, seed);
-            return TrainStep.WithFusedAdam(model, model.parameters(), () => -model.LogProb(x).mean());
+            return TrainStep.WithFusedAdam(model, model.parameters(), () => model.LogProb(x));
         },
         (device, seed) =>
         {
             using var reference = Spec(features, hidden).Compile(device, float32, seed);
             var model = new HandMade(reference.Network);
             var x = Batch(features, batch, device, seed);
-            return TrainStep.WithTorchAdam(model, model.parameters(), () => -model.forward(x).mean());
+            return TrainStep.WithTorchAdam(model, model.parameters(), () => model.forward(x));
         });
 
     private static MadeSpec Spec(int features, int[] hidden) => Autoregressive.Made(features, hidden);

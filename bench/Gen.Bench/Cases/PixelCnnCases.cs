@@ -16,14 +16,33 @@ internal static class PixelCnnCases
     public static SpeedCase Create(string name, int filters, int blocks, int batch) => new(
         name,
         $"PixelCNN 1x28x28 Bernoulli, {filters} filters, {blocks} residual blocks, batch {batch}",
+        batch,
+        Flops(filters, blocks, batch),
         (device, seed) => GenStep(filters, blocks, batch, device, seed),
         (device, seed) => HandStep(filters, blocks, batch, device, seed));
+
+    /// <summary>
+    /// The 7x7 input convolution (on the data: no input gradient), per block 1x1 F→F/2, 3x3 F/2→F/2 and 1x1 F/2→F,
+    /// then 1x1 F→F and 1x1 F→1, all over 28x28 positions.
+    /// </summary>
+    private static FlopCount Flops(int filters, int blocks, int batch)
+    {
+        var total = FlopCount.Conv2d(batch, 28, 28, 1, filters, 7, inputGradient: false);
+        for (int b = 0; b < blocks; b++)
+        {
+            total += FlopCount.Conv2d(batch, 28, 28, filters, filters / 2, 1, true)
+                + FlopCount.Conv2d(batch, 28, 28, filters / 2, filters / 2, 3, true)
+                + FlopCount.Conv2d(batch, 28, 28, filters / 2, filters, 1, true);
+        }
+
+        return total + FlopCount.Conv2d(batch, 28, 28, filters, filters, 1, true) + FlopCount.Conv2d(batch, 28, 28, filters, 1, 1, true);
+    }
 
     private static TrainStep GenStep(int filters, int blocks, int batch, torch.Device device, long seed)
     {
         var model = Autoregressive.PixelCnn(1, 28, 28).WithFilters(filters).WithResidualBlocks(blocks).Compile(device, float32, seed);
         var x = Batch(batch, device, seed);
-        return TrainStep.WithFusedAdam(model, model.parameters(), () => -model.LogProb(x).mean());
+        return TrainStep.WithFusedAdam(model, model.parameters(), () => model.LogProb(x));
     }
 
     private static TrainStep HandStep(int filters, int blocks, int batch, torch.Device device, long seed)
@@ -32,7 +51,7 @@ internal static class PixelCnnCases
         var model = new HandPixelCnn(filters, blocks);
         model.to(device);
         var x = Batch(batch, device, seed);
-        return TrainStep.WithTorchAdam(model, model.parameters(), () => -model.forward(x).mean());
+        return TrainStep.WithTorchAdam(model, model.parameters(), () => model.forward(x));
     }
 
     private static Tensor Batch(int batch, torch.Device device, long seed)

@@ -9,13 +9,16 @@ namespace Gen.Bench;
 
 /// <summary>
 /// RealNVP with alternating-mask affine couplings (tanh log-scale, ReLU MLP conditioners) and a reversal after
-/// each coupling, trained by maximum likelihood on a fixed standard-normal batch.
+/// each coupling, trained by maximum likelihood on a fixed standard-normal batch. The hand-written version copies
+/// the compiled model's mask and weights, so the two compute the same function from the same weights.
 /// </summary>
 internal static class RealNvpCases
 {
     public static SpeedCase Create(string name, int features, int couplings, int hidden, int batch) => new(
         name,
         $"RealNVP, {features} dims, {couplings} couplings, MLP {hidden}-{hidden}, batch {batch}",
+        batch,
+        Flops(features, couplings, hidden, batch),
         (device, seed) => GenStep(features, couplings, hidden, batch, device, seed),
         (device, seed) => HandStep(features, couplings, hidden, batch, device, seed));
 
@@ -26,20 +29,27 @@ internal static class RealNvpCases
             .Then(Bij.Reverse())
             .Repeat(couplings);
 
+    /// <summary>
+    /// Each coupling's conditioner is an MLP D→H→H→2D. The density pass runs the last coupling first, on the data
+    /// itself, so its first layer needs no input gradient.
+    /// </summary>
+    private static FlopCount Flops(int features, int couplings, int hidden, int batch) =>
+        Enumerable.Range(0, couplings).Aggregate(default(FlopCount), (total, i) =>
+            total + FlopCount.Mlp(batch, new long[] { features, hidden, hidden, 2L * features }, inputGradient: i > 0));
+
     private static TrainStep GenStep(int features, int couplings, int hidden, int batch, torch.Device device, long seed)
     {
         var model = Spec(features, couplings, hidden).Compile(device, float32, seed);
         var x = Batch(features, batch, device, seed);
-        return TrainStep.WithFusedAdam(model, model.parameters(), () => -model.LogProb(x).mean());
+        return TrainStep.WithFusedAdam(model, model.parameters(), () => model.LogProb(x));
     }
 
     private static TrainStep HandStep(int features, int couplings, int hidden, int batch, torch.Device device, long seed)
     {
-        manual_seed(seed);
-        var model = new HandRealNvp(features, couplings, hidden);
-        model.to(device);
+        using var reference = Spec(features, couplings, hidden).Compile(device, float32, seed);
+        var model = new HandRealNvp(reference);
         var x = Batch(features, batch, device, seed);
-        return TrainStep.WithTorchAdam(model, model.parameters(), () => -model.forward(x).mean());
+        return TrainStep.WithTorchAdam(model, model.parameters(), () => model.forward(x));
     }
 
     private static Tensor Batch(int features, int batch, torch.Device device, long seed)
@@ -58,25 +68,29 @@ internal static class RealNvpCases
         private readonly ModuleList<Sequential> nets;
         private readonly double halfLogTwoPi = 0.5 * Math.Log(2 * Math.PI);
 
-        public HandRealNvp(int features, int couplings, int hidden) : base("hand_realnvp")
+        public HandRealNvp(FlowModel compiled) : base("hand_realnvp")
         {
-            var m = Enumerable.Range(0, features).Select(i => i % 2 == 0 ? 1f : 0f).ToArray();
-            mask = tensor(m);
+            mask = CompiledParts.Buffer(compiled, "steps.0.mask");
             free = 1f - mask;
-            nets = new ModuleList<Sequential>(Enumerable.Range(0, couplings).Select(_ =>
-            {
-                var last = nn.Linear(hidden, 2 * features);
-                using (no_grad())
-                {
-                    last.weight!.zero_();
-                    last.bias!.zero_();
-                }
-
-                return nn.Sequential(nn.Linear(features, hidden), nn.ReLU(), nn.Linear(hidden, hidden), nn.ReLU(), last);
-            }).ToArray());
+            nets = new ModuleList<Sequential>(CompiledParts.Steps<Sequential>(compiled, "net").Select(Copy).ToArray());
             register_buffer("mask", mask);
             register_buffer("free", free);
             register_module("nets", nets);
+        }
+
+        // Linear, ReLU, Linear, ReLU, Linear with the compiled conditioner's weights.
+        private static Sequential Copy(Sequential compiled)
+        {
+            var layers = compiled.children().OfType<Linear>().ToArray();
+            var copies = layers.Select(l =>
+            {
+                var c = nn.Linear(l.in_features, l.out_features, device: l.weight!.device);
+                using var noGrad = no_grad();
+                c.weight!.copy_(l.weight!);
+                c.bias!.copy_(l.bias!);
+                return c;
+            }).ToArray();
+            return nn.Sequential(copies[0], nn.ReLU(), copies[1], nn.ReLU(), copies[2]);
         }
 
         public override Tensor forward(Tensor x)

@@ -1,0 +1,86 @@
+using System.Collections.Generic;
+using System.Linq;
+using Gen.Dsl;
+using TorchSharp;
+
+namespace Gen.Bench;
+
+/// <summary>Every case the benchmark knows, and which of them each group of the report runs.</summary>
+internal static class Catalog
+{
+    /// <summary>The speed cases (Gen against hand-written TorchSharp), by name.</summary>
+    public static readonly IReadOnlyList<SpeedCase> Speed = new[]
+    {
+        RealNvpCases.Create("realnvp2d-b256", features: 2, couplings: 8, hidden: 64, batch: 256),
+        RealNvpCases.Create("realnvp784-b100", features: 784, couplings: 8, hidden: 1024, batch: 100),
+        RealNvpCases.Create("realnvp784-b1000", features: 784, couplings: 8, hidden: 1024, batch: 1000),
+        MadeCases.Create("made784-b100", features: 784, hidden: new[] { 500, 500 }, batch: 100),
+        MadeCases.Create("made784-b1000", features: 784, hidden: new[] { 500, 500 }, batch: 1000),
+        MafCases.Create("maf784-b100", features: 784, blocks: 5, hidden: 1024, batch: 100),
+        MafCases.Create("maf784-b1000", features: 784, blocks: 5, hidden: 1024, batch: 1000),
+        PixelCnnCases.Create("pixelcnn28-small-b64", filters: 32, blocks: 2, batch: 64),
+        PixelCnnCases.Create("pixelcnn28-b256", filters: 256, blocks: 8, batch: 256),
+
+        // VAE 784-500-500-50 (Bernoulli decoder): add VaeCases.Create("vae784-b100", ...) and "vae784-b1000" here,
+        // and their names to Report below; the report then times it like every other case.
+    };
+
+    /// <summary>The cases the report times: each model of the project's benchmark at batch 100 and 1000.</summary>
+    public static readonly IReadOnlyList<string> Report = new[]
+    {
+        "realnvp784-b100", "realnvp784-b1000",
+        "made784-b100", "made784-b1000",
+        "maf784-b100", "maf784-b1000",
+    };
+
+    /// <summary>
+    /// The cases whose memory the report follows over a long run: a flow (couplings, permutations, the chain, the
+    /// base distribution) and an autoregressive model, both quick enough for ten thousand steps.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Memory = new[] { "realnvp2d-b256", "made784-b100" };
+
+    /// <summary>The speed case called <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No case has that name (the message lists them).</exception>
+    public static SpeedCase Find(string name) =>
+        Speed.FirstOrDefault(c => c.Name == name)
+        ?? throw new KeyNotFoundException($"unknown case '{name}'; known: {string.Join(", ", Speed.Select(c => c.Name))}");
+
+    /// <summary>
+    /// The sampling cases. Models that draw one feature per pass get smaller batches in the quick mode: a MAF draw
+    /// of 784 features is 5·784 passes of a 784-1024-1024 MADE.
+    /// </summary>
+    public static IReadOnlyList<SamplingCase> Sampling(bool quick) => new[]
+    {
+        new SamplingCase("maf784", "MAF, 784 dims, 5 blocks of MADE 784-1024-1024", "784 passes per block (one per feature)", quick ? 10 : 100, Sequential: true,
+            (device, seed) => Flow(MafCases.Spec(784, 5, 1024), device, seed)),
+        new SamplingCase("iaf784", "IAF, 784 dims, 5 blocks of MADE 784-1024-1024", "one pass per block", 1000, Sequential: false,
+            (device, seed) => Flow(IafSpec(784, 5, 1024), device, seed)),
+        new SamplingCase("realnvp784", "RealNVP, 784 dims, 8 couplings, MLP 1024-1024", "one pass per coupling", 1000, Sequential: false,
+            (device, seed) => Flow(RealNvpCases.Spec(784, 8, 1024), device, seed)),
+        new SamplingCase("made784", "MADE 784-500-500-784 Bernoulli, ancestral", "784 passes (one per feature)", 100, Sequential: true,
+            (device, seed) =>
+            {
+                var m = Autoregressive.Made(784, 500, 500).Compile(device, torch.float32, seed);
+                return new Sampler(m, m.Sample);
+            }),
+        new SamplingCase("pixelcnn28-small", "PixelCNN 1x28x28 Bernoulli, 32 filters, 2 residual blocks", "784 passes (one per pixel)", quick ? 8 : 64, Sequential: true,
+            (device, seed) =>
+            {
+                var m = Autoregressive.PixelCnn(1, 28, 28).WithFilters(32).WithResidualBlocks(2).Compile(device, torch.float32, seed);
+                return new Sampler(m, m.Sample);
+            }),
+    };
+
+    /// <summary>The IAF counterpart of <see cref="MafCases.Spec"/>: sampling in one pass per block.</summary>
+    public static FlowSpec IafSpec(int features, int blocks, int hidden) =>
+        Gen.Dsl.Flow.Over(Dist.StandardNormal(features))
+            .Then(Bij.InverseAutoregressive(hidden, hidden))
+            .Then(Bij.Reverse())
+            .Repeat(blocks);
+
+    private static Sampler Flow(FlowSpec spec, torch.Device device, long seed)
+    {
+        var m = spec.Compile(device, torch.float32, seed);
+        return new Sampler(m, m.Sample);
+    }
+}

@@ -1,0 +1,207 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+using TorchSharp;
+
+namespace Gen.Bench;
+
+/// <summary>
+/// The report command: every group in one process (memory, the matrix-multiply rate, training step and
+/// log-likelihood of each case against hand-written TorchSharp, sampling), written to <c>speed.md</c> and
+/// <c>speed.json</c>.
+/// </summary>
+internal static class Report
+{
+    /// <summary>What to run and where to write.</summary>
+    /// <param name="Quick">A few minutes on two cores: fewer and shorter rounds, shorter memory run, smaller sampling batches.</param>
+    /// <param name="OutDirectory">Where speed.md and speed.json go.</param>
+    /// <param name="Commit">The commit to record, or null to ask git.</param>
+    /// <param name="Note">A remark printed in both files (for example that the machine was shared), or null.</param>
+    /// <param name="Cases">The speed cases.</param>
+    /// <param name="MemoryCases">The cases followed over a long run.</param>
+    public sealed record Options(bool Quick, string OutDirectory, string? Commit, string? Note, IReadOnlyList<SpeedCase> Cases, IReadOnlyList<SpeedCase> MemoryCases);
+
+    private const long MatmulSize = 2048;
+
+    // Gen/hand-written ratios above this get a per-phase breakdown in the report.
+    private const double SlowRatio = 1.05;
+
+    public static int Run(torch.Device device, string[] args, Options o)
+    {
+        var machine = Machine.Describe(args, o.Commit);
+        Console.WriteLine($"{(o.Quick ? "quick" : "full")} report on {machine.Cpu}, {machine.Cores} cores, {machine.Threads} torch threads; load {machine.LoadAverageAtStart}");
+        var settings = o.Quick ? new TimingSettings(1, 3, null, 0.5, true) : new TimingSettings(3, 11, null, 2.0, true);
+
+        // Memory first: peak resident memory is a high-water mark of the whole process, so it is read before the
+        // large cases raise it.
+        // The warm-up lets the allocators and the .NET heap reach their working size (a few hundred steps), so that
+        // what grows after it is growth.
+        var memory = o.MemoryCases.Select(c => Memory.Run(c, device, o.Quick ? 250 : 1000, o.Quick ? 500 : 10_000, o.Quick ? 50 : 500)).ToList();
+
+        // The matrix-multiply rate before and after the cases, pooled: drift on a shared machine shows as a spread.
+        var before = MatmulRate.Measure(device, MatmulSize, 2, o.Quick ? 5 : 11);
+        Console.WriteLine($"matmul: {before.Format()}");
+        var cases = new List<CaseResult>();
+        foreach (var c in o.Cases)
+        {
+            Console.WriteLine($"{c.Name}: {c.Description}");
+            var r = CaseResult.Measure(c, device, settings);
+            Console.WriteLine($"  {r.Losses.Format()}");
+            Console.WriteLine($"  train step: {r.Train.Format()}");
+            Console.WriteLine($"  log-likelihood: {r.LogProb!.Format()}");
+            cases.Add(r);
+        }
+
+        var after = MatmulRate.Measure(device, MatmulSize, 1, o.Quick ? 5 : 11);
+        Console.WriteLine($"matmul: {after.Format()}");
+        var matmul = before.Pool(after);
+
+        // Where a ratio is above 1.05, where the time goes.
+        var slow = cases.Where(c => c.Train.Hand.Length > 0 && (Timing.Median(c.Train.Ratios) > SlowRatio || (c.LogProb is { } lp && Timing.Median(lp.Ratios) > SlowRatio)));
+        var breakdowns = slow.Select(c => Breakdown.Run(c.Case, device, o.Quick ? 3 : 10, o.Quick ? 1 : 2)).ToList();
+
+        var sampling = Sampling.Run(device, Catalog.Sampling(o.Quick), o.Quick ? 1 : 3, o.Quick ? 3 : 10);
+        string? loadAtEnd = Machine.LoadAverage();
+
+        Directory.CreateDirectory(o.OutDirectory);
+        var md = Path.Combine(o.OutDirectory, "speed.md");
+        var json = Path.Combine(o.OutDirectory, "speed.json");
+        File.WriteAllText(md, Markdown(machine, loadAtEnd, o, settings, matmul, before, after, cases, breakdowns, sampling, memory));
+        File.WriteAllText(json, JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["machine"] = machine.ToJson(loadAtEnd),
+            ["mode"] = o.Quick ? "quick" : "full",
+            ["note"] = o.Note,
+            ["device"] = device.ToString(),
+            ["timing"] = new Dictionary<string, object?> { ["warmup"] = settings.Warmup, ["rounds"] = settings.Rounds, ["round_seconds"] = settings.RoundSeconds },
+            ["matmul"] = new Dictionary<string, object?>
+            {
+                ["size"] = MatmulSize,
+                ["gflops_median"] = matmul.FlopsPerSecond / 1e9,
+                ["gflops_best"] = matmul.BestFlopsPerSecond / 1e9,
+                ["gflops_before_cases"] = before.FlopsPerSecond / 1e9,
+                ["gflops_after_cases"] = after.FlopsPerSecond / 1e9,
+                ["seconds"] = matmul.Seconds,
+            },
+            ["cases"] = cases.Select(c => c.ToJson(device, matmul.FlopsPerSecond)).ToArray(),
+            ["breakdowns"] = breakdowns.Select(b => b.ToJson()).ToArray(),
+            ["sampling"] = sampling.Select(s => s.ToJson()).ToArray(),
+            ["memory"] = memory.Select(m => m.ToJson()).ToArray(),
+        }, Json.Options));
+        Console.WriteLine($"wrote {md} and {json}");
+        return cases.All(c => c.Losses.Agree) ? 0 : 1;
+    }
+
+    private static string Markdown(Machine m, string? loadAtEnd, Options o, TimingSettings s, MatmulRate matmul, MatmulRate before, MatmulRate after,
+        IReadOnlyList<CaseResult> cases, IReadOnlyList<Breakdown.Result> breakdowns, IReadOnlyList<Sampling.Result> sampling, IReadOnlyList<Memory.Result> memory)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        string F(double? v, string format) => v is { } x ? x.ToString(format, inv) : "–";
+        string Ratio(Comparison c) => c.Hand.Length == 0 ? "–" : $"{F(Timing.Median(c.Ratios), "F3")} [{F(c.Ratios.Min(), "F3")}, {F(c.Ratios.Max(), "F3")}]";
+
+        var sb = new StringBuilder();
+        sb.AppendLine("# Gen on the CPU: speed against hand-written TorchSharp").AppendLine();
+        sb.AppendLine($"Measured {m.Date:yyyy-MM-dd HH:mm} UTC on {m.Cpu}, {m.Cores} cores ({m.Software}).");
+        sb.AppendLine($"Threads: torch.set_num_threads({m.Threads}) for Gen and the hand-written code alike (OMP_NUM_THREADS {(m.OmpNumThreads is null ? "unset" : "= " + m.OmpNumThreads)}); " +
+                      $"load average (1, 5, 15 min) {m.LoadAverageAtStart ?? "?"} at the start, {loadAtEnd ?? "?"} at the end.");
+        sb.AppendLine($"Commit: {m.Commit}.").AppendLine();
+        sb.AppendLine($"Command: `{m.Command}` ({(o.Quick ? "quick mode" : "full mode")}: warm-up {s.Warmup} steps, {s.Rounds} paired rounds of about {s.RoundSeconds:0.#} s or at least one step).");
+        if (o.Note is not null)
+        {
+            sb.AppendLine().AppendLine($"**{o.Note}**");
+        }
+
+        sb.AppendLine().AppendLine("## The machine's limit").AppendLine();
+        sb.AppendLine($"float32 matrix multiply, measured in the same process: **{matmul.FlopsPerSecond / 1e9:F1} GFLOP/s** (median of {matmul.Seconds.Length} products of " +
+                      $"{matmul.Size}x{matmul.Size} by {matmul.Size}x{matmul.Size}; {before.FlopsPerSecond / 1e9:F1} before the cases, {after.FlopsPerSecond / 1e9:F1} after; best {matmul.BestFlopsPerSecond / 1e9:F1}). " +
+                      "Each case's FLOP fraction is its analytic operation count per step divided by its median time and by this rate.");
+
+        sb.AppendLine().AppendLine("## Training step").AppendLine();
+        sb.AppendLine("A step is zero-grad, forward, negative mean log-likelihood, backward and Adam (lr 1e-4) on a fixed batch, float32. Gen trains with " +
+                      "Gen.Optimization.FusedAdam; the hand-written TorchSharp twin, built from the same weights (and masks), with torch.optim.Adam. " +
+                      "Ratio is Gen's time over the twin's, one per paired round: median [min, max]. \"Losses\" says whether both models give the same " +
+                      "loss before and after one step (relative 1e-4).").AppendLine();
+        sb.AppendLine("| case | batch | GFLOP/step | Gen ms | hand ms | Gen / hand median [min, max] | FLOP fraction (Gen) | FLOP fraction (hand) | losses |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---|---:|---:|---|");
+        foreach (var c in cases)
+        {
+            var fr = c.Fractions(matmul.FlopsPerSecond);
+            sb.AppendLine($"| {Label(c.Case)} | {c.Case.Batch} | {F(c.Case.Flops?.TrainStep / 1e9, "F2")} | {F(1e3 * c.Train.GenMedian, "F2")} | {F(c.Train.HandMedian * 1e3, "F2")} | " +
+                          $"{Ratio(c.Train)} | {F(fr?.Train, "P1")} | {F(fr?.HandTrain, "P1")} | {(c.Losses.HandFirst is null ? "–" : c.Losses.Agree ? "equal" : "DIFFER")} |");
+        }
+
+        sb.AppendLine().AppendLine("VAE 784-500-500-50: not yet a case (its place is marked in `bench/Gen.Bench/Cases/Catalog.cs`).");
+
+        sb.AppendLine().AppendLine("## Log-likelihood alone").AppendLine();
+        sb.AppendLine("The same models' log p(x) of the batch under no_grad (forward only).").AppendLine();
+        sb.AppendLine("| case | batch | GFLOP | Gen ms | hand ms | Gen / hand median [min, max] | FLOP fraction (Gen) | FLOP fraction (hand) |");
+        sb.AppendLine("|---|---:|---:|---:|---:|---|---:|---:|");
+        foreach (var c in cases.Where(c => c.LogProb is not null))
+        {
+            var fr = c.Fractions(matmul.FlopsPerSecond);
+            sb.AppendLine($"| {Label(c.Case)} | {c.Case.Batch} | {F(c.Case.Flops?.Forward / 1e9, "F2")} | {F(1e3 * c.LogProb!.GenMedian, "F2")} | {F(c.LogProb.HandMedian * 1e3, "F2")} | " +
+                          $"{Ratio(c.LogProb)} | {F(fr?.LogProb, "P1")} | {F(fr?.HandLogProb, "P1")} |");
+        }
+
+        sb.AppendLine().AppendLine("What the FLOP counts include: 2·M·N·K for every linear layer (masked layers counted dense, as the kernel computes them). " +
+                                   "Backward: the weight gradient of every layer (as much again as its forward) and the input gradient of every layer whose " +
+                                   "input depends on a parameter (as much again), so the first layer to read the data has none. Not counted: " +
+                                   "activations, masks, the likelihood and the optimizer (elementwise, small next to the products).");
+
+        if (cases.Any(c => c.Fractions(matmul.FlopsPerSecond) is { } fr && new[] { fr.Train, fr.HandTrain, fr.LogProb, fr.HandLogProb }.Any(x => x > 1)))
+        {
+            sb.AppendLine().AppendLine("A fraction above 100 % cannot be: the machine's rate changed between the matrix-multiply measurements and the case " +
+                                       "(other jobs on shared cores). Read the fractions of this run as rough.");
+        }
+
+        if (breakdowns.Count > 0)
+        {
+            sb.AppendLine().AppendLine($"## Where the time goes (cases with a ratio above {SlowRatio})").AppendLine();
+            sb.AppendLine("Median ms per phase of a training step, the device drained after each phase, Gen and hand-written in alternation.").AppendLine();
+            sb.AppendLine($"| case | | {string.Join(" | ", Breakdown.PhaseNames)} |");
+            sb.AppendLine($"|---|---|{string.Concat(Breakdown.PhaseNames.Select(_ => "---:|"))}");
+            foreach (var b in breakdowns)
+            {
+                sb.AppendLine($"| {b.Case.Name} ({b.Steps} steps) | Gen | {string.Join(" | ", b.Gen.Select(t => F(1e3 * t, "F2")))} |");
+                if (b.Hand != null)
+                {
+                    sb.AppendLine($"| | hand-written | {string.Join(" | ", b.Hand.Select(t => F(1e3 * t, "F2")))} |");
+                }
+            }
+        }
+
+        sb.AppendLine().AppendLine("## Sampling (Gen)").AppendLine();
+        sb.AppendLine("| model | passes per draw | batch | samples/s | s per draw | draws |");
+        sb.AppendLine("|---|---|---:|---:|---:|---:|");
+        foreach (var r in sampling)
+        {
+            sb.AppendLine($"| {r.Case.Description} | {r.Case.Passes} | {r.Case.Batch} | {F(r.SamplesPerSecond, "G4")} | {F(Timing.Median(r.Seconds), "F3")} | {r.Seconds.Length} |");
+        }
+
+        sb.AppendLine().AppendLine("## Memory over a long run (Gen training steps)").AppendLine();
+        sb.AppendLine("Resident memory (VmRSS), its peak (VmHWM, as Process.PeakWorkingSet64) and live TorchSharp tensors (torch.Tensor.TotalCount: created, " +
+                      "not yet disposed, whole process) after the warm-up steps, half-way and at the end; the first and last readings follow a full " +
+                      "garbage collection, and the JSON file has the readings between. Flat is the target: equal half-way and last readings mean " +
+                      "nothing grows once the allocators have warmed up. Memory ran first in the process.").AppendLine();
+        sb.AppendLine("| case | warm-up | steps | s | RSS MiB first → half-way → last | peak RSS MiB first → last | live tensors first → half-way → last (max) |");
+        sb.AppendLine("|---|---:|---:|---:|---|---|---|");
+        foreach (var r in memory)
+        {
+            string Mib(long bytes) => (bytes / 1048576.0).ToString("F1", inv);
+            sb.AppendLine($"| {Label(r.Case)} | {r.Warmup} | {r.Last.Step} | {r.Seconds:F0} | {Mib(r.First.ResidentBytes)} → {Mib(r.Middle.ResidentBytes)} → {Mib(r.Last.ResidentBytes)} | " +
+                          $"{Mib(r.First.PeakResidentBytes)} → {Mib(r.Last.PeakResidentBytes)} | {r.First.LiveTensors} → {r.Middle.LiveTensors} → {r.Last.LiveTensors} ({r.Samples.Max(x => x.LiveTensors)}) |");
+        }
+
+        return sb.ToString();
+    }
+
+    private static string Label(SpeedCase c)
+    {
+        int comma = c.Description.LastIndexOf(", batch", StringComparison.Ordinal);
+        return $"{c.Name}: {(comma > 0 ? c.Description[..comma] : c.Description)}";
+    }
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+
+namespace Gen.Bench;
+
+/// <summary>Samples per second of Gen models.</summary>
+internal static class Sampling
+{
+    /// <summary>What one sampling case measured.</summary>
+    /// <param name="Case">The case.</param>
+    /// <param name="Seconds">Seconds of each timed draw of <see cref="SamplingCase.Batch"/> samples.</param>
+    public sealed record Result(SamplingCase Case, double[] Seconds)
+    {
+        /// <summary>Samples per second at the median draw time.</summary>
+        public double SamplesPerSecond => Case.Batch / Timing.Median(Seconds);
+
+        /// <summary>The result as a JSON object.</summary>
+        public Dictionary<string, object?> ToJson() => new()
+        {
+            ["name"] = Case.Name,
+            ["description"] = Case.Description,
+            ["passes"] = Case.Passes,
+            ["batch"] = Case.Batch,
+            ["draws"] = Seconds.Length,
+            ["seconds_per_draw_median"] = Timing.Median(Seconds),
+            ["samples_per_second"] = SamplesPerSecond,
+        };
+    }
+
+    /// <summary>
+    /// Times <paramref name="sequentialReps"/> draws of each case that draws feature by feature, and one untimed then
+    /// <paramref name="onePassReps"/> timed draws of the others.
+    /// </summary>
+    public static List<Result> Run(torch.Device device, IEnumerable<SamplingCase> cases, int sequentialReps, int onePassReps)
+    {
+        var results = new List<Result>();
+        foreach (var c in cases)
+        {
+            Console.WriteLine($"sampling {c.Name}: {c.Description}; {c.Passes}; batch {c.Batch}");
+            using var sampler = c.Build(device, 1);
+            using var g = Seed.Generator(7);
+            if (!c.Sequential)
+            {
+                Timing.Warm(() => sampler.Draw(c.Batch, g), device, 1);
+            }
+
+            int reps = c.Sequential ? sequentialReps : onePassReps;
+            var seconds = Enumerable.Range(0, reps).Select(_ => Timing.Round(() => sampler.Draw(c.Batch, g), device, 1)).ToArray();
+            var r = new Result(c, seconds);
+            Console.WriteLine($"  {r.SamplesPerSecond:G4} samples/s ({1e3 * Timing.Median(seconds):F1} ms per draw of {c.Batch}, {reps} draws)");
+            results.Add(r);
+        }
+
+        return results;
+    }
+}
