@@ -12,10 +12,12 @@ namespace Gen.Optimization;
 /// </summary>
 /// <remarks>
 /// <para>At construction the parameters of each device and dtype are gathered into one contiguous buffer, and every
-/// parameter becomes a view of its slice (values are unchanged; the modules keep their parameters). A step then
-/// gathers the gradients with one concatenation and updates the whole buffer with a handful of kernels, where a
-/// per-parameter optimizer launches about nine kernels for every parameter tensor. On a GPU, where each launch costs
-/// microseconds, this is the difference between an optimizer step that is free and one that dominates a small model.</para>
+/// parameter becomes a view of its slice (values are unchanged; the modules keep their parameters). On a GPU a step
+/// then gathers the gradients with one concatenation and updates the whole buffer with a handful of kernels, where a
+/// per-parameter optimizer launches about nine kernels for every parameter tensor; each launch costs microseconds, so
+/// this is the difference between an optimizer step that is free and one that dominates a small model. On the CPU,
+/// where launches are cheap and memory traffic is not, a step updates each parameter's slices in cache-sized pieces
+/// with no temporaries the size of the model.</para>
 /// <para>Parameters whose gradient is missing in a step (unused by the loss) are left untouched, with their own step
 /// counts, exactly as <c>torch.optim.Adam</c> does; such steps take a slower per-parameter path.</para>
 /// <para>Create the optimizer after moving the model to its device and dtype: moving it afterwards replaces the
@@ -224,6 +226,7 @@ public sealed class FusedAdam : IStepOptimizer
         private readonly torch.Tensor flat;
         private readonly torch.Tensor expAvg;
         private readonly torch.Tensor expAvgSq;
+        private readonly torch.Tensor scratch;
         private readonly long[] offsets;
         private readonly long[] sizes;
         private readonly long[] steps;
@@ -253,6 +256,7 @@ public sealed class FusedAdam : IStepOptimizer
 
             expAvg = Keep(torch.zeros_like(flat));
             expAvgSq = Keep(torch.zeros_like(flat));
+            scratch = Keep(torch.empty_like(flat));
         }
 
         public Parameter[] Parameters { get; }
@@ -270,14 +274,28 @@ public sealed class FusedAdam : IStepOptimizer
 
             if (all && steps.All(s => s == steps[0]))
             {
-                var g = torch.cat(grads.Select(t => t!.reshape(-1)).ToArray(), 0);
                 long step = ++steps[0];
                 for (int i = 1; i < steps.Length; i++)
                 {
                     steps[i] = step;
                 }
 
-                Update(o, flat, expAvg, expAvgSq, g, step);
+                if (flat.device_type == DeviceType.CPU)
+                {
+                    // On the CPU, launches are cheap but memory traffic is not: update each parameter's slices in
+                    // cache-sized pieces, reading its gradient where it lies, with no whole-model temporaries.
+                    for (int i = 0; i < Parameters.Length; i++)
+                    {
+                        UpdateSlices(o, offsets[i], grads[i]!.reshape(-1), step);
+                    }
+                }
+                else
+                {
+                    // On a GPU each kernel launch costs microseconds: gather the gradients with one concatenation and
+                    // update the whole buffer with a handful of kernels.
+                    Update(o, flat, expAvg, expAvgSq, torch.cat(grads.Select(t => t!.reshape(-1)).ToArray(), 0), step, scratch);
+                }
+
                 return;
             }
 
@@ -285,8 +303,29 @@ public sealed class FusedAdam : IStepOptimizer
             {
                 if (grads[i] is { } grad)
                 {
-                    Update(o, flat.narrow(0, offsets[i], sizes[i]), expAvg.narrow(0, offsets[i], sizes[i]), expAvgSq.narrow(0, offsets[i], sizes[i]), grad.reshape(-1), ++steps[i]);
+                    UpdateSlices(o, offsets[i], grad.reshape(-1), ++steps[i]);
                 }
+            }
+        }
+
+        // Elements per piece on the CPU: 256K floats (1 MiB) per buffer keeps the five buffers a piece touches in cache.
+        private const long Piece = 1L << 18;
+
+        private void UpdateSlices(FusedAdam o, long offset, torch.Tensor grad, long step)
+        {
+            long size = grad.numel();
+            for (long start = 0; start < size; start += Piece)
+            {
+                using var scope = torch.NewDisposeScope();
+                long n = Math.Min(Piece, size - start);
+                Update(
+                    o,
+                    flat.narrow(0, offset + start, n),
+                    expAvg.narrow(0, offset + start, n),
+                    expAvgSq.narrow(0, offset + start, n),
+                    grad.narrow(0, start, n),
+                    step,
+                    scratch.narrow(0, offset + start, n));
             }
         }
 
@@ -294,6 +333,7 @@ public sealed class FusedAdam : IStepOptimizer
         {
             expAvg.Dispose();
             expAvgSq.Dispose();
+            scratch.Dispose();
         }
 
         // One parameter's state: dtype, shape, step count, then the raw bytes of both moment estimates.
@@ -361,7 +401,7 @@ public sealed class FusedAdam : IStepOptimizer
         }
 
         // The arithmetic of torch.optim.Adam (amsgrad off), on a slice of the flat buffers.
-        private static void Update(FusedAdam o, torch.Tensor param, torch.Tensor m, torch.Tensor v, torch.Tensor grad, long step)
+        private static void Update(FusedAdam o, torch.Tensor param, torch.Tensor m, torch.Tensor v, torch.Tensor grad, long step, torch.Tensor scratch)
         {
             if (o.WeightDecay != 0)
             {
@@ -372,7 +412,8 @@ public sealed class FusedAdam : IStepOptimizer
             double bias2 = 1 - Math.Pow(o.Beta2, step);
             m.mul_(o.Beta1).add_(grad, 1 - o.Beta1);
             v.mul_(o.Beta2).addcmul_(grad, grad, 1 - o.Beta2);
-            var denominator = (v.sqrt() / Math.Sqrt(bias2)).add_(o.Epsilon);
+            // The denominator √(v / bias2) + ε, written into a buffer kept between steps rather than a fresh temporary.
+            var denominator = scratch.copy_(v).sqrt_().div_(Math.Sqrt(bias2)).add_(o.Epsilon);
             param.addcdiv_(m, denominator, -o.LearningRate / bias1);
         }
 
