@@ -17,7 +17,7 @@ namespace Gen.Dsl;
 /// <param name="DiscriminatorNetwork">The discriminator's hidden layers.</param>
 /// <param name="SpectralNormalized">Whether every linear map of the discriminator is spectrally normalised.</param>
 /// <param name="Classes">Number of classes of a class-conditional model; 0 for an unconditional one.</param>
-public sealed record GanSpec(int Latent, int Data, MlpSpec GeneratorNetwork, MlpSpec DiscriminatorNetwork, bool SpectralNormalized, int Classes)
+public sealed record GanSpec(int Latent, int Data, MlpSpec GeneratorNetwork, MlpSpec DiscriminatorNetwork, bool SpectralNormalized, int Classes) : IModelSpec<GanModel>
 {
     /// <summary>The same GAN with this generator network (its input and output widths come from the GAN).</summary>
     public GanSpec Generator(MlpSpec network)

@@ -158,6 +158,11 @@ public sealed class Trainer
 
                 var report = window.Report(epoch, step, totalSteps, valid, clock.Elapsed, endOfEpoch: true);
                 progress?.Report(report);
+                if (options.CheckpointPath is string path && (validation is null || isBest))
+                {
+                    Model.Save(path, model, optimizer as FusedAdam);
+                }
+
                 AfterEpoch?.Invoke(epoch, isBest);
                 if (options.Patience is int patience && validation is not null && sinceBest >= patience)
                 {

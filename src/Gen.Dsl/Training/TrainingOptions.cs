@@ -26,6 +26,14 @@ public sealed record TrainingOptions
     /// <summary>The learning rate at each step (0-based), or null to leave the optimizer's rate as it is.</summary>
     public Func<long, double>? LearningRate { get; init; }
 
+    /// <summary>
+    /// When set, the model (and a <see cref="Gen.Optimization.FusedAdam"/> optimizer's state) is saved there with
+    /// <see cref="Model.Save"/> after every epoch — after every epoch that improves the validation loss, when validation
+    /// data is given. Writes are atomic, and nothing is written once the loss stops being finite, so the file always
+    /// holds the last good model.
+    /// </summary>
+    public string? CheckpointPath { get; init; }
+
     /// <summary>Check every this many steps that the loss and its terms are finite (each check waits for the device).</summary>
     public int CheckFiniteEvery { get; init; } = 1;
 

@@ -9,7 +9,7 @@ namespace Gen.Dsl.Tests.Checkpoints;
 internal static class CheckpointModels
 {
     /// <summary>The families, by name, for theories.</summary>
-    public static readonly string[] Families = { "flow", "made", "nade", "fvsbn", "pixel_cnn", "pixel_cnn_logistic", "gated_pixel_cnn", "vae" };
+    public static readonly string[] Families = { "flow", "made", "nade", "fvsbn", "pixel_cnn", "pixel_cnn_logistic", "gated_pixel_cnn", "vae", "rnn", "gan" };
 
     public static FlowSpec FlowSpec() => Flow.Over(Dist.StandardNormal(4))
         .Then(Bij.AffineCoupling(Mask.Alternating(4), Net.Mlp(8)))
@@ -38,6 +38,8 @@ internal static class CheckpointModels
                 .WithHead(PixelHead.DiscretizedLogisticMixture(2, 8)).Compile(Device.Cpu, dtype, seed: 7),
             "gated_pixel_cnn" => Autoregressive.GatedPixelCnn(1, 4, 4).WithFilters(2).WithLayers(2).WithClasses(3).Compile(Device.Cpu, dtype, seed: 7),
             "vae" => VaeSpec().Compile(Device.Cpu, dtype, seed: 7),
+            "rnn" => Autoregressive.Rnn(6, 5).WithLayers(2).WithOrder(InputOrder.Reversed).Compile(Device.Cpu, dtype, seed: 7),
+            "gan" => Adversarial.Gan(3, 4).Generator(Net.Mlp(8)).Discriminator(Net.Mlp(8)).WithSpectralNorm().WithClasses(3).Compile(Device.Cpu, dtype, seed: 7),
             _ => throw new ArgumentOutOfRangeException(nameof(family), family, null),
         };
         Perturb(model, 11);
@@ -81,6 +83,16 @@ internal static class CheckpointModels
                 return pixel.LogProb(torch.randint(0, 8, new long[] { 4, 3, 3, 3 }, generator: g).to(reference.dtype, reference.device));
             case GatedPixelCnnModel gated:
                 return gated.LogProb(Binary(4, 1, 4, 4), torch.tensor(new long[] { 0, 2, 1, 2 }, device: reference.device));
+            case GanModel gan:
+                {
+                    // No density: the discriminator's logits and the generator's output on fixed inputs stand for it.
+                    var labels = torch.tensor(new long[] { 0, 2, 1, 2 }, device: reference.device);
+                    var z = torch.randn(new long[] { 4, 3 }, dtype: torch.float64, generator: g).to(reference.dtype, reference.device);
+                    var x = torch.randn(new long[] { 4, 4 }, dtype: torch.float64, generator: g).to(reference.dtype, reference.device);
+                    gan.eval();
+                    return torch.cat(new[] { gan.Discriminate(x, labels), gan.Generate(z, labels).flatten() });
+                }
+
             case VaeModel vae:
                 using (var samples = Seed.Generator(6))
                 {

@@ -8,8 +8,10 @@ namespace Gen.Dsl.Tests.Checkpoints;
 internal static class RandomSpecs
 {
     /// <summary>A spec of a family chosen at random.</summary>
-    public static IModelSpec<torch.nn.Module> Any(Random r) => r.Next(7) switch
+    public static IModelSpec<torch.nn.Module> Any(Random r) => r.Next(9) switch
     {
+        7 => Rnn(r),
+        8 => Gan(r),
         0 => Flow(r),
         1 => Made(r),
         2 => Nade(r),
@@ -39,6 +41,19 @@ internal static class RandomSpecs
         int masks = order.IsRandom || degrees.IsRandom ? r.Next(1, 5) : 1;
         return Autoregressive.Made(d, Hidden(r, 1)).WithOrder(order).WithDegrees(degrees).WithOutputsPerFeature(r.Next(1, 4))
             .WithContext(r.Next(0, 4)).WithMasks(masks).WithActivation(Activation(r));
+    }
+
+    public static RnnSpec Rnn(Random r)
+    {
+        int d = r.Next(1, 50);
+        return Autoregressive.Rnn(d, r.Next(1, 40)).WithLayers(r.Next(1, 4)).WithOrder(Order(r, d));
+    }
+
+    public static GanSpec Gan(Random r)
+    {
+        var spec = Adversarial.Gan(r.Next(1, 9), r.Next(1, 9)).Generator(Net.Mlp(Hidden(r, 1)).WithActivation(Activation(r))).Discriminator(Mlp(r));
+        spec = r.Next(2) == 0 ? spec.WithSpectralNorm() : spec;
+        return r.Next(3) == 0 ? spec.WithClasses(r.Next(2, 11)) : spec;
     }
 
     public static NadeSpec Nade(Random r)
@@ -121,9 +136,10 @@ internal static class RandomSpecs
         _ => InputOrder.Given(Enumerable.Range(0, features).OrderBy(_ => r.Next()).ToArray()),
     };
 
-    private static PixelHead Head(Random r) => r.Next(3) switch
+    private static PixelHead Head(Random r) => r.Next(4) switch
     {
         0 => PixelHead.Bernoulli(),
+        2 => PixelHead.Gaussian(),
         1 => PixelHead.Categorical(r.Next(2, 257)),
         _ => PixelHead.DiscretizedLogisticMixture(r.Next(1, 11), r.Next(2, 257)),
     };

@@ -119,7 +119,7 @@ public sealed class SpecJsonTests
     [Theory]
     [InlineData("""{"version": 1, "spec": {"type": "flow", "base": {"type": "standard_normal", "features": 2}, "steps": [{"type": "affine"}, {"type": "glow"}]}}""",
         "$.spec.steps[1].type", "unknown bijector type 'glow'")]
-    [InlineData("""{"version": 1, "spec": {"type": "gan"}}""", "$.spec.type", "unknown model spec type 'gan'")]
+    [InlineData("""{"version": 1, "spec": {"type": "energy_model"}}""", "$.spec.type", "unknown model spec type 'energy_model'")]
     [InlineData("""{"version": 1, "spec": {"type": "nade", "features": 3, "order": {"type": "natural"}}}""", "$.spec.hidden", "the required field 'hidden' is missing")]
     [InlineData("""{"version": 1, "spec": {"type": "fvsbn", "features": 3, "order": {"type": "natural"}, "hiden": 4}}""", "$.spec.hiden", "has no field 'hiden'")]
     [InlineData("""{"version": 1, "spec": {"type": "fvsbn", "features": "3", "order": {"type": "natural"}}}""", "$.spec.features", "expected an integer, found \"3\"")]

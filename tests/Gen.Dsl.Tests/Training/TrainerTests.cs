@@ -142,4 +142,35 @@ public sealed class TrainerTests
         long afterLong = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
         Assert.True(afterLong <= afterShort, $"live tensors grew from {afterShort} to {afterLong}");
     }
+
+    [Fact]
+    public void Checkpoints_hold_the_best_epoch_and_survive_a_divergence()
+    {
+        var (train, valid) = Digits();
+        var dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "gen-trainer-tests", Guid.NewGuid().ToString("N"));
+        System.IO.Directory.CreateDirectory(dir);
+        var path = System.IO.Path.Combine(dir, "made.ckpt");
+        using var model = Autoregressive.Made(64, 64).Compile(Device.Cpu, seed: 4);
+        using var adam = new FusedAdam(model.parameters(), 3e-3);
+        long calls = 0;
+        bool poison = false;
+        var trainer = new Trainer(model, adam, x => poison && ++calls > 3 ? torch.tensor(float.PositiveInfinity) + -model.LogProb(x).mean() : -model.LogProb(x).mean(),
+            new TrainingOptions { Epochs = 3, BatchSize = 100, Patience = 2, CheckpointPath = path })
+        {
+            Validation = x => -model.LogProb(x),
+        };
+        var result = trainer.Fit(train, valid);
+        using (var loaded = Model.Load<MadeModel>(path, Device.Cpu))
+        using (torch.no_grad())
+        {
+            Assert.True(loaded.LogProb(valid).allclose(model.LogProb(valid), 0, 0), "the checkpoint must hold the parameters the model ends with");
+            Assert.Equal(result.ValidationLoss.Min(), -loaded.LogProb(valid).mean().item<float>(), 3);
+        }
+
+        var before = System.IO.File.ReadAllBytes(path);
+        poison = true;
+        Assert.Throws<TrainingDivergedException>(() => trainer.Fit(train, valid));
+        Assert.Equal(before, System.IO.File.ReadAllBytes(path));
+        System.IO.Directory.Delete(dir, recursive: true);
+    }
 }

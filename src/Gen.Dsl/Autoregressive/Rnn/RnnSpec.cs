@@ -12,7 +12,7 @@ namespace Gen.Dsl;
 /// <param name="Hidden">Units per LSTM layer.</param>
 /// <param name="Layers">Stacked LSTM layers.</param>
 /// <param name="Order">The order in which the features are predicted.</param>
-public sealed record RnnSpec(long Features, int Hidden, int Layers, InputOrder Order)
+public sealed record RnnSpec(long Features, int Hidden, int Layers, InputOrder Order) : IModelSpec<RnnModel>
 {
     private const string Path = "rnn";
 

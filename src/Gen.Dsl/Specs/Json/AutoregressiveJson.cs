@@ -96,4 +96,16 @@ internal static class AutoregressiveJson
             o["order"] = Order.Write(s.Order);
         },
         f => FvsbnSpec.Checked(new FvsbnSpec(f.Long("features"), f.Node("order", Order))));
+
+    /// <summary><c>{"features": 64, "hidden": 32, "layers": 1, "order": {...}}</c>.</summary>
+    public static readonly NodeCodec<RnnSpec> Rnn = new(
+        "an RNN spec",
+        (s, o) =>
+        {
+            o["features"] = s.Features;
+            o["hidden"] = s.Hidden;
+            o["layers"] = s.Layers;
+            o["order"] = Order.Write(s.Order);
+        },
+        f => RnnSpec.Checked(new RnnSpec(f.Long("features"), f.Int("hidden"), f.Int("layers"), f.Node("order", Order))));
 }

@@ -23,6 +23,8 @@ internal static class ModelFamilies
         ModelFamily.Of<PixelCnnSpec, PixelCnnModel>("pixel_cnn", PixelCnnJson.PixelCnn, m => m.Spec),
         ModelFamily.Of<GatedPixelCnnSpec, GatedPixelCnnModel>("gated_pixel_cnn", PixelCnnJson.GatedPixelCnn, m => m.Spec),
         ModelFamily.Of<VaeSpec, VaeModel>("vae", LatentJson.Vae, m => m.Spec),
+        ModelFamily.Of<RnnSpec, RnnModel>("rnn", AutoregressiveJson.Rnn, m => m.Spec),
+        ModelFamily.Of<GanSpec, GanModel>("gan", AdversarialJson.Gan, m => m.Spec),
     };
 
     /// <summary>The JSON forms of the model specs, under the families' names.</summary>

@@ -8,6 +8,7 @@ internal static class PixelCnnJson
     /// <summary>Pixel heads.</summary>
     public static readonly NodeKinds<PixelHead> Heads = new NodeKinds<PixelHead>("pixel head")
         .Add<BernoulliPixelHead>("bernoulli", (_, _) => { }, _ => (BernoulliPixelHead)PixelHead.Bernoulli())
+        .Add<GaussianPixelHead>("gaussian", (_, _) => { }, _ => (GaussianPixelHead)PixelHead.Gaussian())
         .Add<CategoricalPixelHead>("categorical", (s, o) => o["levels"] = s.Levels, f => (CategoricalPixelHead)PixelHead.Categorical(f.Int("levels")))
         .Add<DiscretizedLogisticPixelHead>(
             "discretized_logistic_mixture",
