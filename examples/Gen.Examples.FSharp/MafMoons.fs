@@ -28,7 +28,8 @@ let gaussianNll (train: torch.Tensor) (test: torch.Tensor) =
     let d = test.cpu().to_type(torch.float64) - mean
     let mahalanobis = (d.matmul(torch.linalg.inv cov) * d).sum(dim = 1L)
     let struct (_, logDet) = torch.linalg.slogdet cov
-    let logNorm = Math.Log(2.0 * Math.PI) + logDet.item<float>()
+    // log N(x; mu, S) = -(d log 2 pi + log det S + mahalanobis) / 2, d = 2.
+    let logNorm = 2.0 * Math.Log(2.0 * Math.PI) + logDet.item<float>()
     (0.5 * (mahalanobis + logNorm)).mean().item<float>()
 
 /// Trains the flow for `epochs` passes over `points` moons and writes its pictures to `outDir`.

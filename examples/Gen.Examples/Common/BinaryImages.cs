@@ -76,7 +76,9 @@ public static class BinaryImages
             batch => logProb(model, batch).mean().neg(),
             () => Trainer.Mean(x => logProb(model, x).neg(), test, run.Device, chunk: 250),
             "nats/image");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var samples = sample(model, run.Int("samples", 36), Gen.Seed.Generator(run.Seed + 3));
+        run.Say(string.Create(CultureInfo.InvariantCulture, $"drew {samples.shape[0]} samples in {clock.Elapsed.TotalSeconds:F1} s"));
         Report(run, name, result, IndependentPixelsNll(train, test), epochs, test, samples);
         return 0;
     }

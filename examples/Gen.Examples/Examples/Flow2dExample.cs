@@ -79,7 +79,8 @@ public static class Flow2dExample
         var cov = centred.t().matmul(centred) / (x.shape[0] - 1);
         var d = test.to(torch.float64, torch.CPU) - mean;
         var mahalanobis = (d.matmul(torch.linalg.inv(cov)) * d).sum(dim: 1);
-        var logNorm = Math.Log(2 * Math.PI) + torch.linalg.slogdet(cov).Item2.item<double>();
+        // log N(x; μ, Σ) = −½ (d log 2π + log det Σ + mahalanobis), d = 2.
+        var logNorm = (2 * Math.Log(2 * Math.PI)) + torch.linalg.slogdet(cov).Item2.item<double>();
         return (0.5 * (mahalanobis + logNorm)).mean().item<double>();
     }
 
