@@ -47,10 +47,10 @@ public static class BinaryImages
     }
 
     /// <summary>Prints the held-out result against the baseline and writes the samples and the training curve.</summary>
-    private static void Report(ExampleRun run, string model, TrainingResult result, double baseline, int epochs, torch.Tensor test, torch.Tensor samples)
+    private static void Report(ExampleRun run, string model, TrainingResult result, double baseline, torch.Tensor test, torch.Tensor samples)
     {
         run.Say(string.Create(CultureInfo.InvariantCulture,
-            $"held-out: {result.FinalTest:F2} nats/image ({model}, {epochs} epochs, {result.Seconds:F0} s) vs {baseline:F2} nats/image (independent pixels baseline); lower is better"));
+            $"held-out: {result.FinalTest:F2} nats/image ({result.Describe(model)}) vs {baseline:F2} nats/image (independent pixels baseline); lower is better"));
         var grid = new ImageGridOptions(Columns: 6, Padding: 2, Scale: 2, Side: 28);
         var real = ImageGrid.Render(test[..(int)Math.Min(samples.shape[0], test.shape[0])], grid);
         run.Save(Picture.Row(new[] { real, ImageGrid.Render(samples, grid) }, gap: 16), "samples.png");
@@ -79,7 +79,7 @@ public static class BinaryImages
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var samples = sample(model, run.Int("samples", 36), Gen.Seed.Generator(run.Seed + 3));
         run.Say(string.Create(CultureInfo.InvariantCulture, $"drew {samples.shape[0]} samples in {clock.Elapsed.TotalSeconds:F1} s"));
-        Report(run, name, result, IndependentPixelsNll(train, test), epochs, test, samples);
+        Report(run, name, result, IndependentPixelsNll(train, test), test, samples);
         return 0;
     }
 }

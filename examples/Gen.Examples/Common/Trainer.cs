@@ -15,6 +15,10 @@ public sealed record TrainingResult(Series Train, Series Test, double Seconds)
 {
     /// <summary>The held-out value after the last epoch.</summary>
     public double FinalTest => Test.Points[^1].Value;
+
+    /// <summary>"model, N epochs, S s" for the result line.</summary>
+    public string Describe(string model) =>
+        string.Create(CultureInfo.InvariantCulture, $"{model}, {Train.Points.Count} epoch{(Train.Points.Count == 1 ? "" : "s")}, {Seconds:F0} s");
 }
 
 /// <summary>The minibatch loop the examples share: Adam over shuffled batches, a progress bar, and curves.</summary>

@@ -53,7 +53,7 @@ public static class Flow2dExample
             () => Trainer.Mean(x => model.LogProb(x).neg(), test, run.Device),
             "nats/point");
         run.Say(string.Create(CultureInfo.InvariantCulture,
-            $"held-out: {result.FinalTest:F3} nats/point ({name}, {run.Epochs} epochs, {result.Seconds:F0} s) vs {GaussianNll(train, test):F3} nats/point (Gaussian fit baseline); lower is better"));
+            $"held-out: {result.FinalTest:F3} nats/point ({result.Describe(name)}) vs {GaussianNll(train, test):F3} nats/point (Gaussian fit baseline); lower is better"));
 
         var region = Region.Around(train, 0.05);
         var scatter = new ScatterOptions(Region: region, Width: 360, Height: 340, MarkerSize: 2);
