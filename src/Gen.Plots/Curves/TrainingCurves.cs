@@ -53,7 +53,6 @@ public static class TrainingCurves
             plot.ShowLegend(Alignment.UpperRight);
         }
 
-        plot.Font.Set(PlotFont.Family);
         return PlotRenderer.Render(plot, options.Width, options.Height);
     }
 

@@ -127,7 +127,6 @@ public static class DensityMap
         }
 
         plot.Axes.SetLimits(region.XMin, region.XMax, region.YMin, region.YMax);
-        plot.Font.Set(PlotFont.Family);
         return PlotRenderer.Render(plot, options.Width, options.Height);
     }
 

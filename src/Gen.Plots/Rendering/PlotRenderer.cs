@@ -14,7 +14,6 @@ internal static class PlotRenderer
     {
         PlotFont.Register();
         var plot = new Plot();
-        plot.Font.Set(PlotFont.Family);
         plot.Legend.FontName = PlotFont.Family;
         plot.Legend.SetBestFontOnEachRender = false;
         if (!string.IsNullOrEmpty(title))
@@ -32,14 +31,14 @@ internal static class PlotRenderer
             plot.YLabel(yLabel);
         }
 
-        // Labels set after Font.Set keep the default font unless set again.
-        plot.Font.Set(PlotFont.Family);
         return plot;
     }
 
     /// <summary>Renders the plot at the given size and records where its data area and axis limits ended up.</summary>
     internal static Picture Render(Plot plot, int width, int height)
     {
+        // Font.Set styles the labels, ticks and colour bars that exist now, so it comes after everything is added.
+        plot.Font.Set(PlotFont.Family);
         var image = plot.GetImage(width, height);
         try
         {
