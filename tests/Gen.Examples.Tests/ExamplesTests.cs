@@ -1,0 +1,90 @@
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace Gen.Examples.Tests;
+
+// Every example, end to end with tiny settings: they train, print their measurements and write readable pictures.
+// One collection: the examples seed TorchSharp's global generator and share two cores.
+[Collection("examples")]
+public class ExamplesTests
+{
+    private static double HeldOut(string output)
+    {
+        var match = Regex.Match(output, @"held-out: (-?[0-9.]+) ");
+        Assert.True(match.Success, output);
+        return double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public void Quickstart()
+    {
+        using var run = new ExampleRunner();
+        Assert.Equal(0, run.Run("quickstart", "--epochs", "1", "--samples", "8"));
+        Assert.Contains("per-pixel histogram baseline", run.Output);
+        Assert.InRange(HeldOut(run.Output), 0.5, 6); // bits/dim after one epoch: trained (untrained is about 6.8), not yet good
+        Assert.Contains("100%", run.Output);
+        // Held-out digits and samples side by side, each one row of 8 digits of 8·4 pixels with 2 of padding.
+        Assert.Equal(((2 * ((8 * 34) + 2)) + 16, 36), run.Png("samples.png"));
+        run.Png("curve.png");
+    }
+
+    [Theory]
+    [InlineData("realnvp", "moons")]
+    [InlineData("maf", "eight-gaussians")]
+    public void Flow2d(string model, string set)
+    {
+        using var run = new ExampleRunner();
+        Assert.Equal(0, run.Run("flow2d", "--model", model, "--set", set, "--epochs", "2", "--points", "256"));
+        Assert.Contains("Gaussian fit baseline", run.Output);
+        Assert.True(double.IsFinite(HeldOut(run.Output)));
+        var (width, height) = run.Png("density.png");
+        Assert.Equal((360 + 400 + 360 + 16, 340), (width, height));
+        run.Png("curve.png");
+    }
+
+    [Fact]
+    public void Energies()
+    {
+        using var run = new ExampleRunner();
+        Assert.Equal(0, run.Run("energies"));
+        Assert.Equal(((4 * 330) + (3 * 8), 300), run.Png("targets.png"));
+    }
+
+    [Theory]
+    [InlineData("made", "--hidden")]
+    [InlineData("nade", "--hidden")]
+    public void BinaryMnistModels(string example, string widthOption)
+    {
+        using var run = new ExampleRunner();
+        Assert.Equal(0, run.Run(example, "--data", "sample", "--epochs", "2", widthOption, "32", "--samples", "6"));
+        Assert.Contains("160 to train and 40 held out", run.Output);
+        Assert.Contains("independent pixels baseline", run.Output);
+        Assert.InRange(HeldOut(run.Output), 50, 600); // nats per 784-pixel image
+        // Held-out and sampled images side by side: 6 of them in one row of 28·2 pixels with 2 of padding.
+        Assert.Equal(((2 * ((6 * 58) + 2)) + 16, 60), run.Png("samples.png"));
+        run.Png("curve.png");
+    }
+
+    [Fact]
+    public void PixelCnn()
+    {
+        using var run = new ExampleRunner();
+        Assert.Equal(0, run.Run("pixelcnn", "--data", "sample", "--epochs", "1", "--filters", "4", "--blocks", "0", "--samples", "2"));
+        Assert.InRange(HeldOut(run.Output), 50, 600);
+        Assert.Equal(((2 * ((2 * 58) + 2)) + 16, 60), run.Png("samples.png"));
+        run.Png("curve.png");
+    }
+
+    [Fact]
+    public void FSharpExample()
+    {
+        using var run = new ExampleRunner();
+        Assert.Equal(0, run.RunFSharp("--epochs", "2", "--points", "256"));
+        Assert.Contains("Gaussian fit baseline", run.Output);
+        Assert.True(double.IsFinite(HeldOut(run.Output)));
+        run.Png("density.png");
+        run.Png("curve.png");
+    }
+}

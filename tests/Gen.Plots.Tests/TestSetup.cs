@@ -1,0 +1,11 @@
+using System.Runtime.CompilerServices;
+using Gen.Runtime;
+
+namespace Gen.Plots.Tests;
+
+internal static class TestSetup
+{
+    // Tests call TorchSharp directly, so load the runtime through Gen before any test runs.
+    [ModuleInitializer]
+    internal static void Init() => GenRuntime.EnsureLoaded();
+}
