@@ -26,6 +26,13 @@ public abstract class AutoregressiveBinaryModel : torch.nn.Module<torch.Tensor, 
     public abstract long[] Order { get; }
 
     /// <summary>
+    /// Whether <see cref="LogProb"/> and <see cref="Logits"/> check that every value is 0 or 1 (default true). The check
+    /// reads one flag back from the device on every call; turn it off in a training loop over data already checked.
+    /// Shapes, dtype and device are always checked.
+    /// </summary>
+    public bool CheckValues { get; set; } = true;
+
+    /// <summary>
     /// The logits of the conditionals: entry d is log-odds of x_d = 1 given the features before d in
     /// <see cref="Order"/>; shape [batch, D]. Entries depend only on those earlier features of <paramref name="x"/>.
     /// </summary>
@@ -117,6 +124,11 @@ public abstract class AutoregressiveBinaryModel : torch.nn.Module<torch.Tensor, 
         if (x.device.type != reference.device.type || x.device.index != reference.device.index)
         {
             throw new ArgumentException($"{where}: the model lives on {reference.device}, but the data is on {x.device}.", nameof(x));
+        }
+
+        if (!CheckValues)
+        {
+            return;
         }
 
         using var scope = torch.NewDisposeScope();

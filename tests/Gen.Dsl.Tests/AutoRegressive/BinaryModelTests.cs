@@ -56,6 +56,9 @@ public class BinaryModelTests
         Assert.Equal($"{name}.log_prob", Assert.Throws<GenShapeException>(() => model.LogProb(torch.zeros(new long[] { 2, 4 }, dtype: torch.float64))).Node);
         Assert.Contains("Float32", Assert.Throws<ArgumentException>(() => model.LogProb(torch.zeros(2, 3))).Message);
         Assert.Contains("is -1", Assert.Throws<ArgumentException>(() => model.Logits(-torch.ones(new long[] { 2, 3 }, dtype: torch.float64))).Message);
+        model.CheckValues = false; // the caller vouches for the data: no check, no device read-back
+        Assert.Equal(new long[] { 2 }, model.LogProb(-torch.ones(new long[] { 2, 3 }, dtype: torch.float64)).shape);
+        model.CheckValues = true;
         Assert.Throws<ArgumentOutOfRangeException>(() => model.Sample(0));
         var s = model.Sample(5, Seed.Generator(0));
         Assert.Equal(new long[] { 5, 3 }, s.shape);
