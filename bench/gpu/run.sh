@@ -49,7 +49,8 @@ if [ -x "$here/tests/Gen.Cuda.Tests" ]; then
 fi
 
 echo "== speed: Gen and PyTorch, alternately, case by case"
-cases=${CASES:-$("$bench" list | cut -f1 | paste -sd,)}
+# By default the cases that have a PyTorch twin (twins.py); Gen.Bench lists more (the MAF cases have none).
+cases=${CASES:-$(cd "$here" && $python -c 'import twins; print(",".join(twins.CASES))')}
 for c in ${cases//,/ }; do
   for rep in $(seq 1 "${REPS:-2}"); do
     "$bench" speed --device cuda --cases "$c" --rounds "${ROUNDS:-5}" --steps "${STEPS:-20}" --warmup "${WARMUP:-10}" --json "$work/gen-$c-$rep.json"
