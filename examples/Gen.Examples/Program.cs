@@ -20,6 +20,8 @@ public static class Program
         MadeExample.Example,
         NadeExample.Example,
         PixelCnnExample.Example,
+        VaeExample.Example,
+        GanExample.Example,
     };
 
     /// <summary>Runs the sub-command named by the first argument (quickstart when none) with the rest as its options.</summary>

@@ -77,6 +77,29 @@ public class ExamplesTests
         run.Png("curve.png");
     }
 
+    [Theory]
+    [InlineData("1")]
+    [InlineData("3")]
+    public void VaeAndIwae(string k)
+    {
+        using var run = new ExampleRunner();
+        Assert.Equal(0, run.Run("vae", "--data", "sample", "--epochs", "2", "--k", k, "--hidden", "16", "--latent", "4", "--eval-samples", "10", "--samples", "6"));
+        Assert.Contains(k == "1" ? "VAE" : "IWAE (k = 3)", run.Output);
+        Assert.Contains("importance sampling with 10 samples", run.Output);
+        Assert.InRange(HeldOut(run.Output), 50, 800);
+        Assert.Equal(((2 * ((6 * 58) + 2)) + 16, 60), run.Png("samples.png"));
+        run.Png("curve.png");
+    }
+
+    [Fact]
+    public void Gan()
+    {
+        using var run = new ExampleRunner();
+        Assert.Equal(0, run.Run("gan", "--epochs", "20", "--objective", "wgan-gp", "--samples", "200"));
+        Assert.Contains("modes captured", run.Output);
+        run.Png("samples.png");
+    }
+
     [Fact]
     public void FSharpExample()
     {

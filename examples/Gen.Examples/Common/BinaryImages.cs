@@ -47,7 +47,7 @@ public static class BinaryImages
     }
 
     /// <summary>Prints the held-out result against the baseline and writes the samples and the training curve.</summary>
-    private static void Report(ExampleRun run, string model, TrainingResult result, double baseline, torch.Tensor test, torch.Tensor samples)
+    internal static void Report(ExampleRun run, string model, TrainingResult result, double baseline, torch.Tensor test, torch.Tensor samples)
     {
         run.Say(string.Create(CultureInfo.InvariantCulture,
             $"held-out: {result.FinalTest:F2} nats/image ({result.Describe(model)}) vs {baseline:F2} nats/image (independent pixels baseline); lower is better"));
