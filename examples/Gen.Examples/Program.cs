@@ -17,6 +17,7 @@ public static class Program
         Quickstart.Example,
         Flow2dExample.Example,
         EnergiesExample.Example,
+        PlanarExample.Example,
         MadeExample.Example,
         NadeExample.Example,
         PixelCnnExample.Example,

@@ -33,6 +33,7 @@ public class ExamplesTests
     [Theory]
     [InlineData("realnvp", "moons")]
     [InlineData("maf", "eight-gaussians")]
+    [InlineData("spline", "pinwheel")]
     public void Flow2d(string model, string set)
     {
         using var run = new ExampleRunner();
@@ -75,6 +76,18 @@ public class ExamplesTests
         Assert.InRange(HeldOut(run.Output), 50, 600);
         Assert.Equal(((2 * ((2 * 58) + 2)) + 16, 60), run.Png("samples.png"));
         run.Png("curve.png");
+    }
+
+    [Fact]
+    public void PlanarFlowsOnTheEnergies()
+    {
+        using var run = new ExampleRunner();
+        Assert.Equal(0, run.Run("planar", "--epochs", "5", "--flows", "2", "--batch", "16"));
+        foreach (var u in new[] { "U1", "U2", "U3", "U4" })
+        {
+            Assert.Contains($"{u}: E_q[log q + U] = ", run.Output);
+            run.Png($"planar-{u}.png");
+        }
     }
 
     [Theory]

@@ -24,7 +24,7 @@ public static class Flow2dExample
         new[]
         {
             new OptionSpec("set", string.Join("|", Sets), "moons", "the toy data set"),
-            new OptionSpec("model", "realnvp|maf", "realnvp", "the flow"),
+            new OptionSpec("model", "realnvp|maf|spline", "realnvp", "the flow: affine couplings, masked autoregressive layers, or rational-quadratic spline couplings"),
             new OptionSpec("points", "N", "4000", "training points (a quarter as many are held out)"),
         },
         Run);
@@ -33,20 +33,23 @@ public static class Flow2dExample
     {
         var setName = run.Choice("set", new[] { "moons" }.Concat(Sets.Where(s => s != "moons")).ToArray());
         var set = Enum.GetValues<ToySet>().Single(s => Kebab(s.ToString()) == setName);
-        var kind = run.Choice("model", "realnvp", "maf");
+        var kind = run.Choice("model", "realnvp", "maf", "spline");
         int points = run.Int("points", 4000, minimum: 4);
         Gen.Seed.Everything(run.Seed);
         var data = Gen.Seed.Generator(run.Seed + 4);
         var train = ToyData.Sample(set, points, run.Device, data);
         var test = ToyData.Sample(set, Math.Max(points / 4, 1), run.Device, data);
 
-        var spec = kind == "maf"
-            ? Flow.Over(Dist.StandardNormal(2)).Then(Bij.MaskedAutoregressive(64, 64)).Then(Bij.Reverse()).Repeat(5)
-            : Flow.Over(Dist.StandardNormal(2)).Then(Bij.AffineCoupling(Mask.Alternating(2), Net.Mlp(64, 64))).Then(Bij.Reverse()).Repeat(6);
+        var spec = kind switch
+        {
+            "maf" => Flow.Over(Dist.StandardNormal(2)).Then(Bij.MaskedAutoregressive(64, 64)).Then(Bij.Reverse()).Repeat(5),
+            "spline" => Flow.Over(Dist.StandardNormal(2)).Then(Bij.SplineCoupling(Mask.Alternating(2), Net.Mlp(64, 64), bins: 8, bound: 4)).Then(Bij.Reverse()).Repeat(4),
+            _ => Flow.Over(Dist.StandardNormal(2)).Then(Bij.AffineCoupling(Mask.Alternating(2), Net.Mlp(64, 64))).Then(Bij.Reverse()).Repeat(6),
+        };
         run.Say($"data: {points} training and {test.shape[0]} held-out points of {setName}");
         run.Say(spec.ToString());
         using var model = spec.Compile(run.Device, seed: run.Seed);
-        var name = kind == "maf" ? "MAF" : "RealNVP";
+        var name = kind switch { "maf" => "MAF", "spline" => "spline flow", _ => "RealNVP" };
         var result = Trainer.Run(
             run, run.Epochs, model, train, batchSize: 256, learningRate: 2e-3,
             batch => model.LogProb(batch).mean().neg(),
