@@ -114,6 +114,15 @@ public class ExamplesTests
     }
 
     [Fact]
+    public void GanOnMnist()
+    {
+        using var run = new ExampleRunner();
+        Assert.Equal(0, run.Run("gan", "--data", "mnist", "--epochs", "3", "--samples", "4"));
+        Assert.Contains("GAN (ns-sn) on MNIST, 3 generator steps", run.Output);
+        run.Png("samples.png");
+    }
+
+    [Fact]
     public void FSharpExample()
     {
         using var run = new ExampleRunner();
