@@ -75,6 +75,7 @@ public abstract class AutoregressiveBinaryModel : torch.nn.Module<torch.Tensor, 
 
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
+        using var frozen = MaskedWeights.Freeze(); // one mask product per layer per draw, not per pass
         return SampleCore(count, generator).MoveToOuterDisposeScope();
     }
 

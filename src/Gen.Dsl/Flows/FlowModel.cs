@@ -48,6 +48,7 @@ public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     public torch.Tensor Sample(long count, torch.Generator? generator = null)
     {
         using var scope = torch.NewDisposeScope();
+        using var frozen = MaskedWeights.Freeze(); // MAF layers sample in one pass per feature with fixed weights
         return Distribution().Sample(new[] { count }, generator).MoveToOuterDisposeScope();
     }
 

@@ -16,6 +16,8 @@ public sealed class MaskedLinear : torch.nn.Module<torch.Tensor, torch.Tensor>
     private readonly Parameter bias;
     private readonly torch.Tensor mask;
 
+    private readonly MaskedWeightCache masked = new();
+
     /// <summary>Creates the layer with PyTorch's default initialisation, U(−1/√in, 1/√in), for weight and bias.</summary>
     /// <param name="inFeatures">Input width.</param>
     /// <param name="outFeatures">Output width.</param>
@@ -76,7 +78,7 @@ public sealed class MaskedLinear : torch.nn.Module<torch.Tensor, torch.Tensor>
         }
 
         using var scope = torch.NewDisposeScope();
-        return torch.nn.functional.linear(input, weight * mask, bias).MoveToOuterDisposeScope();
+        return torch.nn.functional.linear(input, masked.Get(weight, mask), bias).MoveToOuterDisposeScope();
     }
 
     private static void CheckMask(torch.Tensor m, long rows, long cols)

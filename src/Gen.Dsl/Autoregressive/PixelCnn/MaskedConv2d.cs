@@ -15,6 +15,7 @@ public sealed class MaskedConv2d : torch.nn.Module<torch.Tensor, torch.Tensor>
 {
     private readonly Conv2d conv;
     private readonly torch.Tensor mask;
+    private readonly MaskedWeightCache masked = new();
     private readonly long[] padding;
     private readonly bool open;
 
@@ -75,5 +76,5 @@ public sealed class MaskedConv2d : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// 1×1 type-B convolution of a one-channel model) is not multiplied in, since it changes nothing.
     /// </summary>
     public override torch.Tensor forward(torch.Tensor input) =>
-        torch.nn.functional.conv2d(input, open ? conv.weight! : conv.weight! * mask, conv.bias, padding: padding);
+        torch.nn.functional.conv2d(input, open ? conv.weight! : masked.Get(conv.weight!, mask), conv.bias, padding: padding);
 }

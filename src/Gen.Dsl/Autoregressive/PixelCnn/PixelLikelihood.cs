@@ -93,6 +93,7 @@ internal static class PixelLikelihood
         }
 
         using var noGrad = torch.no_grad();
+        using var frozen = MaskedWeights.Freeze(); // one mask product per layer per draw, not per pixel
         using var scope = torch.NewDisposeScope();
         var images = torch.zeros(new[] { count }.Concat(imageShape).ToArray(), dtype: reference.dtype, device: reference.device);
         for (long i = 0; i < imageShape[1]; i++)
