@@ -76,7 +76,7 @@ public sealed class Trainer
         double bestValid = double.PositiveInfinity;
         int bestEpoch = 0, sinceBest = 0;
         long step = 0;
-        bool stoppedEarly = false;
+        bool stoppedEarly = false, timeUp = false;
         using var window = new Window();
         try
         {
@@ -84,6 +84,7 @@ public sealed class Trainer
             {
                 var epochSum = torch.zeros(1, dtype: torch.float64, device: train.device);
                 epochSum.DetachFromDisposeScope();
+                long batchesDone = 0;
                 foreach (var batch in Batches.Of(train, options.BatchSize, train.device, order))
                 {
                     cancellation.ThrowIfCancellationRequested();
@@ -114,13 +115,20 @@ public sealed class Trainer
                         window.Add(l, batch.shape[0]);
                     }
 
+                    batchesDone++;
                     if (step % options.ProgressEvery == 0 && progress is not null)
                     {
                         progress.Report(window.Report(epoch, step, totalSteps, null, clock.Elapsed, endOfEpoch: false));
                     }
+
+                    if (options.TimeLimit is TimeSpan limit && clock.Elapsed >= limit)
+                    {
+                        timeUp = true;
+                        break;
+                    }
                 }
 
-                double epochLoss = epochSum.item<double>() / batchesPerEpoch;
+                double epochLoss = epochSum.item<double>() / batchesDone;
                 epochSum.Dispose();
                 if (!double.IsFinite(epochLoss))
                 {
@@ -144,7 +152,7 @@ public sealed class Trainer
                         sinceBest = 0;
                         isBest = true;
                         best?.Dispose();
-                        best = options.Patience is null ? null : new ParameterSnapshot(model, epoch);
+                        best = options.Patience is null && options.TimeLimit is null ? null : new ParameterSnapshot(model, epoch);
                     }
                     else
                     {
@@ -169,18 +177,23 @@ public sealed class Trainer
                     stoppedEarly = true;
                     break;
                 }
+
+                if (timeUp)
+                {
+                    break;
+                }
             }
 
             if (best is not null && bestEpoch != trainLosses.Count)
             {
                 best.Restore(model);
             }
-            else if (validation is not null && options.Patience is null)
+            else if (validation is not null && best is null)
             {
                 bestEpoch = trainLosses.Count;
             }
 
-            return new TrainingResult(trainLosses.Count, step, trainLosses, validLosses, bestEpoch, stoppedEarly);
+            return new TrainingResult(trainLosses.Count, step, trainLosses, validLosses, bestEpoch, stoppedEarly, timeUp, clock.Elapsed);
         }
         finally
         {

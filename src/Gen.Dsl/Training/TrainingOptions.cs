@@ -34,6 +34,13 @@ public sealed record TrainingOptions
     /// </summary>
     public string? CheckpointPath { get; init; }
 
+    /// <summary>
+    /// When set, training stops after the first step that ends past this much wall time (validation time counts), as if
+    /// that step ended the last epoch: the partial epoch's mean loss is recorded, validation runs, and the best epoch is
+    /// restored as with <see cref="Patience"/>. For fixed compute budgets ("train for ten minutes").
+    /// </summary>
+    public TimeSpan? TimeLimit { get; init; }
+
     /// <summary>Check every this many steps that the loss and its terms are finite (each check waits for the device).</summary>
     public int CheckFiniteEvery { get; init; } = 1;
 
@@ -49,6 +56,11 @@ public sealed record TrainingOptions
         if (Patience is int p)
         {
             Positive(p, nameof(Patience));
+        }
+
+        if (TimeLimit is TimeSpan t && t <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(TimeLimit), t, "training.TimeLimit must be positive.");
         }
 
         if (ClipGradientNorm is double c && !(c > 0))

@@ -10,10 +10,14 @@ namespace Gen.Dsl;
 /// <param name="BestEpoch">The epoch (from 1) whose parameters the model holds at the end: the best validation epoch when
 /// early stopping restored it, else the last.</param>
 /// <param name="StoppedEarly">Whether early stopping ended the run.</param>
+/// <param name="ReachedTimeLimit">Whether <see cref="TrainingOptions.TimeLimit"/> ended the run (its last epoch may be partial).</param>
+/// <param name="Elapsed">Wall time of the run, validation included.</param>
 public sealed record TrainingResult(
     int Epochs,
     long Steps,
     IReadOnlyList<double> TrainingLoss,
     IReadOnlyList<double> ValidationLoss,
     int BestEpoch,
-    bool StoppedEarly);
+    bool StoppedEarly,
+    bool ReachedTimeLimit,
+    System.TimeSpan Elapsed);

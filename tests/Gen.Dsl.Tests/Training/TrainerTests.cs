@@ -74,6 +74,39 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void A_time_limit_ends_training_mid_epoch_validates_and_keeps_the_best_epoch()
+    {
+        var (train, valid) = Digits();
+        using var model = Autoregressive.Made(64, 64).Compile(Device.Cpu, seed: 3);
+        using var adam = new FusedAdam(model.parameters(), 3e-3);
+        long steps = 0;
+        var limit = TimeSpan.FromSeconds(1);
+        var trainer = new Trainer(model, adam, x =>
+        {
+            // Slow steps, so the limit falls inside the second epoch whatever the machine's speed.
+            if (++steps > 14)
+            {
+                Thread.Sleep(500);
+            }
+
+            return -model.LogProb(x).mean();
+        }, new TrainingOptions { Epochs = 1000, BatchSize = 100, TimeLimit = limit })
+        {
+            Validation = x => -model.LogProb(x),
+        };
+        var result = trainer.Fit(train, valid);
+
+        Assert.True(result.ReachedTimeLimit);
+        Assert.False(result.StoppedEarly);
+        Assert.Equal(2, result.Epochs);
+        Assert.InRange(result.Steps, 15, 27); // one full epoch of 14 steps, then at least one step of the second
+        Assert.Equal(2, result.ValidationLoss.Count);
+        Assert.True(result.Elapsed >= limit);
+        Assert.Equal(result.ValidationLoss[0] <= result.ValidationLoss[1] ? 1 : 2, result.BestEpoch);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new Trainer(model, adam, x => x.sum(), new TrainingOptions { TimeLimit = TimeSpan.Zero }));
+    }
+
+    [Fact]
     public void A_non_finite_term_stops_training_naming_the_step_and_term_and_restores_the_last_good_epoch()
     {
         var (train, _) = Digits();
