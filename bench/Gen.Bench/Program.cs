@@ -15,7 +15,9 @@ using TorchSharp;
 //   memory [--cases a,b] [--steps N] [--every K]   resident memory and live tensors over a training run
 //   report [--quick] [--out DIR] [--commit SHA] [--note TEXT] [--cases a,b]   all groups; writes speed.md and speed.json
 //   probe                                          runtime, CUDA and CPU/device parity check
-const string Usage = "usage: Gen.Bench list|speed|breakdown|matmul|sampling|memory|report|probe [--device cpu|cuda[:N]] [--threads N] [options]; see bench/README.md";
+//   quality [--list] [--cases a,b] [--seconds S] [--eval-samples K] [--quick] [--machine TEXT] [--json FILE]   papers' tables
+//   quality-merge [--inputs DIR] [--out DIR] [--note TEXT]   collects quality rows into quality.json and quality.md
+const string Usage = "usage: Gen.Bench list|speed|breakdown|matmul|sampling|memory|report|probe|quality|quality-merge [--device cpu|cuda[:N]] [--threads N] [options]; see bench/README.md";
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine(Usage);
@@ -95,6 +97,21 @@ try
                 options.GetValueOrDefault("note"),
                 Cases(Catalog.Report),
                 Catalog.Memory.Select(Catalog.Find).ToArray()));
+        case "quality" when Flag("list"):
+            Console.WriteLine(string.Join(",", QualityCatalog.All.Select(c => c.Name)));
+            return 0;
+        case "quality":
+            var qualityCases = (options.TryGetValue("cases", out var qc) ? qc.Split(',', StringSplitOptions.RemoveEmptyEntries) : QualityCatalog.All.Select(c => c.Name))
+                .Select(QualityCatalog.Find).ToArray();
+            var context = new QualityContext(device,
+                double.Parse(Get("seconds", quick ? "5" : "600"), System.Globalization.CultureInfo.InvariantCulture), quick,
+                Get("machine", Machine.Describe(args, null).Cpu + $" ({Environment.ProcessorCount} cores)"),
+                int.Parse(Get("eval-samples", quick ? "50" : "5000")));
+            return Quality.Run(context, qualityCases, Get("json", "quality-rows.json"));
+        case "quality-merge":
+            return Quality.Merge(Get("inputs", "."), Get("out", Path.Combine(Machine.RepositoryRoot(), "bench", "results")),
+                DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+                Get("command", "Gen.Bench " + string.Join(' ', args)), options.GetValueOrDefault("note"));
         default:
             Console.Error.WriteLine($"unknown command '{args[0]}'; {Usage}");
             return 2;

@@ -22,7 +22,15 @@ publish bench/Gen.Bench/Gen.Bench.csproj bench
 if [ -d "$root/tests/Gen.Cuda.Tests" ]; then
   publish tests/Gen.Cuda.Tests/Gen.Cuda.Tests.csproj tests
 fi
-cp "$root/bench/gpu/twins.py" "$root/bench/gpu/run.sh" "$root/bench/gpu/report.py" "$stage/"
+cp "$root/bench/gpu/twins.py" "$root/bench/gpu/run.sh" "$root/bench/gpu/report.py" "$root/bench/gpu/quality.sh" "$stage/"
+# Binarized MNIST for the quality run (the GPU machine reaches no network): from GEN_DATA_DIR or ../shared/data.
+data=${GEN_DATA_DIR:-$root/../shared/data}
+if [ -d "$data/binarized-mnist" ]; then
+  mkdir -p "$stage/data/binarized-mnist"
+  cp "$data"/binarized-mnist/*.gz "$stage/data/binarized-mnist/"
+else
+  echo "  no binarized MNIST at $data: quality.sh will not find its data"
+fi
 tar -C "$stage" -cJf "$out/gen-gpu.tar.xz" .
 rm -rf "$stage"
 ls -la "$out/gen-gpu.tar.xz"

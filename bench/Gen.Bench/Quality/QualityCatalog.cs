@@ -1,0 +1,157 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.Linq;
+using Gen.Data;
+using Gen.Dsl;
+using Gen.Optimization;
+using TorchSharp;
+
+namespace Gen.Bench;
+
+/// <summary>
+/// The rows of the papers' tables that Gen reproduces: density models on statically binarized MNIST (test NLL in nats,
+/// lower is better) and GAN mode coverage on the 2-D mixtures of the VEEGAN protocol.
+/// </summary>
+internal static class QualityCatalog
+{
+    private const string TestNll = "test NLL, nats";
+
+    /// <summary>Every case, in the order a report lists them.</summary>
+    public static IReadOnlyList<QualityCase> All { get; } = new[]
+    {
+        new QualityCase("fvsbn", "FVSBN (logistic autoregression), natural order", Fvsbn),
+        new QualityCase("nade", "NADE, 500 hidden units", Nade),
+        new QualityCase("made", "MADE, one hidden layer of 500, one mask", c => Made(c, masks: 1)),
+        new QualityCase("made-32", "MADE, one hidden layer of 500, 32 masks (order-agnostic), ensemble of 32", c => Made(c, masks: 32)),
+        new QualityCase("vae", "VAE 784-200-200-50 (tanh), ELBO; importance-sampled NLL", c => Vae(c, k: 1, planar: 0)),
+        new QualityCase("iwae-5", "IWAE k=5, same networks", c => Vae(c, k: 5, planar: 0)),
+        new QualityCase("iwae-50", "IWAE k=50, same networks", c => Vae(c, k: 50, planar: 0)),
+        new QualityCase("vae-planar", "VAE with a 10-step planar-flow posterior, same networks", c => Vae(c, k: 1, planar: 10)),
+        new QualityCase("pixelcnn", "PixelCNN, 128 filters, 8 residual blocks, Bernoulli pixels", PixelCnn),
+        new QualityCase("gan-ring", "GAN (non-saturating) on the 8-Gaussian ring, MLP 128-128 both", c => Gan(c, ToySet.EightGaussians)),
+        new QualityCase("gan-grid", "GAN (non-saturating) on the 25-Gaussian grid, MLP 128-128 both", c => Gan(c, ToySet.TwentyFiveGaussians)),
+    };
+
+    /// <summary>The case called <paramref name="name"/>.</summary>
+    /// <exception cref="KeyNotFoundException">No case has that name.</exception>
+    public static QualityCase Find(string name) =>
+        All.FirstOrDefault(c => c.Name == name)
+        ?? throw new KeyNotFoundException($"no quality case '{name}'; the cases are: {string.Join(", ", All.Select(c => c.Name))}");
+
+    private static IEnumerable<QualityRow> Fvsbn(QualityContext c) =>
+        BinaryModel(c, "fvsbn", Autoregressive.Fvsbn(784), 97.45, "Larochelle & Murray (2011), Table 2 (FVSBN)");
+
+    private static IEnumerable<QualityRow> Nade(QualityContext c) =>
+        BinaryModel(c, "nade", Autoregressive.Nade(784, 500), 88.86, "Larochelle & Murray (2011), Table 2 (NADE, 500 hidden units)");
+
+    private static IEnumerable<QualityRow> BinaryModel<TSpec>(QualityContext c, string name, TSpec spec, double paper, string source)
+        where TSpec : IModelSpec<AutoregressiveBinaryModel>
+    {
+        var (train, valid, test) = c.Flat;
+        using var model = spec.Compile(c.Device, seed: 0);
+        var result = c.Fit(name, model, train, valid, x => -model.LogProb(x).mean(), x => -model.LogProb(x));
+        double nll = QualityContext.Mean(x => -model.LogProb(x), test, 500);
+        yield return new QualityRow(name, c.Dataset, TestNll, nll, paper, source, spec.ToString()!, c.Budget(result), null);
+    }
+
+    private static IEnumerable<QualityRow> Made(QualityContext c, int masks)
+    {
+        var (train, valid, test) = c.Flat;
+        var spec = Autoregressive.Made(784, 500);
+        spec = masks > 1 ? spec.WithOrder(InputOrder.Random(0)).WithMasks(masks) : spec;
+        string name = masks > 1 ? $"made-{masks}" : "made";
+        using var model = spec.Compile(c.Device, seed: 0);
+        var result = c.Fit(name, model, train, valid, x =>
+        {
+            // Order-agnostic training: a different mask (order and connectivity) for every minibatch.
+            if (masks > 1)
+            {
+                model.NextMask();
+            }
+
+            return -model.LogProb(x).mean();
+        }, x => -model.LogProb(x));
+        double nll = masks > 1
+            ? QualityContext.Mean(x => -model.EnsembleLogProb(x, masks), test, 500)
+            : QualityContext.Mean(x => -model.LogProb(x), test, 500);
+        yield return new QualityRow(name, c.Dataset, masks > 1 ? $"{TestNll} (ensemble of {masks} masks)" : TestNll, nll,
+            masks > 1 ? 86.64 : 88.40, masks > 1 ? "Germain et al. (2015), Table 6 (MADE 1 hidden layer, 32 masks)" : "Germain et al. (2015), Table 6 (MADE 1 hidden layer, 1 mask)",
+            spec.ToString(), c.Budget(result), null);
+    }
+
+    private static IEnumerable<QualityRow> Vae(QualityContext c, int k, int planar)
+    {
+        var (train, valid, test) = c.Flat;
+        var net = Net.Mlp(200, 200).WithActivation(Activation.Tanh);
+        var spec = Latent.Vae(784, 50).WithEncoder(net).WithDecoder(net);
+        spec = k > 1 ? spec.WithObjective(LatentObjective.Iwae(k)) : spec;
+        spec = planar > 0 ? spec.WithPosteriorFlow(PosteriorFlowKind.Planar, planar) : spec;
+        string name = planar > 0 ? "vae-planar" : k > 1 ? $"iwae-{k}" : "vae";
+        using var model = spec.Compile(c.Device, seed: 0);
+        using var noise = Seed.Generator(2);
+        long step = 0;
+        var result = c.Fit(name, model, train, valid, x => model.Loss(x, step++, noise), x => -model.Elbo(x, noise));
+        using var evalNoise = Seed.Generator(3);
+        double elbo = QualityContext.Mean(x => -model.Elbo(x, evalNoise), test, 500);
+        var clock = Stopwatch.StartNew();
+        double nll = QualityContext.Mean(x => -model.LogProb(x, samples: c.EvalSamples, chunk: Math.Min(c.EvalSamples, 500), generator: evalNoise), test, 100);
+        string evalNote = string.Create(CultureInfo.InvariantCulture, $"; test NLL by importance sampling with {c.EvalSamples} samples per image ({clock.Elapsed.TotalSeconds:F0} s)");
+        var (paper, source) = (k, planar) switch
+        {
+            (_, > 0) => (85.10, "Rezende & Mohamed (2015), Table 2 (planar flow, K = 80)"),
+            (5, _) => (85.54, "Burda et al. (2016), Table 1 (IWAE k = 5, one stochastic layer)"),
+            (50, _) => (84.78, "Burda et al. (2016), Table 1 (IWAE k = 50, one stochastic layer)"),
+            _ => (86.76, "Burda et al. (2016), Table 1 (VAE k = 1, one stochastic layer)"),
+        };
+        string budget = c.Budget(result, extra: evalNote);
+        yield return new QualityRow(name, c.Dataset, $"{TestNll} (importance sampled, k = {c.EvalSamples})", nll, paper, source, spec.ToString(), budget,
+            planar > 0 ? $"{planar} planar steps here against the paper's 80, and the paper's networks differ" : null);
+        yield return new QualityRow(name, c.Dataset, "test negative ELBO, nats", elbo, null, source, spec.ToString(), budget, "the bound the model was trained on (k = 1 ELBO), an upper bound on the NLL");
+    }
+
+    private static IEnumerable<QualityRow> PixelCnn(QualityContext c)
+    {
+        var (train, valid, test) = c.Images;
+        var spec = Autoregressive.PixelCnn(1, 28, 28).WithFilters(128).WithResidualBlocks(8);
+        using var model = spec.Compile(c.Device, seed: 0);
+        model.CheckValues = false; // the data are known to be binary; skip the per-batch read-back
+        var result = c.Fit("pixelcnn", model, train, valid, x => -model.LogProb(x).mean(), x => -model.LogProb(x));
+        double nll = QualityContext.Mean(x => -model.LogProb(x), test, 500);
+        yield return new QualityRow("pixelcnn", c.Dataset, TestNll, nll, 81.30, "van den Oord et al. (2016), Pixel RNN paper, Table 4 (PixelCNN)", spec.ToString(), c.Budget(result), null);
+    }
+
+    // The VEEGAN protocol: 2500 samples; a mode is captured when a sample lies within 3 standard deviations of it; a
+    // sample is of high quality when it lies within 3 standard deviations of some mode.
+    private static IEnumerable<QualityRow> Gan(QualityContext c, ToySet set)
+    {
+        bool ring = set == ToySet.EightGaussians;
+        string name = ring ? "gan-ring" : "gan-grid";
+        var spec = Adversarial.Gan(2, 2).Generator(Net.Mlp(128, 128)).Discriminator(Net.Mlp(128, 128));
+        var pool = ToyData.Sample(set, 100_000, c.Device, Seed.Generator(0));
+        using var model = spec.Compile(c.Device, seed: 0);
+        using var generatorOptimizer = new FusedAdam(model.GeneratorParameters(), 1e-3, 0.5, 0.999);
+        using var criticOptimizer = new FusedAdam(model.DiscriminatorParameters(), 1e-3, 0.5, 0.999);
+        using var trainer = new GanTrainer(model, Objective.NonSaturating, 1, generatorOptimizer, criticOptimizer);
+        using var random = Seed.Generator(1);
+        var clock = Stopwatch.StartNew();
+        long steps = 0;
+        while (clock.Elapsed.TotalSeconds < c.Seconds)
+        {
+            trainer.Step(() => new GanBatch(pool.index_select(0, DeviceRandom.Integers(pool.shape[0], new long[] { 256 }, c.Device, random))), random);
+            steps++;
+        }
+
+        model.eval();
+        using var samples = model.Sample(2500, Seed.Generator(2));
+        var coverage = ModeCoverage.Measure(samples.cpu(), MixtureModes.Of(set));
+        string dataset = ring ? "2-D ring of 8 Gaussians (VEEGAN protocol, 2500 samples)" : "2-D grid of 25 Gaussians (VEEGAN protocol, 2500 samples)";
+        string budget = string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:F0} s of training ({steps} generator steps, one critic step each), batch 256, Adam lr 0.001 (0.5, 0.999), on {c.Machine}");
+        string source = "Srivastava et al. (2017), VEEGAN, Table 1";
+        string others = ring ? "GAN 1, ALI 2.8, Unrolled GAN 7.6, VEEGAN 8" : "GAN 3.3, ALI 15.8, Unrolled GAN 23.6, VEEGAN 24.6";
+        string othersQuality = ring ? "GAN 99.3, Unrolled GAN 35.6, VEEGAN 52.9" : "GAN 0.5, Unrolled GAN 16, VEEGAN 40";
+        yield return new QualityRow(name, dataset, "modes captured", coverage.ModesCaptured, ring ? 8 : 24.6, source + " (VEEGAN's row)", spec.ToString(), budget, "paper rows: " + others);
+        yield return new QualityRow(name, dataset, "high-quality samples, %", 100 * coverage.HighQualityShare, ring ? 52.9 : 40, source + " (VEEGAN's row)", spec.ToString(), budget, "paper rows: " + othersQuality);
+    }
+}

@@ -1,0 +1,121 @@
+using System;
+using System.Globalization;
+using Gen.Data;
+using Gen.Dsl;
+using Gen.Optimization;
+using TorchSharp;
+
+namespace Gen.Bench;
+
+/// <summary>
+/// What every quality case shares: the device, the training budget, the statically binarized MNIST splits (or, in quick
+/// mode, the 200-image sample embedded in Gen.Core), and one way to train and to score.
+/// </summary>
+internal sealed class QualityContext
+{
+    private (torch.Tensor Train, torch.Tensor Valid, torch.Tensor Test)? flat;
+    private (torch.Tensor Train, torch.Tensor Valid, torch.Tensor Test)? images;
+
+    /// <summary>Creates the context.</summary>
+    /// <param name="device">Where the models train.</param>
+    /// <param name="seconds">Training wall time per case.</param>
+    /// <param name="quick">Whether to use the embedded sample and small evaluation settings (a check that the harness works, not a result).</param>
+    /// <param name="machine">The machine, as written into each row's budget.</param>
+    /// <param name="evalSamples">Importance samples for latent-variable models' test log-likelihood.</param>
+    public QualityContext(torch.Device device, double seconds, bool quick, string machine, int evalSamples)
+    {
+        Device = device;
+        Seconds = seconds;
+        Quick = quick;
+        Machine = machine;
+        EvalSamples = evalSamples;
+    }
+
+    public torch.Device Device { get; }
+
+    public double Seconds { get; }
+
+    public bool Quick { get; }
+
+    public string Machine { get; }
+
+    public int EvalSamples { get; }
+
+    /// <summary>The data set name written into the rows.</summary>
+    public string Dataset => Quick ? "binarized MNIST, embedded 200-image sample (quick mode)" : "binarized MNIST (Larochelle & Murray), test 10000";
+
+    /// <summary>Train (50000), validation (10000) and test (10000) images as [N, 784] float32 on the device.</summary>
+    public (torch.Tensor Train, torch.Tensor Valid, torch.Tensor Test) Flat => flat ??= Load(ImageLayout.Flat);
+
+    /// <summary>The same images as [N, 1, 28, 28].</summary>
+    public (torch.Tensor Train, torch.Tensor Valid, torch.Tensor Test) Images => images ??= Load(ImageLayout.Image);
+
+    /// <summary>
+    /// Trains with Adam for the budget's wall time (at most 10000 epochs), validating after every epoch and keeping the
+    /// best epoch's parameters.
+    /// </summary>
+    public TrainingResult Fit(string name, torch.nn.Module model, torch.Tensor train, torch.Tensor valid, Func<torch.Tensor, Loss> loss, Func<torch.Tensor, torch.Tensor> validationNll, int batchSize = 100, double learningRate = 1e-3)
+    {
+        using var adam = new FusedAdam(model.parameters(), learningRate);
+        var options = new TrainingOptions { Epochs = 10000, BatchSize = batchSize, Seed = 1, TimeLimit = TimeSpan.FromSeconds(Seconds), CheckFiniteEvery = 100, ProgressEvery = 1000 };
+        var trainer = new Trainer(model, adam, loss, options) { Validation = validationNll };
+        model.train();
+        var result = trainer.Fit(train, valid, new Progress(name));
+        model.eval();
+        return result;
+    }
+
+    /// <summary>The mean of a per-example value over <paramref name="data"/>, without gradient, in chunks.</summary>
+    public static double Mean(Func<torch.Tensor, torch.Tensor> perExample, torch.Tensor data, int chunk)
+    {
+        using var noGrad = torch.no_grad();
+        double sum = 0;
+        long n = data.shape[0];
+        for (long start = 0; start < n; start += chunk)
+        {
+            using var scope = torch.NewDisposeScope();
+            sum += perExample(data.narrow(0, start, Math.Min(chunk, n - start))).to_type(torch.float64).sum().item<double>();
+        }
+
+        return sum / n;
+    }
+
+    /// <summary>"140 s of training (12 epochs, 6000 steps; best epoch 11), batch 100, Adam lr 0.001, on MACHINE".</summary>
+    public string Budget(TrainingResult result, int batchSize = 100, double learningRate = 1e-3, string? extra = null) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"{result.Elapsed.TotalSeconds:F0} s of training ({result.Epochs} epochs{(result.ReachedTimeLimit ? ", the last partial" : "")}, {result.Steps} steps; best validation epoch {result.BestEpoch}), batch {batchSize}, Adam lr {learningRate}{extra}, on {Machine}");
+
+    private (torch.Tensor, torch.Tensor, torch.Tensor) Load(ImageLayout layout)
+    {
+        if (Quick)
+        {
+            var sample = BinarizedMnist.LoadSample(Device, layout);
+            var split = DataSplit.Shuffled(sample, testFraction: 0.2, seed: 0);
+            return (split.Train, split.Test, split.Test);
+        }
+
+        var source = DataSource.Default.WithDownload(false);
+        return (BinarizedMnist.Load(BinarizedMnistSplit.Train, Device, layout, source),
+                BinarizedMnist.Load(BinarizedMnistSplit.Valid, Device, layout, source),
+                BinarizedMnist.Load(BinarizedMnistSplit.Test, Device, layout, source));
+    }
+
+    // An epoch's line on standard error at most every 15 seconds, so a long run shows that it is alive.
+    private sealed class Progress : IProgress<TrainingProgress>
+    {
+        private readonly string name;
+        private TimeSpan? last;
+
+        public Progress(string name) => this.name = name;
+
+        public void Report(TrainingProgress value)
+        {
+            if (value.EndOfEpoch && (last is null || value.Elapsed - last.Value >= TimeSpan.FromSeconds(15)))
+            {
+                last = value.Elapsed;
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {name}: epoch {value.Epoch}, step {value.Step}, train {value.Loss:F2}, valid {value.ValidationLoss:F2}, {value.Elapsed.TotalSeconds:F0} s"));
+            }
+        }
+    }
+}
