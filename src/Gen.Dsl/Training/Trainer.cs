@@ -241,6 +241,7 @@ public sealed class Trainer
         private long batches;
         private long examples;
         private TimeSpan since;
+        private (double Mean, Dictionary<string, double> Means, double Rate) previous = (double.NaN, new(), 0);
 
         public void Add(Loss l, long batchSize)
         {
@@ -256,10 +257,18 @@ public sealed class Trainer
 
         public TrainingProgress Report(int epoch, long step, long totalSteps, double? valid, TimeSpan elapsed, bool endOfEpoch)
         {
-            double mean = total is null ? double.NaN : total.item<double>() / Math.Max(1, batches);
-            var means = terms.ToDictionary(kv => kv.Key, kv => kv.Value.item<double>() / Math.Max(1, batches));
-            double seconds = (elapsed - since).TotalSeconds;
-            double rate = seconds > 0 ? examples / seconds : 0;
+            // No step since the last report (an epoch that ends on a reporting step): repeat that report's figures.
+            if (batches == 0)
+            {
+                previous = (previous.Mean, new Dictionary<string, double>(previous.Means), previous.Rate);
+            }
+            else
+            {
+                double seconds = (elapsed - since).TotalSeconds;
+                previous = (total!.item<double>() / batches, terms.ToDictionary(kv => kv.Key, kv => kv.Value.item<double>() / batches), seconds > 0 ? examples / seconds : 0);
+            }
+
+            var (mean, means, rate) = previous;
             var remaining = step > 0 ? TimeSpan.FromSeconds(elapsed.TotalSeconds / step * (totalSteps - step)) : TimeSpan.Zero;
             total?.Dispose();
             total = null;

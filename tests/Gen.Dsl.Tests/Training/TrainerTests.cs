@@ -74,6 +74,23 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void An_epoch_that_ends_on_a_reporting_step_reports_finite_figures_at_its_end()
+    {
+        var (train, _) = Digits();
+        using var model = Autoregressive.Fvsbn(64).Compile(Device.Cpu, seed: 4);
+        using var adam = new FusedAdam(model.parameters(), 1e-2);
+        var trainer = new Trainer(model, adam, x => -model.LogProb(x).mean(), new TrainingOptions { Epochs = 2, BatchSize = 100, ProgressEvery = 7 });
+        var progress = new Collect();
+        trainer.Fit(train, progress: progress);
+
+        // 14 steps per epoch: steps 7 and 14 report mid-epoch, and the end of the epoch reports right after step 14.
+        var ends = progress.Reports.Where(r => r.EndOfEpoch).ToList();
+        Assert.Equal(2, ends.Count);
+        Assert.All(progress.Reports, r => Assert.True(double.IsFinite(r.Loss) && r.ExamplesPerSecond > 0, $"step {r.Step}: loss {r.Loss}, {r.ExamplesPerSecond}/s"));
+        Assert.Equal(progress.Reports[progress.Reports.IndexOf(ends[0]) - 1].Loss, ends[0].Loss);
+    }
+
+    [Fact]
     public void A_time_limit_ends_training_mid_epoch_validates_and_keeps_the_best_epoch()
     {
         var (train, valid) = Digits();
