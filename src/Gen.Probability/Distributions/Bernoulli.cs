@@ -43,8 +43,7 @@ public sealed class Bernoulli : Distribution, IDistribution
         get
         {
             using var scope = torch.NewDisposeScope();
-            var pr = p.Probs;
-            return (pr * (1 - pr)).MoveToOuterDisposeScope();
+            return (p.Probs * p.Probs1m).MoveToOuterDisposeScope();
         }
     }
 
@@ -52,8 +51,7 @@ public sealed class Bernoulli : Distribution, IDistribution
     public torch.Tensor Entropy()
     {
         using var scope = torch.NewDisposeScope();
-        var pr = p.Probs;
-        return (-p.WeightedLog(pr, 1 - pr)).MoveToOuterDisposeScope();
+        return (-p.WeightedLog(p.Probs, p.Probs1m)).MoveToOuterDisposeScope();
     }
 
     /// <summary>log p (stable from logits).</summary>

@@ -32,6 +32,9 @@ internal readonly struct BinaryParameter
     /// <summary>The success probability.</summary>
     internal torch.Tensor Probs => probs ?? logits!.sigmoid();
 
+    /// <summary>1 − p, as σ(−logits) from logits so that it keeps its precision as p → 1.</summary>
+    internal torch.Tensor Probs1m => logits is not null ? logits.neg().sigmoid() : 1 - probs!;
+
     /// <summary>log(p / (1 - p)).</summary>
     internal torch.Tensor Logits => logits ?? probs!.log() - probs!.neg().log1p();
 

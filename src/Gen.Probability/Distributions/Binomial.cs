@@ -51,8 +51,7 @@ public sealed class Binomial : Distribution, IDistribution
         get
         {
             using var scope = torch.NewDisposeScope();
-            var pr = p.Probs;
-            return (TotalCount * pr * (1 - pr)).expand(BatchShape).MoveToOuterDisposeScope();
+            return (TotalCount * p.Probs * p.Probs1m).expand(BatchShape).MoveToOuterDisposeScope();
         }
     }
 

@@ -36,12 +36,13 @@ public sealed class Cauchy : LocationScaleDistribution, IDistribution
         return (-DistMath.LogPi - Scale.log() - z.square().log1p()).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The cumulative distribution function ½ + atan(z)/π.</summary>
+    /// <summary>The cumulative distribution function ½ + atan(z)/π, computed as atan2(1, −z)/π (no cancellation in the lower tail).</summary>
     public torch.Tensor Cdf(torch.Tensor value)
     {
         ArgumentNullException.ThrowIfNull(value);
         using var scope = torch.NewDisposeScope();
-        return (Standardize(value).atan() / Math.PI + 0.5).MoveToOuterDisposeScope();
+        var z = Standardize(value);
+        return (torch.atan2(torch.ones_like(z), z.neg()) / Math.PI).MoveToOuterDisposeScope();
     }
 
     /// <summary>The quantile function loc + scale · tan(π(p − ½)).</summary>
@@ -50,6 +51,10 @@ public sealed class Cauchy : LocationScaleDistribution, IDistribution
         ArgumentNullException.ThrowIfNull(probability);
         CheckParameter(probability, "probability", t => t.ge(0).logical_and(t.le(1)), "in [0, 1]");
         using var scope = torch.NewDisposeScope();
-        return FromStandard((Math.PI * (probability - 0.5)).tan()).MoveToOuterDisposeScope();
+        // tan(π(p − ½)) loses the digits of p near 0 and 1, where π(p − ½) rounds next to ±π/2; there it equals
+        // −1/tan(πp) and 1/tan(π(1 − p)), whose arguments are exact.
+        var p = probability;
+        var z = torch.where(p.lt(0.25), (Math.PI * p).tan().reciprocal().neg(), torch.where(p.gt(0.75), (Math.PI * (1 - p)).tan().reciprocal(), (Math.PI * (p - 0.5)).tan()));
+        return FromStandard(z).MoveToOuterDisposeScope();
     }
 }

@@ -73,9 +73,9 @@ public sealed class DiscretizedLogistic : Distribution, IDistribution
         var inverseScale = (-logScale).exp();
         var upper = inverseScale * (centred + halfBin);
         var lower = inverseScale * (centred - halfBin);
-        var inner = torch.nn.functional.logsigmoid(upper) - torch.nn.functional.softplus(lower) + (-torch.special.expm1(lower - upper)).log();
+        var inner = torch.nn.functional.logsigmoid(upper) - DistMath.Softplus(lower) + (-torch.special.expm1(lower - upper)).log();
         var first = torch.nn.functional.logsigmoid(upper);   // level 0 takes the lower tail
-        var last = -torch.nn.functional.softplus(lower);     // level L − 1 takes the upper tail
+        var last = -DistMath.Softplus(lower);     // level L − 1 takes the upper tail
         return torch.where(level.eq(0), first, torch.where(level.eq(levels - 1), last, inner)).MoveToOuterDisposeScope();
     }
 

@@ -58,6 +58,12 @@ internal static class DistMath
     internal static torch.Tensor SampleDirichlet(torch.Tensor concentration, torch.Generator? generator) =>
         LogStandardGamma(concentration, generator).softmax(-1);
 
+    /// <summary>
+    /// softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^(−|x|)), exact to rounding for every x. (libtorch's softplus
+    /// returns x itself above a threshold of 20, which is off by e^(−x) ≈ 2·10⁻⁹ there: far above float64 rounding.)
+    /// </summary>
+    internal static torch.Tensor Softplus(torch.Tensor x) => x.clamp_min(0) + x.abs().neg().exp().log1p();
+
     /// <summary>log B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b).</summary>
     internal static torch.Tensor LogBeta(torch.Tensor a, torch.Tensor b) => a.lgamma() + b.lgamma() - (a + b).lgamma();
 

@@ -43,8 +43,7 @@ public sealed class Geometric : Distribution, IDistribution
         get
         {
             using var scope = torch.NewDisposeScope();
-            var pr = p.Probs;
-            return ((1 - pr) / pr).MoveToOuterDisposeScope();
+            return (p.Probs1m / p.Probs).MoveToOuterDisposeScope();
         }
     }
 
@@ -54,8 +53,7 @@ public sealed class Geometric : Distribution, IDistribution
         get
         {
             using var scope = torch.NewDisposeScope();
-            var pr = p.Probs;
-            return ((1 - pr) / pr.square()).MoveToOuterDisposeScope();
+            return (p.Probs1m / p.Probs.square()).MoveToOuterDisposeScope();
         }
     }
 
@@ -64,7 +62,7 @@ public sealed class Geometric : Distribution, IDistribution
     {
         using var scope = torch.NewDisposeScope();
         var pr = p.Probs;
-        return (-p.WeightedLog(pr, 1 - pr) / pr).MoveToOuterDisposeScope();
+        return (-p.WeightedLog(pr, p.Probs1m) / pr).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>

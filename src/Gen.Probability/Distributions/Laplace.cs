@@ -54,7 +54,9 @@ public sealed class Laplace : LocationScaleDistribution, IDistribution
     {
         ArgumentNullException.ThrowIfNull(value);
         using var scope = torch.NewDisposeScope();
-        var d = value - Loc;
-        return (0.5 - 0.5 * d.sign() * (-d.abs() / Scale).expm1()).MoveToOuterDisposeScope();
+        // ½ e^(d/b) below the location and 1 − ½ e^(−d/b) above: no cancellation in the lower tail.
+        var d = (value - Loc) / Scale;
+        var half = 0.5 * d.abs().neg().exp();
+        return torch.where(d.lt(0), half, 1 - half).MoveToOuterDisposeScope();
     }
 }

@@ -47,7 +47,7 @@ public sealed class Logistic : LocationScaleDistribution, IDistribution
         using var scope = torch.NewDisposeScope();
         // log σ(z) + log σ(−z) − log s, written with softplus so large |z| stays finite.
         var z = Standardize(value);
-        return (-z - 2 * torch.nn.functional.softplus(z.neg()) - Scale.log()).MoveToOuterDisposeScope();
+        return (-z - 2 * DistMath.Softplus(z.neg()) - Scale.log()).MoveToOuterDisposeScope();
     }
 
     /// <summary>The cumulative distribution function σ((x − loc) / s).</summary>

@@ -48,7 +48,8 @@ public sealed class Normal : LocationScaleDistribution, IDistribution
     {
         ArgumentNullException.ThrowIfNull(value);
         using var scope = torch.NewDisposeScope();
-        return torch.special.ndtr(Standardize(value)).MoveToOuterDisposeScope();
+        // ½ erfc(−z/√2) keeps its relative precision in the lower tail, where libtorch's ndtr, ½(1 + erf(z/√2)), cancels.
+        return (0.5 * torch.special.erfc(Standardize(value) * -Math.Sqrt(0.5))).MoveToOuterDisposeScope();
     }
 
     /// <summary>The quantile function (inverse of <see cref="Cdf"/>); probabilities must lie in [0, 1].</summary>

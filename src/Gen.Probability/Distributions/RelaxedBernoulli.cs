@@ -57,7 +57,7 @@ public sealed class RelaxedBernoulli : Distribution, IDistribution
         var logY = safe.log();
         var log1mY = safe.neg().log1p();
         var diff = p.Logits - Temperature * (logY - log1mY);
-        var lp = Temperature.log() + diff - 2 * torch.nn.functional.softplus(diff) - logY - log1mY;
+        var lp = Temperature.log() + diff - 2 * DistMath.Softplus(diff) - logY - log1mY;
         return MaskSupport(lp, value, inSupport, "(0, 1)").MoveToOuterDisposeScope();
     }
 

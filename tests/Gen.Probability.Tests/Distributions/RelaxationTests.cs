@@ -29,12 +29,12 @@ public class RelaxationTests
         }
 
         // Just inside and just outside the series' radius the two forms agree.
-        double r = ContinuousBernoulli.TaylorRadius;
-        var inside = Family.ContinuousBernoulli(probs: V(0.5 - r + 1e-12, 0.5 + r - 1e-12));
-        var outside = Family.ContinuousBernoulli(probs: V(0.5 - r - 1e-12, 0.5 + r + 1e-12));
-        Close(A(outside.LogNormalizer()), inside.LogNormalizer(), 1e-10);
-        Close(A(outside.Mean), inside.Mean, 1e-10);
-        Close(A(outside.Variance), inside.Variance, 1e-10);
+        double r = ContinuousBernoulli.SeriesRadius;
+        var inside = Family.ContinuousBernoulli(logits: V(-r + 1e-15, r - 1e-15));
+        var outside = Family.ContinuousBernoulli(logits: V(-r - 1e-15, r + 1e-15));
+        Close(A(outside.LogNormalizer()), inside.LogNormalizer(), 1e-14);
+        Close(A(outside.Mean), inside.Mean, 1e-14);
+        Close(A(outside.Variance), inside.Variance, 1e-14);
         Close(0.5, Family.ContinuousBernoulli(probs: S(0.5)).Mean, 1e-15);
         Close(1.0 / 12, Family.ContinuousBernoulli(probs: S(0.5)).Variance, 1e-15);
     }
