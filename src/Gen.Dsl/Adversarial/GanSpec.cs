@@ -57,8 +57,22 @@ public sealed record GanSpec(int Latent, int Data, MlpSpec GeneratorNetwork, Mlp
     /// <param name="device">Where the parameters live.</param>
     /// <param name="dtype">Parameter type; float32 when null.</param>
     /// <param name="seed">Seed for the initial weights.</param>
-    public GanModel Compile(torch.Device device, torch.ScalarType? dtype = null, long? seed = null) =>
-        SpecCompiler.Compile(() => new GanModel(this), device, dtype, seed);
+    /// <exception cref="GenShapeException">A size or network does not fit (possible when the spec was built with the record
+    /// constructor instead of <see cref="Adversarial.Gan"/>).</exception>
+    public GanModel Compile(torch.Device device, torch.ScalarType? dtype = null, long? seed = null)
+    {
+        Checked(this);
+        ArgumentNullException.ThrowIfNull(GeneratorNetwork);
+        ArgumentNullException.ThrowIfNull(DiscriminatorNetwork);
+        GeneratorNetwork.Check("gan.generator");
+        DiscriminatorNetwork.Check("gan.discriminator");
+        if (Classes is < 0 or 1)
+        {
+            throw new GenShapeException("gan.classes", $"a conditional model needs at least 2 classes (0 for none), got {Classes}.");
+        }
+
+        return SpecCompiler.Compile(() => new GanModel(this), device, dtype, seed);
+    }
 
     /// <summary>The spec as an indented tree.</summary>
     public override string ToString()

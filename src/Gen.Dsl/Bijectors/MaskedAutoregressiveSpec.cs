@@ -30,8 +30,11 @@ public sealed record MaskedAutoregressiveSpec(ValueList<int> Hidden, bool Invers
     public override string ToString() =>
         $"{(Inverse ? "InverseAutoregressive" : "MaskedAutoregressive")}(hidden: {Hidden}, order: {Order}, degrees: {Degrees}; {Activation.ToString().ToLowerInvariant()})";
 
-    internal override void Check(string path, long features) =>
+    internal override void Check(string path, long features)
+    {
         MadeSpec.CheckNetwork(path, Hidden, Order, Degrees, 1, features);
+        MlpSpec.CheckActivation($"{path}.activation", Activation);
+    }
 
     internal override BijectorModule Compile(long features) => new Module(this, features);
 

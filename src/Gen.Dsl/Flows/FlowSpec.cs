@@ -44,9 +44,28 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelS
     /// <param name="device">Where the parameters live.</param>
     /// <param name="dtype">Parameter type; float32 when null.</param>
     /// <param name="seed">Seed for the initial weights.</param>
+    /// <exception cref="GenShapeException">The spec does not fit together (possible when it was built with the record
+    /// constructor instead of <see cref="Flow.Over"/> and <see cref="Then"/>).</exception>
     public FlowModel Compile(torch.Device device, torch.ScalarType? dtype = null, long? seed = null)
     {
+        Check();
         return SpecCompiler.Compile(() => new FlowModel(this, Base.Compile(), Steps.Select(step => step.Compile(Features)).ToArray()), device, dtype, seed);
+    }
+
+    /// <summary>The checks of <see cref="Flow.Over"/> and <see cref="Then"/>, for a spec built with the record constructor.</summary>
+    private void Check()
+    {
+        ArgumentNullException.ThrowIfNull(Base);
+        ArgumentNullException.ThrowIfNull(Steps);
+        if (Base.EventShape.Length != 1 || Base.EventShape[0] < 1)
+        {
+            throw new GenShapeException("flow.base", $"vector flows need events of rank 1 with at least one feature, got {Shape.Format(Base.EventShape)}.");
+        }
+
+        for (int i = 0; i < Steps.Count; i++)
+        {
+            Steps[i].Check($"flow.steps[{i}]", Features);
+        }
     }
 
     /// <summary>The spec as an indented tree.</summary>

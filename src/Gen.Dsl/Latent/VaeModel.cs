@@ -321,6 +321,13 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// </summary>
     private torch.Tensor DregLoss(torch.Tensor h, torch.Tensor x, long k, double weight, torch.Generator? generator)
     {
+        if (!torch.is_grad_enabled())
+        {
+            // Without gradients there is no surrogate to build, and autograd.grad would abort the process (libtorch
+            // throws across the native boundary): the value alone is the same bound.
+            return -(LogWeights(h, x, k, weight, generator).logsumexp(0) - Math.Log(k)).mean();
+        }
+
         var z = Posterior(h).RSample(new[] { k }, generator);
         var fixedPosterior = Posterior(h.detach());
         var at = z.detach().requires_grad_(true);

@@ -23,12 +23,22 @@ public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation)
 
     internal void Check(string path)
     {
+        CheckActivation($"{path}.activation", Activation);
         foreach (var (width, i) in Hidden.Select((w, i) => (w, i)))
         {
             if (width <= 0)
             {
                 throw new GenShapeException($"{path}.hidden[{i}]", $"a layer width must be positive, got {width}.");
             }
+        }
+    }
+
+    /// <summary>Rejects an activation that is not one of the named values of <see cref="Dsl.Activation"/>.</summary>
+    internal static void CheckActivation(string path, Activation activation)
+    {
+        if (!Enum.IsDefined(activation))
+        {
+            throw new GenShapeException(path, $"unknown activation {(int)activation}; use one of {string.Join(", ", Enum.GetNames<Activation>())}.");
         }
     }
 

@@ -118,11 +118,11 @@ public static class BijectorLaws
         var error = (a - e).abs() - tolerance * (1.0 + e.abs());
         var bothInfinite = a.isinf().logical_and(e.isinf()).logical_and(a.eq(e));
         error = error.masked_fill(bothInfinite, 0.0);
-        if (error.isnan().any().item<bool>() || error.max().item<double>() > 0)
+        if (error.isnan().any().item<bool>() || error.max().ToDouble() > 0)
         {
             var worst = error.nan_to_num(nan: double.PositiveInfinity).flatten().argmax().item<long>();
-            var av = a.flatten()[worst].item<double>();
-            var ev = e.flatten()[worst].item<double>();
+            var av = a.flatten()[worst].ToDouble();
+            var ev = e.flatten()[worst].ToDouble();
             throw new LawViolationException(string.Create(CultureInfo.InvariantCulture,
                 $"{law} fails for {Describe(component)}: at flat index {worst}, got {av:R}, expected {ev:R} (tolerance {tolerance:R} relative+absolute)."));
         }

@@ -27,7 +27,7 @@ public static class DistributionLaws
         var expected = distribution.LogProb(s.Value);
         var error = (s.LogProb - expected).abs() / expected.abs().clamp_min(1);
         int worst = (int)error.flatten().argmax().item<long>();
-        double e = error.flatten()[worst].item<double>();
+        double e = error.flatten()[worst].ToDouble();
         if (!(e <= tolerance))
         {
             throw new LawViolationException($"SampleAndLogProb disagrees with LogProb for {Describe(distribution)}: at element {worst} SampleAndLogProb gives {F(s.LogProb.flatten()[worst])}, LogProb gives {F(expected.flatten()[worst])} (relative error {F(e)} > {F(tolerance)}).");
@@ -153,7 +153,7 @@ public static class DistributionLaws
         var z = (estimate - analytic).abs() / (se * standardErrors + 1e-9);
         var flat = z.flatten();
         int worst = (int)flat.argmax().item<long>();
-        if (!(flat[worst].item<double>() <= 1))
+        if (!(flat[worst].ToDouble() <= 1))
         {
             throw new LawViolationException($"KL({Describe(p)} ‖ {Describe(q)}) analytic {F(analytic.flatten()[worst])} disagrees with the Monte Carlo estimate {F(estimate.flatten()[worst])} ± {F(se.flatten()[worst])} (standard error, {samples} samples) at batch element {worst}; allowed {F(standardErrors)} standard errors.");
         }
@@ -169,7 +169,7 @@ public static class DistributionLaws
     {
         var error = (integral - 1).abs().flatten();
         int worst = (int)error.argmax().item<long>();
-        double e = error[worst].item<double>();
+        double e = error[worst].ToDouble();
         if (!(e <= tolerance))
         {
             throw new LawViolationException($"The density of {Describe(d)} integrates to {F(integral.flatten()[worst])} {where} at batch element {worst}, not 1 (error {F(e)} > {F(tolerance)}).");
@@ -183,7 +183,7 @@ public static class DistributionLaws
         var err = se.expand(exact.shape).flatten();
         var z = (s - ex).abs() / (k * err + 1e-12 * (1 + ex.abs()));
         int worst = (int)z.argmax().item<long>();
-        if (!(z[worst].item<double>() <= 1) || ex[worst].isnan().item<bool>())
+        if (!(z[worst].ToDouble() <= 1) || ex[worst].isnan().item<bool>())
         {
             throw new LawViolationException($"Sample {what} of {Describe(d)} is {F(s[worst])} at element {worst}, but its {what} is {F(ex[worst])}; the difference exceeds {F(k)} standard errors ({F(err[worst])} each).");
         }
@@ -199,7 +199,7 @@ public static class DistributionLaws
 
     private static string Describe(IDistribution d) => $"{d.GetType().Name}(batch {Shape.Format(d.BatchShape)}, event {Shape.Format(d.EventShape)})";
 
-    private static string F(torch.Tensor t) => F(t.to_type(torch.float64).item<double>());
+    private static string F(torch.Tensor t) => F(t.ToDouble());
 
     private static string F(double x) => x.ToString("G6", CultureInfo.InvariantCulture);
 }

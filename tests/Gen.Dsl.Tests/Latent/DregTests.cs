@@ -21,6 +21,17 @@ public class DregTests
     }
 
     [Fact]
+    public void Dreg_loss_without_gradients_is_the_iwae_bound()
+    {
+        // Evaluating the training loss under no_grad (as a validation pass does) once aborted the process inside autograd.grad.
+        using var plain = Small(LatentObjective.Iwae(8)).Compile(Device.Cpu, torch.float64, seed: 1);
+        using var dreg = Small(LatentObjective.IwaeDreg(8)).Compile(Device.Cpu, torch.float64, seed: 1);
+        var x = Batch(16);
+        using var noGrad = torch.no_grad();
+        Assert.Equal(plain.Loss(x, 0, Seed.Generator(2)).item<double>(), dreg.Loss(x, 0, Seed.Generator(2)).item<double>(), 10);
+    }
+
+    [Fact]
     public void Dreg_has_the_iwae_value_and_the_iwae_decoder_gradient()
     {
         using var plain = Small(LatentObjective.Iwae(8)).Compile(Device.Cpu, torch.float64, seed: 1);

@@ -112,6 +112,7 @@ public sealed record MadeSpec(
         }
 
         CheckNetwork(path, Hidden, Order, Degrees, Masks, Features);
+        MlpSpec.CheckActivation($"{path}.activation", Activation);
         if (OutputsPerFeature < 1)
         {
             throw new GenShapeException($"{path}.outputs_per_feature", $"must be positive, got {OutputsPerFeature}.");

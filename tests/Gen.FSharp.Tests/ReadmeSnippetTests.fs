@@ -1,4 +1,4 @@
-module Gen.Dsl.FSharp.Tests.ReadmeSnippetTests
+module Gen.FSharp.Tests.ReadmeSnippetTests
 
 open System
 open System.IO
@@ -53,7 +53,7 @@ let ``The README shows the tested F# snippet`` () =
     let readme = File.ReadAllText(repositoryFile "README.md")
     let start = readme.IndexOf("```fsharp\n") + "```fsharp\n".Length
     let block = readme.Substring(start, readme.IndexOf("```", start) - start)
-    let code = File.ReadAllText(repositoryFile "tests/Gen.Dsl.FSharp.Tests/ReadmeSnippetTests.fs")
+    let code = File.ReadAllText(repositoryFile "tests/Gen.FSharp.Tests/ReadmeSnippetTests.fs")
     let b = code.IndexOf("README:begin")
     let e = code.IndexOf("README:end")
     let marked = code.Substring(b, e - b).Split('\n') |> Array.skip 1 |> Array.take (code.Substring(b, e - b).Split('\n').Length - 2)

@@ -1,4 +1,4 @@
-module Gen.Dsl.FSharp.Tests.CheckpointTests
+module Gen.FSharp.Tests.CheckpointTests
 
 open System.IO
 open Gen
