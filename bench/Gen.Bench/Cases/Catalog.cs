@@ -20,9 +20,8 @@ internal static class Catalog
         MafCases.Create("maf784-b1000", features: 784, blocks: 5, hidden: 1024, batch: 1000),
         PixelCnnCases.Create("pixelcnn28-small-b64", filters: 32, blocks: 2, batch: 64),
         PixelCnnCases.Create("pixelcnn28-b256", filters: 256, blocks: 8, batch: 256),
-
-        // VAE 784-500-500-50 (Bernoulli decoder): add VaeCases.Create("vae784-b100", ...) and "vae784-b1000" here,
-        // and their names to Report below; the report then times it like every other case.
+        VaeCases.Create("vae784-b100", features: 784, hidden: new[] { 500, 500 }, latent: 50, batch: 100),
+        VaeCases.Create("vae784-b1000", features: 784, hidden: new[] { 500, 500 }, latent: 50, batch: 1000),
     };
 
     /// <summary>The cases the report times: each model of the project's benchmark at batch 100 and 1000.</summary>
@@ -31,6 +30,7 @@ internal static class Catalog
         "realnvp784-b100", "realnvp784-b1000",
         "made784-b100", "made784-b1000",
         "maf784-b100", "maf784-b1000",
+        "vae784-b100", "vae784-b1000",
     };
 
     /// <summary>

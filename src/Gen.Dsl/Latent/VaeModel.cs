@@ -76,7 +76,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         CheckInput(x, "vae.elbo");
         using var scope = torch.NewDisposeScope();
         var q = Posterior(encoder.forward(x));
-        var s = q.SampleAndLogProb(Array.Empty<long>(), generator);
+        var s = Draw(q, generator);
         var reconstruction = Decode(s.Value).LogProb(x);
         var kl = KlByGroup(q, s).sum(-1);
         return new ElboTerms((reconstruction - kl).MoveToOuterDisposeScope(), reconstruction.MoveToOuterDisposeScope(), kl.MoveToOuterDisposeScope());
@@ -190,7 +190,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         }
 
         var q = Posterior(h);
-        var s = q.SampleAndLogProb(Array.Empty<long>(), generator);
+        var s = Draw(q, generator);
         var reconstruction = Decode(s.Value).LogProb(x).mean();
         var groups = KlByGroup(q, s);
         var kl = Spec.FreeBits > 0
@@ -359,12 +359,25 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         return torch.stack(parts).logsumexp(0) - Math.Log(samples);
     }
 
+    // One reparameterised draw from q; its log-density only where the KL is estimated from it, since the analytic KL
+    // needs none (a saved pass over the latents on every step).
+    private (torch.Tensor Value, torch.Tensor? LogProb) Draw(IDistribution q, torch.Generator? generator)
+    {
+        if (Spec.Kl == KlEstimate.Analytic && Kl.HasAnalytic(q, Prior()))
+        {
+            return (q.RSample(Array.Empty<long>(), generator), null);
+        }
+
+        var s = q.SampleAndLogProb(Array.Empty<long>(), generator);
+        return (s.Value, s.LogProb);
+    }
+
     /// <summary>
     /// KL(q ‖ p) split into independent groups, [batch, G]: per latent dimension (G = latent) when both are diagonal,
     /// otherwise one group. Analytic where the spec asks for it and the pair is registered, else the one-sample estimate
     /// log q(z) − log p(z) at the sample <paramref name="s"/>.
     /// </summary>
-    private torch.Tensor KlByGroup(IDistribution q, Sampled s)
+    private torch.Tensor KlByGroup(IDistribution q, (torch.Tensor Value, torch.Tensor? LogProb) s)
     {
         var p = Prior();
         // Elementwise bases of two diagonal distributions give the divergence per latent dimension.
@@ -378,7 +391,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
 
         return qBase is not null && pBase is not null
             ? qBase.LogProb(s.Value) - pBase.LogProb(s.Value)
-            : (s.LogProb - p.LogProb(s.Value)).unsqueeze(-1);
+            : (s.LogProb! - p.LogProb(s.Value)).unsqueeze(-1);
     }
 
     private void CheckInput(torch.Tensor x, string node)

@@ -67,7 +67,10 @@ public sealed class Bernoulli : Distribution, IDistribution
         using var scope = torch.NewDisposeScope();
         var x = value.to_type(p.Given.dtype);
         var inSupport = x.eq(0).logical_or(x.eq(1));
-        var lp = p.WeightedLog(x, 1 - x);
+        // From logits, for x in {0, 1}: log σ((2x − 1)·l), three kernels instead of two log-sigmoids, a complement and
+        // three products, and as exact as log-sigmoid in both tails (libtorch's fused binary cross-entropy is not:
+        // it loses all digits of log σ(l) beyond l ≈ 30). Values outside {0, 1} are masked or rejected below.
+        var lp = p.IsLogits ? torch.nn.functional.logsigmoid((2 * x - 1) * p.Logits) : p.WeightedLog(x, 1 - x);
         return MaskSupport(lp, value, inSupport, "{0, 1}").MoveToOuterDisposeScope();
     }
 
