@@ -43,8 +43,7 @@ public sealed record ImageCouplingSpec(ImageMaskSpec Mask, ConvResNetSpec Net, b
         private readonly torch.nn.Module<torch.Tensor, torch.Tensor> net;
         private readonly Parameter? scale;
 
-        // Built once per mask buffer (a move to another device or dtype replaces it), as for vector couplings.
-        private (torch.Tensor Mask, IBijector Bijector)? built;
+        private readonly BuiltPerBuffer built = new();
 
         public Module(ImageCouplingSpec spec, ImageShape shape) : base("image_coupling")
         {
@@ -59,17 +58,7 @@ public sealed record ImageCouplingSpec(ImageMaskSpec Mask, ConvResNetSpec Net, b
             RegisterComponents();
         }
 
-        public override IBijector Build()
-        {
-            if (built is { } b && ReferenceEquals(b.Mask, mask))
-            {
-                return b.Bijector;
-            }
-
-            var bijector = new AffineCoupling(mask, Conditioner);
-            built = (mask, bijector);
-            return bijector;
-        }
+        public override IBijector Build() => built.For(mask, () => new AffineCoupling(mask, Conditioner));
 
         private AffineParameters Conditioner(torch.Tensor kept)
         {

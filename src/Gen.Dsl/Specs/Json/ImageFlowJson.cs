@@ -82,14 +82,7 @@ internal static class ImageFlowJson
             var flow = Dsl.ImageFlow.Over(f.Int("channels"), f.Int("height"), f.Int("width")).WithPreprocessing(f.Node("preprocessing", Preprocessing));
             foreach (var (path, step) in f.Array("steps", (item, path) => (path, Steps.Read(item, path))))
             {
-                try
-                {
-                    flow = flow.Then(step);
-                }
-                catch (System.ArgumentException e)
-                {
-                    throw JsonFields.Invalid(path, e.Message, e);
-                }
+                flow = JsonFields.Checked(path, () => flow.Then(step));
             }
 
             return flow;
