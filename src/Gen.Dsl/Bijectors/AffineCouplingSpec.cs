@@ -45,21 +45,9 @@ public sealed record AffineCouplingSpec(MaskSpec Mask, MlpSpec Net, bool Additiv
             register_module("net", net);
         }
 
-        // Built once per mask buffer (a move to another device or dtype replaces it), so the layer's constant
-        // tensors are made once rather than on every pass.
-        private (torch.Tensor Mask, IBijector Bijector)? built;
+        private readonly BuiltPerBuffer built = new();
 
-        public override IBijector Build()
-        {
-            if (built is { } b && ReferenceEquals(b.Mask, mask))
-            {
-                return b.Bijector;
-            }
-
-            var bijector = new AffineCoupling(mask, Conditioner);
-            built = (mask, bijector);
-            return bijector;
-        }
+        public override IBijector Build() => built.For(mask, () => new AffineCoupling(mask, Conditioner));
 
         private AffineParameters Conditioner(torch.Tensor kept)
         {

@@ -51,7 +51,8 @@ public sealed record SplineCouplingSpec(MaskSpec Mask, MlpSpec Net, int Bins, do
         private readonly long features;
         private readonly long bins;
         private readonly double bound;
-        private (torch.Tensor Mask, IBijector Bijector)? built;
+
+        private readonly BuiltPerBuffer built = new();
 
         public Module(SplineCouplingSpec spec, long features) : base("spline_coupling")
         {
@@ -64,17 +65,7 @@ public sealed record SplineCouplingSpec(MaskSpec Mask, MlpSpec Net, int Bins, do
             register_module("net", net);
         }
 
-        public override IBijector Build()
-        {
-            if (built is { } b && ReferenceEquals(b.Mask, mask))
-            {
-                return b.Bijector;
-            }
-
-            var bijector = new SplineCoupling(mask, Conditioner, bound);
-            built = (mask, bijector);
-            return bijector;
-        }
+        public override IBijector Build() => built.For(mask, () => new SplineCoupling(mask, Conditioner, bound));
 
         private SplineParameters Conditioner(torch.Tensor kept)
         {

@@ -15,4 +15,17 @@ public static class Net
         spec.Check("mlp");
         return spec;
     }
+
+    /// <summary>
+    /// A convolutional residual network (the conditioner of image couplings): a 3×3 convolution to
+    /// <paramref name="hidden"/> channels, <paramref name="blocks"/> residual blocks, and a zero-initialised 3×3 output
+    /// convolution, with ReLU activations; input and output channels come from where the net is used.
+    /// </summary>
+    /// <exception cref="GenShapeException">The hidden channel count is not positive, or the block count is negative.</exception>
+    public static ConvResNetSpec ConvResNet(int hidden, int blocks)
+    {
+        var spec = new ConvResNetSpec(hidden, blocks, Activation.Relu);
+        spec.Check("conv_resnet");
+        return spec;
+    }
 }

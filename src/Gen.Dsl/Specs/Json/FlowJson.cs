@@ -79,7 +79,7 @@ internal static class FlowJson
             var flow = Dsl.Flow.Over(f.Node("base", Distributions));
             foreach (var step in f.Array("steps", (item, path) => (Path: path, Step: Bijectors.Read(item, path))))
             {
-                flow = ThenAt(flow, step.Step, step.Path);
+                flow = JsonFields.Checked(step.Path, () => flow.Then(step.Step));
             }
 
             return flow;
@@ -89,17 +89,5 @@ internal static class FlowJson
     {
         o["mask"] = Mask.Write(mask);
         o["net"] = NetworkJson.Mlp.Write(net);
-    }
-
-    private static FlowSpec ThenAt(FlowSpec flow, BijSpec step, string path)
-    {
-        try
-        {
-            return flow.Then(step);
-        }
-        catch (System.ArgumentException e)
-        {
-            throw JsonFields.Invalid(path, e.Message, e);
-        }
     }
 }

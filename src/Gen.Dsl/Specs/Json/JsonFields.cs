@@ -35,6 +35,22 @@ internal sealed class JsonFields
     public static GenCheckpointException Invalid(string path, string message, Exception? inner = null) =>
         new(CheckpointError.InvalidSpec, $"{path}: {message}", jsonPath: path, inner: inner);
 
+    /// <summary>
+    /// Builds a node from parts read at <paramref name="path"/> (such as a flow with one more step): a check the node
+    /// fails becomes an <see cref="CheckpointError.InvalidSpec"/> error at that path.
+    /// </summary>
+    public static T Checked<T>(string path, Func<T> build)
+    {
+        try
+        {
+            return build();
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid(path, e.Message, e);
+        }
+    }
+
     /// <summary>A short description of a JSON value for error messages.</summary>
     public static string Describe(JsonNode? value) => value switch
     {

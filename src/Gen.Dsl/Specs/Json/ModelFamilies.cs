@@ -15,6 +15,7 @@ internal static class ModelFamilies
     public static readonly IReadOnlyList<ModelFamily> All = new[]
     {
         ModelFamily.Of<FlowSpec, FlowModel>("flow", FlowJson.Flow, m => m.Spec),
+        ModelFamily.Of<ImageFlowSpec, ImageFlowModel>("image_flow", ImageFlowJson.ImageFlow, m => m.Spec),
         // A MADE trained with several masks is in the middle of its cycle: the mask in use is state, not spec.
         ModelFamily.Of<MadeSpec, MadeModel>(
             "made", AutoregressiveJson.Made, m => m.Spec, (m, o) => o["current_mask"] = m.Network.CurrentMask, (m, f) => m.UseMask(f.Int("current_mask"))),

@@ -24,6 +24,17 @@ internal static class NetworkJson
         },
         f => Net.Mlp(f.Ints("hidden").ToArray()).WithActivation(f.Enum("activation", Activations)));
 
+    /// <summary><c>{"hidden": 64, "blocks": 2, "activation": "relu"}</c>.</summary>
+    public static readonly NodeCodec<ConvResNetSpec> ConvResNet = new(
+        "a convolutional residual network",
+        (s, o) =>
+        {
+            o["hidden"] = s.Hidden;
+            o["blocks"] = s.Blocks;
+            o["activation"] = Activations.Name(s.Activation);
+        },
+        f => Net.ConvResNet(f.Int("hidden"), f.Int("blocks")).WithActivation(f.Enum("activation", Activations)));
+
     /// <summary>A list of integers as a JSON array.</summary>
     public static JsonArray Ints(ValueList<int> values) => new(values.Select(v => (JsonNode?)v).ToArray());
 }

@@ -1,0 +1,35 @@
+using System;
+
+namespace Gen.Dsl;
+
+/// <summary>Factories for the steps of image flows (<see cref="ImageFlowSpec"/>).</summary>
+public static class ImageBij
+{
+    /// <summary>The 2×2 squeeze: [C, H, W] becomes [4C, H/2, W/2].</summary>
+    public static SqueezeSpec Squeeze() => new();
+
+    /// <summary>Glow's ActNorm: a per-channel affine map initialised from the first batch.</summary>
+    public static ActNormSpec ActNorm() => new();
+
+    /// <summary>Glow's invertible 1×1 convolution, LU-parametrised when <paramref name="lu"/> (the default).</summary>
+    public static Conv1x1Spec Conv1x1(bool lu = true) => new(lu);
+
+    /// <summary>The affine coupling of RealNVP and Glow with a convolutional conditioner.</summary>
+    /// <exception cref="GenShapeException">The network's sizes are invalid.</exception>
+    public static ImageCouplingSpec AffineCoupling(ImageMaskSpec mask, ConvResNetSpec net) => Coupling(mask, net, additive: false);
+
+    /// <summary>NICE's additive coupling with a convolutional conditioner (volume-preserving).</summary>
+    /// <exception cref="GenShapeException">The network's sizes are invalid.</exception>
+    public static ImageCouplingSpec AdditiveCoupling(ImageMaskSpec mask, ConvResNetSpec net) => Coupling(mask, net, additive: true);
+
+    /// <summary>Sends half the channels to the base; the following steps see the other half.</summary>
+    public static FactorOutSpec FactorOut() => new();
+
+    private static ImageCouplingSpec Coupling(ImageMaskSpec mask, ConvResNetSpec net, bool additive)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(net);
+        net.Check("image_coupling.net");
+        return new ImageCouplingSpec(mask, net, additive);
+    }
+}

@@ -1,0 +1,17 @@
+namespace Gen.Dsl;
+
+/// <summary>
+/// A step of an image flow, acting on image events [C, H, W]. Image flows list their steps from data to base (the
+/// order of the RealNVP and Glow papers), and a step may change the event shape (squeeze, factor-out).
+/// </summary>
+public abstract record ImageBijSpec
+{
+    /// <summary>
+    /// Checks the step against the event shape it will see and returns the shape it passes on; throws
+    /// <see cref="GenShapeException"/> naming <paramref name="path"/> and the shape.
+    /// </summary>
+    internal abstract ImageShape Check(string path, ImageShape input);
+
+    /// <summary>Builds the step's module for events of shape <paramref name="input"/> (already checked).</summary>
+    internal abstract BijectorModule Compile(ImageShape input);
+}

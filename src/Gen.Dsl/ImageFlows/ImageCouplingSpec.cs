@@ -1,0 +1,82 @@
+using Gen.Probability;
+using Gen.Probability.Bijectors;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// RealNVP's and Glow's affine coupling over image events (NICE's additive coupling when <paramref name="Additive"/>):
+/// the convolutional network maps the kept entries to a shift t and a log-scale s for the others, and
+/// y = m⊙x + (1−m)⊙(x·exp(s) + t). For a checkerboard mask the network sees the masked image and the mask as one more
+/// channel (C + 1 inputs); for a channel mask, the kept C/2 channels. It gives 2C channels (C for an additive
+/// coupling): the shift, then the raw log-scale, which passes through tanh times a learnt per-channel factor (starting
+/// at 1). The network's output layer starts at zero, so a fresh coupling is the identity.
+/// </summary>
+/// <param name="Mask">Which entries are kept.</param>
+/// <param name="Net">The conditioner network.</param>
+/// <param name="Additive">True for a volume-preserving additive coupling (no scale).</param>
+public sealed record ImageCouplingSpec(ImageMaskSpec Mask, ConvResNetSpec Net, bool Additive) : ImageBijSpec
+{
+    /// <inheritdoc/>
+    public override string ToString() => $"{(Additive ? "AdditiveCoupling" : "AffineCoupling")}(mask: {Mask}, net: {Net})";
+
+    internal override ImageShape Check(string path, ImageShape input)
+    {
+        Mask.Check($"{path}.mask", input);
+        Net.Check($"{path}.net");
+        return input;
+    }
+
+    internal override BijectorModule Compile(ImageShape input) => new Module(this, input);
+
+    private sealed class Module : BijectorModule
+    {
+        private readonly ImageShape shape;
+        private readonly bool additive;
+        private readonly bool checkerboard;
+        private readonly long keptStart;
+        private readonly long keptCount;
+
+        // Field names are the state-dict names, so that .to(device) rebinds them.
+        private readonly torch.Tensor mask;
+        private readonly torch.nn.Module<torch.Tensor, torch.Tensor> net;
+        private readonly Parameter? scale;
+
+        private readonly BuiltPerBuffer built = new();
+
+        public Module(ImageCouplingSpec spec, ImageShape shape) : base("image_coupling")
+        {
+            this.shape = shape;
+            additive = spec.Additive;
+            checkerboard = spec.Mask.Kind == ImageMaskKind.Checkerboard;
+            (keptStart, keptCount) = spec.Mask.KeptChannels(shape);
+            mask = spec.Mask.Build(shape);
+            long inputs = checkerboard ? shape.Channels + 1 : keptCount;
+            net = spec.Net.Build(inputs, additive ? shape.Channels : 2 * shape.Channels);
+            scale = additive ? null : torch.nn.Parameter(torch.ones(shape.Channels, 1, 1));
+            RegisterComponents();
+        }
+
+        public override IBijector Build() => built.For(mask, () => new AffineCoupling(mask, Conditioner));
+
+        private AffineParameters Conditioner(torch.Tensor kept)
+        {
+            // The convolutions take [N, C, H, W]: any batch dimensions are flattened into one and restored after.
+            var full = kept.shape;
+            var images = kept.reshape(-1, shape.Channels, shape.Height, shape.Width);
+            var input = checkerboard
+                ? torch.cat(new[] { images, mask.narrow(0, 0, 1).expand(images.shape[0], 1, shape.Height, shape.Width) }, 1)
+                : images.narrow(1, keptStart, keptCount);
+            var h = net.forward(input);
+            if (additive)
+            {
+                var t = h.reshape(full);
+                return new AffineParameters(t, torch.zeros_like(t));
+            }
+
+            var parts = h.chunk(2, 1);
+            return new AffineParameters(parts[0].reshape(full), (scale! * torch.tanh(parts[1])).reshape(full));
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using Gen.Probability;
+using Gen.Probability.Bijectors;
+using TorchSharp;
+using TorchSharp.Modules;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// A compiled <see cref="ImageFlowSpec"/>: a TorchSharp module whose forward pass is the log-density of a batch of
+/// images. Modules (state-dict names): <c>steps.{i}</c>, one per step of the spec (squeezes and factor-outs hold no
+/// weights), and <c>base</c>, the standard normal over C·H·W dimensions.
+/// </summary>
+/// <remarks>
+/// The whole flow is one bijector from pixel space to vectors of D = C·H·W numbers (<see cref="DataToBase"/>): the
+/// preprocessing map, then the steps, where each factor-out sets half its channels aside as the first entries of the
+/// vector and passes the rest on. So log p(x) = log N(f(x); 0, I) + log|det ∂f/∂x| scores every factored-out part under
+/// the standard normal base, with the log-determinants of every scale and of the preprocessing.
+/// </remarks>
+public sealed class ImageFlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
+{
+    private const string Node = "image_flow";
+    private readonly ModuleList<BijectorModule> steps;
+    private readonly DistributionModule baseModule;
+    private readonly ImageShape[] shapes;
+
+    internal ImageFlowModel(ImageFlowSpec spec) : base("image_flow")
+    {
+        Spec = spec;
+        shapes = spec.Shapes();
+        steps = new ModuleList<BijectorModule>(spec.Steps.Select((step, i) => step.Compile(shapes[i])).ToArray());
+        baseModule = new StandardNormalSpec(checked((int)spec.Dimensions)).Compile();
+        register_module("steps", steps);
+        register_module("base", baseModule);
+    }
+
+    /// <summary>The spec this model was compiled from.</summary>
+    public ImageFlowSpec Spec { get; }
+
+    /// <summary>
+    /// The flow's bijector from pixel space (events [C, H, W]) to the base's space (vectors of C·H·W), built from the
+    /// current parameters: preprocessing, steps, factor-outs.
+    /// </summary>
+    public IBijector DataToBase()
+    {
+        var reference = Reference;
+        var parts = new List<IBijector>();
+        if (Spec.Preprocessing.Build(reference) is { } preprocessing)
+        {
+            parts.Add(preprocessing);
+        }
+
+        parts.Add(From(0));
+        return BijectorExtensions.Chain(parts);
+    }
+
+    /// <summary>The flow as a distribution over images [C, H, W], built from the current parameters.</summary>
+    public IDistribution Distribution() => new Gen.Probability.Distributions.TransformedDistribution(baseModule.Build(), DataToBase().Inverted());
+
+    /// <summary>
+    /// log p(x) in nats for images [batch, C, H, W] (any number of batch dimensions); returns [batch]. With
+    /// preprocessing, x is in pixel space [0, K) (dequantised pixels, see <see cref="LogProbDequantized"/>) and p is a
+    /// density there.
+    /// </summary>
+    /// <exception cref="GenShapeException">The images have another shape.</exception>
+    /// <exception cref="ArgumentException">Another dtype or device than the model's.</exception>
+    public torch.Tensor LogProb(torch.Tensor x)
+    {
+        CheckInput(x);
+        using var scope = torch.NewDisposeScope();
+        var z = DataToBase().ForwardAndLogDet(x);
+        return (baseModule.Build().LogProb(z.Value) + z.LogDet).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The same as <see cref="LogProb"/>.</summary>
+    public override torch.Tensor forward(torch.Tensor input) => LogProb(input);
+
+    /// <summary>
+    /// log p(x + u) with uniform dequantisation noise u ~ U[0, 1)^D, for integer pixel values x in 0 … K − 1 (as
+    /// floats): an unbiased estimate of a lower bound on log P(x) of the discrete data (Theis et al. 2016). Needs a
+    /// preprocessing with K levels.
+    /// </summary>
+    /// <param name="pixels">Integer pixel values [batch, C, H, W], in the model's dtype and on its device.</param>
+    /// <param name="generator">A seeded generator for the noise; the device's global generator when null.</param>
+    /// <exception cref="InvalidOperationException">The flow has no preprocessing, so it has no pixel levels.</exception>
+    public torch.Tensor LogProbDequantized(torch.Tensor pixels, torch.Generator? generator = null)
+    {
+        if (Spec.Preprocessing.Kind == ImagePreprocessingKind.None)
+        {
+            throw new InvalidOperationException($"{Node}: dequantisation needs pixel levels; give the flow a preprocessing (ImagePreprocessing.Logit or Centred).");
+        }
+
+        CheckInput(pixels);
+        using var scope = torch.NewDisposeScope();
+        var noise = DeviceRandom.Uniform(pixels.shape, pixels.dtype, pixels.device, generator);
+        return LogProb(pixels + noise).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Bits per dimension, −log p/(D·ln 2), of log-densities from <see cref="LogProb"/> (elementwise). For a density in
+    /// pixel space [0, K)^D of dequantised data it bounds the discrete model's bits per dimension; the uniform density
+    /// scores log₂ K (8 for 8-bit data).
+    /// </summary>
+    /// <param name="logProb">log p in nats, any shape.</param>
+    public torch.Tensor BitsPerDim(torch.Tensor logProb)
+    {
+        ArgumentNullException.ThrowIfNull(logProb);
+        return logProb / (-Spec.Dimensions * Math.Log(2));
+    }
+
+    /// <summary>
+    /// Draws <paramref name="count"/> images [count, C, H, W] (no gradient): base samples mapped back through the flow.
+    /// With preprocessing they are continuous values in pixel space (about [0, K); floor and clamp them for discrete pixels).
+    /// </summary>
+    /// <param name="count">Number of images.</param>
+    /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>); the device's global generator when null.</param>
+    public torch.Tensor Sample(long count, torch.Generator? generator = null)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Distribution().Sample(new[] { count }, generator).MoveToOuterDisposeScope();
+    }
+
+    private torch.Tensor Reference => parameters().FirstOrDefault() ?? buffers().First(b => b.is_floating_point());
+
+    // The steps from index i on, with every factor-out nesting the steps after it as its rest.
+    private IBijector From(int i)
+    {
+        var parts = new List<IBijector>();
+        for (; i < steps.Count; i++)
+        {
+            if (Spec.Steps[i] is FactorOutSpec)
+            {
+                parts.Add(new FactorOut(shapes[i].ToArray(), From(i + 1)));
+                return BijectorExtensions.Chain(parts);
+            }
+
+            parts.Add(steps[i].Build());
+        }
+
+        var last = shapes[^1];
+        parts.Add(new Reshape(last.ToArray(), new[] { last.Size }));
+        return BijectorExtensions.Chain(parts);
+    }
+
+    private void CheckInput(torch.Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        Shape.CheckTrailing(x, Spec.EventShape, $"{Node}.log_prob");
+        var reference = Reference;
+        if (x.dtype != reference.dtype)
+        {
+            throw new ArgumentException($"{Node}.log_prob: the model computes in {reference.dtype}, but the data is {x.dtype}; convert it with .to({reference.dtype}).", nameof(x));
+        }
+
+        if (x.device.type != reference.device.type || x.device.index != reference.device.index)
+        {
+            throw new ArgumentException($"{Node}.log_prob: the model lives on {reference.device}, but the data is on {x.device}.", nameof(x));
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using TorchSharp;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// A flow over images [C, H, W]: a preprocessing map from pixel space, then steps listed from data to base (squeezes,
+/// ActNorms, 1×1 convolutions, couplings and factor-outs, as in the RealNVP and Glow papers), ending in a standard
+/// normal base over all C·H·W dimensions (the parts factored out on the way and what remains at the end). Each step
+/// is checked against the event shape it sees when it is added. Built with <see cref="ImageFlow"/>.
+/// </summary>
+public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>
+{
+    internal ImageFlowSpec(int channels, int height, int width, ValueList<ImageBijSpec> steps, ImagePreprocessing preprocessing)
+    {
+        Channels = channels;
+        Height = height;
+        Width = width;
+        Steps = steps;
+        Preprocessing = preprocessing;
+    }
+
+    /// <summary>C: channels per image.</summary>
+    public int Channels { get; private init; }
+
+    /// <summary>H: image height.</summary>
+    public int Height { get; private init; }
+
+    /// <summary>W: image width.</summary>
+    public int Width { get; private init; }
+
+    /// <summary>The steps, from data to base.</summary>
+    public ValueList<ImageBijSpec> Steps { get; private init; }
+
+    /// <summary>The map from pixel space to the steps' space (part of the density).</summary>
+    public ImagePreprocessing Preprocessing { get; private init; }
+
+    /// <summary>D = C·H·W: dimensions per image.</summary>
+    public long Dimensions => (long)Channels * Height * Width;
+
+    /// <summary>The event shape [C, H, W] of the data.</summary>
+    public long[] EventShape => new long[] { Channels, Height, Width };
+
+    /// <summary>The flow with <paramref name="step"/> appended.</summary>
+    /// <exception cref="GenShapeException">The step does not fit the events it would see; the message names <c>image_flow.steps[i]</c> and the shape.</exception>
+    public ImageFlowSpec Then(ImageBijSpec step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        step.Check($"image_flow.steps[{Steps.Count}]", OutputShape);
+        return this with { Steps = Steps.Add(step) };
+    }
+
+    /// <summary>The flow with <paramref name="steps"/> appended in order, each checked as by <see cref="Then(ImageBijSpec)"/>.</summary>
+    public ImageFlowSpec Then(IEnumerable<ImageBijSpec> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        return steps.Aggregate(this, (flow, step) => flow.Then(step));
+    }
+
+    /// <summary>The same flow with another preprocessing map.</summary>
+    public ImageFlowSpec WithPreprocessing(ImagePreprocessing preprocessing)
+    {
+        ArgumentNullException.ThrowIfNull(preprocessing);
+        return this with { Preprocessing = preprocessing };
+    }
+
+    /// <summary>
+    /// Compiles the spec to a new, independent TorchSharp module on <paramref name="device"/>. With a
+    /// <paramref name="seed"/>, the initial weights are the same on every compile (see <see cref="Seed.Building{T}"/>).
+    /// </summary>
+    /// <param name="device">Where the parameters live.</param>
+    /// <param name="dtype">Parameter type; float32 when null.</param>
+    /// <param name="seed">Seed for the initial weights.</param>
+    public ImageFlowModel Compile(torch.Device device, torch.ScalarType? dtype = null, long? seed = null) =>
+        SpecCompiler.Compile(() => new ImageFlowModel(this), device, dtype, seed);
+
+    /// <summary>The spec as an indented tree, with the event shape after each step.</summary>
+    public override string ToString()
+    {
+        var sb = new StringBuilder();
+        sb.Append("ImageFlow over ").Append(InputShape).Append(" (C, H, W), preprocessing: ").Append(Preprocessing);
+        var shapes = Shapes();
+        int depth = 1;
+        for (int i = 0; i < Steps.Count; i++)
+        {
+            sb.AppendLine().Append(' ', 2 * depth).Append('[').Append(i).Append("] ").Append(Steps[i]).Append("  -> ").Append(shapes[i + 1]);
+            if (Steps[i] is FactorOutSpec)
+            {
+                depth++;
+            }
+        }
+
+        sb.AppendLine().Append(' ', 2 * depth).Append("base: StandardNormal(").Append(Dimensions).Append(')');
+        return sb.ToString();
+    }
+
+    /// <summary>[C, H, W] of the data.</summary>
+    internal ImageShape InputShape => new(Channels, Height, Width);
+
+    /// <summary>The event shape after the last step.</summary>
+    internal ImageShape OutputShape => Shapes()[^1];
+
+    /// <summary>The event shape before each step, and after the last (Steps.Count + 1 shapes).</summary>
+    internal ImageShape[] Shapes()
+    {
+        var shapes = new ImageShape[Steps.Count + 1];
+        shapes[0] = InputShape;
+        for (int i = 0; i < Steps.Count; i++)
+        {
+            shapes[i + 1] = Steps[i].Check($"image_flow.steps[{i}]", shapes[i]);
+        }
+
+        return shapes;
+    }
+}

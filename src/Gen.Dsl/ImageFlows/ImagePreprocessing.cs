@@ -1,0 +1,78 @@
+using System;
+using System.Globalization;
+using Gen.Probability;
+using Gen.Probability.Bijectors;
+using TorchSharp;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// The map from pixel space to the space an image flow's steps act on, part of the flow's density: for data with K
+/// levels (values 0 … K − 1, dequantised to y = x + u, u ~ U[0, 1)), the flow's <c>LogProb</c> is a density on
+/// [0, K)^D, so that −log p(y)/(D·ln 2) is in bits per dimension of the discrete data (an upper bound on the discrete
+/// model's in expectation over u; see <see cref="ImageFlowModel.BitsPerDim"/>).
+/// </summary>
+/// <remarks>
+/// <para>Change of variables, per dimension (D = C·H·W of them): with u = y/K, log p(y) = log p(u) − log K, so
+/// <c>Centred</c> adds −D·log K to the log-density of v = u − ½, and <c>Logit</c> adds
+/// Σ [log(1 − 2α) − log s − log(1 − s)] − D·log K with s = α + (1 − 2α)·u and v = logit(s). This is RealNVP's
+/// bits/dim = (NLL in [0, 1] space + D·log K)/(D·ln 2), with every Jacobian term inside the model's log-density.</para>
+/// <para>A uniform density on [0, K)^D gives log K/ln 2 bits per dimension (8 for 8-bit data): the baseline every model
+/// must beat.</para>
+/// </remarks>
+/// <param name="Kind">The map.</param>
+/// <param name="Levels">K, the number of pixel levels (256 for 8-bit data); 0 for <see cref="ImagePreprocessingKind.None"/>.</param>
+/// <param name="Alpha">α of the logit map (RealNVP uses 0.05); 0 otherwise.</param>
+public sealed record ImagePreprocessing(ImagePreprocessingKind Kind, int Levels, double Alpha)
+{
+    /// <summary>No preprocessing: the flow models the values as given.</summary>
+    public static ImagePreprocessing None { get; } = new(ImagePreprocessingKind.None, 0, 0);
+
+    /// <summary>Glow's scaling y ↦ y/K − ½ of dequantised pixels y ∈ [0, K).</summary>
+    /// <param name="levels">K, at least 2 (256 for 8-bit data).</param>
+    /// <exception cref="ArgumentOutOfRangeException">K is below 2.</exception>
+    public static ImagePreprocessing Centred(int levels) => Checked(new(ImagePreprocessingKind.Centred, levels, 0));
+
+    /// <summary>RealNVP's logit map y ↦ logit(α + (1 − 2α)·y/K) of dequantised pixels y ∈ [0, K).</summary>
+    /// <param name="levels">K, at least 2 (256 for 8-bit data).</param>
+    /// <param name="alpha">α in (0, ½): keeps the logit finite at the edges (RealNVP uses 0.05).</param>
+    /// <exception cref="ArgumentOutOfRangeException">K is below 2 or α is not in (0, ½).</exception>
+    public static ImagePreprocessing Logit(int levels, double alpha = 0.05) => Checked(new(ImagePreprocessingKind.Logit, levels, alpha));
+
+    /// <inheritdoc/>
+    public override string ToString() => Kind switch
+    {
+        ImagePreprocessingKind.Centred => $"centred(levels: {Levels})",
+        ImagePreprocessingKind.Logit => string.Create(CultureInfo.InvariantCulture, $"logit(levels: {Levels}, alpha: {Alpha:R})"),
+        _ => "none",
+    };
+
+    /// <summary>The map from pixel space to the steps' space, as image bijector (null for none), in <paramref name="like"/>'s dtype and device.</summary>
+    internal IBijector? Build(torch.Tensor like)
+    {
+        if (Kind == ImagePreprocessingKind.None)
+        {
+            return null;
+        }
+
+        var logScale = torch.tensor(-Math.Log(Levels), dtype: like.dtype, device: like.device);
+        var shift = torch.tensor(Kind == ImagePreprocessingKind.Centred ? -0.5 : 0.0, dtype: like.dtype, device: like.device);
+        var scaling = new ElementwiseAffine(shift, logScale, eventRank: 3);
+        return Kind == ImagePreprocessingKind.Centred ? scaling : scaling.Then(new Block(Elementwise.Logit(Alpha), 3));
+    }
+
+    private static ImagePreprocessing Checked(ImagePreprocessing p)
+    {
+        if (p.Levels < 2)
+        {
+            throw new ArgumentOutOfRangeException("levels", p.Levels, "image_flow.preprocessing: the number of pixel levels must be at least 2.");
+        }
+
+        if (p.Kind == ImagePreprocessingKind.Logit && !(p.Alpha > 0 && p.Alpha < 0.5))
+        {
+            throw new ArgumentOutOfRangeException("alpha", p.Alpha, "image_flow.preprocessing: the logit's alpha must lie in (0, 0.5).");
+        }
+
+        return p;
+    }
+}

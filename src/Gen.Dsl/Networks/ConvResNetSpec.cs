@@ -1,0 +1,100 @@
+using System;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch.nn;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// A convolutional residual network over images, the conditioner of image coupling layers: a 3×3 convolution from the
+/// input channels to <paramref name="Hidden"/> channels, <paramref name="Blocks"/> residual blocks
+/// h + conv3×3(act(conv3×3(act(h)))), an activation, and a 3×3 output convolution whose weights and bias start at zero
+/// (so a fresh coupling is the identity). Every convolution keeps the height and width (padding 1). Its input and output
+/// channel counts come from where it is used.
+/// </summary>
+/// <param name="Hidden">Channels between the input and output convolutions.</param>
+/// <param name="Blocks">Residual blocks (0 or more).</param>
+/// <param name="Activation">The activation inside the network.</param>
+public sealed record ConvResNetSpec(int Hidden, int Blocks, Activation Activation)
+{
+    /// <summary>The same network with another activation.</summary>
+    public ConvResNetSpec WithActivation(Activation activation) => this with { Activation = activation };
+
+    /// <inheritdoc/>
+    public override string ToString() => $"ConvResNet({Hidden} channels, {Blocks} blocks; {Activation.ToString().ToLowerInvariant()})";
+
+    /// <summary>Checks the sizes; throws <see cref="GenShapeException"/> naming <paramref name="path"/>.</summary>
+    internal void Check(string path)
+    {
+        if (Hidden <= 0)
+        {
+            throw new GenShapeException($"{path}.hidden", $"the hidden channel count must be positive, got {Hidden}.");
+        }
+
+        if (Blocks < 0)
+        {
+            throw new GenShapeException($"{path}.blocks", $"the number of residual blocks must be 0 or more, got {Blocks}.");
+        }
+    }
+
+    /// <summary>Builds the network from <paramref name="inputs"/> to <paramref name="outputs"/> channels, for inputs [N, C, H, W].</summary>
+    internal Module<torch.Tensor, torch.Tensor> Build(long inputs, long outputs) => new Network(this, inputs, outputs);
+
+    private sealed class Network : Module<torch.Tensor, torch.Tensor>
+    {
+        private readonly Conv2d input;
+        private readonly ModuleList<Block> blocks;
+        private readonly Module<torch.Tensor, torch.Tensor> act;
+        private readonly Conv2d output;
+
+        public Network(ConvResNetSpec spec, long inputs, long outputs) : base("conv_resnet")
+        {
+            input = Conv2d(inputs, spec.Hidden, 3, padding: 1);
+            var list = new Block[spec.Blocks];
+            for (int i = 0; i < list.Length; i++)
+            {
+                list[i] = new Block(spec.Hidden, spec.Activation);
+            }
+
+            blocks = new ModuleList<Block>(list);
+            act = MlpSpec.MakeActivation(spec.Activation);
+            output = Conv2d(spec.Hidden, outputs, 3, padding: 1);
+            using (torch.no_grad())
+            {
+                output.weight!.zero_();
+                output.bias!.zero_();
+            }
+
+            RegisterComponents();
+        }
+
+        public override torch.Tensor forward(torch.Tensor x)
+        {
+            using var scope = torch.NewDisposeScope();
+            var h = input.forward(x);
+            foreach (var block in blocks)
+            {
+                h = block.forward(h);
+            }
+
+            return output.forward(act.forward(h)).MoveToOuterDisposeScope();
+        }
+    }
+
+    private sealed class Block : Module<torch.Tensor, torch.Tensor>
+    {
+        private readonly Module<torch.Tensor, torch.Tensor> act;
+        private readonly Conv2d conv1;
+        private readonly Conv2d conv2;
+
+        public Block(int channels, Activation activation) : base("block")
+        {
+            act = MlpSpec.MakeActivation(activation);
+            conv1 = Conv2d(channels, channels, 3, padding: 1);
+            conv2 = Conv2d(channels, channels, 3, padding: 1);
+            RegisterComponents();
+        }
+
+        public override torch.Tensor forward(torch.Tensor h) => h + conv2.forward(act.forward(conv1.forward(act.forward(h))));
+    }
+}

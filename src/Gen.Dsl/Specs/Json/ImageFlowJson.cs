@@ -1,0 +1,90 @@
+using System.Linq;
+using System.Text.Json.Nodes;
+
+namespace Gen.Dsl;
+
+/// <summary>The JSON forms of image flows and their steps, masks and preprocessing.</summary>
+internal static class ImageFlowJson
+{
+    /// <summary>Mask kinds.</summary>
+    public static readonly StableNames<ImageMaskKind> MaskKinds = new((ImageMaskKind.Checkerboard, "checkerboard"), (ImageMaskKind.Channel, "channel"));
+
+    /// <summary>Preprocessing kinds.</summary>
+    public static readonly StableNames<ImagePreprocessingKind> PreprocessingKinds = new(
+        (ImagePreprocessingKind.None, "none"),
+        (ImagePreprocessingKind.Centred, "centred"),
+        (ImagePreprocessingKind.Logit, "logit"));
+
+    /// <summary><c>{"kind": "checkerboard", "odd": false}</c>.</summary>
+    public static readonly NodeCodec<ImageMaskSpec> Mask = new(
+        "an image coupling mask",
+        (s, o) =>
+        {
+            o["kind"] = MaskKinds.Name(s.Kind);
+            o["odd"] = s.Odd;
+        },
+        f => new ImageMaskSpec(f.Enum("kind", MaskKinds), f.Bool("odd")));
+
+    /// <summary><c>{"kind": "logit", "levels": 256, "alpha": 0.05}</c>, rebuilt through the factories, so every check runs.</summary>
+    public static readonly NodeCodec<ImagePreprocessing> Preprocessing = new(
+        "an image preprocessing",
+        (s, o) =>
+        {
+            o["kind"] = PreprocessingKinds.Name(s.Kind);
+            o["levels"] = s.Levels;
+            o["alpha"] = s.Alpha;
+        },
+        f =>
+        {
+            var kind = f.Enum("kind", PreprocessingKinds);
+            int levels = f.Int("levels");
+            double alpha = f.Double("alpha");
+            return kind switch
+            {
+                ImagePreprocessingKind.Centred => ImagePreprocessing.Centred(levels),
+                ImagePreprocessingKind.Logit => ImagePreprocessing.Logit(levels, alpha),
+                _ => levels == 0 && alpha == 0 ? ImagePreprocessing.None : throw JsonFields.Invalid(f.Path, "no preprocessing has no levels or alpha (both 0)."),
+            };
+        });
+
+    /// <summary>Image flow steps. Their fit to the events they see is checked when the flow is rebuilt step by step.</summary>
+    public static readonly NodeKinds<ImageBijSpec> Steps = new NodeKinds<ImageBijSpec>("image flow step")
+        .Add<SqueezeSpec>("squeeze", (_, _) => { }, _ => ImageBij.Squeeze())
+        .Add<ActNormSpec>("actnorm", (_, _) => { }, _ => ImageBij.ActNorm())
+        .Add<Conv1x1Spec>("conv1x1", (s, o) => o["lu"] = s.Lu, f => ImageBij.Conv1x1(f.Bool("lu")))
+        .Add<FactorOutSpec>("factor_out", (_, _) => { }, _ => ImageBij.FactorOut())
+        .Add<ImageCouplingSpec>(
+            "image_coupling",
+            (s, o) =>
+            {
+                o["mask"] = Mask.Write(s.Mask);
+                o["net"] = NetworkJson.ConvResNet.Write(s.Net);
+                o["additive"] = s.Additive;
+            },
+            f => new ImageCouplingSpec(f.Node("mask", Mask), f.Node("net", NetworkJson.ConvResNet), f.Bool("additive")));
+
+    /// <summary>
+    /// <c>{"channels": 1, "height": 8, "width": 8, "preprocessing": {...}, "steps": [...]}</c>, rebuilt with
+    /// <see cref="Dsl.ImageFlow.Over"/> and <see cref="ImageFlowSpec.Then(ImageBijSpec)"/>, so every step is checked.
+    /// </summary>
+    public static readonly NodeCodec<ImageFlowSpec> ImageFlow = new(
+        "an image flow",
+        (s, o) =>
+        {
+            o["channels"] = s.Channels;
+            o["height"] = s.Height;
+            o["width"] = s.Width;
+            o["preprocessing"] = Preprocessing.Write(s.Preprocessing);
+            o["steps"] = new JsonArray(s.Steps.Select(step => (JsonNode?)Steps.Write(step)).ToArray());
+        },
+        f =>
+        {
+            var flow = Dsl.ImageFlow.Over(f.Int("channels"), f.Int("height"), f.Int("width")).WithPreprocessing(f.Node("preprocessing", Preprocessing));
+            foreach (var (path, step) in f.Array("steps", (item, path) => (path, Steps.Read(item, path))))
+            {
+                flow = JsonFields.Checked(path, () => flow.Then(step));
+            }
+
+            return flow;
+        });
+}
