@@ -15,6 +15,7 @@ internal sealed class QualityContext
 {
     private (torch.Tensor Train, torch.Tensor Valid, torch.Tensor Test)? flat;
     private (torch.Tensor Train, torch.Tensor Valid, torch.Tensor Test)? images;
+    private (torch.Tensor Train, torch.Tensor Valid, torch.Tensor Test)? grey;
 
     /// <summary>Creates the context.</summary>
     /// <param name="device">Where the models train.</param>
@@ -51,6 +52,15 @@ internal sealed class QualityContext
     public (torch.Tensor Train, torch.Tensor Valid, torch.Tensor Test) Images => images ??= Load(ImageLayout.Image);
 
     /// <summary>
+    /// MNIST's 8-bit grey images as [N, 1, 28, 28] float32 pixel values 0..255: the first 50000 training images to train,
+    /// the last 10000 to validate, the 10000 test images to test. In quick mode, the embedded binarized sample times 255.
+    /// </summary>
+    public (torch.Tensor Train, torch.Tensor Valid, torch.Tensor Test) Grey => grey ??= LoadGrey();
+
+    /// <summary>The grey data set name written into the rows.</summary>
+    public string GreyDataset => Quick ? "binarized MNIST sample times 255 (quick mode)" : "MNIST, dequantised, test 10000";
+
+    /// <summary>
     /// Trains with Adam for the budget's wall time (at most 10000 epochs), validating after every epoch and keeping the
     /// best epoch's parameters.
     /// </summary>
@@ -84,6 +94,20 @@ internal sealed class QualityContext
     public string Budget(TrainingResult result, int batchSize = 100, double learningRate = 1e-3, string? extra = null) =>
         string.Create(CultureInfo.InvariantCulture,
             $"{result.Elapsed.TotalSeconds:F0} s of training ({result.Epochs} epochs{(result.ReachedTimeLimit ? ", the last partial" : "")}, {result.Steps} steps; best validation epoch {result.BestEpoch}), batch {batchSize}, Adam lr {learningRate}{extra}, on {Machine}");
+
+    private (torch.Tensor, torch.Tensor, torch.Tensor) LoadGrey()
+    {
+        if (Quick)
+        {
+            var (train, valid, test) = Images;
+            return (train * 255, valid * 255, test * 255);
+        }
+
+        var source = DataSource.Default.WithDownload(false);
+        var all = Mnist.Load(MnistSplit.Train, Device, ImageLayout.Image, source).Images.to_type(torch.float32);
+        var testImages = Mnist.Load(MnistSplit.Test, Device, ImageLayout.Image, source).Images.to_type(torch.float32);
+        return (all.narrow(0, 0, 50000), all.narrow(0, 50000, 10000), testImages);
+    }
 
     private (torch.Tensor, torch.Tensor, torch.Tensor) Load(ImageLayout layout)
     {
