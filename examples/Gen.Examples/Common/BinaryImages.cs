@@ -47,7 +47,7 @@ public static class BinaryImages
     }
 
     /// <summary>Prints the held-out result against the baseline and writes the samples and the training curve.</summary>
-    internal static void Report(ExampleRun run, string model, TrainingResult result, double baseline, torch.Tensor test, torch.Tensor samples)
+    internal static void Report(ExampleRun run, string model, ExampleCurves result, double baseline, torch.Tensor test, torch.Tensor samples)
     {
         run.Say(string.Create(CultureInfo.InvariantCulture,
             $"held-out: {result.FinalTest:F2} nats/image ({result.Describe(model)}) vs {baseline:F2} nats/image (independent pixels baseline); lower is better"));
@@ -71,10 +71,10 @@ public static class BinaryImages
         var (train, test, full) = Load(run, layout);
         int epochs = run.Has("epochs") || !full ? run.Epochs : fullEpochs;
         using var model = compile();
-        var result = Trainer.Run(
-            run, epochs, model, train, batchSize, learningRate: 1e-3,
+        var result = ExampleTraining.Run(
+            run, epochs, model, train, test, batchSize, learningRate: 1e-3,
             batch => logProb(model, batch).mean().neg(),
-            () => Trainer.Mean(x => logProb(model, x).neg(), test, run.Device, chunk: 250),
+            x => logProb(model, x).neg(),
             "nats/image");
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var samples = sample(model, run.Int("samples", 36), Gen.Seed.Generator(run.Seed + 3));

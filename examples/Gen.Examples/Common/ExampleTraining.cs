@@ -1,6 +1,6 @@
 using System;
 using System.Globalization;
-using Gen.Data;
+using Gen.Dsl;
 using Gen.Optimization;
 using Gen.Plots;
 using TorchSharp;
@@ -11,7 +11,7 @@ namespace Gen.Examples;
 /// <param name="Train">Mean training loss of each epoch.</param>
 /// <param name="Test">The held-out value after each epoch.</param>
 /// <param name="Seconds">Training time, evaluations included.</param>
-public sealed record TrainingResult(Series Train, Series Test, double Seconds)
+public sealed record ExampleCurves(Series Train, Series Test, double Seconds)
 {
     /// <summary>The held-out value after the last epoch.</summary>
     public double FinalTest => Test.Points[^1].Value;
@@ -21,58 +21,46 @@ public sealed record TrainingResult(Series Train, Series Test, double Seconds)
         string.Create(CultureInfo.InvariantCulture, $"{model}, {Train.Points.Count} epoch{(Train.Points.Count == 1 ? "" : "s")}, {Seconds:F0} s");
 }
 
-/// <summary>The minibatch loop the examples share: Adam over shuffled batches, a progress bar, and curves.</summary>
-public static class Trainer
+/// <summary>
+/// How the examples train: Gen's <see cref="Trainer"/> with Adam over shuffled minibatches, scored on the held-out
+/// data after every epoch, with a progress bar and the curves for the pictures.
+/// </summary>
+public static class ExampleTraining
 {
     /// <summary>
-    /// Trains for <paramref name="epochs"/> epochs. <paramref name="loss"/> maps a batch to the scalar to
-    /// minimise, in the unit reported (for example nats per image); <paramref name="evaluate"/> gives the held-out
-    /// value after each epoch (no gradient).
+    /// Trains for <paramref name="epochs"/> epochs. <paramref name="loss"/> maps a batch to the scalar to minimise, in
+    /// the unit reported (for example nats per image); <paramref name="heldOut"/> maps a batch of held-out examples to
+    /// their values in that unit (no gradient), averaged over <paramref name="test"/> after each epoch.
     /// </summary>
-    public static TrainingResult Run(
-        ExampleRun run, int epochs, torch.nn.Module model, torch.Tensor train, int batchSize, double learningRate,
-        Func<torch.Tensor, torch.Tensor> loss, Func<double> evaluate, string unit)
+    public static ExampleCurves Run(
+        ExampleRun run, int epochs, torch.nn.Module model, torch.Tensor train, torch.Tensor test, int batchSize, double learningRate,
+        Func<torch.Tensor, torch.Tensor> loss, Func<torch.Tensor, torch.Tensor> heldOut, string unit)
     {
-        long n = train.shape[0];
-        long batchesPerEpoch = (n + batchSize - 1) / batchSize;
+        long steps = epochs * ((train.shape[0] + batchSize - 1) / batchSize);
+        using var optimizer = new FusedAdam(model.parameters(), learningRate);
+        var trainer = new Trainer(model, optimizer, batch => loss(batch), new TrainingOptions { Epochs = epochs, BatchSize = batchSize, Seed = run.Seed + 1, ProgressEvery = 10 })
+        {
+            Validation = heldOut,
+        };
+        var bar = new ProgressBar(run.Output, run.Example.Name, steps, run.Interactive);
+        double last = double.NaN;
+        model.train();
+        var result = trainer.Fit(train, test, new Callback(p =>
+        {
+            last = p.ValidationLoss ?? last;
+            bar.Report(p.Step, string.Create(CultureInfo.InvariantCulture,
+                $"epoch {p.Epoch}/{epochs}  train {p.Loss:F3}  held-out {(double.IsNaN(last) ? "-" : last.ToString("F3", CultureInfo.InvariantCulture))} {unit}"));
+        }));
+        model.eval();
         var trainCurve = new Series("train " + unit);
         var testCurve = new Series("held-out " + unit);
-        using var optimizer = new FusedAdam(model.parameters(), learningRate);
-        var shuffle = Gen.Seed.Generator(run.Seed + 1);
-        var bar = new ProgressBar(run.Output, run.Example.Name, epochs * batchesPerEpoch, run.Interactive);
-        long step = 0;
-        double last = double.NaN;
-        for (int epoch = 1; epoch <= epochs; epoch++)
+        for (int i = 0; i < result.Epochs; i++)
         {
-            model.train();
-            double sum = 0;
-            long seen = 0;
-            foreach (var batch in Batches.Of(train, batchSize, run.Device, shuffle))
-            {
-                using var scope = torch.NewDisposeScope();
-                var value = loss(batch);
-                optimizer.ZeroGrad();
-                value.backward();
-                optimizer.Step();
-                var b = batch.shape[0];
-                sum += value.item<float>() * b;
-                seen += b;
-                step++;
-                bar.Report(step, Status(epoch, epochs, sum / seen, last, unit));
-            }
-
-            trainCurve.Add(epoch, sum / seen);
-            model.eval();
-            using (torch.no_grad())
-            {
-                last = evaluate();
-            }
-
-            testCurve.Add(epoch, last);
-            bar.Report(step, Status(epoch, epochs, sum / seen, last, unit));
+            trainCurve.Add(i + 1, result.TrainingLoss[i]);
+            testCurve.Add(i + 1, result.ValidationLoss[i]);
         }
 
-        return new TrainingResult(trainCurve, testCurve, bar.Seconds);
+        return new ExampleCurves(trainCurve, testCurve, result.Elapsed.TotalSeconds);
     }
 
     /// <summary>The mean over <paramref name="data"/> of a per-example value, computed in chunks without gradient.</summary>
@@ -91,6 +79,13 @@ public static class Trainer
         return sum / n;
     }
 
-    private static string Status(int epoch, int epochs, double train, double test, string unit) =>
-        string.Create(CultureInfo.InvariantCulture, $"epoch {epoch}/{epochs}  train {train:F3}  held-out {(double.IsNaN(test) ? "-" : test.ToString("F3", CultureInfo.InvariantCulture))} {unit}");
+    // Progress<T> would post each report to the thread pool; the bar must be drawn in order, on the training thread.
+    private sealed class Callback : IProgress<TrainingProgress>
+    {
+        private readonly Action<TrainingProgress> report;
+
+        public Callback(Action<TrainingProgress> report) => this.report = report;
+
+        public void Report(TrainingProgress value) => report(value);
+    }
 }

@@ -50,10 +50,10 @@ public static class Flow2dExample
         run.Say(spec.ToString());
         using var model = spec.Compile(run.Device, seed: run.Seed);
         var name = kind switch { "maf" => "MAF", "spline" => "spline flow", _ => "RealNVP" };
-        var result = Trainer.Run(
-            run, run.Epochs, model, train, batchSize: 256, learningRate: 2e-3,
+        var result = ExampleTraining.Run(
+            run, run.Epochs, model, train, test, batchSize: 256, learningRate: 2e-3,
             batch => model.LogProb(batch).mean().neg(),
-            () => Trainer.Mean(x => model.LogProb(x).neg(), test, run.Device),
+            x => model.LogProb(x).neg(),
             "nats/point");
         run.Say(string.Create(CultureInfo.InvariantCulture,
             $"held-out: {result.FinalTest:F3} nats/point ({result.Describe(name)}) vs {GaussianNll(train, test):F3} nats/point (Gaussian fit baseline); lower is better"));

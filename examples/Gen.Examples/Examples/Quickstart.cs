@@ -50,10 +50,10 @@ public static class Quickstart
         var baseline = HistogramBitsPerDim(train, test);
         run.Say($"{train.shape[0]} training and {test.shape[0]} held-out digits; untrained flow: {BitsPerDim(model, test, noise):F3} bits/dim");
 
-        var result = Trainer.Run(
-            run, run.Epochs, model, train, batchSize: 128, learningRate: 1e-3,
+        var result = ExampleTraining.Run(
+            run, run.Epochs, model, train, test, batchSize: 128, learningRate: 1e-3,
             batch => -LogLikelihood(model, batch, noise).mean() / (d * Math.Log(2)),
-            () => BitsPerDim(model, test, noise),
+            x => -LogLikelihood(model, x, noise) / (d * Math.Log(2)),
             "bits/dim");
 
         run.Say(string.Create(CultureInfo.InvariantCulture,
@@ -86,7 +86,7 @@ public static class Quickstart
 
     /// <summary>Average held-out negative log-likelihood in bits per pixel.</summary>
     public static double BitsPerDim(FlowModel model, torch.Tensor pixels, torch.Generator noise) =>
-        Trainer.Mean(x => LogLikelihood(model, x, noise).neg(), pixels, pixels.device) / (pixels.shape[1] * Math.Log(2));
+        ExampleTraining.Mean(x => LogLikelihood(model, x, noise).neg(), pixels, pixels.device) / (pixels.shape[1] * Math.Log(2));
 
     // u ↦ logit(λ + (1 − 2λ)u), elementwise.
     private static IBijector Preprocessing() => BijectorExtensions.Chain(new IBijector[]

@@ -45,15 +45,15 @@ public static class VaeExample
         using var model = spec.Compile(run.Device, seed: run.Seed);
         using var noise = Gen.Seed.Generator(run.Seed + 2);
         long step = 0;
-        var result = Trainer.Run(
-            run, epochs, model, train, batchSize: 32, learningRate: 1e-3,
+        var result = ExampleTraining.Run(
+            run, epochs, model, train, test, batchSize: 32, learningRate: 1e-3,
             batch => model.Loss(batch, step++, noise),
-            () => Trainer.Mean(x => model.Elbo(x, noise).neg(), test, run.Device, chunk: 250),
+            x => model.Elbo(x, noise).neg(),
             "−ELBO nats/image");
 
         using var evalNoise = Gen.Seed.Generator(run.Seed + 4);
         int evalSamples = run.Int("eval-samples", 500);
-        double nll = Trainer.Mean(x => model.LogProb(x, samples: evalSamples, chunk: 100, generator: evalNoise).neg(), test, run.Device, chunk: 100);
+        double nll = ExampleTraining.Mean(x => model.LogProb(x, samples: evalSamples, chunk: 100, generator: evalNoise).neg(), test, run.Device, chunk: 100);
         var samples = model.Sample(run.Int("samples", 36), Gen.Seed.Generator(run.Seed + 3));
         BinaryImages.Report(run, name, result, BinaryImages.IndependentPixelsNll(train, test), test, samples);
         run.Say(string.Create(CultureInfo.InvariantCulture, $"held-out NLL by importance sampling with {evalSamples} samples: {nll:F2} nats/image (the bound above is {result.FinalTest:F2})"));
