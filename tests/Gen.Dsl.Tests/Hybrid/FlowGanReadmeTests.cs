@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using Gen.Data;
@@ -14,18 +13,11 @@ public class FlowGanReadmeTests
 {
     private const string Heading = "## Likelihood, adversarial, or both: Flow-GAN";
 
-    private sealed class Collect : IProgress<TrainingProgress>
-    {
-        public List<TrainingProgress> Reports { get; } = new();
-
-        public void Report(TrainingProgress value) => Reports.Add(value);
-    }
-
     /// <summary>The README's Flow-GAN snippet, verbatim between the markers.</summary>
-    private static (TrainingResult Result, Collect Progress) Snippet()
+    private static (TrainingResult Result, FlowGanTraining.ProgressLog Progress) Snippet()
     {
         var (train, heldOut) = FlowGanTraining.Data();
-        var progress = new Collect();
+        var progress = new FlowGanTraining.ProgressLog();
         // README:begin
         using var flow = Flow.Over(Dist.StandardNormal(2))
             .Then(Bij.AffineCoupling(Mask.Alternating(2), Net.Mlp(64, 64)))

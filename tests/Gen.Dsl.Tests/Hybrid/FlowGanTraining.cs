@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using Gen.Data;
@@ -65,5 +66,13 @@ internal static class FlowGanTraining
         var a = x.to(torch.float64);
         var b = y.to(torch.float64);
         return ((2 * torch.cdist(a, b).mean()) - torch.cdist(a, a).mean() - torch.cdist(b, b).mean()).ToDouble();
+    }
+
+    /// <summary>Keeps every progress report.</summary>
+    public sealed class ProgressLog : IProgress<TrainingProgress>
+    {
+        public List<TrainingProgress> Reports { get; } = new();
+
+        public void Report(TrainingProgress value) => Reports.Add(value);
     }
 }

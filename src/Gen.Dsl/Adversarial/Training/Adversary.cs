@@ -24,7 +24,8 @@ namespace Gen.Dsl;
 /// weight; a term with weight 0 adds nothing to the total, so with an adversarial weight of 0 the model takes exactly
 /// the steps of pure likelihood training while the critic still learns to tell its samples from the data. Each critic
 /// update sees the same real batch and freshly drawn samples. The model's loss also leaves gradients on the critic's
-/// parameters; each critic update clears them first.
+/// parameters; each critic update clears them first. When a <see cref="Trainer"/> puts the model's last good parameters
+/// back after a divergence, the critic keeps its own.
 /// </remarks>
 public sealed class Adversary : IDisposable
 {

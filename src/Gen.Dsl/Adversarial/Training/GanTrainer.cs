@@ -8,7 +8,9 @@ namespace Gen.Dsl;
 /// <summary>
 /// Alternating GAN updates: each <see cref="Step"/> makes <see cref="CriticSteps"/> discriminator updates, each on a
 /// fresh real batch and freshly generated samples, then one generator update. Each player has its own optimizer; by
-/// default <see cref="FusedAdam"/> with learning rate 2·10⁻⁴ and β = (0.5, 0.999) (Radford et al., 2016).
+/// default <see cref="FusedAdam"/> with learning rate 2·10⁻⁴ and β = (0.5, 0.999) (Radford et al., 2016). To train
+/// another model (a flow, a VAE's decoder) against a critic, or to add a likelihood to the game, use an
+/// <see cref="Adversary"/> with the <see cref="Trainer"/>.
 /// </summary>
 public sealed class GanTrainer : IDisposable
 {
