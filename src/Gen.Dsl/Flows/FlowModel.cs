@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using Gen.Probability;
 using TorchSharp;
@@ -10,7 +11,7 @@ namespace Gen.Dsl;
 /// A compiled flow: a TorchSharp module (so <c>parameters()</c>, optimizers, <c>to()</c>, <c>train()</c>/<c>eval()</c> and
 /// <c>state_dict()</c> work as usual) whose forward pass is the log-density of a batch.
 /// </summary>
-public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
+public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDifferentiableSampler
 {
     private readonly DistributionModule baseModule;
     private readonly ModuleList<BijectorModule> steps;
@@ -50,6 +51,16 @@ public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         using var scope = torch.NewDisposeScope();
         using var frozen = MaskedWeights.Freeze(); // MAF layers sample in one pass per feature with fixed weights
         return Distribution().Sample(new[] { count }, generator).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The shape of one sample, [features].</summary>
+    public IReadOnlyList<long> SampleShape => new[] { Spec.Features };
+
+    /// <summary>Draws <paramref name="count"/> reparameterised samples [count, features], differentiable with respect to the flow's parameters.</summary>
+    public torch.Tensor RSample(long count, torch.Generator? generator = null)
+    {
+        using var scope = torch.NewDisposeScope();
+        return Distribution().RSample(new[] { count }, generator).MoveToOuterDisposeScope();
     }
 
     /// <summary>Draws reparameterised samples and their log-density in one forward pass.</summary>

@@ -9,7 +9,7 @@ namespace Gen.Dsl.Tests.Checkpoints;
 internal static class CheckpointModels
 {
     /// <summary>The families, by name, for theories.</summary>
-    public static readonly string[] Families = { "flow", "made", "nade", "fvsbn", "pixel_cnn", "pixel_cnn_logistic", "gated_pixel_cnn", "vae", "rnn", "gan" };
+    public static readonly string[] Families = { "flow", "made", "nade", "fvsbn", "pixel_cnn", "pixel_cnn_logistic", "gated_pixel_cnn", "vae", "rnn", "gan", "critic" };
 
     public static FlowSpec FlowSpec() => Flow.Over(Dist.StandardNormal(4))
         .Then(Bij.AffineCoupling(Mask.Alternating(4), Net.Mlp(8)))
@@ -40,6 +40,7 @@ internal static class CheckpointModels
             "vae" => VaeSpec().Compile(Device.Cpu, dtype, seed: 7),
             "rnn" => Autoregressive.Rnn(6, 5).WithLayers(2).WithOrder(InputOrder.Reversed).Compile(Device.Cpu, dtype, seed: 7),
             "gan" => Adversarial.Gan(3, 4).Generator(Net.Mlp(8)).Discriminator(Net.Mlp(8)).WithSpectralNorm().WithClasses(3).Compile(Device.Cpu, dtype, seed: 7),
+            "critic" => Adversarial.Critic(4).WithNetwork(Net.Mlp(8, 8)).WithSpectralNorm().Compile(Device.Cpu, dtype, seed: 7),
             _ => throw new ArgumentOutOfRangeException(nameof(family), family, null),
         };
         Perturb(model, 11);
@@ -92,6 +93,11 @@ internal static class CheckpointModels
                     gan.eval();
                     return torch.cat(new[] { gan.Discriminate(x, labels), gan.Generate(z, labels).flatten() });
                 }
+
+            case CriticModel critic:
+                // No density: the logits on a fixed batch stand for it.
+                critic.eval();
+                return critic.Logits(torch.randn(new long[] { 4, 4 }, dtype: torch.float64, generator: g).to(reference.dtype, reference.device));
 
             case VaeModel vae:
                 using (var samples = Seed.Generator(6))

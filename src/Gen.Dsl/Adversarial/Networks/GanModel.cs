@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -13,7 +14,7 @@ namespace Gen.Dsl;
 /// <c>discriminator.head</c>, <c>discriminator.projection</c> (conditional only); with spectral normalisation each
 /// discriminator layer holds <c>layer.weight</c>, <c>layer.bias</c>, <c>u</c> and <c>v</c>.
 /// </summary>
-public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>
+public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDifferentiableSampler
 {
     private const string Node = "gan";
 
@@ -95,6 +96,21 @@ public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     public torch.Tensor Sample(long count, torch.Generator? generator = null)
     {
         using var noGrad = torch.no_grad();
+        return RSample(count, generator);
+    }
+
+    /// <summary>The shape of one sample, [Data].</summary>
+    public IReadOnlyList<long> SampleShape => new long[] { Spec.Data };
+
+    /// <summary>
+    /// G(z) for <paramref name="count"/> fresh latents from an unconditional model: samples [count, Data], differentiable
+    /// with respect to the generator (so the generator can face a separately declared critic, see <see cref="Adversary"/>).
+    /// </summary>
+    /// <param name="count">How many.</param>
+    /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>); the device's global generator when null.</param>
+    /// <exception cref="ArgumentException">The model is class-conditional.</exception>
+    public torch.Tensor RSample(long count, torch.Generator? generator = null)
+    {
         using var scope = torch.NewDisposeScope();
         OneHot(null, count);
         return Generate(Latent(count, generator)).MoveToOuterDisposeScope();

@@ -25,4 +25,21 @@ public static partial class Objective
     /// <param name="clip">The bound c (0.01 in the paper).</param>
     /// <exception cref="System.ArgumentOutOfRangeException">The bound is not positive and finite.</exception>
     public static WassersteinLoss WassersteinClipped(double clip) => Wasserstein.WithClipping(clip);
+
+    /// <summary>
+    /// The negative log-likelihood with weight 1 and no adversarial term, to combine with <see cref="Adversarial"/>:
+    /// <c>Objective.Likelihood + 0.1 * Objective.Adversarial(Objective.NonSaturating)</c> (<see cref="HybridObjective"/>).
+    /// </summary>
+    public static HybridObjective Likelihood { get; } = new(1, 0, null);
+
+    /// <summary>
+    /// The adversarial term alone, with weight 1: the model minimises <paramref name="game"/>'s generator loss and the
+    /// critic its discriminator loss. Add <see cref="Likelihood"/> for a hybrid (<see cref="HybridObjective"/>).
+    /// </summary>
+    /// <param name="game">Both players' losses, for example <c>Objective.NonSaturating + Penalty.R1</c>.</param>
+    public static HybridObjective Adversarial(AdversarialLoss game)
+    {
+        System.ArgumentNullException.ThrowIfNull(game);
+        return new HybridObjective(0, 1, game);
+    }
 }

@@ -8,7 +8,9 @@ namespace Gen.Dsl;
 /// <summary>
 /// Alternating GAN updates: each <see cref="Step"/> makes <see cref="CriticSteps"/> discriminator updates, each on a
 /// fresh real batch and freshly generated samples, then one generator update. Each player has its own optimizer; by
-/// default <see cref="FusedAdam"/> with learning rate 2·10⁻⁴ and β = (0.5, 0.999) (Radford et al., 2016).
+/// default <see cref="FusedAdam"/> with learning rate 2·10⁻⁴ and β = (0.5, 0.999) (Radford et al., 2016). To train
+/// another model (a flow, a VAE's decoder) against a critic, or to add a likelihood to the game, use an
+/// <see cref="Adversary"/> with the <see cref="Trainer"/>.
 /// </summary>
 public sealed class GanTrainer : IDisposable
 {
@@ -37,8 +39,8 @@ public sealed class GanTrainer : IDisposable
         CriticSteps = criticSteps;
         ownsGeneratorOptimizer = generatorOptimizer is null;
         ownsDiscriminatorOptimizer = discriminatorOptimizer is null;
-        GeneratorOptimizer = generatorOptimizer ?? Default(model.GeneratorParameters());
-        DiscriminatorOptimizer = discriminatorOptimizer ?? Default(model.DiscriminatorParameters());
+        GeneratorOptimizer = generatorOptimizer ?? CriticUpdate.DefaultOptimizer(model.GeneratorParameters());
+        DiscriminatorOptimizer = discriminatorOptimizer ?? CriticUpdate.DefaultOptimizer(model.DiscriminatorParameters());
         model.train();
     }
 
@@ -85,12 +87,7 @@ public sealed class GanTrainer : IDisposable
                 fake = Model.Generate(Model.Latent(last.Data.shape[0], generator), labels);
             }
 
-            var batch = new CriticBatch(last.Data, fake, x => Model.Discriminate(x, labels), generator);
-            var loss = Objective.DiscriminatorLoss(batch);
-            DiscriminatorOptimizer.ZeroGrad();
-            loss.backward();
-            DiscriminatorOptimizer.Step();
-            Objective.Constrain(discriminatorParameters);
+            var loss = CriticUpdate.Run(Objective, DiscriminatorOptimizer, discriminatorParameters, last.Data, fake, x => Model.Discriminate(x, labels), generator);
             if (k == CriticSteps - 1)
             {
                 discriminatorLoss = loss.ToDouble();
@@ -98,7 +95,7 @@ public sealed class GanTrainer : IDisposable
         }
 
         // The generator's update needs gradients through the discriminator, not of it.
-        SetRequiresGrad(discriminatorParameters, false);
+        CriticUpdate.SetRequiresGrad(discriminatorParameters, false);
         try
         {
             var fake = Model.Generate(Model.Latent(last.Data.shape[0], generator), last.Labels);
@@ -110,7 +107,7 @@ public sealed class GanTrainer : IDisposable
         }
         finally
         {
-            SetRequiresGrad(discriminatorParameters, true);
+            CriticUpdate.SetRequiresGrad(discriminatorParameters, true);
         }
     }
 
@@ -131,16 +128,6 @@ public sealed class GanTrainer : IDisposable
         if (ownsDiscriminatorOptimizer)
         {
             DiscriminatorOptimizer.Dispose();
-        }
-    }
-
-    private static FusedAdam Default(Parameter[] parameters) => new(parameters, learningRate: 2e-4, beta1: 0.5, beta2: 0.999);
-
-    private static void SetRequiresGrad(Parameter[] parameters, bool value)
-    {
-        foreach (var p in parameters)
-        {
-            p.requires_grad = value;
         }
     }
 }

@@ -24,4 +24,19 @@ internal static class AdversarialJson
             int classes = f.Int("classes");
             return classes == 0 ? spec : spec.WithClasses(classes);
         });
+
+    /// <summary><c>{"features": 2, "network": {...}, "spectral_norm": true}</c>.</summary>
+    public static readonly NodeCodec<CriticSpec> Critic = new(
+        "a critic spec",
+        (s, o) =>
+        {
+            o["features"] = s.Features;
+            o["network"] = NetworkJson.Mlp.Write(s.Network);
+            o["spectral_norm"] = s.SpectralNormalized;
+        },
+        f =>
+        {
+            var spec = Adversarial.Critic(f.Int("features")).WithNetwork(f.Node("network", NetworkJson.Mlp));
+            return f.Bool("spectral_norm") ? spec.WithSpectralNorm() : spec;
+        });
 }
