@@ -93,3 +93,21 @@ let ``Planar and radial flows fit an energy by reverse KL`` (kind: string) =
     assertImproved kind 0.3f (before, after)
     Assert.Equal<int64[]>([| 9L; 2L |], model.Sample(9L, Seed.Generator 1L).shape)
     assertCheckpointRoundTrips model (fun m -> m.LogProb(torch.randn(16L, 2L, generator = Seed.Generator 6L)))
+
+[<Fact>]
+let ``A flow conditioned on which circle a point lies on fits the circles`` () =
+    init ()
+    let points = ToyData.Sample(ToySet.Circles, 512L, Device.Cpu, Seed.Generator 0L)
+    let outer = points.norm(1).gt(torch.tensor 2.25f).to_type(torch.int64)
+    let labelled = torch.cat([| points; torch.nn.functional.one_hot(outer, 2L).to_type(torch.float32) |], 1L)
+    let spec =
+        Flow.Over(Dist.StandardNormal 2)
+            .WithContext(2)
+            .Then(Bij.AffineCoupling(Mask.Alternating 2, Net.Mlp(32, 32)))
+            .Then(Bij.AffineCoupling(Mask.Alternating(2, odd = true), Net.Mlp(32, 32)))
+    use model = spec.Compile(Device.Cpu, seed = 0L)
+    let nll (rows: torch.Tensor) = -model.LogProb(rows.narrow(1L, 0L, 2L), rows.narrow(1L, 2L, 2L)).mean()
+    trainSteps model labelled 60 128L 1e-2 nll |> assertImproved "conditional" 0.3f
+    let inner = torch.tensor [| 1.0f; 0.0f |]
+    Assert.Equal<int64[]>([| 50L; 2L |], model.Sample(50L, inner, Seed.Generator 2L).shape)
+    assertCheckpointRoundTrips model (fun m -> m.LogProb(points, labelled.narrow(1L, 2L, 2L)))

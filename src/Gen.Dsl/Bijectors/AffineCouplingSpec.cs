@@ -28,7 +28,7 @@ public sealed record AffineCouplingSpec(MaskSpec Mask, MlpSpec Net, bool Additiv
         Net.Check($"{path}.net");
     }
 
-    internal override BijectorModule Compile(long features) => new Module(this, features);
+    internal override BijectorModule Compile(long features, long contextFeatures) => new Module(this, features, contextFeatures);
 
     private sealed class Module : BijectorModule
     {
@@ -36,22 +36,26 @@ public sealed record AffineCouplingSpec(MaskSpec Mask, MlpSpec Net, bool Additiv
         private readonly Sequential net;
         private readonly bool additive;
 
-        public Module(AffineCouplingSpec spec, long features) : base("coupling")
+        public Module(AffineCouplingSpec spec, long features, long contextFeatures) : base("coupling")
         {
             additive = spec.Additive;
             mask = spec.Mask.Build();
-            net = spec.Net.Build(features, additive ? features : 2 * features, zeroLast: true);
+            net = spec.Net.Build(features + contextFeatures, additive ? features : 2 * features, zeroLast: true);
             register_buffer("mask", mask);
             register_module("net", net);
         }
 
         private readonly BuiltPerBuffer built = new();
 
-        public override IBijector Build() => built.For(mask, () => new AffineCoupling(mask, Conditioner));
+        public override IBijector Build() => built.For(mask, () => new AffineCoupling(mask, kept => Conditioner(kept, null)));
 
-        private AffineParameters Conditioner(torch.Tensor kept)
+        // A context changes the layer, so a conditional one is built for each context rather than cached.
+        public override IBijector Build(torch.Tensor? context) =>
+            context is null ? Build() : new AffineCoupling(mask, kept => Conditioner(kept, context));
+
+        private AffineParameters Conditioner(torch.Tensor kept, torch.Tensor? context)
         {
-            var h = net.forward(kept);
+            var h = net.forward(ConditionerInput.Of(kept, context));
             if (additive)
             {
                 return new AffineParameters(h, torch.zeros_like(h));

@@ -9,7 +9,12 @@ public abstract record BijSpec
     /// <summary>Checks the node against the number of features it will see; throws <see cref="GenShapeException"/> naming <paramref name="path"/>.</summary>
     internal abstract void Check(string path, long features);
 
-    internal abstract BijectorModule Compile(long features);
+    /// <summary>
+    /// Compiles the node for events of <paramref name="features"/> features in a flow conditioned on a context of
+    /// <paramref name="contextFeatures"/> features (0: none). Steps whose parameters come from a network read the
+    /// context; the others ignore it. With no context every step compiles exactly as an unconditional one.
+    /// </summary>
+    internal abstract BijectorModule Compile(long features, long contextFeatures);
 }
 
 /// <summary>A compiled bijector node: a module whose parameters build the bijector on each pass.</summary>
@@ -19,5 +24,12 @@ internal abstract class BijectorModule : torch.nn.Module
     {
     }
 
+    /// <summary>The bijector from the current parameters, with no context.</summary>
     public abstract IBijector Build();
+
+    /// <summary>
+    /// The bijector given a context of shape B ++ [C] (null: none): it acts on values whose leading dimensions broadcast
+    /// with B. Steps without a network ignore the context, which is what this default does.
+    /// </summary>
+    public virtual IBijector Build(torch.Tensor? context) => Build();
 }

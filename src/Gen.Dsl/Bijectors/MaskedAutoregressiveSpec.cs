@@ -1,6 +1,7 @@
 using System;
 using Gen.Probability;
 using Gen.Probability.Bijectors;
+using TorchSharp;
 
 namespace Gen.Dsl;
 
@@ -36,22 +37,38 @@ public sealed record MaskedAutoregressiveSpec(ValueList<int> Hidden, bool Invers
         MlpSpec.CheckActivation($"{path}.activation", Activation);
     }
 
-    internal override BijectorModule Compile(long features) => new Module(this, features);
+    internal override BijectorModule Compile(long features, long contextFeatures) => new Module(this, features, contextFeatures);
 
     private sealed class Module : BijectorModule
     {
         private readonly Made made;
         private readonly bool inverse;
 
-        public Module(MaskedAutoregressiveSpec spec, long features) : base(spec.Inverse ? "iaf" : "maf")
+        public Module(MaskedAutoregressiveSpec spec, long features, long contextFeatures) : base(spec.Inverse ? "iaf" : "maf")
         {
             inverse = spec.Inverse;
-            made = new Made(features, spec.Hidden, 2, 0, spec.Order, spec.Degrees, 1, spec.Activation, spec.Inverse ? "iaf.made" : "maf.made");
+            // The MADE feeds the context to every layer through unmasked weights (none when the width is 0).
+            made = new Made(features, spec.Hidden, 2, contextFeatures, spec.Order, spec.Degrees, 1, spec.Activation, spec.Inverse ? "iaf.made" : "maf.made");
             made.ZeroOutput();
             register_module(nameof(made), made);
         }
 
         public override IBijector Build() =>
             inverse ? InverseAutoregressive.FromNetwork(made) : MaskedAutoregressive.FromNetwork(made);
+
+        public override IBijector Build(torch.Tensor? context)
+        {
+            if (context is null)
+            {
+                return Build();
+            }
+
+            Func<torch.Tensor, AffineParameters> conditioner = x => Affine(made.Forward(x, context));
+            return inverse ? new InverseAutoregressive(conditioner) : new MaskedAutoregressive(conditioner);
+        }
+
+        // The split of FromNetwork: [..., D, 2] into the shift and the unconstrained log-scale.
+        private static AffineParameters Affine(torch.Tensor output) =>
+            new(output.select(-1, 0), StableLogScale.FromUnconstrained(output.select(-1, 1)));
     }
 }

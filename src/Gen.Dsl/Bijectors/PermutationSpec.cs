@@ -14,7 +14,7 @@ public sealed record PermutationSpec(int? Seed) : BijSpec
     {
     }
 
-    internal override BijectorModule Compile(long features) => new Module(Seed is null ? Permutation.Reverse((int)features) : Permutation.Random((int)features, Seed.Value));
+    internal override BijectorModule Compile(long features, long contextFeatures) => new Module(Seed is null ? Permutation.Reverse((int)features) : Permutation.Random((int)features, Seed.Value));
 
     private sealed class Module(Permutation permutation) : BijectorModule("permutation")
     {

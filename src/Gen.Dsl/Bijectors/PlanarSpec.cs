@@ -32,7 +32,7 @@ public sealed record PlanarSpec : BijSpec
     {
     }
 
-    internal override BijectorModule Compile(long features) => new Module(features);
+    internal override BijectorModule Compile(long features, long contextFeatures) => new Module(features);
 
     /// <summary>
     /// Initial w (N(0, 0.1²) entries) and u = softplus⁻¹(1) w / ‖w‖² + v, v with N(0, <paramref name="displacement"/>²)

@@ -23,7 +23,7 @@ public sealed record RadialSpec : BijSpec
     {
     }
 
-    internal override BijectorModule Compile(long features) => new Module(features);
+    internal override BijectorModule Compile(long features, long contextFeatures) => new Module(features);
 
     private sealed class Module : BijectorModule
     {

@@ -42,7 +42,7 @@ public sealed record SplineCouplingSpec(MaskSpec Mask, MlpSpec Net, int Bins, do
         Net.Check($"{path}.net");
     }
 
-    internal override BijectorModule Compile(long features) => new Module(this, features);
+    internal override BijectorModule Compile(long features, long contextFeatures) => new Module(this, features, contextFeatures);
 
     private sealed class Module : BijectorModule
     {
@@ -54,22 +54,26 @@ public sealed record SplineCouplingSpec(MaskSpec Mask, MlpSpec Net, int Bins, do
 
         private readonly BuiltPerBuffer built = new();
 
-        public Module(SplineCouplingSpec spec, long features) : base("spline_coupling")
+        public Module(SplineCouplingSpec spec, long features, long contextFeatures) : base("spline_coupling")
         {
             this.features = features;
             bins = spec.Bins;
             bound = spec.Bound;
             mask = spec.Mask.Build();
-            net = spec.Net.Build(features, features * (3 * bins - 1), zeroLast: true);
+            net = spec.Net.Build(features + contextFeatures, features * (3 * bins - 1), zeroLast: true);
             register_buffer("mask", mask);
             register_module("net", net);
         }
 
-        public override IBijector Build() => built.For(mask, () => new SplineCoupling(mask, Conditioner, bound));
+        public override IBijector Build() => built.For(mask, () => new SplineCoupling(mask, kept => Conditioner(kept, null), bound));
 
-        private SplineParameters Conditioner(torch.Tensor kept)
+        // A context changes the layer, so a conditional one is built for each context rather than cached.
+        public override IBijector Build(torch.Tensor? context) =>
+            context is null ? Build() : new SplineCoupling(mask, kept => Conditioner(kept, context), bound);
+
+        private SplineParameters Conditioner(torch.Tensor kept, torch.Tensor? context)
         {
-            var h = net.forward(kept);
+            var h = net.forward(ConditionerInput.Of(kept, context));
             var p = h.reshape(h.shape[..^1].Append(features).Append(3 * bins - 1).ToArray());
             return new SplineParameters(p.narrow(-1, 0, bins), p.narrow(-1, bins, bins), p.narrow(-1, 2 * bins, bins - 1));
         }

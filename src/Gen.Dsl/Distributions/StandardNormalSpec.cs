@@ -1,3 +1,4 @@
+using System.Linq;
 using Gen.Probability;
 using Gen.Probability.Distributions;
 using TorchSharp;
@@ -30,20 +31,27 @@ public sealed record StandardNormalSpec(int Features) : DistSpec
             register_buffer("scale", scale);
         }
 
-        // Built once per set of buffers (a move to another device or dtype replaces them). Building it on every
-        // call would re-check the scale each time, and on a GPU that check waits for the device.
-        private (torch.Tensor Loc, IDistribution Distribution)? built;
+        // Built once per set of buffers and batch shape (a move to another device or dtype replaces the buffers).
+        // Building it on every call would re-check the scale each time, and on a GPU that check waits for the device.
+        private (torch.Tensor Loc, long[] Batch, IDistribution Distribution)? built;
 
-        public override IDistribution Build()
+        public override IDistribution Build(torch.Tensor? context)
         {
-            if (built is { } b && ReferenceEquals(b.Loc, loc))
+            var batch = context is null ? System.Array.Empty<long>() : context.shape[..^1];
+            if (built is { } b && ReferenceEquals(b.Loc, loc) && b.Batch.SequenceEqual(batch))
             {
                 return b.Distribution;
             }
 
-            var d = new Independent(new Normal(loc, scale), 1);
-            built = (loc, d);
+            // The context is not read: the same N(0, I) for every context row.
+            var d = new Independent(batch.Length == 0 ? new Normal(loc, scale) : new Normal(Expanded(loc, batch), Expanded(scale, batch)), 1);
+            built = (loc, batch, d);
             return d;
         }
+
+        // A view of the buffer over the batch, kept by the cache beyond any dispose scope the caller is in; a view
+        // costs no storage, and one the cache drops is released by the garbage collector.
+        private static torch.Tensor Expanded(torch.Tensor buffer, long[] batch) =>
+            buffer.expand(batch.Append(buffer.shape[0]).ToArray()).DetachFromDisposeScope();
     }
 }

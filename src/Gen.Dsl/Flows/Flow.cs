@@ -5,7 +5,10 @@ namespace Gen.Dsl;
 /// <summary>Entry point for flow specs.</summary>
 public static class Flow
 {
-    /// <summary>A flow with no steps yet over <paramref name="baseDistribution"/>.</summary>
+    /// <summary>
+    /// A flow with no steps yet over <paramref name="baseDistribution"/>; conditional on a context when the base
+    /// distribution reads one (<see cref="Dist.ConditionalNormal"/>), otherwise until <see cref="FlowSpec.WithContext"/>.
+    /// </summary>
     public static FlowSpec Over(DistSpec baseDistribution)
     {
         ArgumentNullException.ThrowIfNull(baseDistribution);
@@ -14,6 +17,7 @@ public static class Flow
             throw new GenShapeException("flow.base", $"vector flows need events of rank 1, got {Shape.Format(baseDistribution.EventShape)}.");
         }
 
-        return new FlowSpec(baseDistribution, ValueList<BijSpec>.Empty);
+        // A base that reads a context makes the flow conditional on it.
+        return new FlowSpec(baseDistribution, ValueList<BijSpec>.Empty) { ContextFeatures = baseDistribution.ContextFeatures };
     }
 }

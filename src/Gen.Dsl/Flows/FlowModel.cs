@@ -29,28 +29,58 @@ public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDi
     public FlowSpec Spec { get; }
 
     /// <summary>The flow as a distribution built from the current parameters.</summary>
-    public IDistribution Distribution() =>
-        new Gen.Probability.Distributions.TransformedDistribution(baseModule.Build(), BijectorExtensions.Chain(steps.Select(s => s.Build())));
+    /// <exception cref="GenShapeException">The flow is conditional (use <see cref="Distribution(torch.Tensor?)"/>).</exception>
+    public IDistribution Distribution() => Distribution(null);
+
+    /// <summary>
+    /// The flow given a context, as a distribution built from the current parameters: for a context of shape
+    /// B ++ [C] its batch shape is B (one distribution per context row; a single context [C] gives batch shape []).
+    /// Null is the unconditional flow; every step and the base get the same context, so both are one code path.
+    /// </summary>
+    /// <exception cref="GenShapeException">The context is missing for a conditional flow, given to an unconditional one, or of the wrong width.</exception>
+    public IDistribution Distribution(torch.Tensor? context)
+    {
+        CheckContext(context);
+        return new Gen.Probability.Distributions.TransformedDistribution(baseModule.Build(context), BijectorExtensions.Chain(steps.Select(s => s.Build(context))));
+    }
 
     /// <summary>log p(x) in nats for a batch of shape [batch, features]; returns shape [batch].</summary>
-    /// <exception cref="GenShapeException">x does not have the flow's feature count.</exception>
+    /// <exception cref="GenShapeException">x does not have the flow's feature count, or the flow is conditional.</exception>
     /// <exception cref="ArgumentException">x has another dtype or device than the model.</exception>
-    public torch.Tensor LogProb(torch.Tensor x)
+    public torch.Tensor LogProb(torch.Tensor x) => LogProb(x, null);
+
+    /// <summary>
+    /// log p(x | c) in nats for a batch x of shape [batch, features] and a context c of shape [batch, C] (one row per
+    /// data row) or [C] (the same for all); returns shape [batch]. A null context is the unconditional <see cref="LogProb(torch.Tensor)"/>.
+    /// </summary>
+    /// <exception cref="GenShapeException">x does not have the flow's feature count; the context is missing, unexpected, of the wrong width or of another batch size than x.</exception>
+    /// <exception cref="ArgumentException">x or the context has another dtype or device than the model.</exception>
+    public torch.Tensor LogProb(torch.Tensor x, torch.Tensor? context)
     {
         CheckInput(x);
+        CheckRows(context, x.shape[..^1], "data", x.shape);
         using var scope = torch.NewDisposeScope();
-        return Distribution().LogProb(x).MoveToOuterDisposeScope();
+        return Distribution(context).LogProb(x).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
     public override torch.Tensor forward(torch.Tensor input) => LogProb(input);
 
     /// <summary>Draws <paramref name="count"/> samples (no gradient), shape [count, features].</summary>
-    public torch.Tensor Sample(long count, torch.Generator? generator = null)
+    /// <exception cref="GenShapeException">The flow is conditional.</exception>
+    public torch.Tensor Sample(long count, torch.Generator? generator = null) => Sample(count, null, generator);
+
+    /// <summary>
+    /// Draws <paramref name="count"/> samples given a context (no gradient), shape [count, features]: the context is
+    /// [C] (the same for every sample) or [count, C] (one row per sample); null for an unconditional flow.
+    /// </summary>
+    /// <exception cref="GenShapeException">The context is missing, unexpected, of the wrong width, or has another number of rows than <paramref name="count"/>.</exception>
+    public torch.Tensor Sample(long count, torch.Tensor? context, torch.Generator? generator = null)
     {
         using var scope = torch.NewDisposeScope();
+        var draw = Draws(count, context);
         using var frozen = MaskedWeights.Freeze(); // MAF layers sample in one pass per feature with fixed weights
-        return Distribution().Sample(new[] { count }, generator).MoveToOuterDisposeScope();
+        return draw.Distribution.Sample(draw.SampleShape, generator).MoveToOuterDisposeScope();
     }
 
     /// <summary>The shape of one sample, [features].</summary>
@@ -64,26 +94,85 @@ public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDi
     }
 
     /// <summary>Draws reparameterised samples and their log-density in one forward pass.</summary>
-    public Sampled SampleAndLogProb(long count, torch.Generator? generator = null)
+    /// <exception cref="GenShapeException">The flow is conditional.</exception>
+    public Sampled SampleAndLogProb(long count, torch.Generator? generator = null) => SampleAndLogProb(count, null, generator);
+
+    /// <summary>
+    /// Draws reparameterised samples given a context and their log-density log p(x | c) in one forward pass; the
+    /// context is as for <see cref="Sample(long, torch.Tensor?, torch.Generator?)"/>.
+    /// </summary>
+    /// <exception cref="GenShapeException">The context is missing, unexpected, of the wrong width, or has another number of rows than <paramref name="count"/>.</exception>
+    public Sampled SampleAndLogProb(long count, torch.Tensor? context, torch.Generator? generator = null)
     {
         using var scope = torch.NewDisposeScope();
-        var s = Distribution().SampleAndLogProb(new[] { count }, generator);
+        var draw = Draws(count, context);
+        var s = draw.Distribution.SampleAndLogProb(draw.SampleShape, generator);
         return new Sampled(s.Value.MoveToOuterDisposeScope(), s.LogProb.MoveToOuterDisposeScope());
+    }
+
+    // With no context or a single one the distribution has batch shape [] and is drawn count times; with one context
+    // row per sample it has batch shape [count] and is drawn once.
+    private (IDistribution Distribution, long[] SampleShape) Draws(long count, torch.Tensor? context)
+    {
+        CheckRows(context, new[] { count }, "sample count", new[] { count });
+        return (Distribution(context), context is null || context.dim() == 1 ? new[] { count } : Array.Empty<long>());
     }
 
     private void CheckInput(torch.Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
         Shape.CheckTrailing(x, new[] { Spec.Features }, "flow.log_prob");
-        var reference = parameters().FirstOrDefault() ?? buffers().First();
-        if (x.dtype != reference.dtype)
+        CheckPlacement(x, "flow.log_prob", "the data", nameof(x));
+    }
+
+    private void CheckContext(torch.Tensor? context)
+    {
+        const string node = "flow.context";
+        int width = Spec.ContextFeatures;
+        if (width == 0)
         {
-            throw new ArgumentException($"flow.log_prob: the model computes in {reference.dtype}, but the data is {x.dtype}; convert it with .to({reference.dtype}).", nameof(x));
+            if (context is not null)
+            {
+                throw new GenShapeException(node, $"the flow takes no context, but got one of shape {Shape.Format(context.shape)}; declare one with FlowSpec.WithContext.");
+            }
+
+            return;
         }
 
-        if (x.device.type != reference.device.type || x.device.index != reference.device.index)
+        if (context is null)
         {
-            throw new ArgumentException($"flow.log_prob: the model lives on {reference.device}, but the data is on {x.device}.", nameof(x));
+            throw new GenShapeException(node, $"the flow is conditioned on a context of {width} features, but none was given; pass one of shape [{width}] or [batch, {width}].");
+        }
+
+        if (context.dim() < 1 || context.shape[^1] != width)
+        {
+            throw new GenShapeException(node, $"expects a context of shape [{width}] or [batch, {width}], got {Shape.Format(context.shape)}.");
+        }
+
+        CheckPlacement(context, node, "the context", nameof(context));
+    }
+
+    // A context is one row for all ([C]) or one row per data row or sample (rows ++ [C]).
+    private void CheckRows(torch.Tensor? context, long[] rows, string what, long[] shown)
+    {
+        CheckContext(context);
+        if (context is not null && context.dim() > 1 && !context.shape[..^1].AsSpan().SequenceEqual(rows))
+        {
+            throw new GenShapeException("flow.context", $"the context {Shape.Format(context.shape)} does not match the {what} {Shape.Format(shown)}: give one context row per row, or a single context [{Spec.ContextFeatures}].");
+        }
+    }
+
+    private void CheckPlacement(torch.Tensor t, string node, string what, string parameter)
+    {
+        var reference = parameters().FirstOrDefault() ?? buffers().First();
+        if (t.dtype != reference.dtype)
+        {
+            throw new ArgumentException($"{node}: the model computes in {reference.dtype}, but {what} is {t.dtype}; convert it with .to({reference.dtype}).", parameter);
+        }
+
+        if (t.device.type != reference.device.type || t.device.index != reference.device.index)
+        {
+            throw new ArgumentException($"{node}: the model lives on {reference.device}, but {what} is on {t.device}.", parameter);
         }
     }
 }

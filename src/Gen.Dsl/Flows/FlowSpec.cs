@@ -8,7 +8,8 @@ namespace Gen.Dsl;
 
 /// <summary>
 /// A normalizing flow: a base distribution pushed through bijectors, listed in the order they map base samples
-/// to data. Each step is checked against the flow's event shape when it is added.
+/// to data. Each step is checked against the flow's event shape when it is added. A conditional flow
+/// (<see cref="WithContext"/>) models p(x | c): every step whose parameters come from a network reads the context c.
 /// </summary>
 /// <param name="Base">The base distribution.</param>
 /// <param name="Steps">The bijectors, in the order applied to base samples.</param>
@@ -16,6 +17,30 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelS
 {
     /// <summary>Features per event.</summary>
     public long Features => Base.EventShape[^1];
+
+    /// <summary>
+    /// The width C of the context the flow is conditioned on; 0 for an unconditional flow. Set it with
+    /// <see cref="WithContext"/> (or through a base distribution that reads a context).
+    /// </summary>
+    public int ContextFeatures { get; init; }
+
+    /// <summary>
+    /// The flow conditioned on a context of <paramref name="features"/> features: coupling networks read the context
+    /// next to the kept features, MAF and IAF layers feed it to every layer of their MADE, and a conditional base
+    /// distribution computes its parameters from it; permutations and other steps without a network ignore it.
+    /// </summary>
+    /// <exception cref="GenShapeException">The width is not positive, or the base distribution reads a context of another width.</exception>
+    public FlowSpec WithContext(int features)
+    {
+        if (features < 1)
+        {
+            throw new GenShapeException("flow.context", $"the context width must be positive, got {features}.");
+        }
+
+        var spec = this with { ContextFeatures = features };
+        spec.CheckContext();
+        return spec;
+    }
 
     /// <summary>The flow with <paramref name="step"/> appended.</summary>
     /// <exception cref="GenShapeException">The step does not fit the flow's events; the message names <c>flow.steps[i]</c>.</exception>
@@ -49,7 +74,7 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelS
     public FlowModel Compile(torch.Device device, torch.ScalarType? dtype = null, long? seed = null)
     {
         Check();
-        return SpecCompiler.Compile(() => new FlowModel(this, Base.Compile(), Steps.Select(step => step.Compile(Features)).ToArray()), device, dtype, seed);
+        return SpecCompiler.Compile(() => new FlowModel(this, Base.Compile(), Steps.Select(step => step.Compile(Features, ContextFeatures)).ToArray()), device, dtype, seed);
     }
 
     /// <summary>The checks of <see cref="Flow.Over"/> and <see cref="Then"/>, for a spec built with the record constructor.</summary>
@@ -66,6 +91,21 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelS
         {
             Steps[i].Check($"flow.steps[{i}]", Features);
         }
+
+        CheckContext();
+    }
+
+    private void CheckContext()
+    {
+        if (ContextFeatures < 0)
+        {
+            throw new GenShapeException("flow.context", $"the context width must be positive, got {ContextFeatures}.");
+        }
+
+        if (Base.ContextFeatures > 0 && Base.ContextFeatures != ContextFeatures)
+        {
+            throw new GenShapeException("flow.base.context", $"the base distribution reads a context of {Base.ContextFeatures} features, but the flow's context has {ContextFeatures}.");
+        }
     }
 
     /// <summary>The spec as an indented tree.</summary>
@@ -73,6 +113,11 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelS
     {
         var sb = new StringBuilder();
         sb.Append("Flow over ").Append(Base).Append(" [").Append(Features).Append(']');
+        if (ContextFeatures > 0)
+        {
+            sb.Append(" given context [").Append(ContextFeatures).Append(']');
+        }
+
         for (int i = 0; i < Steps.Count; i++)
         {
             sb.AppendLine().Append("  [").Append(i).Append("] ").Append(Steps[i]);

@@ -8,7 +8,16 @@ internal static class FlowJson
 {
     /// <summary>Distribution nodes.</summary>
     public static readonly NodeKinds<DistSpec> Distributions = new NodeKinds<DistSpec>("distribution")
-        .Add<StandardNormalSpec>("standard_normal", (s, o) => o["features"] = s.Features, f => Dist.StandardNormal(f.Int("features")));
+        .Add<StandardNormalSpec>("standard_normal", (s, o) => o["features"] = s.Features, f => Dist.StandardNormal(f.Int("features")))
+        .Add<ConditionalNormalSpec>(
+            "conditional_normal",
+            (s, o) =>
+            {
+                o["features"] = s.Features;
+                o["context"] = s.Context;
+                o["net"] = NetworkJson.Mlp.Write(s.Net);
+            },
+            f => Dist.ConditionalNormal(f.Int("features"), f.Int("context"), f.Node("net", NetworkJson.Mlp)));
 
     /// <summary><c>{"features": 4, "odd": false, "halves": false}</c>.</summary>
     public static readonly NodeCodec<MaskSpec> Mask = new(
@@ -66,17 +75,31 @@ internal static class FlowJson
         .Add<PlanarSpec>("planar", (_, _) => { }, _ => Bij.Planar())
         .Add<RadialSpec>("radial", (_, _) => { }, _ => Bij.Radial());
 
-    /// <summary><c>{"base": {...}, "steps": [...]}</c>, rebuilt with <see cref="Flow.Over"/> and <see cref="FlowSpec.Then"/>, so every step is checked.</summary>
+    /// <summary>
+    /// <c>{"base": {...}, "steps": [...]}</c>, with <c>"context": C</c> for a conditional flow (left out otherwise, so
+    /// an unconditional flow reads and writes as before), rebuilt with <see cref="Flow.Over"/>,
+    /// <see cref="FlowSpec.WithContext"/> and <see cref="FlowSpec.Then"/>, so every step is checked.
+    /// </summary>
     public static readonly NodeCodec<FlowSpec> Flow = new(
         "a flow",
         (s, o) =>
         {
             o["base"] = Distributions.Write(s.Base);
+            if (s.ContextFeatures > 0)
+            {
+                o["context"] = s.ContextFeatures;
+            }
+
             o["steps"] = new JsonArray(s.Steps.Select(step => (JsonNode?)Bijectors.Write(step)).ToArray());
         },
         f =>
         {
             var flow = Dsl.Flow.Over(f.Node("base", Distributions));
+            if (f.OptionalInt("context") is { } context)
+            {
+                flow = JsonFields.Checked(f.At("context"), () => flow.WithContext(context));
+            }
+
             foreach (var step in f.Array("steps", (item, path) => (Path: path, Step: Bijectors.Read(item, path))))
             {
                 flow = JsonFields.Checked(step.Path, () => flow.Then(step.Step));

@@ -93,6 +93,9 @@ internal sealed class JsonFields
     /// <summary>An integer field that may be null.</summary>
     public int? NullableInt(string name) => Field(name) is null ? null : Int(name);
 
+    /// <summary>An integer field that may be left out (written only when it differs from the default).</summary>
+    public int? OptionalInt(string name) => node.ContainsKey(name) ? Int(name) : null;
+
     /// <summary>A number field that may be null.</summary>
     public double? NullableDouble(string name) => Field(name) is null ? null : Double(name);
 
