@@ -37,6 +37,21 @@ public class ConvVaeGradientTests
     }
 
     [Fact]
+    public void Training_steps_leave_no_tensors_behind()
+    {
+        using var model = Gen.Dsl.Latent.Vae(1, 8, 8, 2).WithEncoder(Net.ConvEncoder(4)).WithDecoder(Net.ConvDecoder(4))
+            .WithObjective(LatentObjective.IwaeDreg(3)).Compile(Device.Cpu, seed: 0);
+        var x = torch.rand(6, 1, 8, 8, generator: Seed.Generator(0)).gt(0.5).to(torch.float32);
+        using var optimizer = new Gen.Optimization.FusedAdam(model.parameters(), 1e-3);
+        var noise = Seed.Generator(1);
+        VaeTraining.Run(model, optimizer, x, 0, 2, batch: 6, noise);
+        var stats = DisposeScopeManager.Statistics.TensorStatistics;
+        long before = stats.ThreadTotalLiveCount;
+        VaeTraining.Run(model, optimizer, x, 2, 12, batch: 6, noise);
+        Assert.Equal(before, stats.ThreadTotalLiveCount);
+    }
+
+    [Fact]
     public void The_encoders_gradient_matches_finite_differences()
     {
         // float64: d ELBO / d w for one weight of each convolution and the transposed convolutions, with the posterior
