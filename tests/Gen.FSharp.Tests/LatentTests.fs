@@ -2,14 +2,15 @@
 module Gen.FSharp.Tests.LatentTests
 
 open Gen
+open Gen.Data
 open Gen.Dsl
 open TorchSharp
 open Xunit
 open Gen.FSharp.Tests.Common
 
-/// Trains with the spec's own loss (Loss(x, step)) and checks the held-out-free outcome: the ELBO on the sample rises.
-let private learnsMnist name (spec: VaeSpec) steps =
-    let data = mnistSample ()
+/// Trains with the spec's own loss (Loss(x, step)) on data [200, ...] and checks the held-out-free outcome: the ELBO on
+/// the data rises.
+let private learns name (data: torch.Tensor) (spec: VaeSpec) steps =
     use model = spec.Compile(Device.Cpu, seed = 0L)
     let elbo () =
         use _ = torch.no_grad()
@@ -23,10 +24,12 @@ let private learnsMnist name (spec: VaeSpec) steps =
     let after = elbo ()
     Assert.True(after > before + 60.0f, sprintf "%s: ELBO went from %f to %f nats" name before after)
     let x = model.Sample(6L, Seed.Generator 1L)
-    Assert.Equal<int64[]>([| 6L; 784L |], x.shape)
+    Assert.Equal<int64[]>(Array.append [| 6L |] data.shape.[1..], x.shape)
     Assert.True(isBinary x)
     Assert.Equal<int64[]>([| 200L |], model.Iwae(data, 3, Seed.Generator 2L).shape)
     assertCheckpointRoundTrips model (fun m -> m.Elbo(data, Seed.Generator 4L))
+
+let private learnsMnist name spec steps = learns name (mnistSample ()) spec steps
 
 [<Fact>]
 let ``A VAE learns binarized MNIST`` () =
@@ -44,3 +47,11 @@ let ``A VAE with a planar posterior flow learns binarized MNIST`` () =
         Latent.Vae(784, 8).WithEncoder(Net.Mlp 64).WithDecoder(Net.Mlp 64).WithPosteriorFlow(PosteriorFlowKind.Planar, 2)
     Assert.Contains("2 amortised planar steps", spec.ToString())
     learnsMnist "planar vae" spec 40
+
+[<Fact>]
+let ``A convolutional VAE learns binarized MNIST images`` () =
+    init ()
+    let spec = Latent.Vae(1, 28, 28, 8).WithEncoder(Net.ConvEncoder(8, 16)).WithDecoder(Net.ConvDecoder(16, 8))
+    Assert.Equal<string>("conv[1]: [8, 14, 14] -> [16, 7, 7]", spec.EncoderLayers.[1].ToString())
+    Assert.Contains("deconv[1]: [8, 14, 14] -> [1, 28, 28]", spec.ToString())
+    learns "conv vae" (BinarizedMnist.LoadSample(Device.Cpu, ImageLayout.Image)) spec 40

@@ -14,7 +14,7 @@ public sealed record BernoulliLikelihoodSpec : LikelihoodSpec
     /// <inheritdoc/>
     public override string ToString() => "Bernoulli";
 
-    internal override IDistribution Build(torch.Tensor decoded, long features) => new Independent(new Bernoulli(logits: decoded), 1);
+    internal override IDistribution Build(torch.Tensor decoded, int eventRank) => new Independent(new Bernoulli(logits: decoded), eventRank);
 
     internal override void CheckData(torch.Tensor x, string node)
     {

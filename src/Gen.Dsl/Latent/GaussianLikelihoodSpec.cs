@@ -20,15 +20,15 @@ public sealed record GaussianLikelihoodSpec(double? FixedScale) : LikelihoodSpec
         ? $"Gaussian(scale {s.ToString(System.Globalization.CultureInfo.InvariantCulture)})"
         : "Gaussian(decoded scale)";
 
-    internal override IDistribution Build(torch.Tensor decoded, long features)
+    internal override IDistribution Build(torch.Tensor decoded, int eventRank)
     {
         if (FixedScale is double s)
         {
-            return new Independent(new Normal(decoded, torch.tensor(s, decoded.dtype, decoded.device)), 1);
+            return new Independent(new Normal(decoded, torch.tensor(s, decoded.dtype, decoded.device)), eventRank);
         }
 
-        var parts = decoded.chunk(2, -1);
-        return new Independent(new Normal(parts[0], torch.nn.functional.softplus(parts[1]) + MinScale), 1);
+        var parts = decoded.chunk(2, -eventRank);
+        return new Independent(new Normal(parts[0], torch.nn.functional.softplus(parts[1]) + MinScale), eventRank);
     }
 
     internal override void CheckData(torch.Tensor x, string node)

@@ -14,4 +14,18 @@ public static class Latent
     /// <param name="latent">Latent dimensions.</param>
     /// <exception cref="GenShapeException">A size is not positive.</exception>
     public static VaeSpec Vae(int features, int latent) => new(features, latent);
+
+    /// <summary>
+    /// A variational autoencoder over images [<paramref name="channels"/>, <paramref name="height"/>,
+    /// <paramref name="width"/>] (binarised MNIST is [1, 28, 28]) with <paramref name="latent"/> latent dimensions; its
+    /// data, samples and reconstructions are batches [batch, channels, height, width]. It starts like the vector VAE
+    /// (MLP(200, 200) networks on the flattened pixels, a Bernoulli likelihood per pixel, the ELBO); give it
+    /// convolutional networks with <c>WithEncoder(Net.ConvEncoder(32, 64)).WithDecoder(Net.ConvDecoder(64, 32))</c>.
+    /// </summary>
+    /// <param name="channels">Colour channels C.</param>
+    /// <param name="height">Image height H in pixels.</param>
+    /// <param name="width">Image width W in pixels.</param>
+    /// <param name="latent">Latent dimensions.</param>
+    /// <exception cref="GenShapeException">A size is not positive.</exception>
+    public static VaeSpec Vae(int channels, int height, int width, int latent) => new(channels, height, width, latent);
 }

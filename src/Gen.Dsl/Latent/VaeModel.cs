@@ -13,26 +13,28 @@ namespace Gen.Dsl;
 /// <summary>
 /// A compiled <see cref="VaeSpec"/>: a TorchSharp module (so <c>parameters()</c>, optimizers, <c>to()</c> and
 /// <c>state_dict()</c> work as usual) whose forward pass is the ELBO of a batch. Submodules (state-dict names):
-/// <c>encoder</c> and <c>decoder</c> (MLPs), <c>prior</c> (buffers <c>loc</c>, <c>scale</c>).
+/// <c>encoder</c> and <c>decoder</c> (the spec's networks), <c>prior</c> (buffers <c>loc</c>, <c>scale</c>).
 /// </summary>
 /// <remarks>
-/// Data is a batch [batch, features] in the model's dtype and on its device. Every random draw goes through the optional
+/// Data is a batch [batch, features] (or [batch, channels, height, width] for an image VAE: [batch, ...data shape] with
+/// the spec's <see cref="VaeSpec.DataShape"/>) in the model's dtype and on its device; samples and reconstructions have
+/// the same shape. Every random draw goes through the optional
 /// <see cref="torch.Generator"/> (for repeatable numbers; see <see cref="DeviceRandom"/>) or, when it is null, the
 /// device's global generator.
 /// </remarks>
 public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
 {
     private const double MinPosteriorScale = 1e-6;
-    private readonly Sequential encoder;
-    private readonly Sequential decoder;
+    private readonly torch.nn.Module<torch.Tensor, torch.Tensor> encoder;
+    private readonly torch.nn.Module<torch.Tensor, torch.Tensor> decoder;
     private readonly DistributionModule prior;
 
     internal VaeModel(VaeSpec spec) : base("vae")
     {
         Spec = spec;
-        encoder = spec.Encoder.Build(spec.Features, 2L * spec.LatentDimensions + spec.PosteriorFlowSteps * FlowParameters(spec), zeroLast: false);
+        encoder = spec.Encoder.Build(spec.EventShape, new[] { spec.EncoderOutputs });
         StartFlowsAtIdentity();
-        decoder = spec.Decoder.Build(spec.LatentDimensions, (long)spec.Features * spec.Likelihood.ParametersPerFeature, zeroLast: false);
+        decoder = spec.Decoder.Build(new long[] { spec.LatentDimensions }, spec.DecodedShape);
         prior = new StandardNormalSpec(spec.LatentDimensions).Compile();
         register_module("encoder", encoder);
         register_module("decoder", decoder);
@@ -47,8 +49,8 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// <summary>The prior p(z) = N(0, I), event shape [latent].</summary>
     public IDistribution Prior() => prior.Build();
 
-    /// <summary>The posterior q(z|x) for a batch x [batch, features]: batch shape [batch], event shape [latent].</summary>
-    /// <exception cref="GenShapeException">x is not [batch, features].</exception>
+    /// <summary>The posterior q(z|x) for a batch x [batch, ...data shape]: batch shape [batch], event shape [latent].</summary>
+    /// <exception cref="GenShapeException">x is not [batch, ...data shape].</exception>
     /// <exception cref="ArgumentException">x has another dtype or device than the model, or values outside the likelihood's support.</exception>
     public IDistribution Encode(torch.Tensor x)
     {
@@ -56,20 +58,20 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         return Posterior(encoder.forward(x));
     }
 
-    /// <summary>The likelihood p(x|z) for latent codes z [..., latent]: event shape [features].</summary>
+    /// <summary>The likelihood p(x|z) for latent codes z [..., latent]: event shape the data shape ([features] or [C, H, W]).</summary>
     /// <exception cref="GenShapeException">z does not end in the latent size.</exception>
     public IDistribution Decode(torch.Tensor z)
     {
         ArgumentNullException.ThrowIfNull(z);
         Shape.CheckTrailing(z, new[] { LatentDimensions }, "vae.decode");
-        return Spec.Likelihood.Build(decoder.forward(z), Spec.Features);
+        return Spec.Likelihood.Build(decoder.forward(z), Spec.DataShape.Count);
     }
 
     /// <summary>
     /// The ELBO E_q[log p(x|z)] − KL(q(z|x) ‖ p(z)) and its two terms, each [batch], with one reparameterised posterior
     /// sample per data point and the KL term chosen by <see cref="VaeSpec.Kl"/>.
     /// </summary>
-    /// <param name="x">Data [batch, features].</param>
+    /// <param name="x">Data [batch, ...data shape].</param>
     /// <param name="generator">Random numbers for the posterior sample.</param>
     public ElboTerms Terms(torch.Tensor x, torch.Generator? generator = null)
     {
@@ -83,7 +85,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     }
 
     /// <summary>The ELBO of each data point, [batch] (see <see cref="Terms"/>).</summary>
-    /// <param name="x">Data [batch, features].</param>
+    /// <param name="x">Data [batch, ...data shape].</param>
     /// <param name="generator">Random numbers for the posterior sample.</param>
     public torch.Tensor Elbo(torch.Tensor x, torch.Generator? generator = null)
     {
@@ -98,7 +100,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// The importance-weighted bound of Burda et al. (2016), [batch]: log (1/k) Σᵢ p(x, zᵢ) / q(zᵢ|x) with zᵢ ~ q(z|x)
     /// reparameterised. It equals the ELBO in expectation for k = 1, grows with k, and tends to log p(x).
     /// </summary>
-    /// <param name="x">Data [batch, features].</param>
+    /// <param name="x">Data [batch, ...data shape].</param>
     /// <param name="k">Importance samples per data point, at least 1; memory grows as k · batch.</param>
     /// <param name="generator">Random numbers for the posterior samples.</param>
     /// <exception cref="ArgumentOutOfRangeException">k is below 1.</exception>
@@ -117,7 +119,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// stays at chunk · batch samples; the chunks' log-sum-exps are combined by a log-sum-exp. Its expectation is a lower
     /// bound that approaches log p(x) as the samples grow.
     /// </summary>
-    /// <param name="x">Data [batch, features].</param>
+    /// <param name="x">Data [batch, ...data shape].</param>
     /// <param name="samples">Importance samples per data point, at least 1.</param>
     /// <param name="chunk">Samples drawn at once, at least 1.</param>
     /// <param name="generator">Random numbers for the posterior samples.</param>
@@ -136,7 +138,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// prior draw explains a given x badly, so with the same number of samples it lies far below
     /// <see cref="LogProb"/> and varies far more: the reason to sample from q(z|x).
     /// </summary>
-    /// <param name="x">Data [batch, features].</param>
+    /// <param name="x">Data [batch, ...data shape].</param>
     /// <param name="samples">Prior samples per data point, at least 1.</param>
     /// <param name="chunk">Samples drawn at once, at least 1.</param>
     /// <param name="generator">Random numbers for the prior samples.</param>
@@ -168,7 +170,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// for IWAE, log p(z) − log q(z|x) in each log-weight) weighted by <see cref="KlWeight"/>(<paramref name="step"/>) and,
     /// for the ELBO, free bits applied.
     /// </summary>
-    /// <param name="x">Data [batch, features].</param>
+    /// <param name="x">Data [batch, ...data shape].</param>
     /// <param name="step">The training step, counted from 0 (drives the KL warm-up).</param>
     /// <param name="generator">Random numbers for the posterior samples.</param>
     public torch.Tensor Loss(torch.Tensor x, long step, torch.Generator? generator = null)
@@ -199,7 +201,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         return (weight * kl - reconstruction).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Draws <paramref name="count"/> data points from the model (z ~ p(z), then x ~ p(x|z)), without gradient; [count, features].</summary>
+    /// <summary>Draws <paramref name="count"/> data points from the model (z ~ p(z), then x ~ p(x|z)), without gradient; [count, ...data shape].</summary>
     public torch.Tensor Sample(long count, torch.Generator? generator = null)
     {
         if (count < 1)
@@ -214,7 +216,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     }
 
     /// <summary>
-    /// Reconstructions of a batch without gradient, [batch, features]: the likelihood's mean (pixel probabilities for
+    /// Reconstructions of a batch without gradient, [batch, ...data shape]: the likelihood's mean (pixel probabilities for
     /// Bernoulli data) at the posterior mean of z (with a posterior flow, the base mean μ(x) pushed through the flow).
     /// </summary>
     public torch.Tensor Reconstruct(torch.Tensor x)
@@ -249,7 +251,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     private IBijector Flow(torch.Tensor h)
     {
         long l = LatentDimensions;
-        long per = FlowParameters(Spec);
+        long per = Spec.FlowParameters;
         var steps = new IBijector[Spec.PosteriorFlowSteps];
         for (int k = 0; k < steps.Length; k++)
         {
@@ -261,14 +263,6 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
 
         return BijectorExtensions.Chain(steps);
     }
-
-    /// <summary>Amortised parameters per flow step: w, u, b for planar; z₀, α, β for radial.</summary>
-    private static long FlowParameters(VaeSpec spec) => spec.PosteriorFlow switch
-    {
-        PosteriorFlowKind.Planar => 2L * spec.LatentDimensions + 1,
-        PosteriorFlowKind.Radial => spec.LatentDimensions + 2L,
-        _ => 0,
-    };
 
     /// <summary>
     /// Sets the encoder's output rows for the flow parameters to constants at which every step is the identity (zero
@@ -284,7 +278,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
 
         var output = (Linear)encoder.named_children().Single(c => c.name == "output").module;
         long l = LatentDimensions;
-        long per = FlowParameters(Spec);
+        long per = Spec.FlowParameters;
         using var noGrad = torch.no_grad();
         output.weight!.narrow(0, 2 * l, Spec.PosteriorFlowSteps * per).zero_();
         var bias = output.bias!.narrow(0, 2 * l, Spec.PosteriorFlowSteps * per);
@@ -397,9 +391,11 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     private void CheckInput(torch.Tensor x, string node)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (x.dim() != 2 || x.shape[1] != Spec.Features)
+        var shape = Spec.EventShape;
+        if (x.dim() != shape.Length + 1 || !x.shape.AsSpan(1).SequenceEqual(shape))
         {
-            throw new GenShapeException(node, $"expects data of shape [batch, {Spec.Features}], got {Shape.Format(x.shape)}.");
+            var batch = Shape.Format(shape).Replace("[", "[batch, ", StringComparison.Ordinal);
+            throw new GenShapeException(node, $"expects data of shape {batch}, got {Shape.Format(x.shape)}.");
         }
 
         var reference = parameters().First();

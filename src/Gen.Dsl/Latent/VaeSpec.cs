@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Globalization;
 using System.Text;
 using Gen.Runtime;
@@ -10,7 +12,10 @@ namespace Gen.Dsl;
 /// A variational autoencoder (Kingma and Welling 2014; Rezende et al. 2014) with amortised inference: the prior
 /// p(z) = N(0, I) over <see cref="LatentDimensions"/> dimensions, an encoder network from x to a diagonal-Gaussian
 /// posterior q(z|x) = N(μ(x), diag σ(x)²) (σ = softplus + 10⁻⁶), and a decoder network from z to the likelihood
-/// p(x|z). Built with <see cref="Latent.Vae"/>; each <c>With…</c> method returns a checked copy.
+/// p(x|z). The data points are vectors [features] or images [channels, height, width] (<see cref="DataShape"/>); either
+/// network is any <see cref="NetworkSpec"/> that maps the shapes (an MLP for both, convolutional encoders and decoders
+/// for images), checked layer by layer when it is set. Built with <see cref="Latent.Vae(int, int)"/> or
+/// <see cref="Latent.Vae(int, int, int, int)"/>; each <c>With…</c> method returns a checked copy.
 /// </summary>
 /// <remarks>
 /// The training options (<see cref="Beta"/>, <see cref="KlWarmUp"/>, <see cref="FreeBits"/>, <see cref="Objective"/>)
@@ -20,8 +25,19 @@ namespace Gen.Dsl;
 public sealed record VaeSpec : IModelSpec<VaeModel>
 {
     internal VaeSpec(int features, int latent)
+        : this(new ValueList<int>(new[] { features }), latent)
     {
-        Features = features;
+    }
+
+    internal VaeSpec(int channels, int height, int width, int latent)
+        : this(new ValueList<int>(new[] { channels, height, width }), latent)
+    {
+    }
+
+    /// <summary>A VAE over events of shape <paramref name="dataShape"/>: [features] or [channels, height, width].</summary>
+    internal VaeSpec(ValueList<int> dataShape, int latent)
+    {
+        DataShape = dataShape;
         LatentDimensions = latent;
         Encoder = Net.Mlp(200, 200);
         Decoder = Net.Mlp(200, 200);
@@ -32,17 +48,32 @@ public sealed record VaeSpec : IModelSpec<VaeModel>
         Check();
     }
 
-    /// <summary>Numbers per data point.</summary>
-    public int Features { get; private init; }
+    /// <summary>
+    /// The shape of one data point: [features] for vectors (<see cref="Latent.Vae(int, int)"/>), or
+    /// [channels, height, width] for images (<see cref="Latent.Vae(int, int, int, int)"/>).
+    /// </summary>
+    public ValueList<int> DataShape { get; private init; }
+
+    /// <summary>Numbers per data point (C·H·W for images).</summary>
+    public int Features => DataShape.Aggregate(1, (a, b) => a * b);
+
+    /// <summary>Whether the data points are images [channels, height, width].</summary>
+    public bool IsImage => DataShape.Count == 3;
 
     /// <summary>Latent dimensions.</summary>
     public int LatentDimensions { get; private init; }
 
-    /// <summary>The encoder network: features → hidden layers → the posterior's parameters.</summary>
-    public MlpSpec Encoder { get; private init; }
+    /// <summary>The encoder network: data → the posterior's parameters (an MLP or a convolutional encoder).</summary>
+    public NetworkSpec Encoder { get; private init; }
 
-    /// <summary>The decoder network: latent → hidden layers → the likelihood's parameters.</summary>
-    public MlpSpec Decoder { get; private init; }
+    /// <summary>The decoder network: latent → the likelihood's parameters (an MLP or a convolutional decoder).</summary>
+    public NetworkSpec Decoder { get; private init; }
+
+    /// <summary>The encoder's layers with the shape of one data point before and after each.</summary>
+    public IReadOnlyList<LayerShape> EncoderLayers => Encoder.Trace("vae.encoder", EventShape, new[] { EncoderOutputs });
+
+    /// <summary>The decoder's layers with the shape of one latent code before and after each.</summary>
+    public IReadOnlyList<LayerShape> DecoderLayers => Decoder.Trace("vae.decoder", new long[] { LatentDimensions }, DecodedShape);
 
     /// <summary>The likelihood p(x|z).</summary>
     public LikelihoodSpec Likelihood { get; private init; }
@@ -82,15 +113,17 @@ public sealed record VaeSpec : IModelSpec<VaeModel>
     /// <param name="steps">Flow steps K, at least 1 (0 for None).</param>
     public VaeSpec WithPosteriorFlow(PosteriorFlowKind kind, int steps) => Checked(this with { PosteriorFlow = kind, PosteriorFlowSteps = steps });
 
-    /// <summary>The same model with another encoder network.</summary>
-    public VaeSpec WithEncoder(MlpSpec encoder)
+    /// <summary>The same model with another encoder network (<see cref="Net.Mlp"/>, or <see cref="Net.ConvEncoder"/> for images).</summary>
+    /// <exception cref="GenShapeException">The network cannot map the data to the posterior's parameters; the message names the layer and the shapes.</exception>
+    public VaeSpec WithEncoder(NetworkSpec encoder)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         return Checked(this with { Encoder = encoder });
     }
 
-    /// <summary>The same model with another decoder network.</summary>
-    public VaeSpec WithDecoder(MlpSpec decoder)
+    /// <summary>The same model with another decoder network (<see cref="Net.Mlp"/>, or <see cref="Net.ConvDecoder"/> for images).</summary>
+    /// <exception cref="GenShapeException">The network cannot map a latent code to the likelihood's parameters; the message names the layer and the shapes.</exception>
+    public VaeSpec WithDecoder(NetworkSpec decoder)
     {
         ArgumentNullException.ThrowIfNull(decoder);
         return Checked(this with { Decoder = decoder });
@@ -134,11 +167,12 @@ public sealed record VaeSpec : IModelSpec<VaeModel>
         return SpecCompiler.Compile(() => new VaeModel(this), device, dtype, seed);
     }
 
-    /// <summary>The spec as an indented tree.</summary>
+    /// <summary>The spec as an indented tree, with the shape of one event through each network layer.</summary>
     public override string ToString()
     {
         var sb = new StringBuilder();
-        sb.Append(CultureInfo.InvariantCulture, $"Vae({Features} features, {LatentDimensions} latent)");
+        var data = IsImage ? $"{LayerShape.Format(EventShape)} images" : $"{Features} features";
+        sb.Append(CultureInfo.InvariantCulture, $"Vae({data}, {LatentDimensions} latent)");
         sb.AppendLine().Append("  prior: StandardNormal(").Append(LatentDimensions).Append(')');
         sb.AppendLine().Append("  encoder: ").Append(Encoder).Append(" -> DiagonalNormal(").Append(LatentDimensions).Append(')');
         if (PosteriorFlow != PosteriorFlowKind.None)
@@ -146,10 +180,46 @@ public sealed record VaeSpec : IModelSpec<VaeModel>
             sb.Append(CultureInfo.InvariantCulture, $" + {PosteriorFlowSteps} amortised {PosteriorFlow.ToString().ToLowerInvariant()} steps");
         }
 
-        sb.AppendLine().Append("  decoder: ").Append(Decoder).Append(" -> ").Append(Likelihood).Append('(').Append(Features).Append(')');
+        AppendLayers(sb, EncoderLayers);
+        var events = IsImage ? LayerShape.Format(EventShape) : Features.ToString(CultureInfo.InvariantCulture);
+        sb.AppendLine().Append("  decoder: ").Append(Decoder).Append(" -> ").Append(Likelihood).Append('(').Append(events).Append(')');
+        AppendLayers(sb, DecoderLayers);
         sb.AppendLine().Append("  objective: ").Append(Objective);
         sb.Append(CultureInfo.InvariantCulture, $", kl: {Kl}, beta: {Beta}, warm-up: {KlWarmUp}, free bits: {FreeBits}");
         return sb.ToString();
+    }
+
+    /// <summary>The data shape as longs.</summary>
+    internal long[] EventShape => DataShape.Select(d => (long)d).ToArray();
+
+    /// <summary>The encoder's outputs per data point: μ and σ, then every amortised flow step's parameters.</summary>
+    internal long EncoderOutputs => 2L * LatentDimensions + PosteriorFlowSteps * FlowParameters;
+
+    /// <summary>Amortised parameters per flow step: w, u, b for planar; z₀, α, β for radial.</summary>
+    internal long FlowParameters => PosteriorFlow switch
+    {
+        PosteriorFlowKind.Planar => 2L * LatentDimensions + 1,
+        PosteriorFlowKind.Radial => LatentDimensions + 2L,
+        _ => 0,
+    };
+
+    /// <summary>The decoder's output per latent code: the data shape with the likelihood's parameters stacked along its first dimension.</summary>
+    internal long[] DecodedShape
+    {
+        get
+        {
+            var shape = EventShape;
+            shape[0] *= Likelihood.ParametersPerFeature;
+            return shape;
+        }
+    }
+
+    private static void AppendLayers(StringBuilder sb, IReadOnlyList<LayerShape> layers)
+    {
+        foreach (var layer in layers)
+        {
+            sb.AppendLine().Append("    ").Append(layer);
+        }
     }
 
     private static VaeSpec Checked(VaeSpec spec)
@@ -160,18 +230,13 @@ public sealed record VaeSpec : IModelSpec<VaeModel>
 
     private void Check()
     {
-        if (Features < 1)
-        {
-            throw new GenShapeException("vae.features", $"must be positive, got {Features}.");
-        }
+        CheckDataShape();
 
         if (LatentDimensions < 1)
         {
             throw new GenShapeException("vae.latent", $"must be positive, got {LatentDimensions}.");
         }
 
-        Encoder.Check("vae.encoder");
-        Decoder.Check("vae.decoder");
         if (!(Beta >= 0) || double.IsInfinity(Beta))
         {
             throw new ArgumentOutOfRangeException("beta", Beta, "vae.beta: the KL weight must be finite and 0 or more.");
@@ -205,6 +270,32 @@ public sealed record VaeSpec : IModelSpec<VaeModel>
         if (!Enum.IsDefined(Kl))
         {
             throw new ArgumentOutOfRangeException("kl", Kl, "vae.kl: unknown KL estimate.");
+        }
+
+        // Last, since the networks' shapes depend on the likelihood and the posterior flow.
+        _ = EncoderLayers;
+        _ = DecoderLayers;
+    }
+
+    private void CheckDataShape()
+    {
+        var names = IsImage ? new[] { "channels", "height", "width" } : new[] { "features" };
+        if (names.Length != DataShape.Count)
+        {
+            throw new GenShapeException("vae.data", $"a VAE's data points are vectors [features] or images [channels, height, width], got {LayerShape.Format(EventShape)}.");
+        }
+
+        for (int i = 0; i < names.Length; i++)
+        {
+            if (DataShape[i] < 1)
+            {
+                throw new GenShapeException($"vae.{names[i]}", $"must be positive, got {DataShape[i]}.");
+            }
+        }
+
+        if (EventShape.Aggregate(1L, (a, b) => a * b) > int.MaxValue)
+        {
+            throw new GenShapeException("vae.data", $"a data point of shape {LayerShape.Format(EventShape)} has more than {int.MaxValue} numbers.");
         }
     }
 }

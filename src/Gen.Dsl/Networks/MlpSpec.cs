@@ -9,11 +9,12 @@ namespace Gen.Dsl;
 
 /// <summary>
 /// A multilayer perceptron with the given hidden widths. Its input and output widths come from where it is
-/// used (a coupling layer maps its features to a shift and a log-scale per feature).
+/// used (a coupling layer maps its features to a shift and a log-scale per feature). As a <see cref="NetworkSpec"/> it
+/// takes and gives events of any shape, flattened on the way in and reshaped on the way out.
 /// </summary>
 /// <param name="Hidden">Hidden-layer widths, in order.</param>
 /// <param name="Activation">The activation after each hidden layer.</param>
-public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation)
+public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation) : NetworkSpec
 {
     /// <summary>The same network with another activation.</summary>
     public MlpSpec WithActivation(Activation activation) => this with { Activation = activation };
@@ -42,8 +43,45 @@ public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation)
         }
     }
 
+    /// <inheritdoc/>
+    internal override IReadOnlyList<LayerShape> Trace(string path, long[] input, long[] output)
+    {
+        Check(path);
+        var layers = new List<LayerShape>();
+        IEnumerable<long> shape = input;
+        for (int i = 0; i < Hidden.Count; i++)
+        {
+            layers.Add(new LayerShape($"hidden[{i}]", shape, new long[] { Hidden[i] }));
+            shape = new long[] { Hidden[i] };
+        }
+
+        layers.Add(new LayerShape("output", shape, output));
+        return layers;
+    }
+
+    /// <inheritdoc/>
+    internal override torch.nn.Module<torch.Tensor, torch.Tensor> Build(long[] input, long[] output)
+    {
+        // Vector to vector is the plain layer stack, so its parameter names and initial weights do not depend on
+        // whether it is used as a network node. Other shapes add parameter-free reshapes at the ends.
+        var layers = LayerList(LayerShape.Flat(input)[0], LayerShape.Flat(output)[0], zeroLast: false);
+        if (input.Length != 1)
+        {
+            layers.Insert(0, ("flatten", new EventReshape("flatten", input.Length, LayerShape.Flat(input))));
+        }
+
+        if (output.Length != 1)
+        {
+            layers.Add(("unflatten", new EventReshape("unflatten", 1, output)));
+        }
+
+        return Sequential(layers);
+    }
+
     /// <summary>Builds the layers; when <paramref name="zeroLast"/> the output layer starts at zero (identity flows).</summary>
-    internal Sequential Build(long inputs, long outputs, bool zeroLast)
+    internal Sequential Build(long inputs, long outputs, bool zeroLast) => Sequential(LayerList(inputs, outputs, zeroLast));
+
+    private List<(string, torch.nn.Module<torch.Tensor, torch.Tensor>)> LayerList(long inputs, long outputs, bool zeroLast)
     {
         var layers = new List<(string, torch.nn.Module<torch.Tensor, torch.Tensor>)>();
         long width = inputs;
@@ -63,7 +101,7 @@ public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation)
         }
 
         layers.Add(("output", last));
-        return Sequential(layers);
+        return layers;
     }
 
     internal static torch.nn.Module<torch.Tensor, torch.Tensor> MakeActivation(Activation a) => a switch

@@ -28,4 +28,37 @@ public static class Net
         spec.Check("conv_resnet");
         return spec;
     }
+
+    /// <summary>
+    /// A convolutional encoder from images [C, H, W] to a vector (the encoder of an image VAE): a 4×4 convolution with
+    /// stride 2 and padding 1 to each of <paramref name="channels"/> in turn (halving even sides), each followed by a
+    /// ReLU, then a linear layer from the flattened feature map to the outputs. Change the kernel and stride with
+    /// <see cref="ConvEncoderSpec.WithKernel"/>.
+    /// </summary>
+    /// <param name="channels">Output channels of each convolution, in order, such as 32, 64.</param>
+    /// <exception cref="GenShapeException">There is no layer, or a channel count is not positive.</exception>
+    public static ConvEncoderSpec ConvEncoder(params int[] channels)
+    {
+        ArgumentNullException.ThrowIfNull(channels);
+        var spec = new ConvEncoderSpec(new ValueList<int>(channels), Kernel: 4, Stride: 2, Activation.Relu);
+        spec.Check("conv_encoder");
+        return spec;
+    }
+
+    /// <summary>
+    /// A convolutional decoder from a vector to images [C, H, W] (the decoder of an image VAE): a linear layer to a
+    /// feature map with <c>channels[0]</c> channels and a ReLU, then 4×4 transposed convolutions with stride 2 and
+    /// padding 1 (doubling the sides), from each entry of <paramref name="channels"/> to the next and from the last to
+    /// C, with ReLUs between them. The feature map's size is worked back from the image's; <c>ConvDecoder(64, 32)</c>
+    /// mirrors <c>ConvEncoder(32, 64)</c>. Change the kernel and stride with <see cref="ConvDecoderSpec.WithKernel"/>.
+    /// </summary>
+    /// <param name="channels">Input channels of each transposed convolution, in order, such as 64, 32.</param>
+    /// <exception cref="GenShapeException">There is no layer, or a channel count is not positive.</exception>
+    public static ConvDecoderSpec ConvDecoder(params int[] channels)
+    {
+        ArgumentNullException.ThrowIfNull(channels);
+        var spec = new ConvDecoderSpec(new ValueList<int>(channels), Kernel: 4, Stride: 2, Activation.Relu);
+        spec.Check("conv_decoder");
+        return spec;
+    }
 }

@@ -96,8 +96,13 @@ internal static class RandomSpecs
             _ => Likelihood.GaussianWithScale(0.001 + (r.NextDouble() * 3)),
         };
         var flow = (PosteriorFlowKind)r.Next(3);
-        return Dsl.Latent.Vae(r.Next(1, 800), r.Next(1, 40))
-            .WithEncoder(Mlp(r)).WithDecoder(Mlp(r)).WithLikelihood(likelihood).WithObjective(objective)
+        // A third are image VAEs, whose networks are each convolutional or an MLP; 8 pixels or more take two stride-2 layers.
+        var vae = r.Next(3) == 0
+            ? Dsl.Latent.Vae(r.Next(1, 4), r.Next(8, 33), r.Next(8, 33), r.Next(1, 40))
+                .WithEncoder(r.Next(2) == 0 ? Mlp(r) : Net.ConvEncoder(Channels(r)).WithKernel(r.Next(2, 5), r.Next(1, 3)).WithActivation(Activation(r)))
+                .WithDecoder(r.Next(2) == 0 ? Mlp(r) : Net.ConvDecoder(Channels(r)).WithKernel(r.Next(2, 5), r.Next(1, 3)).WithActivation(Activation(r)))
+            : Dsl.Latent.Vae(r.Next(1, 800), r.Next(1, 40)).WithEncoder(Mlp(r)).WithDecoder(Mlp(r));
+        return vae.WithLikelihood(likelihood).WithObjective(objective)
             .WithKl(r.Next(2) == 0 ? KlEstimate.Analytic : KlEstimate.MonteCarlo)
             .WithBeta(r.Next(3) == 0 ? 1 : r.NextDouble() * 4).WithKlWarmUp(r.Next(3) == 0 ? 0 : r.Next(1, 10_000))
             .WithFreeBits(objective.IsElbo && r.Next(2) == 0 ? r.NextDouble() : 0)
@@ -121,6 +126,8 @@ internal static class RandomSpecs
     private static MaskSpec Mask(Random r, int d) => r.Next(2) == 0 ? Gen.Dsl.Mask.Alternating(d, r.Next(2) == 0) : Gen.Dsl.Mask.Halves(d, r.Next(2) == 0);
 
     private static MlpSpec Mlp(Random r) => Net.Mlp(Hidden(r, 0)).WithActivation(Activation(r));
+
+    private static int[] Channels(Random r) => Enumerable.Range(0, r.Next(1, 3)).Select(_ => r.Next(1, 17)).ToArray();
 
     private static int[] Hidden(Random r, int min) => Enumerable.Range(0, r.Next(min, 4)).Select(_ => r.Next(1, 65)).ToArray();
 

@@ -75,6 +75,9 @@ internal sealed class JsonFields
         return value;
     }
 
+    /// <summary>Whether the object has field <paramref name="name"/>, for the few nodes whose forms differ by which fields they have.</summary>
+    public bool Has(string name) => node.ContainsKey(name);
+
     /// <summary>A 32-bit integer field.</summary>
     public int Int(string name) => Value<int>(name, "an integer");
 

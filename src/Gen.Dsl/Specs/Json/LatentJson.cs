@@ -41,10 +41,19 @@ internal static class LatentJson
         "a VAE spec",
         (s, o) =>
         {
-            o["features"] = s.Features;
+            // A vector VAE writes "features" as it always has; an image VAE writes its [C, H, W] as "image" instead.
+            if (s.IsImage)
+            {
+                o["image"] = NetworkJson.Ints(s.DataShape);
+            }
+            else
+            {
+                o["features"] = s.Features;
+            }
+
             o["latent"] = s.LatentDimensions;
-            o["encoder"] = NetworkJson.Mlp.Write(s.Encoder);
-            o["decoder"] = NetworkJson.Mlp.Write(s.Decoder);
+            o["encoder"] = NetworkJson.WriteNetwork(s.Encoder);
+            o["decoder"] = NetworkJson.WriteNetwork(s.Decoder);
             o["likelihood"] = Likelihoods.Write(s.Likelihood);
             o["objective"] = Objective.Write(s.Objective);
             o["kl"] = KlEstimates.Name(s.Kl);
@@ -55,10 +64,11 @@ internal static class LatentJson
             o["posterior_flow_steps"] = s.PosteriorFlowSteps;
         },
         // The objective comes before the free bits, which need the ELBO.
-        f => new VaeSpec(f.Int("features"), f.Int("latent"))
-            .WithEncoder(f.Node("encoder", NetworkJson.Mlp))
-            .WithDecoder(f.Node("decoder", NetworkJson.Mlp))
+        // The likelihood comes before the decoder, whose output shape depends on it.
+        f => new VaeSpec(f.Has("image") ? f.Ints("image") : new ValueList<int>(new[] { f.Int("features") }), f.Int("latent"))
+            .WithEncoder(NetworkJson.ReadNetwork(f.Field("encoder"), f.At("encoder")))
             .WithLikelihood(f.Node("likelihood", Likelihoods))
+            .WithDecoder(NetworkJson.ReadNetwork(f.Field("decoder"), f.At("decoder")))
             .WithObjective(f.Node("objective", Objective))
             .WithKl(f.Enum("kl", KlEstimates))
             .WithBeta(f.Double("beta"))

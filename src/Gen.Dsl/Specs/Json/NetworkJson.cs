@@ -35,6 +35,36 @@ internal static class NetworkJson
         },
         f => Net.ConvResNet(f.Int("hidden"), f.Int("blocks")).WithActivation(f.Enum("activation", Activations)));
 
+    /// <summary>Network nodes other than the MLP, under their type names.</summary>
+    public static readonly NodeKinds<NetworkSpec> Networks = new NodeKinds<NetworkSpec>("network")
+        .Add<ConvEncoderSpec>(
+            "conv_encoder",
+            (s, o) => WriteConv(o, s.Channels, s.Kernel, s.Stride, s.Activation),
+            f => Net.ConvEncoder(f.Ints("channels").ToArray()).WithKernel(f.Int("kernel"), f.Int("stride")).WithActivation(f.Enum("activation", Activations)))
+        .Add<ConvDecoderSpec>(
+            "conv_decoder",
+            (s, o) => WriteConv(o, s.Channels, s.Kernel, s.Stride, s.Activation),
+            f => Net.ConvDecoder(f.Ints("channels").ToArray()).WithKernel(f.Int("kernel"), f.Int("stride")).WithActivation(f.Enum("activation", Activations)));
+
+    /// <summary>
+    /// A network node where any kind may stand (a VAE's encoder and decoder): an MLP in its own form, without a type
+    /// field (as such documents held before other kinds existed, so they read and write unchanged); any other kind
+    /// with its type name.
+    /// </summary>
+    public static JsonObject WriteNetwork(NetworkSpec network) => network is MlpSpec mlp ? Mlp.Write(mlp) : Networks.Write(network);
+
+    /// <summary>Reads what <see cref="WriteNetwork"/> writes, at <paramref name="path"/>.</summary>
+    public static NetworkSpec ReadNetwork(JsonNode? value, string path) =>
+        value is JsonObject o && o.ContainsKey(JsonFields.TypeField) ? Networks.Read(value, path) : Mlp.Read(value, path);
+
     /// <summary>A list of integers as a JSON array.</summary>
     public static JsonArray Ints(ValueList<int> values) => new(values.Select(v => (JsonNode?)v).ToArray());
+
+    private static void WriteConv(JsonObject o, ValueList<int> channels, int kernel, int stride, Activation activation)
+    {
+        o["channels"] = Ints(channels);
+        o["kernel"] = kernel;
+        o["stride"] = stride;
+        o["activation"] = Activations.Name(activation);
+    }
 }

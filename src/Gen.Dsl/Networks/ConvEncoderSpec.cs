@@ -1,0 +1,125 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch.nn;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// A convolutional encoder from image events [C, H, W] to a vector: one convolution per entry of
+/// <paramref name="Channels"/> (kernel k×k, stride s, padding (k − 1) / 2), each followed by the activation, then the
+/// feature map flattened and a linear layer named <c>output</c> to the outputs. Each convolution maps a side of n
+/// pixels to ⌊(n + 2·padding − k) / s⌋ + 1, as in PyTorch (28 → 14 → 7 → 3 for 4×4, stride 2); a side that
+/// becomes too small for the kernel is an error at declaration. Built with <see cref="Net.ConvEncoder"/>.
+/// </summary>
+/// <param name="Channels">Output channels of each convolution, in order.</param>
+/// <param name="Kernel">The kernel size k of every convolution.</param>
+/// <param name="Stride">The stride s of every convolution, from 1 to k.</param>
+/// <param name="Activation">The activation after each convolution.</param>
+public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int Stride, Activation Activation) : NetworkSpec
+{
+    /// <summary>The same network with another activation.</summary>
+    public ConvEncoderSpec WithActivation(Activation activation) => Checked(this with { Activation = activation });
+
+    /// <summary>The same network with <paramref name="kernel"/>×<paramref name="kernel"/> convolutions of stride <paramref name="stride"/>.</summary>
+    /// <exception cref="GenShapeException">The kernel is not positive, or the stride is not from 1 to the kernel size.</exception>
+    public ConvEncoderSpec WithKernel(int kernel, int stride) => Checked(this with { Kernel = kernel, Stride = stride });
+
+    /// <inheritdoc/>
+    public override string ToString() => ConvGeometry.Describe("ConvEncoder", Channels, Kernel, Stride, Activation);
+
+    /// <summary>Checks the sizes; throws <see cref="GenShapeException"/> naming <paramref name="path"/>.</summary>
+    internal void Check(string path) => ConvGeometry.Check(path, Channels, Kernel, Stride, Activation);
+
+    /// <inheritdoc/>
+    internal override IReadOnlyList<LayerShape> Trace(string path, long[] input, long[] output)
+    {
+        Check(path);
+        if (input.Length != 3)
+        {
+            throw new GenShapeException(path, $"a convolutional encoder takes image events [channels, height, width], got {LayerShape.Format(input)}.");
+        }
+
+        if (output.Length != 1)
+        {
+            throw new GenShapeException(path, $"a convolutional encoder gives a vector, but {LayerShape.Format(output)} is asked of it.");
+        }
+
+        int padding = ConvGeometry.Padding(Kernel);
+        var layers = new List<LayerShape>();
+        var shape = input;
+        for (int i = 0; i < Channels.Count; i++)
+        {
+            if (shape[1] + 2 * padding < Kernel || shape[2] + 2 * padding < Kernel)
+            {
+                throw new GenShapeException(
+                    $"{path}.conv[{i}]",
+                    $"{ConvGeometry.Layer("convolution", Kernel, Stride)} needs at least {Kernel - 2 * padding}x{Kernel - 2 * padding} pixels, but its input is {LayerShape.Format(shape)} (the encoder's input is {LayerShape.Format(input)}); use fewer layers, a smaller stride or larger images.");
+            }
+
+            var next = new long[] { Channels[i], Down(shape[1], padding), Down(shape[2], padding) };
+            layers.Add(new LayerShape($"conv[{i}]", shape, next));
+            shape = next;
+        }
+
+        layers.Add(new LayerShape("output", shape, output));
+        return layers;
+    }
+
+    /// <inheritdoc/>
+    internal override Module<torch.Tensor, torch.Tensor> Build(long[] input, long[] output)
+    {
+        var shapes = Trace("conv_encoder", input, output);
+        return new Network(this, input, shapes[^1].Input.Aggregate(1L, (a, b) => a * b), output[0]);
+    }
+
+    private long Down(long side, int padding) => ((side + 2 * padding - Kernel) / Stride) + 1;
+
+    private static ConvEncoderSpec Checked(ConvEncoderSpec spec)
+    {
+        spec.Check("conv_encoder");
+        return spec;
+    }
+
+    private sealed class Network : Module<torch.Tensor, torch.Tensor>
+    {
+        private readonly ModuleList<Conv2d> conv;
+        private readonly Module<torch.Tensor, torch.Tensor> act;
+        private readonly Linear output;
+        private readonly long[] image;
+
+        public Network(ConvEncoderSpec spec, long[] image, long flat, long outputs) : base("conv_encoder")
+        {
+            this.image = image;
+            var layers = new Conv2d[spec.Channels.Count];
+            long channels = image[0];
+            for (int i = 0; i < layers.Length; i++)
+            {
+                layers[i] = Conv2d(channels, spec.Channels[i], spec.Kernel, stride: spec.Stride, padding: ConvGeometry.Padding(spec.Kernel));
+                channels = spec.Channels[i];
+            }
+
+            conv = new ModuleList<Conv2d>(layers);
+            act = MlpSpec.MakeActivation(spec.Activation);
+            output = Linear(flat, outputs);
+            RegisterComponents();
+        }
+
+        public override torch.Tensor forward(torch.Tensor x)
+        {
+            using var scope = torch.NewDisposeScope();
+            // Convolutions take one batch dimension: fold any leading ones into it and unfold them at the end.
+            var leading = x.shape[..^3];
+            var h = x.reshape(-1, image[0], image[1], image[2]);
+            foreach (var layer in conv)
+            {
+                h = act.forward(layer.forward(h));
+            }
+
+            var y = output.forward(h.flatten(1));
+            return y.reshape(leading.Append(y.shape[^1]).ToArray()).MoveToOuterDisposeScope();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// A network node that maps one event shape to another, such as the encoder and decoder of a latent-variable model:
+/// an MLP (<see cref="MlpSpec"/>, any shapes, flattened), a convolutional encoder (<see cref="ConvEncoderSpec"/>,
+/// images to a vector) or a convolutional decoder (<see cref="ConvDecoderSpec"/>, a vector to images). The shapes come
+/// from where the node is used; <see cref="Layers"/> infers every layer's shape from them and rejects shapes the node
+/// cannot map, so a model that declares a network checks it at once. The kinds are closed: each has a JSON form.
+/// </summary>
+public abstract record NetworkSpec
+{
+    private protected NetworkSpec()
+    {
+    }
+
+    /// <summary>
+    /// The shape of one event before and after each layer, when the network maps events of shape
+    /// <paramref name="input"/> to events of shape <paramref name="output"/>.
+    /// </summary>
+    /// <param name="input">The input event shape ([features] or [channels, height, width]).</param>
+    /// <param name="output">The output event shape.</param>
+    /// <exception cref="GenShapeException">The network cannot map these shapes; the message names the layer and the shapes.</exception>
+    public IReadOnlyList<LayerShape> Layers(IReadOnlyList<int> input, IReadOnlyList<int> output)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        return Trace("network", CheckedShape("network.input", input), CheckedShape("network.output", output));
+    }
+
+    /// <summary>
+    /// Checks the node's own sizes and that it maps events <paramref name="input"/> to <paramref name="output"/>, and
+    /// gives each layer's shapes; a <see cref="GenShapeException"/> names <paramref name="path"/> and the layer.
+    /// </summary>
+    internal abstract IReadOnlyList<LayerShape> Trace(string path, long[] input, long[] output);
+
+    /// <summary>
+    /// Builds the layers for inputs [..., input] (any number of leading batch dimensions) giving [..., output]. An
+    /// encoder's last layer is a <see cref="TorchSharp.Modules.Linear"/> registered as <c>output</c> (posterior flows
+    /// start their rows of it at the identity).
+    /// </summary>
+    internal abstract torch.nn.Module<torch.Tensor, torch.Tensor> Build(long[] input, long[] output);
+
+    /// <summary>Rejects an empty shape or a size below 1.</summary>
+    private static long[] CheckedShape(string path, IReadOnlyList<int> shape)
+    {
+        if (shape.Count == 0 || shape.Any(d => d < 1))
+        {
+            throw new GenShapeException(path, $"an event shape needs one or more positive sizes, got [{string.Join(", ", shape)}].");
+        }
+
+        return shape.Select(d => (long)d).ToArray();
+    }
+}
