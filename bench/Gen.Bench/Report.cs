@@ -134,8 +134,6 @@ internal static class Report
                           $"{Ratio(c.Train)} | {F(fr?.Train, "P1")} | {F(fr?.HandTrain, "P1")} | {(c.Losses.HandFirst is null ? "–" : c.Losses.Agree ? "equal" : "DIFFER")} |");
         }
 
-        sb.AppendLine().AppendLine("VAE 784-500-500-50: not yet a case (its place is marked in `bench/Gen.Bench/Cases/Catalog.cs`).");
-
         sb.AppendLine().AppendLine("## Log-likelihood alone").AppendLine();
         sb.AppendLine("The same models' log p(x) of the batch under no_grad (forward only).").AppendLine();
         sb.AppendLine("| case | batch | GFLOP | Gen ms | hand ms | Gen / hand median [min, max] | FLOP fraction (Gen) | FLOP fraction (hand) |");

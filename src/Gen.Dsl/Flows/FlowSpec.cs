@@ -74,8 +74,11 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelS
     public FlowModel Compile(torch.Device device, torch.ScalarType? dtype = null, long? seed = null)
     {
         Check();
-        return SpecCompiler.Compile(() => new FlowModel(this, Base.Compile(), Steps.Select(step => step.Compile(Features, ContextFeatures)).ToArray()), device, dtype, seed);
+        return SpecCompiler.Compile(Build, device, dtype, seed);
     }
+
+    /// <summary>The module on the CPU in the default dtype, for a model that holds a flow as a part (a VAE's prior).</summary>
+    internal FlowModel Build() => new(this, Base.Compile(), Steps.Select(step => step.Compile(Features, ContextFeatures)).ToArray());
 
     /// <summary>The checks of <see cref="Flow.Over"/> and <see cref="Then"/>, for a spec built with the record constructor.</summary>
     private void Check()

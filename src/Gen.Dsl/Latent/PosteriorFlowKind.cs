@@ -11,4 +11,11 @@ public enum PosteriorFlowKind
 
     /// <summary>Radial steps z + β (z − z₀) / (α + ‖z − z₀‖), with latent + 2 amortised parameters each.</summary>
     Radial,
+
+    /// <summary>
+    /// Inverse autoregressive steps (Kingma et al. 2016): z ↦ z·σ(z, h) + m(z, h), each a MADE over the latent code
+    /// (two hidden layers of max(2·latent, 32) units, alternating natural and reversed order) that also reads a context h
+    /// of latent units from the encoder. Its weights are the model's own; only h is amortised.
+    /// </summary>
+    InverseAutoregressive,
 }

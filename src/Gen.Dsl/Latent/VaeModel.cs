@@ -28,6 +28,8 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     private readonly torch.nn.Module<torch.Tensor, torch.Tensor> encoder;
     private readonly torch.nn.Module<torch.Tensor, torch.Tensor> decoder;
     private readonly DistributionModule prior;
+    private readonly ModuleList<BijectorModule>? posteriorSteps;
+    private readonly FlowModel? flowPrior;
 
     internal VaeModel(VaeSpec spec) : base("vae")
     {
@@ -39,6 +41,21 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         register_module("encoder", encoder);
         register_module("decoder", decoder);
         register_module("prior", prior);
+        if (spec.Prior is FlowSpec flow)
+        {
+            flowPrior = flow.Build();
+            register_module("prior_flow", flowPrior);
+        }
+
+        if (spec.PosteriorFlow == PosteriorFlowKind.InverseAutoregressive)
+        {
+            // Natural and reversed orders alternate, so every coordinate is conditioned on every other after two steps.
+            var step = Bij.InverseAutoregressive(spec.IafHidden, spec.IafHidden);
+            posteriorSteps = new ModuleList<BijectorModule>(Enumerable.Range(0, spec.PosteriorFlowSteps)
+                .Select(k => (k % 2 == 0 ? step : step.WithOrder(InputOrder.Reversed)).Compile(spec.LatentDimensions, spec.LatentDimensions))
+                .ToArray());
+            register_module("posterior_flow", posteriorSteps);
+        }
     }
 
     /// <summary>The spec this model was compiled from.</summary>
@@ -46,8 +63,8 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
 
     private long LatentDimensions => Spec.LatentDimensions;
 
-    /// <summary>The prior p(z) = N(0, I), event shape [latent].</summary>
-    public IDistribution Prior() => prior.Build();
+    /// <summary>The prior p(z): N(0, I), or the spec's flow prior (<see cref="VaeSpec.WithPrior"/>); event shape [latent].</summary>
+    public IDistribution Prior() => flowPrior?.Distribution() ?? prior.Build();
 
     /// <summary>The posterior q(z|x) for a batch x [batch, ...data shape]: batch shape [batch], event shape [latent].</summary>
     /// <exception cref="GenShapeException">x is not [batch, ...data shape].</exception>
@@ -247,10 +264,16 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         return Spec.PosteriorFlow == PosteriorFlowKind.None ? diagonal : new TransformedDistribution(diagonal, Flow(h));
     }
 
-    /// <summary>The amortised flow steps, in order, read from the encoder's output after μ and σ.</summary>
+    /// <summary>The flow steps, in order, read from the encoder's output after μ and σ.</summary>
     private IBijector Flow(torch.Tensor h)
     {
         long l = LatentDimensions;
+        if (posteriorSteps is not null)
+        {
+            var context = h.narrow(-1, 2 * l, l);
+            return BijectorExtensions.Chain(posteriorSteps.Select(s => s.Build(context)).ToArray());
+        }
+
         long per = Spec.FlowParameters;
         var steps = new IBijector[Spec.PosteriorFlowSteps];
         for (int k = 0; k < steps.Length; k++)

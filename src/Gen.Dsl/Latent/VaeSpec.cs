@@ -102,14 +102,42 @@ public sealed record VaeSpec : IModelSpec<VaeModel>
     /// <summary>The number of flow steps on the posterior (0 without a flow).</summary>
     public int PosteriorFlowSteps { get; private init; }
 
+    /// <summary>A learnt flow prior over the latent code, or null for the standard normal.</summary>
+    public FlowSpec? Prior { get; private init; }
+
     /// <summary>
-    /// The same model with <paramref name="steps"/> planar or radial steps on the posterior: z₀ ~ N(μ(x), diag σ(x)²),
-    /// z = f_K ∘ … ∘ f₁(z₀), log q(z|x) = log N(z₀) − Σ log|det ∂fₖ|. The steps are amortised, as in Rezende and Mohamed
-    /// (2015): the encoder outputs every step's parameters for each x alongside μ and σ. Those outputs start as the same
-    /// identity map for every x (zero weights, biases at an identity), so a fresh model's posterior is the diagonal
-    /// Gaussian. The KL term then has no closed form and is estimated by Monte Carlo.
+    /// The same model with a learnt flow prior p(z) (for example a RealNVP or MAF over the latent code, a VampPrior-like
+    /// alternative to N(0, I) that lets the aggregate posterior keep its shape). The prior's parameters train with the
+    /// rest; the KL term then has no closed form and is estimated by Monte Carlo.
     /// </summary>
-    /// <param name="kind">Planar or radial (or None, with 0 steps).</param>
+    /// <param name="prior">An unconditional flow over latent-dimensional vectors.</param>
+    /// <exception cref="GenShapeException">The flow's events are not latent-dimensional, or it takes a context.</exception>
+    public VaeSpec WithPrior(FlowSpec prior)
+    {
+        ArgumentNullException.ThrowIfNull(prior);
+        if (prior.Features != LatentDimensions)
+        {
+            throw new GenShapeException("vae.prior", $"the prior flow is over {prior.Features} features, but the latent code has {LatentDimensions}.");
+        }
+
+        if (prior.ContextFeatures != 0)
+        {
+            throw new GenShapeException("vae.prior", $"the prior flow takes a context of {prior.ContextFeatures} features; a prior over the latent code takes none.");
+        }
+
+        return Checked(this with { Prior = prior });
+    }
+
+    /// <summary>
+    /// The same model with <paramref name="steps"/> flow steps on the posterior: z₀ ~ N(μ(x), diag σ(x)²),
+    /// z = f_K ∘ … ∘ f₁(z₀), log q(z|x) = log N(z₀) − Σ log|det ∂fₖ|. Planar and radial steps are amortised, as in Rezende
+    /// and Mohamed (2015): the encoder outputs every step's parameters for each x alongside μ and σ. Those outputs start
+    /// as the same identity map for every x (zero weights, biases at an identity). Inverse autoregressive steps (Kingma
+    /// et al. 2016) are MADEs of the model's own that read the latent code and a context the encoder outputs; their
+    /// output layers start at zero. Either way a fresh model's posterior is the diagonal Gaussian, and the KL term has no
+    /// closed form and is estimated by Monte Carlo.
+    /// </summary>
+    /// <param name="kind">Planar, radial or inverse autoregressive (or None, with 0 steps).</param>
     /// <param name="steps">Flow steps K, at least 1 (0 for None).</param>
     public VaeSpec WithPosteriorFlow(PosteriorFlowKind kind, int steps) => Checked(this with { PosteriorFlow = kind, PosteriorFlowSteps = steps });
 
@@ -173,11 +201,26 @@ public sealed record VaeSpec : IModelSpec<VaeModel>
         var sb = new StringBuilder();
         var data = IsImage ? $"{LayerShape.Format(EventShape)} images" : $"{Features} features";
         sb.Append(CultureInfo.InvariantCulture, $"Vae({data}, {LatentDimensions} latent)");
-        sb.AppendLine().Append("  prior: StandardNormal(").Append(LatentDimensions).Append(')');
+        if (Prior is null)
+        {
+            sb.AppendLine().Append("  prior: StandardNormal(").Append(LatentDimensions).Append(')');
+        }
+        else
+        {
+            sb.AppendLine().Append("  prior: ").Append(Prior.ToString().ReplaceLineEndings(Environment.NewLine + "    "));
+        }
+
         sb.AppendLine().Append("  encoder: ").Append(Encoder).Append(" -> DiagonalNormal(").Append(LatentDimensions).Append(')');
         if (PosteriorFlow != PosteriorFlowKind.None)
         {
-            sb.Append(CultureInfo.InvariantCulture, $" + {PosteriorFlowSteps} amortised {PosteriorFlow.ToString().ToLowerInvariant()} steps");
+            if (PosteriorFlow == PosteriorFlowKind.InverseAutoregressive)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" + {PosteriorFlowSteps} inverse autoregressive steps (MADE {LatentDimensions}-{IafHidden}-{IafHidden}, context {LatentDimensions})");
+            }
+            else
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" + {PosteriorFlowSteps} amortised {PosteriorFlow.ToString().ToLowerInvariant()} steps");
+            }
         }
 
         AppendLayers(sb, EncoderLayers);
@@ -193,7 +236,10 @@ public sealed record VaeSpec : IModelSpec<VaeModel>
     internal long[] EventShape => DataShape.Select(d => (long)d).ToArray();
 
     /// <summary>The encoder's outputs per data point: μ and σ, then every amortised flow step's parameters.</summary>
-    internal long EncoderOutputs => 2L * LatentDimensions + PosteriorFlowSteps * FlowParameters;
+    internal long EncoderOutputs => 2L * LatentDimensions + (PosteriorFlow == PosteriorFlowKind.InverseAutoregressive ? LatentDimensions : PosteriorFlowSteps * FlowParameters);
+
+    /// <summary>Hidden units in each of the two hidden layers of an inverse autoregressive step's MADE.</summary>
+    internal int IafHidden => Math.Max(2 * LatentDimensions, 32);
 
     /// <summary>Amortised parameters per flow step: w, u, b for planar; z₀, α, β for radial.</summary>
     internal long FlowParameters => PosteriorFlow switch

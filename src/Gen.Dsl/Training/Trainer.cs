@@ -58,16 +58,35 @@ public sealed class Trainer
     public TrainingResult Fit(torch.Tensor train, torch.Tensor? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(train);
+        long batchesPerEpoch = (train.shape[0] + options.BatchSize - 1) / options.BatchSize;
+        using var order = Seed.Generator(options.Seed);
+        return Run(_ => Batches.Of(train, options.BatchSize, train.device, order), batchesPerEpoch, validation, progress, cancellation);
+    }
+
+    /// <summary>
+    /// Trains on minibatches from any source: <paramref name="epochBatches"/> gives the batches of each epoch (its
+    /// argument is the epoch, from 1), for example a loader that streams from disk or draws fresh samples, on the model's
+    /// device. <see cref="TrainingOptions.BatchSize"/> then only sizes the validation chunks, and until the first epoch ends
+    /// the progress reports know no total (<see cref="TrainingProgress.TotalSteps"/> is 0).
+    /// </summary>
+    /// <exception cref="TrainingDivergedException">The loss or a term became NaN or infinite.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was triggered (between steps).</exception>
+    /// <exception cref="ArgumentException">An epoch gave no batches.</exception>
+    public TrainingResult Fit(Func<int, IEnumerable<torch.Tensor>> epochBatches, torch.Tensor? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(epochBatches);
+        return Run(epochBatches, null, validation, progress, cancellation);
+    }
+
+    private TrainingResult Run(Func<int, IEnumerable<torch.Tensor>> epochBatches, long? batchesPerEpoch, torch.Tensor? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    {
         if (validation is not null && Validation is null)
         {
             throw new ArgumentException("training: validation data was given but no Validation function to score it.", nameof(validation));
         }
 
-        long n = train.shape[0];
-        long batchesPerEpoch = (n + options.BatchSize - 1) / options.BatchSize;
-        long totalSteps = batchesPerEpoch * options.Epochs;
+        long totalSteps = batchesPerEpoch is long b ? b * options.Epochs : 0;
         var parameters = model.parameters().ToArray();
-        using var order = Seed.Generator(options.Seed);
         var clock = Stopwatch.StartNew();
         var trainLosses = new List<double>();
         var validLosses = new List<double>();
@@ -82,11 +101,16 @@ public sealed class Trainer
         {
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
-                var epochSum = torch.zeros(1, dtype: torch.float64, device: train.device);
-                epochSum.DetachFromDisposeScope();
+                torch.Tensor? epochSum = null;
                 long batchesDone = 0;
-                foreach (var batch in Batches.Of(train, options.BatchSize, train.device, order))
+                foreach (var batch in epochBatches(epoch))
                 {
+                    if (epochSum is null)
+                    {
+                        epochSum = torch.zeros(1, dtype: torch.float64, device: batch.device);
+                        epochSum.DetachFromDisposeScope();
+                    }
+
                     cancellation.ThrowIfCancellationRequested();
                     using var scope = torch.NewDisposeScope();
                     if (options.LearningRate is { } schedule)
@@ -128,8 +152,19 @@ public sealed class Trainer
                     }
                 }
 
+                if (epochSum is null)
+                {
+                    throw new ArgumentException($"training: epoch {epoch} gave no batches.", nameof(epochBatches));
+                }
+
                 double epochLoss = epochSum.item<double>() / batchesDone;
                 epochSum.Dispose();
+                if (totalSteps == 0)
+                {
+                    // A source of unknown length: from the first epoch's length on, the total is an estimate.
+                    totalSteps = batchesDone * options.Epochs;
+                }
+
                 if (!double.IsFinite(epochLoss))
                 {
                     CheckFinite(new Loss(torch.tensor(epochLoss)), step, lastGood);
@@ -269,7 +304,7 @@ public sealed class Trainer
             }
 
             var (mean, means, rate) = previous;
-            var remaining = step > 0 ? TimeSpan.FromSeconds(elapsed.TotalSeconds / step * (totalSteps - step)) : TimeSpan.Zero;
+            var remaining = step > 0 && totalSteps > step ? TimeSpan.FromSeconds(elapsed.TotalSeconds / step * (totalSteps - step)) : TimeSpan.Zero;
             total?.Dispose();
             total = null;
             foreach (var t in terms.Values)

@@ -95,7 +95,7 @@ internal static class RandomSpecs
             1 => Likelihood.Gaussian(),
             _ => Likelihood.GaussianWithScale(0.001 + (r.NextDouble() * 3)),
         };
-        var flow = (PosteriorFlowKind)r.Next(3);
+        var flow = (PosteriorFlowKind)r.Next(4);
         // A third are image VAEs, whose networks are each convolutional or an MLP; 8 pixels or more take two stride-2 layers.
         var vae = r.Next(3) == 0
             ? Dsl.Latent.Vae(r.Next(1, 4), r.Next(8, 33), r.Next(8, 33), r.Next(1, 40))

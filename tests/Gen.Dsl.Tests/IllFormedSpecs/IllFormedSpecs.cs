@@ -360,7 +360,7 @@ internal static class IllFormedSpecs
                 int extra = r.Next(1, 5);
                 return new($"VAE with no flow but {extra} steps", () => vae.WithPosteriorFlow(PosteriorFlowKind.None, extra), "vae.posterior_flow", new[] { "0 steps", $"got {extra}" });
             case 2:
-                return new("VAE with an unknown flow kind", () => vae.WithPosteriorFlow((PosteriorFlowKind)r.Next(3, 50), 1), "vae.posterior_flow", new[] { "unknown flow kind" });
+                return new("VAE with an unknown flow kind", () => vae.WithPosteriorFlow((PosteriorFlowKind)r.Next(4, 50), 1), "vae.posterior_flow", new[] { "unknown flow kind" });
             default:
                 return new("VAE with an unknown KL estimate", () => vae.WithKl((KlEstimate)r.Next(2, 50)), "vae.kl", new[] { "unknown KL estimate" });
         }

@@ -91,6 +91,43 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void Minibatches_can_come_from_any_source_such_as_fresh_draws_each_epoch()
+    {
+        // A 2-D flow trained on a stream: every epoch draws 12 new batches from the moons instead of reusing a tensor.
+        using var model = Flow.Over(Dist.StandardNormal(2)).Then(Bij.AffineCoupling(Mask.Alternating(2), Net.Mlp(32))).Then(Bij.Reverse()).Repeat(3)
+            .Compile(Device.Cpu, seed: 5);
+        using var adam = new FusedAdam(model.parameters(), 1e-2);
+        using var draws = Seed.Generator(6);
+        var valid = ToyData.Sample(ToySet.Moons, 500, Device.Cpu, Seed.Generator(7));
+        var seenEpochs = new List<int>();
+        var trainer = new Trainer(model, adam, x => -model.LogProb(x).mean(), new TrainingOptions { Epochs = 6, BatchSize = 128, ProgressEvery = 5 })
+        {
+            Validation = x => -model.LogProb(x),
+        };
+        var progress = new Collect();
+        var result = trainer.Fit(
+            epoch =>
+            {
+                seenEpochs.Add(epoch);
+                return Enumerable.Range(0, 12).Select(_ => ToyData.Sample(ToySet.Moons, 128, Device.Cpu, draws));
+            },
+            valid,
+            progress);
+
+        Assert.Equal(new[] { 1, 2, 3, 4, 5, 6 }, seenEpochs);
+        Assert.Equal(6 * 12, result.Steps);
+        Assert.True(result.ValidationLoss[^1] < result.ValidationLoss[0] - 0.3, $"validation NLL {string.Join(", ", result.ValidationLoss.Select(v => v.ToString("F3")))}");
+        // The length of the stream is unknown until its first epoch ends; then the total is estimated from it.
+        var early = progress.Reports.Where(r => r.Epoch == 1 && !r.EndOfEpoch).ToList();
+        Assert.Equal(2, early.Count); // steps 5 and 10
+        Assert.All(early, r => Assert.Equal(0, r.TotalSteps));
+        Assert.Equal(6 * 12, progress.Reports[^1].TotalSteps);
+
+        var empty = Assert.Throws<ArgumentException>(() => trainer.Fit(_ => Array.Empty<torch.Tensor>()));
+        Assert.Contains("epoch 1 gave no batches", empty.Message);
+    }
+
+    [Fact]
     public void A_time_limit_ends_training_mid_epoch_validates_and_keeps_the_best_epoch()
     {
         var (train, valid) = Digits();

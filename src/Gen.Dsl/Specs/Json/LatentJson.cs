@@ -34,7 +34,8 @@ internal static class LatentJson
     public static readonly StableNames<PosteriorFlowKind> PosteriorFlows = new(
         (PosteriorFlowKind.None, "none"),
         (PosteriorFlowKind.Planar, "planar"),
-        (PosteriorFlowKind.Radial, "radial"));
+        (PosteriorFlowKind.Radial, "radial"),
+        (PosteriorFlowKind.InverseAutoregressive, "iaf"));
 
     /// <summary>A VAE: every property of <see cref="VaeSpec"/>, rebuilt through its checked <c>With…</c> methods.</summary>
     public static readonly NodeCodec<VaeSpec> Vae = new(
@@ -62,10 +63,15 @@ internal static class LatentJson
             o["free_bits"] = s.FreeBits;
             o["posterior_flow"] = PosteriorFlows.Name(s.PosteriorFlow);
             o["posterior_flow_steps"] = s.PosteriorFlowSteps;
+            if (s.Prior is not null)
+            {
+                // Written only when set, so documents of standard-normal priors stay as they were.
+                o["prior"] = FlowJson.Flow.Write(s.Prior);
+            }
         },
         // The objective comes before the free bits, which need the ELBO.
         // The likelihood comes before the decoder, whose output shape depends on it.
-        f => new VaeSpec(f.Has("image") ? f.Ints("image") : new ValueList<int>(new[] { f.Int("features") }), f.Int("latent"))
+        f => WithPrior(f, new VaeSpec(f.Has("image") ? f.Ints("image") : new ValueList<int>(new[] { f.Int("features") }), f.Int("latent"))
             .WithEncoder(NetworkJson.ReadNetwork(f.Field("encoder"), f.At("encoder")))
             .WithLikelihood(f.Node("likelihood", Likelihoods))
             .WithDecoder(NetworkJson.ReadNetwork(f.Field("decoder"), f.At("decoder")))
@@ -74,5 +80,7 @@ internal static class LatentJson
             .WithBeta(f.Double("beta"))
             .WithKlWarmUp(f.Int("kl_warm_up"))
             .WithFreeBits(f.Double("free_bits"))
-            .WithPosteriorFlow(f.Enum("posterior_flow", PosteriorFlows), f.Int("posterior_flow_steps")));
+            .WithPosteriorFlow(f.Enum("posterior_flow", PosteriorFlows), f.Int("posterior_flow_steps"))));
+
+    private static VaeSpec WithPrior(JsonFields f, VaeSpec spec) => f.Has("prior") ? spec.WithPrior(f.Node("prior", FlowJson.Flow)) : spec;
 }
