@@ -23,6 +23,15 @@ public class GenRuntimeTests
     }
 
     [Fact]
+    public void Loading_turns_off_background_garbage_collection_which_can_free_a_scalar_during_a_native_call()
+    {
+        // TorchSharp passes temporaries' native handles without keeping them alive; a background collection could
+        // finalize one mid-call. After Gen loads, the default (concurrent) mode must have been replaced.
+        GenRuntime.EnsureLoaded();
+        Assert.NotEqual(System.Runtime.GCLatencyMode.Interactive, System.Runtime.GCSettings.LatencyMode);
+    }
+
+    [Fact]
     public void The_runtime_loads_and_computes()
     {
         GenRuntime.EnsureLoaded();
