@@ -9,6 +9,14 @@ public static class Likelihood
     public static BernoulliLikelihoodSpec Bernoulli() => new();
 
     /// <summary>
+    /// An independent discretised logistic per feature over the integer levels 0 … <paramref name="levels"/> − 1 (data fed
+    /// as those integers, as floats), with the decoder's location and log-scale: the likelihood for 8-bit images.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">Fewer than 2 levels.</exception>
+    public static DiscretizedLogisticLikelihoodSpec DiscretizedLogistic(int levels = 256) =>
+        levels >= 2 ? new(levels) : throw new ArgumentOutOfRangeException(nameof(levels), levels, "The discretised logistic likelihood needs at least 2 levels.");
+
+    /// <summary>
     /// An independent Gaussian per feature whose mean and scale both come from the decoder (scale = softplus + 10⁻³,
     /// the floor keeps the density bounded on features that are constant in the data).
     /// </summary>

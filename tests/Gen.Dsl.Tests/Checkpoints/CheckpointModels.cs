@@ -9,7 +9,7 @@ namespace Gen.Dsl.Tests.Checkpoints;
 internal static class CheckpointModels
 {
     /// <summary>The families, by name, for theories.</summary>
-    public static readonly string[] Families = { "flow", "made", "nade", "fvsbn", "pixel_cnn", "pixel_cnn_logistic", "gated_pixel_cnn", "vae", "vae_iaf", "vae_flow_prior", "rnn", "gan", "critic" };
+    public static readonly string[] Families = { "flow", "made", "nade", "fvsbn", "pixel_cnn", "pixel_cnn_logistic", "gated_pixel_cnn", "vae", "vae_iaf", "vae_flow_prior", "vae_logistic", "rnn", "gan", "critic" };
 
     public static FlowSpec FlowSpec() => Flow.Over(Dist.StandardNormal(4))
         .Then(Bij.AffineCoupling(Mask.Alternating(4), Net.Mlp(8)))
@@ -39,6 +39,7 @@ internal static class CheckpointModels
             "gated_pixel_cnn" => Autoregressive.GatedPixelCnn(1, 4, 4).WithFilters(2).WithLayers(2).WithClasses(3).Compile(Device.Cpu, dtype, seed: 7),
             "vae" => VaeSpec().Compile(Device.Cpu, dtype, seed: 7),
             "vae_iaf" => VaeSpec().WithPosteriorFlow(PosteriorFlowKind.InverseAutoregressive, 2).Compile(Device.Cpu, dtype, seed: 7),
+            "vae_logistic" => Dsl.Latent.Vae(12, 2).WithEncoder(Net.Mlp(8)).WithDecoder(Net.Mlp(8)).WithLikelihood(Likelihood.DiscretizedLogistic(17)).Compile(Device.Cpu, dtype, seed: 7),
             "vae_flow_prior" => VaeSpec().WithPrior(Flow.Over(Dist.StandardNormal(2)).Then(Bij.AffineCoupling(Mask.Alternating(2), Net.Mlp(8))).Then(Bij.Reverse()).Repeat(2))
                 .Compile(Device.Cpu, dtype, seed: 7),
             "rnn" => Autoregressive.Rnn(6, 5).WithLayers(2).WithOrder(InputOrder.Reversed).Compile(Device.Cpu, dtype, seed: 7),

@@ -6,6 +6,7 @@ internal static class LatentJson
     /// <summary>Likelihoods p(x|z).</summary>
     public static readonly NodeKinds<LikelihoodSpec> Likelihoods = new NodeKinds<LikelihoodSpec>("likelihood")
         .Add<BernoulliLikelihoodSpec>("bernoulli", (_, _) => { }, _ => Likelihood.Bernoulli())
+        .Add<DiscretizedLogisticLikelihoodSpec>("discretized_logistic", (s, o) => o["levels"] = s.Levels, f => Likelihood.DiscretizedLogistic(f.Int("levels")))
         .Add<GaussianLikelihoodSpec>(
             "gaussian",
             (s, o) => o["fixed_scale"] = s.FixedScale,
