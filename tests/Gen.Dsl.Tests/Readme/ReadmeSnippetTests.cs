@@ -68,6 +68,16 @@ public class ReadmeSnippetTests
         return Normalise(text[start..end]);
     }
 
+    /// <summary>The normalised C# block of <paramref name="readme"/> whose first line is <paramref name="firstLine"/>.</summary>
+    internal static string BlockStartingWith(string readme, string firstLine)
+    {
+        var text = File.ReadAllText(RepositoryFile(readme)).Replace("\r", "", StringComparison.Ordinal);
+        var start = text.IndexOf("```csharp\n" + firstLine, StringComparison.Ordinal);
+        Assert.True(start >= 0, $"{readme} has no C# block beginning with '{firstLine}'");
+        start += "```csharp\n".Length;
+        return Normalise(text[start..text.IndexOf("```", start, StringComparison.Ordinal)]);
+    }
+
     internal static string Marked(string file)
     {
         var code = File.ReadAllText(RepositoryFile(file));
