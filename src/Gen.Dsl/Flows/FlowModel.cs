@@ -40,8 +40,22 @@ public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDi
     /// <exception cref="GenShapeException">The context is missing for a conditional flow, given to an unconditional one, or of the wrong width.</exception>
     public IDistribution Distribution(torch.Tensor? context)
     {
+        return new Gen.Probability.Distributions.TransformedDistribution(baseModule.Build(context), BaseToData(context));
+    }
+
+    /// <summary>
+    /// The flow's steps as one bijector from the base's space to data, built from the current parameters (for law
+    /// checks such as <c>Gen.Testing.BijectorLaws</c>, or to map base points by hand).
+    /// </summary>
+    /// <exception cref="GenShapeException">The flow is conditional (use <see cref="BaseToData(torch.Tensor?)"/>).</exception>
+    public IBijector BaseToData() => BaseToData(null);
+
+    /// <summary>The flow's steps given a context of shape B ++ [C] (null for an unconditional flow) as one bijector from the base's space to data.</summary>
+    /// <exception cref="GenShapeException">The context is missing for a conditional flow, given to an unconditional one, or of the wrong width.</exception>
+    public IBijector BaseToData(torch.Tensor? context)
+    {
         CheckContext(context);
-        return new Gen.Probability.Distributions.TransformedDistribution(baseModule.Build(context), BijectorExtensions.Chain(steps.Select(s => s.Build(context))));
+        return BijectorExtensions.Chain(steps.Select(s => s.Build(context)));
     }
 
     /// <summary>log p(x) in nats for a batch of shape [batch, features]; returns shape [batch].</summary>
@@ -122,57 +136,18 @@ public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDi
     {
         ArgumentNullException.ThrowIfNull(x);
         Shape.CheckTrailing(x, new[] { Spec.Features }, "flow.log_prob");
-        CheckPlacement(x, "flow.log_prob", "the data", nameof(x));
+        ModelInput.CheckPlacement(x, Reference, "flow.log_prob", "the data", nameof(x));
     }
 
-    private void CheckContext(torch.Tensor? context)
-    {
-        const string node = "flow.context";
-        int width = Spec.ContextFeatures;
-        if (width == 0)
-        {
-            if (context is not null)
-            {
-                throw new GenShapeException(node, $"the flow takes no context, but got one of shape {Shape.Format(context.shape)}; declare one with FlowSpec.WithContext.");
-            }
+    private const string ContextNode = "flow.context";
+    private const string ContextDeclaration = "FlowSpec.WithContext";
 
-            return;
-        }
-
-        if (context is null)
-        {
-            throw new GenShapeException(node, $"the flow is conditioned on a context of {width} features, but none was given; pass one of shape [{width}] or [batch, {width}].");
-        }
-
-        if (context.dim() < 1 || context.shape[^1] != width)
-        {
-            throw new GenShapeException(node, $"expects a context of shape [{width}] or [batch, {width}], got {Shape.Format(context.shape)}.");
-        }
-
-        CheckPlacement(context, node, "the context", nameof(context));
-    }
+    private void CheckContext(torch.Tensor? context) =>
+        ModelInput.CheckContext(context, Spec.ContextFeatures, ContextNode, ContextDeclaration, Reference);
 
     // A context is one row for all ([C]) or one row per data row or sample (rows ++ [C]).
-    private void CheckRows(torch.Tensor? context, long[] rows, string what, long[] shown)
-    {
-        CheckContext(context);
-        if (context is not null && context.dim() > 1 && !context.shape[..^1].AsSpan().SequenceEqual(rows))
-        {
-            throw new GenShapeException("flow.context", $"the context {Shape.Format(context.shape)} does not match the {what} {Shape.Format(shown)}: give one context row per row, or a single context [{Spec.ContextFeatures}].");
-        }
-    }
+    private void CheckRows(torch.Tensor? context, long[] rows, string what, long[] shown) =>
+        ModelInput.CheckContextRows(context, Spec.ContextFeatures, rows, what, shown, ContextNode, ContextDeclaration, Reference);
 
-    private void CheckPlacement(torch.Tensor t, string node, string what, string parameter)
-    {
-        var reference = parameters().FirstOrDefault() ?? buffers().First();
-        if (t.dtype != reference.dtype)
-        {
-            throw new ArgumentException($"{node}: the model computes in {reference.dtype}, but {what} is {t.dtype}; convert it with .to({reference.dtype}).", parameter);
-        }
-
-        if (t.device.type != reference.device.type || t.device.index != reference.device.index)
-        {
-            throw new ArgumentException($"{node}: the model lives on {reference.device}, but {what} is on {t.device}.", parameter);
-        }
-    }
+    private torch.Tensor Reference => parameters().FirstOrDefault() ?? buffers().First();
 }

@@ -16,7 +16,7 @@ public sealed record ActNormSpec : ImageBijSpec
 
     internal override ImageShape Check(string path, ImageShape input) => input;
 
-    internal override BijectorModule Compile(ImageShape input) => new Module(input.Channels);
+    internal override BijectorModule Compile(ImageShape input, long contextFeatures) => new Module(input.Channels);
 
     private sealed class Module : BijectorModule
     {

@@ -19,7 +19,7 @@ public sealed record Conv1x1Spec(bool Lu) : ImageBijSpec
 
     internal override ImageShape Check(string path, ImageShape input) => input;
 
-    internal override BijectorModule Compile(ImageShape input) => Lu ? new LuModule(input.Channels) : new DenseModule(input.Channels);
+    internal override BijectorModule Compile(ImageShape input, long contextFeatures) => Lu ? new LuModule(input.Channels) : new DenseModule(input.Channels);
 
     // Glow's initialisation: the Q of a QR factorisation of a Gaussian matrix (drawn from the compile's seed).
     private static torch.Tensor RandomRotation(long channels)

@@ -24,7 +24,7 @@ public sealed record FactorOutSpec : ImageBijSpec
 
     // The model nests the following steps inside a FactorOut bijector; this module only holds the step's place, so
     // that module indices match step indices.
-    internal override BijectorModule Compile(ImageShape input) => new Module();
+    internal override BijectorModule Compile(ImageShape input, long contextFeatures) => new Module();
 
     private sealed class Module() : BijectorModule("factor_out")
     {

@@ -12,6 +12,10 @@ public abstract record ImageBijSpec
     /// </summary>
     internal abstract ImageShape Check(string path, ImageShape input);
 
-    /// <summary>Builds the step's module for events of shape <paramref name="input"/> (already checked).</summary>
-    internal abstract BijectorModule Compile(ImageShape input);
+    /// <summary>
+    /// Builds the step's module for events of shape <paramref name="input"/> (already checked), in a flow conditioned on
+    /// a context of <paramref name="contextFeatures"/> features (0: none). Steps whose parameters come from a network
+    /// read the context (<see cref="BijectorModule.Build(TorchSharp.torch.Tensor?)"/>); the others ignore it.
+    /// </summary>
+    internal abstract BijectorModule Compile(ImageShape input, long contextFeatures);
 }

@@ -1,3 +1,4 @@
+using System.Linq;
 using Gen.Probability;
 using Gen.Probability.Bijectors;
 using TorchSharp;
@@ -11,7 +12,9 @@ namespace Gen.Dsl;
 /// y = m⊙x + (1−m)⊙(x·exp(s) + t). For a checkerboard mask the network sees the masked image and the mask as one more
 /// channel (C + 1 inputs); for a channel mask, the kept C/2 channels. It gives 2C channels (C for an additive
 /// coupling): the shift, then the raw log-scale, which passes through tanh times a learnt per-channel factor (starting
-/// at 1). The network's output layer starts at zero, so a fresh coupling is the identity.
+/// at 1). The network's output layer starts at zero, so a fresh coupling is the identity. In a conditional flow
+/// (<see cref="ImageFlowSpec.WithContext"/>) the network also reads the context of K features as K more input
+/// channels, constant over the image (as class-conditional Glow does).
 /// </summary>
 /// <param name="Mask">Which entries are kept.</param>
 /// <param name="Net">The conditioner network.</param>
@@ -28,7 +31,7 @@ public sealed record ImageCouplingSpec(ImageMaskSpec Mask, ConvResNetSpec Net, b
         return input;
     }
 
-    internal override BijectorModule Compile(ImageShape input) => new Module(this, input);
+    internal override BijectorModule Compile(ImageShape input, long contextFeatures) => new Module(this, input, contextFeatures);
 
     private sealed class Module : BijectorModule
     {
@@ -37,6 +40,7 @@ public sealed record ImageCouplingSpec(ImageMaskSpec Mask, ConvResNetSpec Net, b
         private readonly bool checkerboard;
         private readonly long keptStart;
         private readonly long keptCount;
+        private readonly long contextFeatures;
 
         // Field names are the state-dict names, so that .to(device) rebinds them.
         private readonly torch.Tensor mask;
@@ -45,29 +49,40 @@ public sealed record ImageCouplingSpec(ImageMaskSpec Mask, ConvResNetSpec Net, b
 
         private readonly BuiltPerBuffer built = new();
 
-        public Module(ImageCouplingSpec spec, ImageShape shape) : base("image_coupling")
+        public Module(ImageCouplingSpec spec, ImageShape shape, long contextFeatures) : base("image_coupling")
         {
             this.shape = shape;
+            this.contextFeatures = contextFeatures;
             additive = spec.Additive;
             checkerboard = spec.Mask.Kind == ImageMaskKind.Checkerboard;
             (keptStart, keptCount) = spec.Mask.KeptChannels(shape);
             mask = spec.Mask.Build(shape);
-            long inputs = checkerboard ? shape.Channels + 1 : keptCount;
+            long inputs = (checkerboard ? shape.Channels + 1 : keptCount) + contextFeatures;
             net = spec.Net.Build(inputs, additive ? shape.Channels : 2 * shape.Channels);
             scale = additive ? null : torch.nn.Parameter(torch.ones(shape.Channels, 1, 1));
             RegisterComponents();
         }
 
-        public override IBijector Build() => built.For(mask, () => new AffineCoupling(mask, Conditioner));
+        public override IBijector Build() => built.For(mask, () => new AffineCoupling(mask, kept => Conditioner(kept, null)));
 
-        private AffineParameters Conditioner(torch.Tensor kept)
+        // A context is a new value on every pass, so its coupling is built for it (the objects are cheap; the mask is shared).
+        public override IBijector Build(torch.Tensor? context) =>
+            context is null || contextFeatures == 0 ? Build() : new AffineCoupling(mask, kept => Conditioner(kept, context));
+
+        private AffineParameters Conditioner(torch.Tensor kept, torch.Tensor? context)
         {
             // The convolutions take [N, C, H, W]: any batch dimensions are flattened into one and restored after.
             var full = kept.shape;
             var images = kept.reshape(-1, shape.Channels, shape.Height, shape.Width);
+            long n = images.shape[0];
             var input = checkerboard
-                ? torch.cat(new[] { images, mask.narrow(0, 0, 1).expand(images.shape[0], 1, shape.Height, shape.Width) }, 1)
+                ? torch.cat(new[] { images, mask.narrow(0, 0, 1).expand(n, 1, shape.Height, shape.Width) }, 1)
                 : images.narrow(1, keptStart, keptCount);
+            if (context is not null && contextFeatures > 0)
+            {
+                input = torch.cat(new[] { input, ContextChannels(context, full[..^3], n) }, 1);
+            }
+
             var h = net.forward(input);
             if (additive)
             {
@@ -77,6 +92,14 @@ public sealed record ImageCouplingSpec(ImageMaskSpec Mask, ConvResNetSpec Net, b
 
             var parts = h.chunk(2, 1);
             return new AffineParameters(parts[0].reshape(full), (scale! * torch.tanh(parts[1])).reshape(full));
+        }
+
+        // The context B' ++ [K] (B' broadcasting with the batch dimensions B of the images) as K constant channels of
+        // each of the n = prod(B) images: [n, K, H, W].
+        private torch.Tensor ContextChannels(torch.Tensor context, long[] batch, long n)
+        {
+            var rows = context.expand(batch.Append(contextFeatures).ToArray()).reshape(n, contextFeatures, 1, 1);
+            return rows.expand(n, contextFeatures, shape.Height, shape.Width);
         }
     }
 }

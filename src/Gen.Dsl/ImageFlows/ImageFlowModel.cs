@@ -14,7 +14,7 @@ namespace Gen.Dsl;
 /// weights), and <c>base</c>, the standard normal over C·H·W dimensions.
 /// </summary>
 /// <remarks>
-/// The whole flow is one bijector from pixel space to vectors of D = C·H·W numbers (<see cref="DataToBase"/>): the
+/// The whole flow is one bijector from pixel space to vectors of D = C·H·W numbers (<see cref="DataToBase(torch.Tensor?)"/>): the
 /// preprocessing map, then the steps, where each factor-out sets half its channels aside as the first entries of the
 /// vector and passes the rest on. So log p(x) = log N(f(x); 0, I) + log|det ∂f/∂x| scores every factored-out part under
 /// the standard normal base, with the log-determinants of every scale and of the preprocessing.
@@ -30,7 +30,7 @@ public sealed class ImageFlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     {
         Spec = spec;
         shapes = spec.Shapes();
-        steps = new ModuleList<BijectorModule>(spec.Steps.Select((step, i) => step.Compile(shapes[i])).ToArray());
+        steps = new ModuleList<BijectorModule>(spec.Steps.Select((step, i) => step.Compile(shapes[i], spec.ContextFeatures)).ToArray());
         baseModule = new StandardNormalSpec(checked((int)spec.Dimensions)).Compile();
         register_module("steps", steps);
         register_module("base", baseModule);
@@ -43,38 +43,67 @@ public sealed class ImageFlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// The flow's bijector from pixel space (events [C, H, W]) to the base's space (vectors of C·H·W), built from the
     /// current parameters: preprocessing, steps, factor-outs.
     /// </summary>
-    public IBijector DataToBase()
+    /// <exception cref="GenShapeException">The flow is conditional (use <see cref="DataToBase(torch.Tensor?)"/>).</exception>
+    public IBijector DataToBase() => DataToBase(null);
+
+    /// <summary>
+    /// The flow's bijector given a context of shape B ++ [K] (null for an unconditional flow): it maps images whose batch
+    /// dimensions broadcast with B. Every step gets the same context; the steps without a network ignore it.
+    /// </summary>
+    /// <exception cref="GenShapeException">The context is missing for a conditional flow, given to an unconditional one, or of the wrong width.</exception>
+    /// <exception cref="ArgumentException">The context has another dtype or device than the model.</exception>
+    public IBijector DataToBase(torch.Tensor? context)
     {
         var reference = Reference;
+        CheckContext(context);
         var parts = new List<IBijector>();
         if (Spec.Preprocessing.Build(reference) is { } preprocessing)
         {
             parts.Add(preprocessing);
         }
 
-        parts.Add(From(0));
+        parts.Add(From(0, context));
         return BijectorExtensions.Chain(parts);
     }
 
     /// <summary>The flow as a distribution over images [C, H, W], built from the current parameters.</summary>
-    public IDistribution Distribution() => new Gen.Probability.Distributions.TransformedDistribution(baseModule.Build(), DataToBase().Inverted());
+    /// <exception cref="GenShapeException">The flow is conditional (use <see cref="Distribution(torch.Tensor?)"/>).</exception>
+    public IDistribution Distribution() => Distribution(null);
+
+    /// <summary>
+    /// The flow given a context of shape B ++ [K] as a distribution over images [C, H, W], built from the current
+    /// parameters; null for an unconditional flow. Its batch shape is [] (the base is shared); a context with rows
+    /// scores or draws images whose batch dimensions are B.
+    /// </summary>
+    /// <exception cref="GenShapeException">The context is missing for a conditional flow, given to an unconditional one, or of the wrong width.</exception>
+    public IDistribution Distribution(torch.Tensor? context) =>
+        new Gen.Probability.Distributions.TransformedDistribution(baseModule.Build(), DataToBase(context).Inverted());
 
     /// <summary>
     /// log p(x) in nats for images [batch, C, H, W] (any number of batch dimensions); returns [batch]. With
-    /// preprocessing, x is in pixel space [0, K) (dequantised pixels, see <see cref="LogProbDequantized"/>) and p is a
+    /// preprocessing, x is in pixel space [0, K) (dequantised pixels, see <see cref="LogProbDequantized(torch.Tensor, torch.Tensor?, torch.Generator?)"/>) and p is a
     /// density there.
     /// </summary>
-    /// <exception cref="GenShapeException">The images have another shape.</exception>
+    /// <exception cref="GenShapeException">The images have another shape, or the flow is conditional.</exception>
     /// <exception cref="ArgumentException">Another dtype or device than the model's.</exception>
-    public torch.Tensor LogProb(torch.Tensor x)
+    public torch.Tensor LogProb(torch.Tensor x) => LogProb(x, null);
+
+    /// <summary>
+    /// log p(x | c) in nats for images x [batch, C, H, W] and a context c [batch, K] (one row per image) or [K] (the
+    /// same for all); returns [batch]. A null context is the unconditional <see cref="LogProb(torch.Tensor)"/>.
+    /// </summary>
+    /// <exception cref="GenShapeException">The images have another shape; the context is missing, unexpected, of the wrong width, or has another number of rows than the images.</exception>
+    /// <exception cref="ArgumentException">The images or the context have another dtype or device than the model.</exception>
+    public torch.Tensor LogProb(torch.Tensor x, torch.Tensor? context)
     {
         CheckInput(x);
+        CheckContextRows(context, x.shape[..^3], "images", x.shape);
         using var scope = torch.NewDisposeScope();
-        var z = DataToBase().ForwardAndLogDet(x);
+        var z = DataToBase(context).ForwardAndLogDet(x);
         return (baseModule.Build().LogProb(z.Value) + z.LogDet).MoveToOuterDisposeScope();
     }
 
-    /// <summary>The same as <see cref="LogProb"/>.</summary>
+    /// <summary>The same as <see cref="LogProb(torch.Tensor)"/>.</summary>
     public override torch.Tensor forward(torch.Tensor input) => LogProb(input);
 
     /// <summary>
@@ -85,7 +114,17 @@ public sealed class ImageFlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// <param name="pixels">Integer pixel values [batch, C, H, W], in the model's dtype and on its device.</param>
     /// <param name="generator">A seeded generator for the noise; the device's global generator when null.</param>
     /// <exception cref="InvalidOperationException">The flow has no preprocessing, so it has no pixel levels.</exception>
-    public torch.Tensor LogProbDequantized(torch.Tensor pixels, torch.Generator? generator = null)
+    public torch.Tensor LogProbDequantized(torch.Tensor pixels, torch.Generator? generator = null) => LogProbDequantized(pixels, null, generator);
+
+    /// <summary>
+    /// log p(x + u | c) with uniform dequantisation noise, as <see cref="LogProbDequantized(torch.Tensor, torch.Generator?)"/>,
+    /// given a context [batch, K] or [K] (null for an unconditional flow).
+    /// </summary>
+    /// <param name="pixels">Integer pixel values [batch, C, H, W], in the model's dtype and on its device.</param>
+    /// <param name="context">The context, as for <see cref="LogProb(torch.Tensor, torch.Tensor?)"/>.</param>
+    /// <param name="generator">A seeded generator for the noise; the device's global generator when null.</param>
+    /// <exception cref="InvalidOperationException">The flow has no preprocessing, so it has no pixel levels.</exception>
+    public torch.Tensor LogProbDequantized(torch.Tensor pixels, torch.Tensor? context, torch.Generator? generator = null)
     {
         if (Spec.Preprocessing.Kind == ImagePreprocessingKind.None)
         {
@@ -95,11 +134,11 @@ public sealed class ImageFlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         CheckInput(pixels);
         using var scope = torch.NewDisposeScope();
         var noise = DeviceRandom.Uniform(pixels.shape, pixels.dtype, pixels.device, generator);
-        return LogProb(pixels + noise).MoveToOuterDisposeScope();
+        return LogProb(pixels + noise, context).MoveToOuterDisposeScope();
     }
 
     /// <summary>
-    /// Bits per dimension, −log p/(D·ln 2), of log-densities from <see cref="LogProb"/> (elementwise). For a density in
+    /// Bits per dimension, −log p/(D·ln 2), of log-densities from <see cref="LogProb(torch.Tensor)"/> (elementwise). For a density in
     /// pixel space [0, K)^D of dequantised data it bounds the discrete model's bits per dimension; the uniform density
     /// scores log₂ K (8 for 8-bit data).
     /// </summary>
@@ -116,27 +155,39 @@ public sealed class ImageFlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// </summary>
     /// <param name="count">Number of images.</param>
     /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>); the device's global generator when null.</param>
-    public torch.Tensor Sample(long count, torch.Generator? generator = null)
+    /// <exception cref="GenShapeException">The flow is conditional.</exception>
+    public torch.Tensor Sample(long count, torch.Generator? generator = null) => Sample(count, null, generator);
+
+    /// <summary>
+    /// Draws <paramref name="count"/> images [count, C, H, W] given a context (no gradient): the context is [K] (the
+    /// same for every image) or [count, K] (one row per image); null for an unconditional flow.
+    /// </summary>
+    /// <param name="count">Number of images.</param>
+    /// <param name="context">The context.</param>
+    /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>); the device's global generator when null.</param>
+    /// <exception cref="GenShapeException">The context is missing, unexpected, of the wrong width, or has another number of rows than <paramref name="count"/>.</exception>
+    public torch.Tensor Sample(long count, torch.Tensor? context, torch.Generator? generator = null)
     {
+        CheckContextRows(context, new[] { count }, "sample count", new[] { count });
         using var scope = torch.NewDisposeScope();
-        return Distribution().Sample(new[] { count }, generator).MoveToOuterDisposeScope();
+        return Distribution(context).Sample(new[] { count }, generator).MoveToOuterDisposeScope();
     }
 
     private torch.Tensor Reference => parameters().FirstOrDefault() ?? buffers().First(b => b.is_floating_point());
 
     // The steps from index i on, with every factor-out nesting the steps after it as its rest.
-    private IBijector From(int i)
+    private IBijector From(int i, torch.Tensor? context)
     {
         var parts = new List<IBijector>();
         for (; i < steps.Count; i++)
         {
             if (Spec.Steps[i] is FactorOutSpec)
             {
-                parts.Add(new FactorOut(shapes[i].ToArray(), From(i + 1)));
+                parts.Add(new FactorOut(shapes[i].ToArray(), From(i + 1, context)));
                 return BijectorExtensions.Chain(parts);
             }
 
-            parts.Add(steps[i].Build());
+            parts.Add(steps[i].Build(context));
         }
 
         var last = shapes[^1];
@@ -148,15 +199,16 @@ public sealed class ImageFlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     {
         ArgumentNullException.ThrowIfNull(x);
         Shape.CheckTrailing(x, Spec.EventShape, $"{Node}.log_prob");
-        var reference = Reference;
-        if (x.dtype != reference.dtype)
-        {
-            throw new ArgumentException($"{Node}.log_prob: the model computes in {reference.dtype}, but the data is {x.dtype}; convert it with .to({reference.dtype}).", nameof(x));
-        }
-
-        if (x.device.type != reference.device.type || x.device.index != reference.device.index)
-        {
-            throw new ArgumentException($"{Node}.log_prob: the model lives on {reference.device}, but the data is on {x.device}.", nameof(x));
-        }
+        ModelInput.CheckPlacement(x, Reference, $"{Node}.log_prob", "the data", nameof(x));
     }
+
+    private const string ContextNode = Node + ".context";
+    private const string ContextDeclaration = "ImageFlowSpec.WithContext";
+
+    private void CheckContext(torch.Tensor? context) =>
+        ModelInput.CheckContext(context, Spec.ContextFeatures, ContextNode, ContextDeclaration, Reference);
+
+    // A context is one row for all ([K]) or one row per image or sample (rows ++ [K]).
+    private void CheckContextRows(torch.Tensor? context, long[] rows, string what, long[] shown) =>
+        ModelInput.CheckContextRows(context, Spec.ContextFeatures, rows, what, shown, ContextNode, ContextDeclaration, Reference);
 }

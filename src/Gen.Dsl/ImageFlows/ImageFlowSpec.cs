@@ -10,7 +10,8 @@ namespace Gen.Dsl;
 /// A flow over images [C, H, W]: a preprocessing map from pixel space, then steps listed from data to base (squeezes,
 /// ActNorms, 1×1 convolutions, couplings and factor-outs, as in the RealNVP and Glow papers), ending in a standard
 /// normal base over all C·H·W dimensions (the parts factored out on the way and what remains at the end). Each step
-/// is checked against the event shape it sees when it is added. Built with <see cref="ImageFlow"/>.
+/// is checked against the event shape it sees when it is added. Built with <see cref="ImageFlow"/>. A conditional flow
+/// (<see cref="WithContext"/>) models p(x | c) for a context vector c, such as a one-hot class label.
 /// </summary>
 public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>
 {
@@ -38,6 +39,12 @@ public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>
     /// <summary>The map from pixel space to the steps' space (part of the density).</summary>
     public ImagePreprocessing Preprocessing { get; private init; }
 
+    /// <summary>
+    /// The width K of the context vector the flow is conditioned on; 0 for an unconditional flow. Set it with
+    /// <see cref="WithContext"/>.
+    /// </summary>
+    public int ContextFeatures { get; private init; }
+
     /// <summary>D = C·H·W: dimensions per image.</summary>
     public long Dimensions => (long)Channels * Height * Width;
 
@@ -58,6 +65,23 @@ public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>
     {
         ArgumentNullException.ThrowIfNull(steps);
         return steps.Aggregate(this, (flow, step) => flow.Then(step));
+    }
+
+    /// <summary>
+    /// The flow conditioned on a context vector of <paramref name="features"/> features, p(x | c): every coupling's
+    /// network reads the context as <paramref name="features"/> more input channels, constant over the image (a one-hot
+    /// class label gives class-conditional RealNVP or Glow). Squeezes, ActNorms, 1×1 convolutions, factor-outs and the
+    /// preprocessing have no network and ignore it. Steps may be added before or after.
+    /// </summary>
+    /// <exception cref="GenShapeException">The width is not positive.</exception>
+    public ImageFlowSpec WithContext(int features)
+    {
+        if (features < 1)
+        {
+            throw new GenShapeException("image_flow.context", $"the context width must be positive, got {features}.");
+        }
+
+        return this with { ContextFeatures = features };
     }
 
     /// <summary>The same flow with another preprocessing map.</summary>
@@ -81,7 +105,13 @@ public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>
     public override string ToString()
     {
         var sb = new StringBuilder();
-        sb.Append("ImageFlow over ").Append(InputShape).Append(" (C, H, W), preprocessing: ").Append(Preprocessing);
+        sb.Append("ImageFlow over ").Append(InputShape).Append(" (C, H, W)");
+        if (ContextFeatures > 0)
+        {
+            sb.Append(" given context [").Append(ContextFeatures).Append(']');
+        }
+
+        sb.Append(", preprocessing: ").Append(Preprocessing);
         var shapes = Shapes();
         int depth = 1;
         for (int i = 0; i < Steps.Count; i++)

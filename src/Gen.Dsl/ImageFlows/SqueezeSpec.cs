@@ -19,7 +19,7 @@ public sealed record SqueezeSpec : ImageBijSpec
         return new ImageShape(4 * input.Channels, input.Height / 2, input.Width / 2);
     }
 
-    internal override BijectorModule Compile(ImageShape input) => new Module();
+    internal override BijectorModule Compile(ImageShape input, long contextFeatures) => new Module();
 
     private sealed class Module() : BijectorModule("squeeze")
     {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
 
@@ -8,8 +9,9 @@ namespace Gen.Dsl.Tests.Checkpoints;
 internal static class RandomSpecs
 {
     /// <summary>A spec of a family chosen at random.</summary>
-    public static IModelSpec<torch.nn.Module> Any(Random r) => r.Next(9) switch
+    public static IModelSpec<torch.nn.Module> Any(Random r) => r.Next(10) switch
     {
+        9 => ImageFlow(r),
         7 => Rnn(r),
         8 => Gan(r),
         0 => Flow(r),
@@ -28,6 +30,52 @@ internal static class RandomSpecs
         for (int i = r.Next(0, 9); i > 0; i--)
         {
             flow = flow.Then(Step(r, d));
+        }
+
+        return r.Next(3) == 0 ? flow.WithContext(r.Next(1, 4)) : flow;
+    }
+
+    /// <summary>
+    /// A multi-scale image flow over [1–3, 2–8, 2–8] (C, H, W), conditional half the time, whose steps are drawn only
+    /// among those that fit the events they see (squeezes need an even height and width, channel masks and factor-outs
+    /// an even channel count).
+    /// </summary>
+    public static ImageFlowSpec ImageFlow(Random r)
+    {
+        var flow = Gen.Dsl.ImageFlow.Over(r.Next(1, 4), 2 * r.Next(1, 5), 2 * r.Next(1, 5)).WithPreprocessing(r.Next(3) switch
+        {
+            0 => ImagePreprocessing.None,
+            1 => ImagePreprocessing.Centred(r.Next(2, 257)),
+            _ => ImagePreprocessing.Logit(r.Next(2, 257), 0.001 + (r.NextDouble() * 0.4)),
+        });
+        flow = r.Next(2) == 0 ? flow.WithContext(r.Next(1, 5)) : flow;
+        for (int i = r.Next(0, 9); i > 0; i--)
+        {
+            var shape = flow.OutputShape;
+            bool evenChannels = shape.Channels % 2 == 0;
+            bool evenSize = shape.Height % 2 == 0 && shape.Width % 2 == 0;
+            bool checkerboard = shape.Height * shape.Width >= 2;
+            var fits = new List<Func<ImageBijSpec>> { ImageBij.ActNorm, () => ImageBij.Conv1x1(r.Next(2) == 0) };
+            if (evenSize)
+            {
+                fits.Add(ImageBij.Squeeze);
+            }
+
+            if (evenChannels)
+            {
+                fits.Add(ImageBij.FactorOut);
+            }
+
+            if (evenChannels || checkerboard)
+            {
+                ImageMaskSpec Mask() => evenChannels && (!checkerboard || r.Next(2) == 0) ? ImageMask.Channel(r.Next(2) == 0) : ImageMask.Checkerboard(r.Next(2) == 0);
+                ConvResNetSpec Conditioner() => Net.ConvResNet(r.Next(1, 6), r.Next(0, 3)).WithActivation(Activation(r));
+                fits.Add(() => ImageBij.AdditiveCoupling(Mask(), Conditioner()));
+                fits.Add(() => ImageBij.AffineCoupling(Mask(), Conditioner()));
+                fits.Add(() => ImageBij.AffineCoupling(Mask(), Conditioner()));
+            }
+
+            flow = flow.Then(fits[r.Next(fits.Count)]());
         }
 
         return flow;

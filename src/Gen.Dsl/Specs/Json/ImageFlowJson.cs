@@ -64,8 +64,10 @@ internal static class ImageFlowJson
             f => new ImageCouplingSpec(f.Node("mask", Mask), f.Node("net", NetworkJson.ConvResNet), f.Bool("additive")));
 
     /// <summary>
-    /// <c>{"channels": 1, "height": 8, "width": 8, "preprocessing": {...}, "steps": [...]}</c>, rebuilt with
-    /// <see cref="Dsl.ImageFlow.Over"/> and <see cref="ImageFlowSpec.Then(ImageBijSpec)"/>, so every step is checked.
+    /// <c>{"channels": 1, "height": 8, "width": 8, "preprocessing": {...}, "steps": [...]}</c>, with <c>"context": K</c>
+    /// for a conditional flow (left out otherwise, so unconditional files read as before), rebuilt with
+    /// <see cref="Dsl.ImageFlow.Over"/>, <see cref="ImageFlowSpec.WithContext"/> and
+    /// <see cref="ImageFlowSpec.Then(ImageBijSpec)"/>, so every step is checked.
     /// </summary>
     public static readonly NodeCodec<ImageFlowSpec> ImageFlow = new(
         "an image flow",
@@ -74,12 +76,21 @@ internal static class ImageFlowJson
             o["channels"] = s.Channels;
             o["height"] = s.Height;
             o["width"] = s.Width;
+            if (s.ContextFeatures > 0)
+            {
+                o["context"] = s.ContextFeatures;
+            }
+
             o["preprocessing"] = Preprocessing.Write(s.Preprocessing);
             o["steps"] = new JsonArray(s.Steps.Select(step => (JsonNode?)Steps.Write(step)).ToArray());
         },
         f =>
         {
             var flow = Dsl.ImageFlow.Over(f.Int("channels"), f.Int("height"), f.Int("width")).WithPreprocessing(f.Node("preprocessing", Preprocessing));
+            if (f.OptionalInt("context") is { } context)
+            {
+                flow = JsonFields.Checked(f.At("context"), () => flow.WithContext(context));
+            }
             foreach (var (path, step) in f.Array("steps", (item, path) => (path, Steps.Read(item, path))))
             {
                 flow = JsonFields.Checked(path, () => flow.Then(step));

@@ -1,0 +1,84 @@
+using System;
+using TorchSharp;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// The checks every compiled model runs on what a caller passes in, before any computation: that a tensor is in the
+/// model's dtype and on its device, and that a conditional model's context is present, has the declared width and one
+/// row per data row (or a single row for all). Shared so that vector and image flows say the same thing the same way.
+/// </summary>
+internal static class ModelInput
+{
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> naming <paramref name="node"/> when <paramref name="t"/> has another dtype or
+    /// device than <paramref name="reference"/> (a parameter or buffer of the model).
+    /// </summary>
+    public static void CheckPlacement(torch.Tensor t, torch.Tensor reference, string node, string what, string parameter)
+    {
+        if (t.dtype != reference.dtype)
+        {
+            throw new ArgumentException($"{node}: the model computes in {reference.dtype}, but {what} is {t.dtype}; convert it with .to({reference.dtype}).", parameter);
+        }
+
+        if (t.device.type != reference.device.type || t.device.index != reference.device.index)
+        {
+            throw new ArgumentException($"{node}: the model lives on {reference.device}, but {what} is on {t.device}.", parameter);
+        }
+    }
+
+    /// <summary>
+    /// Checks a context against a model conditioned on <paramref name="width"/> features (0: unconditional): none for an
+    /// unconditional model, and otherwise one of shape [width] or rows ++ [width], in the model's dtype and on its device.
+    /// </summary>
+    /// <param name="context">The context given, or null.</param>
+    /// <param name="width">The declared context width; 0 when the model takes none.</param>
+    /// <param name="node">The path named in errors (for example <c>flow.context</c>).</param>
+    /// <param name="declaration">How a user declares a context, named when one is given to an unconditional model.</param>
+    /// <param name="reference">A parameter or buffer of the model.</param>
+    public static void CheckContext(torch.Tensor? context, int width, string node, string declaration, torch.Tensor reference)
+    {
+        if (width == 0)
+        {
+            if (context is not null)
+            {
+                throw new GenShapeException(node, $"the model takes no context, but got one of shape {Shape.Format(context.shape)}; declare one with {declaration}.");
+            }
+
+            return;
+        }
+
+        if (context is null)
+        {
+            throw new GenShapeException(node, $"the model is conditioned on a context of {width} features, but none was given; pass one of shape [{width}] or [batch, {width}].");
+        }
+
+        if (context.dim() < 1 || context.shape[^1] != width)
+        {
+            throw new GenShapeException(node, $"expects a context of shape [{width}] or [batch, {width}], got {Shape.Format(context.shape)}.");
+        }
+
+        CheckPlacement(context, reference, node, "the context", nameof(context));
+    }
+
+    /// <summary>
+    /// Checks a context as <see cref="CheckContext"/> does, and that a context with rows has exactly
+    /// <paramref name="rows"/> (one per data row or sample); a single context [width] serves every row.
+    /// </summary>
+    /// <param name="context">The context given, or null.</param>
+    /// <param name="width">The declared context width; 0 when the model takes none.</param>
+    /// <param name="rows">The batch dimensions the context's rows must have.</param>
+    /// <param name="what">What the rows are, in errors (for example "data" or "sample count").</param>
+    /// <param name="shown">The shape shown for <paramref name="what"/> in errors.</param>
+    /// <param name="node">The path named in errors.</param>
+    /// <param name="declaration">How a user declares a context.</param>
+    /// <param name="reference">A parameter or buffer of the model.</param>
+    public static void CheckContextRows(torch.Tensor? context, int width, long[] rows, string what, long[] shown, string node, string declaration, torch.Tensor reference)
+    {
+        CheckContext(context, width, node, declaration, reference);
+        if (context is not null && context.dim() > 1 && !context.shape[..^1].AsSpan().SequenceEqual(rows))
+        {
+            throw new GenShapeException(node, $"the context {Shape.Format(context.shape)} does not match the {what} {Shape.Format(shown)}: give one context row per row, or a single context [{width}].");
+        }
+    }
+}
