@@ -21,20 +21,28 @@ namespace Gen.Dsl;
 /// <param name="Kernel">The kernel size k of every transposed convolution.</param>
 /// <param name="Stride">The stride s of every transposed convolution, from 1 to k.</param>
 /// <param name="Activation">The activation after the linear layer and between transposed convolutions.</param>
+/// <remarks>Each activation may be preceded by a normalisation of its feature map (<see cref="WithNormalization"/>).</remarks>
 public sealed record ConvDecoderSpec(ValueList<int> Channels, int Kernel, int Stride, Activation Activation) : NetworkSpec
 {
+    /// <summary>The normalisation after each transposed convolution but the last (per channel), before its activation; none by default.</summary>
+    public Normalization Normalization { get; init; }
+
     /// <summary>The same network with another activation.</summary>
     public ConvDecoderSpec WithActivation(Activation activation) => Checked(this with { Activation = activation });
+
+    /// <summary>The same network with <paramref name="normalization"/> after each transposed convolution but the last, before its activation.</summary>
+    /// <exception cref="GenShapeException">The value is not one of the named normalisations.</exception>
+    public ConvDecoderSpec WithNormalization(Normalization normalization) => Checked(this with { Normalization = normalization });
 
     /// <summary>The same network with <paramref name="kernel"/>×<paramref name="kernel"/> transposed convolutions of stride <paramref name="stride"/>.</summary>
     /// <exception cref="GenShapeException">The kernel is not positive, or the stride is not from 1 to the kernel size.</exception>
     public ConvDecoderSpec WithKernel(int kernel, int stride) => Checked(this with { Kernel = kernel, Stride = stride });
 
     /// <inheritdoc/>
-    public override string ToString() => ConvGeometry.Describe("ConvDecoder", Channels, Kernel, Stride, Activation);
+    public override string ToString() => ConvGeometry.Describe("ConvDecoder", Channels, Kernel, Stride, Activation, Normalization);
 
     /// <summary>Checks the sizes; throws <see cref="GenShapeException"/> naming <paramref name="path"/>.</summary>
-    internal void Check(string path) => ConvGeometry.Check(path, Channels, Kernel, Stride, Activation);
+    internal void Check(string path) => ConvGeometry.Check(path, Channels, Kernel, Stride, Activation, Normalization);
 
     /// <inheritdoc/>
     internal override IReadOnlyList<LayerShape> Trace(string path, long[] input, long[] output) =>
@@ -104,6 +112,7 @@ public sealed record ConvDecoderSpec(ValueList<int> Channels, int Kernel, int St
         private readonly Linear input;
         private readonly Module<torch.Tensor, torch.Tensor> act;
         private readonly ModuleList<ConvTranspose2d> deconv;
+        private readonly ModuleList<Module<torch.Tensor, torch.Tensor>> norm;
         private readonly long[] map;
         private readonly long[] image;
         private readonly long[] strides;
@@ -128,6 +137,8 @@ public sealed record ConvDecoderSpec(ValueList<int> Channels, int Kernel, int St
             }
 
             deconv = new ModuleList<ConvTranspose2d>(layers);
+            // One per feature map the activation follows: the linear layer's, then every transposed convolution's but the last.
+            norm = new ModuleList<Module<torch.Tensor, torch.Tensor>>(spec.Channels.Select(c => NormalizationLayers.Channels(spec.Normalization, c)).OfType<Module<torch.Tensor, torch.Tensor>>().ToArray());
             RegisterComponents();
         }
 
@@ -136,7 +147,7 @@ public sealed record ConvDecoderSpec(ValueList<int> Channels, int Kernel, int St
             using var scope = torch.NewDisposeScope();
             // Transposed convolutions take one batch dimension: fold any leading ones into it and unfold them at the end.
             var leading = z.shape[..^1];
-            var h = act.forward(input.forward(z.reshape(-1, z.shape[^1]))).reshape(-1, map[0], map[1], map[2]);
+            var h = Activated(input.forward(z.reshape(-1, z.shape[^1])).reshape(-1, map[0], map[1], map[2]), 0);
             for (int i = 0; i < deconv.Count; i++)
             {
                 // The layer's own forward uses the first output padding for both height and width (TorchSharp
@@ -144,11 +155,13 @@ public sealed record ConvDecoderSpec(ValueList<int> Channels, int Kernel, int St
                 h = torch.nn.functional.conv_transpose2d(h, deconv[i].weight!, deconv[i].bias, strides, paddings, extra[i]);
                 if (i < deconv.Count - 1)
                 {
-                    h = act.forward(h);
+                    h = Activated(h, i + 1);
                 }
             }
 
             return h.reshape(leading.Concat(image).ToArray()).MoveToOuterDisposeScope();
         }
+
+        private torch.Tensor Activated(torch.Tensor h, int i) => act.forward(norm.Count > 0 ? norm[i].forward(h) : h);
     }
 }

@@ -18,20 +18,28 @@ namespace Gen.Dsl;
 /// <param name="Kernel">The kernel size k of every convolution.</param>
 /// <param name="Stride">The stride s of every convolution, from 1 to k.</param>
 /// <param name="Activation">The activation after each convolution.</param>
+/// <remarks>Each convolution may be followed by a normalisation (<see cref="WithNormalization"/>) before its activation.</remarks>
 public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int Stride, Activation Activation) : NetworkSpec
 {
+    /// <summary>The normalisation after each convolution (per channel), before its activation; none by default.</summary>
+    public Normalization Normalization { get; init; }
+
     /// <summary>The same network with another activation.</summary>
     public ConvEncoderSpec WithActivation(Activation activation) => Checked(this with { Activation = activation });
+
+    /// <summary>The same network with <paramref name="normalization"/> after each convolution, before its activation.</summary>
+    /// <exception cref="GenShapeException">The value is not one of the named normalisations.</exception>
+    public ConvEncoderSpec WithNormalization(Normalization normalization) => Checked(this with { Normalization = normalization });
 
     /// <summary>The same network with <paramref name="kernel"/>×<paramref name="kernel"/> convolutions of stride <paramref name="stride"/>.</summary>
     /// <exception cref="GenShapeException">The kernel is not positive, or the stride is not from 1 to the kernel size.</exception>
     public ConvEncoderSpec WithKernel(int kernel, int stride) => Checked(this with { Kernel = kernel, Stride = stride });
 
     /// <inheritdoc/>
-    public override string ToString() => ConvGeometry.Describe("ConvEncoder", Channels, Kernel, Stride, Activation);
+    public override string ToString() => ConvGeometry.Describe("ConvEncoder", Channels, Kernel, Stride, Activation, Normalization);
 
     /// <summary>Checks the sizes; throws <see cref="GenShapeException"/> naming <paramref name="path"/>.</summary>
-    internal void Check(string path) => ConvGeometry.Check(path, Channels, Kernel, Stride, Activation);
+    internal void Check(string path) => ConvGeometry.Check(path, Channels, Kernel, Stride, Activation, Normalization);
 
     /// <inheritdoc/>
     internal override IReadOnlyList<LayerShape> Trace(string path, long[] input, long[] output)
@@ -86,6 +94,7 @@ public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int St
     private sealed class Network : Module<torch.Tensor, torch.Tensor>
     {
         private readonly ModuleList<Conv2d> conv;
+        private readonly ModuleList<Module<torch.Tensor, torch.Tensor>> norm;
         private readonly Module<torch.Tensor, torch.Tensor> act;
         private readonly Linear output;
         private readonly long[] image;
@@ -102,6 +111,7 @@ public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int St
             }
 
             conv = new ModuleList<Conv2d>(layers);
+            norm = new ModuleList<Module<torch.Tensor, torch.Tensor>>(spec.Channels.Select(c => NormalizationLayers.Channels(spec.Normalization, c)).OfType<Module<torch.Tensor, torch.Tensor>>().ToArray());
             act = MlpSpec.MakeActivation(spec.Activation);
             output = Linear(flat, outputs);
             RegisterComponents();
@@ -113,9 +123,10 @@ public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int St
             // Convolutions take one batch dimension: fold any leading ones into it and unfold them at the end.
             var leading = x.shape[..^3];
             var h = x.reshape(-1, image[0], image[1], image[2]);
-            foreach (var layer in conv)
+            for (int i = 0; i < conv.Count; i++)
             {
-                h = act.forward(layer.forward(h));
+                h = conv[i].forward(h);
+                h = act.forward(norm.Count > 0 ? norm[i].forward(h) : h);
             }
 
             var y = output.forward(h.flatten(1));

@@ -12,7 +12,7 @@ internal static class ConvGeometry
     public static int Padding(int kernel) => (kernel - 1) / 2;
 
     /// <summary>Checks the node's sizes; throws <see cref="GenShapeException"/> naming <paramref name="path"/>.</summary>
-    public static void Check(string path, ValueList<int> channels, int kernel, int stride, Activation activation)
+    public static void Check(string path, ValueList<int> channels, int kernel, int stride, Activation activation, Normalization normalization)
     {
         if (channels.Count == 0)
         {
@@ -39,12 +39,13 @@ internal static class ConvGeometry
         }
 
         MlpSpec.CheckActivation($"{path}.activation", activation);
+        NormalizationLayers.Check($"{path}.normalization", normalization);
     }
 
     /// <summary>The layer as <c>4x4 convolution with stride 2 and padding 1</c>, for error messages.</summary>
     public static string Layer(string what, int kernel, int stride) => $"a {kernel}x{kernel} {what} with stride {stride} and padding {Padding(kernel)}";
 
-    /// <summary>The node as <c>ConvEncoder(32, 64; 4x4 stride 2; relu)</c>.</summary>
-    public static string Describe(string name, ValueList<int> channels, int kernel, int stride, Activation activation) =>
-        $"{name}({string.Join(", ", channels)}; {kernel}x{kernel} stride {stride}; {activation.ToString().ToLowerInvariant()})";
+    /// <summary>The node as <c>ConvEncoder(32, 64; 4x4 stride 2; relu)</c> (with <c>, batch norm</c> or <c>, layer norm</c> when normalised).</summary>
+    public static string Describe(string name, ValueList<int> channels, int kernel, int stride, Activation activation, Normalization normalization) =>
+        $"{name}({string.Join(", ", channels)}; {kernel}x{kernel} stride {stride}; {activation.ToString().ToLowerInvariant()}{NormalizationLayers.Suffix(normalization)})";
 }

@@ -10,18 +10,31 @@ namespace Gen.Dsl;
 /// input channels to <paramref name="Hidden"/> channels, <paramref name="Blocks"/> residual blocks
 /// h + conv3×3(act(conv3×3(act(h)))), an activation, and a 3×3 output convolution whose weights and bias start at zero
 /// (so a fresh coupling is the identity). Every convolution keeps the height and width (padding 1). Its input and output
-/// channel counts come from where it is used.
+/// channel counts come from where it is used. With a normalisation (<see cref="WithNormalization"/>) every activation
+/// is preceded by one, as in pre-activation residual networks: h + conv(act(norm(conv(act(norm(h)))))), and
+/// output(act(norm(h))).
 /// </summary>
 /// <param name="Hidden">Channels between the input and output convolutions.</param>
 /// <param name="Blocks">Residual blocks (0 or more).</param>
 /// <param name="Activation">The activation inside the network.</param>
 public sealed record ConvResNetSpec(int Hidden, int Blocks, Activation Activation)
 {
+    /// <summary>The normalisation before each activation (per channel); none by default.</summary>
+    public Normalization Normalization { get; init; }
+
     /// <summary>The same network with another activation.</summary>
     public ConvResNetSpec WithActivation(Activation activation) => this with { Activation = activation };
 
+    /// <summary>The same network with <paramref name="normalization"/> before each activation.</summary>
+    /// <exception cref="GenShapeException">The value is not one of the named normalisations.</exception>
+    public ConvResNetSpec WithNormalization(Normalization normalization)
+    {
+        NormalizationLayers.Check("conv_resnet.normalization", normalization);
+        return this with { Normalization = normalization };
+    }
+
     /// <inheritdoc/>
-    public override string ToString() => $"ConvResNet({Hidden} channels, {Blocks} blocks; {Activation.ToString().ToLowerInvariant()})";
+    public override string ToString() => $"ConvResNet({Hidden} channels, {Blocks} blocks; {Activation.ToString().ToLowerInvariant()}{NormalizationLayers.Suffix(Normalization)})";
 
     /// <summary>Checks the sizes; throws <see cref="GenShapeException"/> naming <paramref name="path"/>.</summary>
     internal void Check(string path)
@@ -35,6 +48,9 @@ public sealed record ConvResNetSpec(int Hidden, int Blocks, Activation Activatio
         {
             throw new GenShapeException($"{path}.blocks", $"the number of residual blocks must be 0 or more, got {Blocks}.");
         }
+
+        MlpSpec.CheckActivation($"{path}.activation", Activation);
+        NormalizationLayers.Check($"{path}.normalization", Normalization);
     }
 
     /// <summary>Builds the network from <paramref name="inputs"/> to <paramref name="outputs"/> channels, for inputs [N, C, H, W].</summary>
@@ -44,6 +60,7 @@ public sealed record ConvResNetSpec(int Hidden, int Blocks, Activation Activatio
     {
         private readonly Conv2d input;
         private readonly ModuleList<Block> blocks;
+        private readonly Module<torch.Tensor, torch.Tensor>? norm;
         private readonly Module<torch.Tensor, torch.Tensor> act;
         private readonly Conv2d output;
 
@@ -53,10 +70,11 @@ public sealed record ConvResNetSpec(int Hidden, int Blocks, Activation Activatio
             var list = new Block[spec.Blocks];
             for (int i = 0; i < list.Length; i++)
             {
-                list[i] = new Block(spec.Hidden, spec.Activation);
+                list[i] = new Block(spec.Hidden, spec.Activation, spec.Normalization);
             }
 
             blocks = new ModuleList<Block>(list);
+            norm = NormalizationLayers.Channels(spec.Normalization, spec.Hidden);
             act = MlpSpec.MakeActivation(spec.Activation);
             output = Conv2d(spec.Hidden, outputs, 3, padding: 1);
             using (torch.no_grad())
@@ -77,24 +95,30 @@ public sealed record ConvResNetSpec(int Hidden, int Blocks, Activation Activatio
                 h = block.forward(h);
             }
 
-            return output.forward(act.forward(h)).MoveToOuterDisposeScope();
+            return output.forward(act.forward(norm is null ? h : norm.forward(h))).MoveToOuterDisposeScope();
         }
     }
 
     private sealed class Block : Module<torch.Tensor, torch.Tensor>
     {
         private readonly Module<torch.Tensor, torch.Tensor> act;
+        private readonly Module<torch.Tensor, torch.Tensor>? norm1;
         private readonly Conv2d conv1;
+        private readonly Module<torch.Tensor, torch.Tensor>? norm2;
         private readonly Conv2d conv2;
 
-        public Block(int channels, Activation activation) : base("block")
+        public Block(int channels, Activation activation, Normalization normalization) : base("block")
         {
             act = MlpSpec.MakeActivation(activation);
+            norm1 = NormalizationLayers.Channels(normalization, channels);
             conv1 = Conv2d(channels, channels, 3, padding: 1);
+            norm2 = NormalizationLayers.Channels(normalization, channels);
             conv2 = Conv2d(channels, channels, 3, padding: 1);
             RegisterComponents();
         }
 
-        public override torch.Tensor forward(torch.Tensor h) => h + conv2.forward(act.forward(conv1.forward(act.forward(h))));
+        public override torch.Tensor forward(torch.Tensor h) => h + conv2.forward(Activated(conv1.forward(Activated(h, norm1)), norm2));
+
+        private torch.Tensor Activated(torch.Tensor h, Module<torch.Tensor, torch.Tensor>? norm) => act.forward(norm is null ? h : norm.forward(h));
     }
 }

@@ -14,17 +14,30 @@ namespace Gen.Dsl;
 /// </summary>
 /// <param name="Hidden">Hidden-layer widths, in order.</param>
 /// <param name="Activation">The activation after each hidden layer.</param>
+/// <remarks>Hidden layers may be normalised (<see cref="WithNormalization"/>); the output layer never is.</remarks>
 public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation) : NetworkSpec
 {
+    /// <summary>The normalisation after each hidden layer, before its activation; none by default.</summary>
+    public Normalization Normalization { get; init; }
+
     /// <summary>The same network with another activation.</summary>
     public MlpSpec WithActivation(Activation activation) => this with { Activation = activation };
 
+    /// <summary>The same network with <paramref name="normalization"/> after each hidden layer, before its activation.</summary>
+    /// <exception cref="GenShapeException">The value is not one of the named normalisations.</exception>
+    public MlpSpec WithNormalization(Normalization normalization)
+    {
+        NormalizationLayers.Check("mlp.normalization", normalization);
+        return this with { Normalization = normalization };
+    }
+
     /// <inheritdoc/>
-    public override string ToString() => $"Mlp({string.Join(", ", Hidden)}; {Activation.ToString().ToLowerInvariant()})";
+    public override string ToString() => $"Mlp({string.Join(", ", Hidden)}; {Activation.ToString().ToLowerInvariant()}{NormalizationLayers.Suffix(Normalization)})";
 
     internal void Check(string path)
     {
         CheckActivation($"{path}.activation", Activation);
+        NormalizationLayers.Check($"{path}.normalization", Normalization);
         foreach (var (width, i) in Hidden.Select((w, i) => (w, i)))
         {
             if (width <= 0)
@@ -88,6 +101,11 @@ public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation) : Net
         for (int i = 0; i < Hidden.Count; i++)
         {
             layers.Add(($"linear{i}", Linear(width, Hidden[i])));
+            if (NormalizationLayers.Features(Normalization, Hidden[i]) is { } norm)
+            {
+                layers.Add(($"norm{i}", norm));
+            }
+
             layers.Add(($"act{i}", MakeActivation(Activation)));
             width = Hidden[i];
         }

@@ -69,7 +69,7 @@ internal static class RandomSpecs
             if (evenChannels || checkerboard)
             {
                 ImageMaskSpec Mask() => evenChannels && (!checkerboard || r.Next(2) == 0) ? ImageMask.Channel(r.Next(2) == 0) : ImageMask.Checkerboard(r.Next(2) == 0);
-                ConvResNetSpec Conditioner() => Net.ConvResNet(r.Next(1, 6), r.Next(0, 3)).WithActivation(Activation(r));
+                ConvResNetSpec Conditioner() => Net.ConvResNet(r.Next(1, 6), r.Next(0, 3)).WithActivation(Activation(r)).WithNormalization(Normalization(r));
                 fits.Add(() => ImageBij.AdditiveCoupling(Mask(), Conditioner()));
                 fits.Add(() => ImageBij.AffineCoupling(Mask(), Conditioner()));
                 fits.Add(() => ImageBij.AffineCoupling(Mask(), Conditioner()));
@@ -147,8 +147,8 @@ internal static class RandomSpecs
         // A third are image VAEs, whose networks are each convolutional or an MLP; 8 pixels or more take two stride-2 layers.
         var vae = r.Next(3) == 0
             ? Dsl.Latent.Vae(r.Next(1, 4), r.Next(8, 33), r.Next(8, 33), r.Next(1, 40))
-                .WithEncoder(r.Next(2) == 0 ? Mlp(r) : Net.ConvEncoder(Channels(r)).WithKernel(r.Next(2, 5), r.Next(1, 3)).WithActivation(Activation(r)))
-                .WithDecoder(r.Next(2) == 0 ? Mlp(r) : Net.ConvDecoder(Channels(r)).WithKernel(r.Next(2, 5), r.Next(1, 3)).WithActivation(Activation(r)))
+                .WithEncoder(r.Next(2) == 0 ? Mlp(r) : Net.ConvEncoder(Channels(r)).WithKernel(r.Next(2, 5), r.Next(1, 3)).WithActivation(Activation(r)).WithNormalization(Normalization(r)))
+                .WithDecoder(r.Next(2) == 0 ? Mlp(r) : Net.ConvDecoder(Channels(r)).WithKernel(r.Next(2, 5), r.Next(1, 3)).WithActivation(Activation(r)).WithNormalization(Normalization(r)))
             : Dsl.Latent.Vae(r.Next(1, 800), r.Next(1, 40)).WithEncoder(Mlp(r)).WithDecoder(Mlp(r));
         return vae.WithLikelihood(likelihood).WithObjective(objective)
             .WithKl(r.Next(2) == 0 ? KlEstimate.Analytic : KlEstimate.MonteCarlo)
@@ -173,7 +173,9 @@ internal static class RandomSpecs
 
     private static MaskSpec Mask(Random r, int d) => r.Next(2) == 0 ? Gen.Dsl.Mask.Alternating(d, r.Next(2) == 0) : Gen.Dsl.Mask.Halves(d, r.Next(2) == 0);
 
-    private static MlpSpec Mlp(Random r) => Net.Mlp(Hidden(r, 0)).WithActivation(Activation(r));
+    private static MlpSpec Mlp(Random r) => Net.Mlp(Hidden(r, 0)).WithActivation(Activation(r)).WithNormalization(Normalization(r));
+
+    private static Normalization Normalization(Random r) => Enum.GetValues<Normalization>()[r.Next(Enum.GetValues<Normalization>().Length)];
 
     private static int[] Channels(Random r) => Enumerable.Range(0, r.Next(1, 3)).Select(_ => r.Next(1, 17)).ToArray();
 

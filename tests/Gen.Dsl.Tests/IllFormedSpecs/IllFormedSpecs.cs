@@ -24,6 +24,7 @@ internal static class IllFormedSpecs
         ("flow autoregressive layer without hidden layers", AutoregressiveLayerWithoutHidden),
         ("flow repeat count", FlowRepeat),
         ("flow network activation", FlowActivation),
+        ("network normalisation", NetworkNormalization),
         ("mask width", MaskWidth),
         ("mlp width", MlpWidth),
         ("base distribution width", BaseWidth),
@@ -140,6 +141,23 @@ internal static class IllFormedSpecs
         var layer = Bij.MaskedAutoregressive(Hidden(r, 1)).WithActivation(activation);
         return new($"MAF with activation {code}", () => FlowPrefix(r, d, k).Then(layer),
             $"flow.steps[{k}].activation", new[] { $"unknown activation {code}" });
+    }
+
+    private static IllFormedCase NetworkNormalization(Random r)
+    {
+        // Set through the record's init accessor, past WithNormalization's check: adding the step must catch it.
+        int d = r.Next(2, 9), k = r.Next(0, 3), code = r.Next(3, 100);
+        var normalization = (Normalization)code;
+        if (r.Next(2) == 0)
+        {
+            var step = Bij.AffineCoupling(Mask.Alternating(d), Net.Mlp(Hidden(r, 0)) with { Normalization = normalization });
+            return new($"coupling network with normalisation {code}", () => FlowPrefix(r, d, k).Then(step),
+                $"flow.steps[{k}].net.normalization", new[] { $"unknown normalisation {code}" });
+        }
+
+        var net = Net.ConvResNet(r.Next(1, 9), r.Next(0, 3)) with { Normalization = normalization };
+        return new($"image coupling network with normalisation {code}", () => ImageBij.AffineCoupling(ImageMask.Checkerboard(), net),
+            "image_coupling.net.normalization", new[] { $"unknown normalisation {code}" });
     }
 
     private static IllFormedCase MaskWidth(Random r)

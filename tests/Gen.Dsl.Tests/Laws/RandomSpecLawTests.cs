@@ -61,11 +61,16 @@ public sealed class RandomSpecLawTests
             BijectorLaws.InverseLogDetIsNegated(bijector, x, Tolerance);
         });
 
-    /// <summary>The model with every weight moved, so that zero-initialised layers are not the identity.</summary>
+    /// <summary>
+    /// The model with every weight moved, so that zero-initialised layers are not the identity, in evaluation mode: a
+    /// network with batch normalisation makes each example depend on its batch in training mode, where a flow is no
+    /// exact bijection of one example.
+    /// </summary>
     private static TModel Perturbed<TModel>(TModel model, long seed)
         where TModel : torch.nn.Module
     {
         CheckpointModels.Perturb(model, seed);
+        model.eval();
         return model;
     }
 

@@ -128,6 +128,10 @@ internal sealed class JsonFields
     public TEnum Enum<TEnum>(string name, StableNames<TEnum> names)
         where TEnum : struct, System.Enum => names.Parse(String(name), At(name));
 
+    /// <summary>An enumeration value that may be left out (written only when it differs from the default).</summary>
+    public TEnum? OptionalEnum<TEnum>(string name, StableNames<TEnum> names)
+        where TEnum : struct, System.Enum => node.ContainsKey(name) ? Enum(name, names) : null;
+
     /// <summary>Fails when the object has a field that was not read: a misspelt or foreign field is an error, not ignored.</summary>
     public void RejectOthers(string what)
     {

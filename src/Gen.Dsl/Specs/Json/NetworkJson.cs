@@ -14,17 +14,24 @@ internal static class NetworkJson
         (Activation.LeakyRelu, "leaky_relu"),
         (Activation.Silu, "silu"));
 
-    /// <summary><c>{"hidden": [64, 64], "activation": "relu"}</c>.</summary>
+    /// <summary>Normalisation names.</summary>
+    public static readonly StableNames<Normalization> Normalizations = new(
+        (Normalization.None, "none"),
+        (Normalization.Batch, "batch"),
+        (Normalization.Layer, "layer"));
+
+    /// <summary><c>{"hidden": [64, 64], "activation": "relu"}</c>, with <c>"normalization": "batch"</c> or <c>"layer"</c> when normalised.</summary>
     public static readonly NodeCodec<MlpSpec> Mlp = new(
         "an MLP",
         (s, o) =>
         {
             o["hidden"] = Ints(s.Hidden);
             o["activation"] = Activations.Name(s.Activation);
+            WriteNormalization(o, s.Normalization);
         },
-        f => Net.Mlp(f.Ints("hidden").ToArray()).WithActivation(f.Enum("activation", Activations)));
+        f => Net.Mlp(f.Ints("hidden").ToArray()).WithActivation(f.Enum("activation", Activations)).WithNormalization(ReadNormalization(f)));
 
-    /// <summary><c>{"hidden": 64, "blocks": 2, "activation": "relu"}</c>.</summary>
+    /// <summary><c>{"hidden": 64, "blocks": 2, "activation": "relu"}</c>, with <c>"normalization"</c> when normalised.</summary>
     public static readonly NodeCodec<ConvResNetSpec> ConvResNet = new(
         "a convolutional residual network",
         (s, o) =>
@@ -32,19 +39,20 @@ internal static class NetworkJson
             o["hidden"] = s.Hidden;
             o["blocks"] = s.Blocks;
             o["activation"] = Activations.Name(s.Activation);
+            WriteNormalization(o, s.Normalization);
         },
-        f => Net.ConvResNet(f.Int("hidden"), f.Int("blocks")).WithActivation(f.Enum("activation", Activations)));
+        f => Net.ConvResNet(f.Int("hidden"), f.Int("blocks")).WithActivation(f.Enum("activation", Activations)).WithNormalization(ReadNormalization(f)));
 
     /// <summary>Network nodes other than the MLP, under their type names.</summary>
     public static readonly NodeKinds<NetworkSpec> Networks = new NodeKinds<NetworkSpec>("network")
         .Add<ConvEncoderSpec>(
             "conv_encoder",
-            (s, o) => WriteConv(o, s.Channels, s.Kernel, s.Stride, s.Activation),
-            f => Net.ConvEncoder(f.Ints("channels").ToArray()).WithKernel(f.Int("kernel"), f.Int("stride")).WithActivation(f.Enum("activation", Activations)))
+            (s, o) => WriteConv(o, s.Channels, s.Kernel, s.Stride, s.Activation, s.Normalization),
+            f => Net.ConvEncoder(f.Ints("channels").ToArray()).WithKernel(f.Int("kernel"), f.Int("stride")).WithActivation(f.Enum("activation", Activations)).WithNormalization(ReadNormalization(f)))
         .Add<ConvDecoderSpec>(
             "conv_decoder",
-            (s, o) => WriteConv(o, s.Channels, s.Kernel, s.Stride, s.Activation),
-            f => Net.ConvDecoder(f.Ints("channels").ToArray()).WithKernel(f.Int("kernel"), f.Int("stride")).WithActivation(f.Enum("activation", Activations)));
+            (s, o) => WriteConv(o, s.Channels, s.Kernel, s.Stride, s.Activation, s.Normalization),
+            f => Net.ConvDecoder(f.Ints("channels").ToArray()).WithKernel(f.Int("kernel"), f.Int("stride")).WithActivation(f.Enum("activation", Activations)).WithNormalization(ReadNormalization(f)));
 
     /// <summary>
     /// A network node where any kind may stand (a VAE's encoder and decoder): an MLP in its own form, without a type
@@ -60,11 +68,23 @@ internal static class NetworkJson
     /// <summary>A list of integers as a JSON array.</summary>
     public static JsonArray Ints(ValueList<int> values) => new(values.Select(v => (JsonNode?)v).ToArray());
 
-    private static void WriteConv(JsonObject o, ValueList<int> channels, int kernel, int stride, Activation activation)
+    private static void WriteConv(JsonObject o, ValueList<int> channels, int kernel, int stride, Activation activation, Normalization normalization)
     {
         o["channels"] = Ints(channels);
         o["kernel"] = kernel;
         o["stride"] = stride;
         o["activation"] = Activations.Name(activation);
+        WriteNormalization(o, normalization);
     }
+
+    // Left out when there is none, so networks without normalisation read and write as before it existed.
+    private static void WriteNormalization(JsonObject o, Normalization normalization)
+    {
+        if (normalization != Normalization.None)
+        {
+            o["normalization"] = Normalizations.Name(normalization);
+        }
+    }
+
+    private static Normalization ReadNormalization(JsonFields f) => f.OptionalEnum("normalization", Normalizations) ?? Normalization.None;
 }
