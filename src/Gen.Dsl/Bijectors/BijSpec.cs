@@ -6,6 +6,12 @@ namespace Gen.Dsl;
 /// <summary>A bijector node of a spec, acting on vectors.</summary>
 public abstract record BijSpec
 {
+    /// <summary>
+    /// The step facing the other way: it maps where this one maps to back to where it maps from, with the negated
+    /// log-determinant (see <see cref="InvertedSpec"/>). Inverting twice gives this step back, equal as a value.
+    /// </summary>
+    public BijSpec Inverted() => this is InvertedSpec inverted ? inverted.Inner : new InvertedSpec(this);
+
     /// <summary>Checks the node against the number of features it will see; throws <see cref="GenShapeException"/> naming <paramref name="path"/>.</summary>
     internal abstract void Check(string path, long features);
 

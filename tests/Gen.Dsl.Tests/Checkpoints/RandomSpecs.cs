@@ -29,7 +29,8 @@ internal static class RandomSpecs
         var flow = Gen.Dsl.Flow.Over(Dist.StandardNormal(d));
         for (int i = r.Next(0, 9); i > 0; i--)
         {
-            flow = flow.Then(Step(r, d));
+            var step = Step(r, d);
+            flow = flow.Then(r.Next(5) == 0 ? step.Inverted() : step);
         }
 
         return r.Next(3) == 0 ? flow.WithContext(r.Next(1, 4)) : flow;

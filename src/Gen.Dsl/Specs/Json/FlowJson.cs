@@ -72,6 +72,8 @@ internal static class FlowJson
                 f.Node("order", AutoregressiveJson.Order),
                 f.Node("degrees", AutoregressiveJson.Degrees),
                 f.Enum("activation", NetworkJson.Activations)))
+        // The inner step is any bijector node: the lambdas run after this field is set.
+        .Add<InvertedSpec>("inverted", (s, o) => o["of"] = Bijectors!.Write(s.Inner), f => new InvertedSpec(f.Node("of", Bijectors!)))
         .Add<PlanarSpec>("planar", (_, _) => { }, _ => Bij.Planar())
         .Add<RadialSpec>("radial", (_, _) => { }, _ => Bij.Radial());
 
