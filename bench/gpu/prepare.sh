@@ -23,14 +23,17 @@ if [ -d "$root/tests/Gen.Cuda.Tests" ]; then
   publish tests/Gen.Cuda.Tests/Gen.Cuda.Tests.csproj tests
 fi
 cp "$root/bench/gpu/twins.py" "$root/bench/gpu/run.sh" "$root/bench/gpu/report.py" "$root/bench/gpu/quality.sh" "$stage/"
-# Binarized MNIST for the quality run (the GPU machine reaches no network): from GEN_DATA_DIR or ../shared/data.
+# The quality run's data (the GPU machine reaches no network), from GEN_DATA_DIR or ../shared/data: binarized MNIST,
+# and MNIST's 8-bit images for the dequantised-MNIST flows (realnvp-mnist, glow-mnist, maf-mnist).
 data=${GEN_DATA_DIR:-$root/../shared/data}
-if [ -d "$data/binarized-mnist" ]; then
-  mkdir -p "$stage/data/binarized-mnist"
-  cp "$data"/binarized-mnist/*.gz "$stage/data/binarized-mnist/"
-else
-  echo "  no binarized MNIST at $data: quality.sh will not find its data"
-fi
+for set in binarized-mnist mnist; do
+  if [ -d "$data/$set" ]; then
+    mkdir -p "$stage/data/$set"
+    cp "$data/$set"/*.gz "$stage/data/$set/"
+  else
+    echo "  no $set at $data: quality.sh will not find the data of the cases that need it"
+  fi
+done
 tar -C "$stage" -cJf "$out/gen-gpu.tar.xz" .
 rm -rf "$stage"
 ls -la "$out/gen-gpu.tar.xz"

@@ -57,7 +57,7 @@ public sealed class ImageFlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         var reference = Reference;
         CheckContext(context);
         var parts = new List<IBijector>();
-        if (Spec.Preprocessing.Build(reference) is { } preprocessing)
+        if (Spec.Preprocessing.Bijector(reference) is { } preprocessing)
         {
             parts.Add(preprocessing);
         }

@@ -47,9 +47,23 @@ public sealed record ImagePreprocessing(ImagePreprocessingKind Kind, int Levels,
         _ => "none",
     };
 
-    /// <summary>The map from pixel space to the steps' space, as image bijector (null for none), in <paramref name="like"/>'s dtype and device.</summary>
-    internal IBijector? Build(torch.Tensor like)
+    /// <summary>
+    /// The map from pixel space to the steps' space as a bijector whose events have rank <paramref name="eventRank"/>:
+    /// 3 for images [C, H, W], as image flows use it, or 1 for images flattened to vectors, to put a vector flow (a MAF,
+    /// say) over dequantised pixels. Its log-determinant holds every term of the change of variables (see the remarks),
+    /// so a flow's log-density of the mapped values plus it is a density in pixel space. Null for <see cref="None"/>.
+    /// </summary>
+    /// <param name="like">A tensor in the dtype and on the device the map's constants are made in.</param>
+    /// <param name="eventRank">The rank of one event, at least 1 (the map is elementwise; this says what one log-determinant sums over).</param>
+    /// <exception cref="ArgumentOutOfRangeException">The event rank is below 1.</exception>
+    public IBijector? Bijector(torch.Tensor like, int eventRank = 3)
     {
+        ArgumentNullException.ThrowIfNull(like);
+        if (eventRank < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(eventRank), eventRank, "image_flow.preprocessing: the event rank must be at least 1.");
+        }
+
         if (Kind == ImagePreprocessingKind.None)
         {
             return null;
@@ -57,8 +71,8 @@ public sealed record ImagePreprocessing(ImagePreprocessingKind Kind, int Levels,
 
         var logScale = torch.tensor(-Math.Log(Levels), dtype: like.dtype, device: like.device);
         var shift = torch.tensor(Kind == ImagePreprocessingKind.Centred ? -0.5 : 0.0, dtype: like.dtype, device: like.device);
-        var scaling = new ElementwiseAffine(shift, logScale, eventRank: 3);
-        return Kind == ImagePreprocessingKind.Centred ? scaling : scaling.Then(new Block(Elementwise.Logit(Alpha), 3));
+        var scaling = new ElementwiseAffine(shift, logScale, eventRank);
+        return Kind == ImagePreprocessingKind.Centred ? scaling : scaling.Then(new Block(Elementwise.Logit(Alpha), eventRank));
     }
 
     private static ImagePreprocessing Checked(ImagePreprocessing p)

@@ -21,6 +21,10 @@ namespace Gen.Dsl;
 /// the same shape. Every random draw goes through the optional
 /// <see cref="torch.Generator"/> (for repeatable numbers; see <see cref="DeviceRandom"/>) or, when it is null, the
 /// device's global generator.
+/// <para>Each call checks its data once: shape, dtype and device, then (while <see cref="Distribution.Validate"/> is on)
+/// the values against the likelihood's support in one reduction with one read-back from the device. The distributions
+/// built inside the call do not check again; the networks' outputs are not checked (a NaN there means the weights are
+/// not finite, which <see cref="Trainer"/> reports with the step and the loss term).</para>
 /// </remarks>
 public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
 {
@@ -92,7 +96,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// <param name="generator">Random numbers for the posterior sample.</param>
     public ElboTerms Terms(torch.Tensor x, torch.Generator? generator = null)
     {
-        CheckInput(x, "vae.elbo");
+        using var validated = CheckOnce(x, "vae.elbo");
         using var scope = torch.NewDisposeScope();
         var q = Posterior(encoder.forward(x));
         var s = Draw(q, generator);
@@ -124,7 +128,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     public torch.Tensor Iwae(torch.Tensor x, int k, torch.Generator? generator = null)
     {
         LatentObjective.CheckSamples(k);
-        CheckInput(x, "vae.iwae");
+        using var validated = CheckOnce(x, "vae.iwae");
         using var scope = torch.NewDisposeScope();
         var logWeights = LogWeights(encoder.forward(x), x, k, 1.0, generator);
         return (logWeights.logsumexp(0) - Math.Log(k)).MoveToOuterDisposeScope();
@@ -142,7 +146,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// <param name="generator">Random numbers for the posterior samples.</param>
     public torch.Tensor LogProb(torch.Tensor x, int samples = 1000, int chunk = 100, torch.Generator? generator = null)
     {
-        CheckInput(x, "vae.log_prob");
+        using var validated = CheckOnce(x, "vae.log_prob");
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var h = encoder.forward(x);
@@ -161,7 +165,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// <param name="generator">Random numbers for the prior samples.</param>
     public torch.Tensor NaiveLogProb(torch.Tensor x, int samples = 1000, int chunk = 100, torch.Generator? generator = null)
     {
-        CheckInput(x, "vae.naive_log_prob");
+        using var validated = CheckOnce(x, "vae.naive_log_prob");
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var p = Prior();
@@ -192,7 +196,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// <param name="generator">Random numbers for the posterior samples.</param>
     public torch.Tensor Loss(torch.Tensor x, long step, torch.Generator? generator = null)
     {
-        CheckInput(x, "vae.loss");
+        using var validated = CheckOnce(x, "vae.loss");
         double weight = KlWeight(step);
         using var scope = torch.NewDisposeScope();
         var h = encoder.forward(x);
@@ -238,7 +242,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// </summary>
     public torch.Tensor Reconstruct(torch.Tensor x)
     {
-        CheckInput(x, "vae.reconstruct");
+        using var validated = CheckOnce(x, "vae.reconstruct");
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var h = encoder.forward(x);
@@ -411,6 +415,21 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
             : (s.LogProb! - p.LogProb(s.Value)).unsqueeze(-1);
     }
 
+    /// <summary>
+    /// Checks a batch once for a whole call (<see cref="CheckInput"/>) and returns a scope to hold until the call ends, in
+    /// which the distributions built for it take their values and parameters as checked (<see cref="Distribution.AssumeValid"/>).
+    /// Without it the likelihood would test the data's support a second time, and the posterior and the likelihood would
+    /// each read a flag back from the device again, on every call (and every chunk of samples). Their parameters are the
+    /// networks' outputs, non-finite only where the weights are, which the training loop's finiteness check reports by
+    /// step and term. Null when validation is off: nothing was checked, so the likelihood masks values outside its support.
+    /// </summary>
+    private IDisposable? CheckOnce(torch.Tensor x, string node)
+    {
+        CheckInput(x, node);
+        return Distribution.Validate ? Distribution.AssumeValid() : null;
+    }
+
+    // Shape, dtype and device on the host; the values against the likelihood's support in one reduction and one read-back.
     private void CheckInput(torch.Tensor x, string node)
     {
         ArgumentNullException.ThrowIfNull(x);

@@ -12,6 +12,10 @@ public abstract class Distribution : IDistribution
 {
     private static volatile bool validate = true;
 
+    // Set inside an AssumeValid scope on this thread: the caller has checked what the distributions are given.
+    [ThreadStatic]
+    private static bool assumingValid;
+
     /// <summary>Creates a distribution with the given batch and event shapes.</summary>
     protected Distribution(long[] batchShape, long[] eventShape)
     {
@@ -23,13 +27,32 @@ public abstract class Distribution : IDistribution
     /// The validation switch (on by default). When on, invalid parameters (a negative scale, probabilities
     /// outside [0, 1]) and values outside the support raise <see cref="ArgumentException"/> naming the
     /// distribution, the parameter and the offending value. When off, nothing is checked (no device
-    /// synchronisation) and values outside the support get log-density -∞.
+    /// synchronisation) and values outside the support get log-density -∞. See also <see cref="AssumeValid"/>.
     /// </summary>
     public static bool Validate
     {
         get => validate;
         set => validate = value;
     }
+
+    /// <summary>
+    /// Opens a scope, on the calling thread only, in which distributions take their parameters and the values given
+    /// to <see cref="LogProb"/> as already checked by the caller: nothing is checked, nothing is read back from the
+    /// device and no support mask is applied, whatever <see cref="Validate"/> says. For code that validates its data
+    /// once per call itself (Gen's models do, in one reduction and one read-back) and would otherwise have every
+    /// distribution it builds check the same values again. A value outside the support gets an unspecified
+    /// log-density inside the scope. Dispose the result to end the scope; scopes nest.
+    /// </summary>
+    /// <returns>The scope; disposing it restores the state it found.</returns>
+    public static IDisposable AssumeValid()
+    {
+        var previous = assumingValid;
+        assumingValid = true;
+        return new ValidityScope(previous);
+    }
+
+    /// <summary>Whether an <see cref="AssumeValid"/> scope is open on this thread (then nothing is checked or masked).</summary>
+    protected static bool AssumingValid => assumingValid;
 
     /// <inheritdoc/>
     public long[] BatchShape { get; }
@@ -79,7 +102,7 @@ public abstract class Distribution : IDistribution
     /// <exception cref="ArgumentException">Some element does not; the message names the parameter and the first bad value.</exception>
     protected void CheckParameter(torch.Tensor parameter, string name, Func<torch.Tensor, torch.Tensor> ok, string requirement)
     {
-        if (!Validate)
+        if (!Validate || assumingValid)
         {
             return;
         }
@@ -96,10 +119,16 @@ public abstract class Distribution : IDistribution
 
     /// <summary>
     /// Applies the support: where <paramref name="inSupport"/> is false the log-density becomes -∞; when validation
-    /// is on, a value outside the support raises instead.
+    /// is on, a value outside the support raises instead; inside an <see cref="AssumeValid"/> scope,
+    /// <paramref name="logProb"/> is returned as it is.
     /// </summary>
     protected torch.Tensor MaskSupport(torch.Tensor logProb, torch.Tensor value, torch.Tensor inSupport, string support)
     {
+        if (assumingValid)
+        {
+            return logProb;
+        }
+
         if (Validate)
         {
             using var noGrad = torch.no_grad();
@@ -117,4 +146,9 @@ public abstract class Distribution : IDistribution
 
     /// <summary>Sums the last <paramref name="dims"/> dimensions (used to reduce elementwise terms over an event).</summary>
     protected static torch.Tensor SumRightmost(torch.Tensor t, int dims) => Reduce.SumRightmost(t, dims);
+
+    private sealed class ValidityScope(bool previous) : IDisposable
+    {
+        public void Dispose() => assumingValid = previous;
+    }
 }

@@ -66,11 +66,17 @@ public sealed class Bernoulli : Distribution, IDistribution
         ArgumentNullException.ThrowIfNull(value);
         using var scope = torch.NewDisposeScope();
         var x = value.to_type(p.Given.dtype);
-        var inSupport = x.eq(0).logical_or(x.eq(1));
         // From logits, for x in {0, 1}: log σ((2x − 1)·l), three kernels instead of two log-sigmoids, a complement and
         // three products, and as exact as log-sigmoid in both tails (libtorch's fused binary cross-entropy is not:
-        // it loses all digits of log σ(l) beyond l ≈ 30). Values outside {0, 1} are masked or rejected below.
+        // it loses all digits of log σ(l) beyond l ≈ 30). Values outside {0, 1} are masked or rejected below, unless
+        // the caller has checked them (then the support test is not even computed).
         var lp = p.IsLogits ? torch.nn.functional.logsigmoid((2 * x - 1) * p.Logits) : p.WeightedLog(x, 1 - x);
+        if (AssumingValid)
+        {
+            return lp.MoveToOuterDisposeScope();
+        }
+
+        var inSupport = x.eq(0).logical_or(x.eq(1));
         return MaskSupport(lp, value, inSupport, "{0, 1}").MoveToOuterDisposeScope();
     }
 

@@ -52,6 +52,11 @@ public sealed class DiscretizedLogistic : Distribution, IDistribution
         ArgumentNullException.ThrowIfNull(value);
         using var scope = torch.NewDisposeScope();
         var k = value.to_type(Loc.dtype);
+        if (AssumingValid)
+        {
+            return LogMass(Loc, LogScale, k, Levels).MoveToOuterDisposeScope(); // the caller has checked the levels
+        }
+
         var inSupport = k.ge(0).logical_and(k.le(Levels - 1)).logical_and(k.eq(k.round()));
         var safe = torch.where(inSupport, k, torch.zeros_like(k));
         var lp = LogMass(Loc, LogScale, safe, Levels);
