@@ -13,14 +13,19 @@ namespace Gen.Bench;
 /// </summary>
 internal static class MadeCases
 {
-    public static SpeedCase Create(string name, int features, int[] hidden, int batch) => new(
+    /// <summary>
+    /// The case; with <paramref name="checkValues"/> false, Gen's model skips its per-call check that the data is binary
+    /// (<see cref="AutoregressiveBinaryModel.CheckValues"/>), which measures what that check costs.
+    /// </summary>
+    public static SpeedCase Create(string name, int features, int[] hidden, int batch, bool checkValues = true) => new(
         name,
-        $"MADE {features}-{string.Join("-", hidden)}-{features} Bernoulli, batch {batch}",
+        $"MADE {features}-{string.Join("-", hidden)}-{features} Bernoulli, batch {batch}{(checkValues ? "" : ", values unchecked")}",
         batch,
         FlopCount.Mlp(batch, hidden.Select(h => (long)h).Prepend(features).Append(features).ToArray(), inputGradient: false),
         (device, seed) =>
         {
             var model = Spec(features, hidden).Compile(device, float32, seed);
+            model.CheckValues = checkValues;
             var x = Batch(features, batch, device, seed);
             return TrainStep.WithFusedAdam(model, model.parameters(), () => model.LogProb(x));
         },
