@@ -16,8 +16,9 @@ internal static class Catalog
         RealNvpCases.Create("realnvp784-b1000", features: 784, couplings: 8, hidden: 1024, batch: 1000),
         MadeCases.Create("made784-b100", features: 784, hidden: new[] { 500, 500 }, batch: 100),
         MadeCases.Create("made784-b1000", features: 784, hidden: new[] { 500, 500 }, batch: 1000),
-        // What the per-call binary-data check costs (not in the report; compare with made784-b100).
+        // What the per-call binary-data check costs (not in the report; compare with made784-b100 and -b1000).
         MadeCases.Create("made784-b100-unchecked", features: 784, hidden: new[] { 500, 500 }, batch: 100, checkValues: false),
+        MadeCases.Create("made784-b1000-unchecked", features: 784, hidden: new[] { 500, 500 }, batch: 1000, checkValues: false),
         MafCases.Create("maf784-b100", features: 784, blocks: 5, hidden: 1024, batch: 100),
         MafCases.Create("maf784-b1000", features: 784, blocks: 5, hidden: 1024, batch: 1000),
         PixelCnnCases.Create("pixelcnn28-small-b64", filters: 32, blocks: 2, batch: 64),

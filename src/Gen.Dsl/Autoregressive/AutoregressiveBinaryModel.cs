@@ -133,9 +133,10 @@ public abstract class AutoregressiveBinaryModel : torch.nn.Module<torch.Tensor, 
         }
 
         using var scope = torch.NewDisposeScope();
-        var bad = x.ne(0).logical_and(x.ne(1));
-        if (bad.any().item<bool>())
+        // Only a failing batch pays for locating the value.
+        if (!ModelInput.AllBinary(x).item<bool>())
         {
+            var bad = x.ne(0).logical_and(x.ne(1));
             var flat = bad.flatten().nonzero()[0, 0].item<long>();
             var value = x.flatten()[flat].ToDouble();
             throw new ArgumentException(

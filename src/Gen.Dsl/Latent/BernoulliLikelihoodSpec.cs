@@ -25,10 +25,9 @@ public sealed record BernoulliLikelihoodSpec : LikelihoodSpec
 
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var binary = x.eq(0).logical_or(x.eq(1));
-        if (!binary.all().item<bool>())
+        if (!ModelInput.AllBinary(x).item<bool>())
         {
-            var bad = x.masked_select(binary.logical_not())[0].to(torch.float64).item<double>();
+            var bad = x.masked_select(x.ne(0).logical_and(x.ne(1)))[0].to(torch.float64).item<double>();
             throw new ArgumentException(
                 $"{node}: the Bernoulli likelihood needs binary data (every value 0 or 1), got {bad.ToString(System.Globalization.CultureInfo.InvariantCulture)}; binarise the data (for example x.gt(0.5)) or use Likelihood.Gaussian().",
                 "x");

@@ -28,6 +28,13 @@ internal static class ModelInput
     }
 
     /// <summary>
+    /// Whether every value of <paramref name="x"/> is 0 or 1, as a boolean scalar on its device: x·(x − 1) is exactly 0
+    /// at 0 and 1 and nonzero (or NaN) anywhere else, so the test takes three passes and one buffer, where comparing with
+    /// 0 and with 1 takes four and three. Models that take binary data run it on every call, so its cost shows.
+    /// </summary>
+    public static torch.Tensor AllBinary(torch.Tensor x) => x.sub(1).mul_(x).any().logical_not();
+
+    /// <summary>
     /// Checks a context against a model conditioned on <paramref name="width"/> features (0: unconditional): none for an
     /// unconditional model, and otherwise one of shape [width] or rows ++ [width], in the model's dtype and on its device.
     /// </summary>

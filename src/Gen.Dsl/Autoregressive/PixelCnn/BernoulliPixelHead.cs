@@ -20,7 +20,7 @@ public sealed record BernoulliPixelHead : PixelHead
 
     internal override torch.Tensor Scale(torch.Tensor x) => (x * 2) - 1;
 
-    internal override torch.Tensor InSupport(torch.Tensor x) => x.eq(0).logical_or(x.eq(1)).all();
+    internal override torch.Tensor InSupport(torch.Tensor x) => ModelInput.AllBinary(x);
 
     // One fused kernel: log p = −BCE(logit, x) = x·l − softplus(l), stable for any logit.
     internal override torch.Tensor LogProb(torch.Tensor parameters, torch.Tensor x) =>
