@@ -116,16 +116,7 @@ public abstract class AutoregressiveBinaryModel : torch.nn.Module<torch.Tensor, 
             throw new GenShapeException(where, $"expects a batch of shape [batch, {Features}], got a tensor of shape {Shape.Format(x.shape)}.");
         }
 
-        var reference = Reference();
-        if (x.dtype != reference.dtype)
-        {
-            throw new ArgumentException($"{where}: the model computes in {reference.dtype}, but the data is {x.dtype}; convert it with .to({reference.dtype}).", nameof(x));
-        }
-
-        if (x.device.type != reference.device.type || x.device.index != reference.device.index)
-        {
-            throw new ArgumentException($"{where}: the model lives on {reference.device}, but the data is on {x.device}.", nameof(x));
-        }
+        ModelInput.CheckPlacement(x, Reference(), where, "the data", nameof(x));
 
         if (!CheckValues)
         {

@@ -38,10 +38,8 @@ public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDi
     /// Null is the unconditional flow; every step and the base get the same context, so both are one code path.
     /// </summary>
     /// <exception cref="GenShapeException">The context is missing for a conditional flow, given to an unconditional one, or of the wrong width.</exception>
-    public IDistribution Distribution(torch.Tensor? context)
-    {
-        return new Gen.Probability.Distributions.TransformedDistribution(baseModule.Build(context), BaseToData(context));
-    }
+    public IDistribution Distribution(torch.Tensor? context) =>
+        new Gen.Probability.Distributions.TransformedDistribution(baseModule.Build(context), BaseToData(context));
 
     /// <summary>
     /// The flow's steps as one bijector from the base's space to data, built from the current parameters (for law

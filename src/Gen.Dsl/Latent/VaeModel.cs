@@ -440,16 +440,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
             throw new GenShapeException(node, $"expects data of shape {batch}, got {Shape.Format(x.shape)}.");
         }
 
-        var reference = parameters().First();
-        if (x.dtype != reference.dtype)
-        {
-            throw new ArgumentException($"{node}: the model computes in {reference.dtype}, but the data is {x.dtype}; convert it with .to({reference.dtype}).", nameof(x));
-        }
-
-        if (x.device.type != reference.device.type || x.device.index != reference.device.index)
-        {
-            throw new ArgumentException($"{node}: the model lives on {reference.device}, but the data is on {x.device}.", nameof(x));
-        }
+        ModelInput.CheckPlacement(x, parameters().First(), node, "the data", nameof(x));
 
         Spec.Likelihood.CheckData(x, node);
     }
