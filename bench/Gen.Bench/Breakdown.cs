@@ -40,14 +40,23 @@ internal static class Breakdown
         }
     }
 
-    /// <summary>Times <paramref name="steps"/> steps of each after <paramref name="warmup"/>, printing the medians.</summary>
-    public static Result Run(SpeedCase c, torch.Device device, int steps, int warmup)
+    /// <summary>
+    /// Times <paramref name="steps"/> steps of each after <paramref name="warmup"/> untimed ones and at least
+    /// <paramref name="warmupSeconds"/> of untimed steps (see <see cref="Timing.Warm"/>), printing the medians.
+    /// </summary>
+    public static Result Run(SpeedCase c, torch.Device device, int steps, int warmup, double warmupSeconds)
     {
         Console.WriteLine($"breakdown {c.Name}: {c.Description}");
         using var gen = c.Gen(device, 1);
         using var hand = c.HandWritten?.Invoke(device, 1);
         var genPhases = new List<double[]>();
         var handPhases = new List<double[]>();
+        Timing.Warm(gen.Run, device, 0, warmupSeconds);
+        if (hand != null)
+        {
+            Timing.Warm(hand.Run, device, 0, warmupSeconds);
+        }
+
         for (int i = 0; i < steps + warmup; i++)
         {
             // The order alternates, so that neither always follows the other's memory traffic.

@@ -43,9 +43,9 @@ internal sealed record CaseResult(SpeedCase Case, LossCheck Losses, Comparison T
         gen.Run();
         hand?.Run();
         var losses = new LossCheck(g0, h0, gen.LossValue(), hand?.LossValue());
-        var train = Comparison.Measure(gen.Run, hand is null ? null : hand.Run, device, s.Warmup, s.Rounds, s.StepsPerRound, s.RoundSeconds);
+        var train = Comparison.Measure(gen.Run, hand is null ? null : hand.Run, device, s.Warmup, s.WarmupSeconds, s.Rounds, s.StepsPerRound, s.RoundSeconds);
         var logProb = s.LogProb
-            ? Comparison.Measure(gen.LogProb, hand is null ? null : hand.LogProb, device, s.Warmup, s.Rounds, s.StepsPerRound, s.RoundSeconds)
+            ? Comparison.Measure(gen.LogProb, hand is null ? null : hand.LogProb, device, s.Warmup, s.WarmupSeconds, s.Rounds, s.StepsPerRound, s.RoundSeconds)
             : null;
         return new CaseResult(c, losses, train, logProb);
     }

@@ -29,15 +29,16 @@ internal sealed record Comparison(double[] Gen, double[] Hand, int StepsPerRound
     /// <param name="hand">One baseline step, or null.</param>
     /// <param name="device">Drained before each clock read.</param>
     /// <param name="warmup">Untimed steps of each before the rounds.</param>
+    /// <param name="warmupSeconds">Untimed seconds of each before the rounds, at least.</param>
     /// <param name="rounds">Paired rounds.</param>
     /// <param name="steps">Steps per round; null chooses enough for <paramref name="roundSeconds"/> from one timed Gen step.</param>
     /// <param name="roundSeconds">The target length of a round when <paramref name="steps"/> is null.</param>
-    public static Comparison Measure(Action gen, Action? hand, torch.Device device, int warmup, int rounds, int? steps, double roundSeconds)
+    public static Comparison Measure(Action gen, Action? hand, torch.Device device, int warmup, double warmupSeconds, int rounds, int? steps, double roundSeconds)
     {
-        Timing.Warm(gen, device, warmup);
+        Timing.Warm(gen, device, warmup, warmupSeconds);
         if (hand != null)
         {
-            Timing.Warm(hand, device, warmup);
+            Timing.Warm(hand, device, warmup, warmupSeconds);
         }
 
         int n = steps ?? Timing.StepsFor(gen, device, roundSeconds);

@@ -8,8 +8,8 @@ using TorchSharp;
 // Benchmarks and device checks. Every command takes --device cpu|cuda[:N] (cpu) and --threads N (the number of
 // cores): torch.set_num_threads(N) is set once, before anything runs, so Gen and the hand-written code share it.
 //   list                                           the speed cases
-//   speed [--cases a,b] [--rounds R] [--steps S | --round-seconds T] [--warmup W] [--logprob] [--json FILE]
-//   breakdown [--cases a,b] [--steps S] [--warmup W]   forward / backward / update time per step
+//   speed [--cases a,b] [--rounds R] [--steps S | --round-seconds T] [--warmup W] [--warmup-seconds T] [--logprob] [--json FILE]
+//   breakdown [--cases a,b] [--steps S] [--warmup W] [--warmup-seconds T]   forward / backward / update time per step
 //   matmul [--size N] [--reps R]                   the float32 matrix-multiply rate
 //   sampling [--quick]                             samples per second of Gen models
 //   memory [--cases a,b] [--steps N] [--every K]   resident memory and live tensors over a training run
@@ -63,13 +63,15 @@ try
         case "breakdown":
             foreach (var c in Cases(new[] { Catalog.Speed[0].Name }))
             {
-                Breakdown.Run(c, device, int.Parse(Get("steps", "50")), int.Parse(Get("warmup", "3")));
+                Breakdown.Run(c, device, int.Parse(Get("steps", "50")), int.Parse(Get("warmup", "3")),
+                    double.Parse(Get("warmup-seconds", "2"), System.Globalization.CultureInfo.InvariantCulture));
             }
 
             return 0;
         case "speed":
             return Speed.Run(device, Cases(Catalog.Speed.Select(c => c.Name)), new TimingSettings(
                     Warmup: int.Parse(Get("warmup", "10")),
+                    WarmupSeconds: double.Parse(Get("warmup-seconds", "2"), System.Globalization.CultureInfo.InvariantCulture),
                     Rounds: int.Parse(Get("rounds", "10")),
                     StepsPerRound: options.ContainsKey("round-seconds") ? null : int.Parse(Get("steps", "20")),
                     RoundSeconds: double.Parse(Get("round-seconds", "1"), System.Globalization.CultureInfo.InvariantCulture),

@@ -34,7 +34,7 @@ internal static class Report
     {
         var machine = Machine.Describe(args, o.Commit);
         Console.WriteLine($"{(o.Quick ? "quick" : "full")} report on {machine.Cpu}, {machine.Cores} cores, {machine.Threads} torch threads; load {machine.LoadAverageAtStart}");
-        var settings = o.Quick ? new TimingSettings(1, 3, null, 0.5, true) : new TimingSettings(3, 11, null, 2.0, true);
+        var settings = o.Quick ? new TimingSettings(1, 0.5, 3, null, 0.5, true) : new TimingSettings(3, 3.0, 11, null, 2.0, true);
 
         // Memory first: peak resident memory is a high-water mark of the whole process, so it is read before the
         // large cases raise it.
@@ -62,7 +62,7 @@ internal static class Report
 
         // Where a ratio is above 1.05, where the time goes.
         var slow = cases.Where(c => c.Train.Hand.Length > 0 && (Timing.Median(c.Train.Ratios) > SlowRatio || (c.LogProb is { } lp && Timing.Median(lp.Ratios) > SlowRatio)));
-        var breakdowns = slow.Select(c => Breakdown.Run(c.Case, device, o.Quick ? 3 : 10, o.Quick ? 1 : 2)).ToList();
+        var breakdowns = slow.Select(c => Breakdown.Run(c.Case, device, o.Quick ? 3 : 10, o.Quick ? 1 : 2, settings.WarmupSeconds)).ToList();
 
         var sampling = Sampling.Run(device, Catalog.Sampling(o.Quick), o.Quick ? 1 : 3, o.Quick ? 3 : 10);
         string? loadAtEnd = Machine.LoadAverage();
@@ -77,7 +77,7 @@ internal static class Report
             ["mode"] = o.Quick ? "quick" : "full",
             ["note"] = o.Note,
             ["device"] = device.ToString(),
-            ["timing"] = new Dictionary<string, object?> { ["warmup"] = settings.Warmup, ["rounds"] = settings.Rounds, ["round_seconds"] = settings.RoundSeconds },
+            ["timing"] = new Dictionary<string, object?> { ["warmup"] = settings.Warmup, ["warmup_seconds"] = settings.WarmupSeconds, ["rounds"] = settings.Rounds, ["round_seconds"] = settings.RoundSeconds },
             ["matmul"] = new Dictionary<string, object?>
             {
                 ["size"] = MatmulSize,
@@ -109,7 +109,7 @@ internal static class Report
         sb.AppendLine($"Threads: torch.set_num_threads({m.Threads}) for Gen and the hand-written code alike (OMP_NUM_THREADS {(m.OmpNumThreads is null ? "unset" : "= " + m.OmpNumThreads)}); " +
                       $"load average (1, 5, 15 min) {m.LoadAverageAtStart ?? "?"} at the start, {loadAtEnd ?? "?"} at the end.");
         sb.AppendLine($"Commit: {m.Commit}.").AppendLine();
-        sb.AppendLine($"Command: `{m.Command}` ({(o.Quick ? "quick mode" : "full mode")}: warm-up {s.Warmup} steps, {s.Rounds} paired rounds of about {s.RoundSeconds:0.#} s or at least one step).");
+        sb.AppendLine($"Command: `{m.Command}` ({(o.Quick ? "quick mode" : "full mode")}: warm-up {s.Warmup} steps and at least {s.WarmupSeconds:0.#} s, {s.Rounds} paired rounds of about {s.RoundSeconds:0.#} s or at least one step).");
         if (o.Note is not null)
         {
             sb.AppendLine().AppendLine($"**{o.Note}**");

@@ -32,12 +32,23 @@ internal static class Timing
         return clock.Elapsed.TotalSeconds / steps;
     }
 
-    /// <summary>Runs <paramref name="count"/> untimed steps.</summary>
-    public static void Warm(Action step, torch.Device device, int count)
+    /// <summary>
+    /// Runs untimed steps: at least <paramref name="count"/>, and for at least <paramref name="seconds"/>. A step
+    /// count alone is not enough: .NET first runs each method as quickly compiled code and replaces it with
+    /// optimised code only after it has been called often and a short delay has passed, so a process whose steps
+    /// take 10 ms would time its first second of steps before Gen's own code (and TorchSharp's) is optimised.
+    /// Timing by seconds puts the measured rounds where a long training run spends its time.
+    /// </summary>
+    public static void Warm(Action step, torch.Device device, int count, double seconds = 0)
     {
-        for (int i = 0; i < count; i++)
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < count || clock.Elapsed.TotalSeconds < seconds; i++)
         {
             step();
+            if (seconds > 0 && i % 8 == 7)
+            {
+                Drain(device); // so that queued device work counts towards the seconds
+            }
         }
 
         Drain(device);

@@ -3,7 +3,7 @@
 #   run.sh probe   symbol compatibility of TorchSharp's glue with the installed libtorch, CUDA, CPU/GPU parity
 #   run.sh full    the probe, the CUDA tests, then for each case Gen's and PyTorch's training steps, alternately
 # Results (gpu.json, gpu.md, cuda-tests.xml) go to $OUT (or ./out); intermediate files to a scratch folder.
-# Environment: CASES (comma-separated), ROUNDS, STEPS, WARMUP, REPS; PYTHON; GEN_LIBTORCH_DIR (default: PyTorch's).
+# Environment: CASES (comma-separated), ROUNDS, STEPS, WARMUP, WARMUP_SECONDS, REPS; PYTHON; GEN_LIBTORCH_DIR (default: PyTorch's).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 out=${OUT:-$here/out}
@@ -53,16 +53,16 @@ echo "== speed: Gen and PyTorch, alternately, case by case"
 cases=${CASES:-$(cd "$here" && $python -c 'import twins; print(",".join(twins.CASES))')}
 for c in ${cases//,/ }; do
   for rep in $(seq 1 "${REPS:-2}"); do
-    "$bench" speed --device cuda --cases "$c" --rounds "${ROUNDS:-5}" --steps "${STEPS:-20}" --warmup "${WARMUP:-10}" --json "$work/gen-$c-$rep.json"
-    $python "$here/twins.py" --device cuda --cases "$c" --rounds "${ROUNDS:-5}" --steps "${STEPS:-20}" --warmup "${WARMUP:-10}" --json "$work/torch-$c-$rep.json"
+    "$bench" speed --device cuda --cases "$c" --rounds "${ROUNDS:-5}" --steps "${STEPS:-20}" --warmup "${WARMUP:-10}" --warmup-seconds "${WARMUP_SECONDS:-2}" --json "$work/gen-$c-$rep.json"
+    $python "$here/twins.py" --device cuda --cases "$c" --rounds "${ROUNDS:-5}" --steps "${STEPS:-20}" --warmup "${WARMUP:-10}" --warmup-seconds "${WARMUP_SECONDS:-2}" --json "$work/torch-$c-$rep.json"
   done
 done
 
 echo "== where the time goes: forward, backward, update (device drained after each)"
 for c in ${BREAKDOWN:-realnvp2d-b256 realnvp784-b1000 pixelcnn28-b256}; do
-  "$bench" breakdown --device cuda --cases "$c" --steps 50
-  $python "$here/twins.py" --device cuda --cases "$c" --steps 50 --warmup 5 --breakdown
+  "$bench" breakdown --device cuda --cases "$c" --steps 50 --warmup-seconds "${WARMUP_SECONDS:-2}"
+  $python "$here/twins.py" --device cuda --cases "$c" --steps 50 --warmup 5 --warmup-seconds "${WARMUP_SECONDS:-2}" --breakdown
 done
 
-$python "$here/report.py" "$work" "$out" "bench/gpu/prepare.sh here; bench/gpu/run.sh full there (CASES=${cases} ROUNDS=${ROUNDS:-5} STEPS=${STEPS:-20} WARMUP=${WARMUP:-10} REPS=${REPS:-2})"
+$python "$here/report.py" "$work" "$out" "bench/gpu/prepare.sh here; bench/gpu/run.sh full there (CASES=${cases} ROUNDS=${ROUNDS:-5} STEPS=${STEPS:-20} WARMUP=${WARMUP:-10} WARMUP_SECONDS=${WARMUP_SECONDS:-2} REPS=${REPS:-2})"
 tar -C "$work" -czf "$out/raw.tar.gz" --exclude cache .

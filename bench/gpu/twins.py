@@ -167,6 +167,18 @@ def drain(device):
         torch.cuda.synchronize(device)
 
 
+def warm(step, device, count, seconds):
+    """Untimed steps: at least `count`, and for at least `seconds` (the device drained every 8 steps)."""
+    start = time.perf_counter()
+    i = 0
+    while i < count or time.perf_counter() - start < seconds:
+        step()
+        i += 1
+        if i % 8 == 0:
+            drain(device)
+    drain(device)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("--device", default="cuda")
@@ -174,6 +186,8 @@ def main():
     p.add_argument("--rounds", type=int, default=10)
     p.add_argument("--steps", type=int, default=20)
     p.add_argument("--warmup", type=int, default=10)
+    p.add_argument("--warmup-seconds", type=float, default=2.0,
+                   help="untimed steps for at least this long too (Gen.Bench does the same, for its JIT)")
     p.add_argument("--json")
     p.add_argument("--breakdown", action="store_true", help="time forward, backward and update separately instead")
     a = p.parse_args()
@@ -192,6 +206,8 @@ def main():
             loss.backward()
             opt.step()
 
+        loss_first = float(loss_fn().detach())  # before any step: Gen.Bench's first loss, from the same weights
+        warm(step, device, 0 if a.breakdown else a.warmup, a.warmup_seconds)
         if a.breakdown:
             phases = [0.0, 0.0, 0.0]
             for i in range(a.warmup + a.steps):
@@ -212,10 +228,6 @@ def main():
             f, b, u = (1e3 * v / a.steps for v in phases)
             print(f"  pytorch: forward {f:.3f} ms, backward {b:.3f} ms, update + zero-grad {u:.3f} ms")
             continue
-        loss_first = float(loss_fn().detach())
-        for _ in range(a.warmup):
-            step()
-        drain(device)
         times = []
         for _ in range(a.rounds):
             t0 = time.perf_counter()
