@@ -47,11 +47,56 @@ public static class Shape
     /// <exception cref="GenShapeException">They differ; the message names <paramref name="node"/> and both shapes.</exception>
     public static void CheckTrailing(torch.Tensor value, long[] eventShape, string node)
     {
-        var s = value.shape;
-        if (s.Length < eventShape.Length || !s.AsSpan(s.Length - eventShape.Length).SequenceEqual(eventShape))
+        ArgumentNullException.ThrowIfNull(value);
+        ArgumentNullException.ThrowIfNull(eventShape);
+        if (!EndsWith(value, eventShape))
         {
-            throw new GenShapeException(node, $"expects values whose last dimensions are {Format(eventShape)}, got a tensor of shape {Format(s)}.");
+            throw new GenShapeException(node, $"expects values whose last dimensions are {Format(eventShape)}, got a tensor of shape {Format(value.shape)}.");
         }
+    }
+
+    // These checks run on every call of every layer: they read sizes one at a time, because reading a whole shape
+    // copies it into a new array (several times the cost of a size, and garbage) and the arrays are only needed for
+    // a message.
+    private static bool EndsWith(torch.Tensor value, long[] trailing)
+    {
+        long rank = value.dim();
+        if (rank < trailing.Length)
+        {
+            return false;
+        }
+
+        for (int i = 1; i <= trailing.Length; i++)
+        {
+            if (value.size((int)(rank - i)) != trailing[^i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="a"/> and <paramref name="b"/> have the same shape (read without copying either shape).</summary>
+    public static bool Same(torch.Tensor a, torch.Tensor b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        long rank = a.dim();
+        if (b.dim() != rank)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < rank; i++)
+        {
+            if (a.size(i) != b.size(i))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The leading dimensions of <paramref name="shape"/> before its last <paramref name="rank"/> ones.</summary>

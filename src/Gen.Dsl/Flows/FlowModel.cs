@@ -141,11 +141,11 @@ public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDi
     private const string ContextDeclaration = "FlowSpec.WithContext";
 
     private void CheckContext(torch.Tensor? context) =>
-        ModelInput.CheckContext(context, Spec.ContextFeatures, ContextNode, ContextDeclaration, Reference);
+        ModelInput.CheckContext(context, Spec.ContextFeatures, ContextNode, ContextDeclaration, () => Reference);
 
     // A context is one row for all ([C]) or one row per data row or sample (rows ++ [C]).
     private void CheckRows(torch.Tensor? context, long[] rows, string what, long[] shown) =>
-        ModelInput.CheckContextRows(context, Spec.ContextFeatures, rows, what, shown, ContextNode, ContextDeclaration, Reference);
+        ModelInput.CheckContextRows(context, Spec.ContextFeatures, rows, what, shown, ContextNode, ContextDeclaration, () => Reference);
 
     private torch.Tensor Reference => parameters().FirstOrDefault() ?? buffers().First();
 }

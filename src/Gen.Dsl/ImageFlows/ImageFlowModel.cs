@@ -206,9 +206,9 @@ public sealed class ImageFlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     private const string ContextDeclaration = "ImageFlowSpec.WithContext";
 
     private void CheckContext(torch.Tensor? context) =>
-        ModelInput.CheckContext(context, Spec.ContextFeatures, ContextNode, ContextDeclaration, Reference);
+        ModelInput.CheckContext(context, Spec.ContextFeatures, ContextNode, ContextDeclaration, () => Reference);
 
     // A context is one row for all ([K]) or one row per image or sample (rows ++ [K]).
     private void CheckContextRows(torch.Tensor? context, long[] rows, string what, long[] shown) =>
-        ModelInput.CheckContextRows(context, Spec.ContextFeatures, rows, what, shown, ContextNode, ContextDeclaration, Reference);
+        ModelInput.CheckContextRows(context, Spec.ContextFeatures, rows, what, shown, ContextNode, ContextDeclaration, () => Reference);
 }

@@ -42,8 +42,9 @@ internal static class ModelInput
     /// <param name="width">The declared context width; 0 when the model takes none.</param>
     /// <param name="node">The path named in errors (for example <c>flow.context</c>).</param>
     /// <param name="declaration">How a user declares a context, named when one is given to an unconditional model.</param>
-    /// <param name="reference">A parameter or buffer of the model.</param>
-    public static void CheckContext(torch.Tensor? context, int width, string node, string declaration, torch.Tensor reference)
+    /// <param name="reference">A parameter or buffer of the model, asked for only when there is a context to check
+    /// (finding one walks the model's parameters, which an unconditional call need not pay for).</param>
+    public static void CheckContext(torch.Tensor? context, int width, string node, string declaration, Func<torch.Tensor> reference)
     {
         if (width == 0)
         {
@@ -65,7 +66,7 @@ internal static class ModelInput
             throw new GenShapeException(node, $"expects a context of shape [{width}] or [batch, {width}], got {Shape.Format(context.shape)}.");
         }
 
-        CheckPlacement(context, reference, node, "the context", nameof(context));
+        CheckPlacement(context, reference(), node, "the context", nameof(context));
     }
 
     /// <summary>
@@ -79,8 +80,8 @@ internal static class ModelInput
     /// <param name="shown">The shape shown for <paramref name="what"/> in errors.</param>
     /// <param name="node">The path named in errors.</param>
     /// <param name="declaration">How a user declares a context.</param>
-    /// <param name="reference">A parameter or buffer of the model.</param>
-    public static void CheckContextRows(torch.Tensor? context, int width, long[] rows, string what, long[] shown, string node, string declaration, torch.Tensor reference)
+    /// <param name="reference">A parameter or buffer of the model, asked for only when there is a context.</param>
+    public static void CheckContextRows(torch.Tensor? context, int width, long[] rows, string what, long[] shown, string node, string declaration, Func<torch.Tensor> reference)
     {
         CheckContext(context, width, node, declaration, reference);
         if (context is not null && context.dim() > 1 && !context.shape[..^1].AsSpan().SequenceEqual(rows))

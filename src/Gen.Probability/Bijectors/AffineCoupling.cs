@@ -12,6 +12,7 @@ namespace Gen.Probability.Bijectors;
 public sealed class AffineCoupling : IBijector
 {
     private readonly torch.Tensor mask;
+    private readonly long[] eventShape;
     private readonly Func<torch.Tensor, AffineParameters> conditioner;
     private readonly object gate = new();
     private torch.Tensor? free;
@@ -23,16 +24,17 @@ public sealed class AffineCoupling : IBijector
     public AffineCoupling(torch.Tensor mask, Func<torch.Tensor, AffineParameters> conditioner)
     {
         this.mask = mask ?? throw new ArgumentNullException(nameof(mask));
+        eventShape = mask.shape;
         this.conditioner = conditioner ?? throw new ArgumentNullException(nameof(conditioner));
     }
 
     /// <inheritdoc/>
-    public int EventRank => (int)mask.dim();
+    public int EventRank => eventShape.Length;
 
     /// <inheritdoc/>
     public Transformed ForwardAndLogDet(torch.Tensor x)
     {
-        Shape.CheckTrailing(x, mask.shape, "affine_coupling");
+        Shape.CheckTrailing(x, eventShape, "affine_coupling");
         using var scope = torch.NewDisposeScope();
         var kept = x * mask;
         var (t, s) = Parameters(kept, x);
@@ -43,7 +45,7 @@ public sealed class AffineCoupling : IBijector
     /// <inheritdoc/>
     public Transformed InverseAndLogDet(torch.Tensor y)
     {
-        Shape.CheckTrailing(y, mask.shape, "affine_coupling");
+        Shape.CheckTrailing(y, eventShape, "affine_coupling");
         using var scope = torch.NewDisposeScope();
         var kept = y * mask;
         var (t, s) = Parameters(kept, y);
@@ -77,7 +79,7 @@ public sealed class AffineCoupling : IBijector
     private torch.Tensor FreeSum(torch.Tensor s, bool negate)
     {
         var weights = negate ? NegatedFree : Free;
-        return mask.dim() == 1 ? s.matmul(weights) : Reduce.SumRightmost(s * weights, EventRank);
+        return eventShape.Length == 1 ? s.matmul(weights) : Reduce.SumRightmost(s * weights, EventRank);
     }
 
     private torch.Tensor NegatedFree
@@ -92,7 +94,7 @@ public sealed class AffineCoupling : IBijector
     private AffineParameters Parameters(torch.Tensor kept, torch.Tensor input)
     {
         var p = conditioner(kept);
-        if (!p.Shift.shape.AsSpan().SequenceEqual(input.shape) || !p.LogScale.shape.AsSpan().SequenceEqual(input.shape))
+        if (!Shape.Same(p.Shift, input) || !Shape.Same(p.LogScale, input))
         {
             throw new GenShapeException("affine_coupling.conditioner",
                 $"must return shift and log-scale of the input's shape {Shape.Format(input.shape)}, got {Shape.Format(p.Shift.shape)} and {Shape.Format(p.LogScale.shape)}.");

@@ -9,6 +9,7 @@ public sealed class Permutation : IBijector
 {
     private readonly long[] order;
     private readonly long[] inverseOrder;
+    private readonly bool reversal;
     private readonly object gate = new();
     private (torch.Device Device, torch.Tensor Order, torch.Tensor Inverse)? indices;
     private torch.Tensor? zero;
@@ -29,6 +30,8 @@ public sealed class Permutation : IBijector
         {
             inverseOrder[order[i]] = i;
         }
+
+        reversal = order.Select((o, i) => o == order.Length - 1 - i).All(b => b);
     }
 
     /// <summary>Reverses the order of n features.</summary>
@@ -58,14 +61,17 @@ public sealed class Permutation : IBijector
 
     private Transformed Apply(torch.Tensor x, bool inverse)
     {
-        if (x.dim() < 1 || x.shape[^1] != order.Length)
+        var shape = x.shape;
+        if (shape.Length < 1 || shape[^1] != order.Length)
         {
-            throw new GenShapeException("permutation", $"permutes {order.Length} features, got a tensor of shape {Shape.Format(x.shape)}.");
+            throw new GenShapeException("permutation", $"permutes {order.Length} features, got a tensor of shape {Shape.Format(shape)}.");
         }
 
         using var scope = torch.NewDisposeScope();
-        var y = x.index_select(-1, IndexOn(x.device, inverse));
-        var ld = ZeroOn(x).expand(x.shape[..^1]); // a view: no kernel, no memory
+        // A reversal (its own inverse) is a flip: no index tensor, and a backward of one kernel where index_select's
+        // scatters into a zeroed buffer (two).
+        var y = reversal ? x.flip(-1) : x.index_select(-1, IndexOn(x.device, inverse));
+        var ld = ZeroOn(x).expand(shape[..^1]); // a view: no kernel, no memory
         return new Transformed(y.MoveToOuterDisposeScope(), ld.MoveToOuterDisposeScope());
     }
 

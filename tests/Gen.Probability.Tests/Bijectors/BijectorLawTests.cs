@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using FsCheck;
 using FsCheck.Xunit;
 using Gen.Probability.Bijectors;
@@ -45,6 +46,21 @@ public class BijectorLawTests
     {
         using var scope = torch.NewDisposeScope();
         BijectorLaws.All(Permutation.Random((int)Features(d), seed), Input(seed, Batch(b), Features(d)));
+    }
+
+    // A reversal takes its own kernel (a flip); it must move each feature where the general index path would.
+    [Property(MaxTest = 25)]
+    public void Reversals_satisfy_the_laws_and_move_feature_i_to_n_minus_1_minus_i(int seed, PositiveInt d, PositiveInt b)
+    {
+        using var scope = torch.NewDisposeScope();
+        int n = (int)Features(d);
+        var reverse = Permutation.Reverse(n);
+        var x = Input(seed, Batch(b), n);
+        BijectorLaws.All(reverse, x);
+        var expected = x.index_select(-1, torch.arange(n - 1, -1, -1, dtype: torch.int64));
+        Assert.True(reverse.Forward(x).equal(expected).all().item<bool>());
+        Assert.True(reverse.Inverse(x).equal(expected).all().item<bool>());
+        Assert.Equal(Enumerable.Range(0, n).Reverse().Select(i => (long)i), reverse.Order);
     }
 
     [Property(MaxTest = 20)]
