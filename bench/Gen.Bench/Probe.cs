@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Gen.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -16,6 +17,11 @@ internal static class Probe
         GenRuntime.EnsureLoaded();
         var status = GenRuntime.Status;
         Console.WriteLine($"runtime: {status.Kind}; glue {status.GluePath}; libtorch {status.LibTorchDirectory}");
+        if (!LoadedFromConfiguredFolder())
+        {
+            return 1;
+        }
+
         bool cuda = Gen.Device.IsCudaAvailable;
         Console.WriteLine($"cuda available: {cuda}; devices: {(cuda ? cuda_count() : 0)}");
         Console.WriteLine($"device under test: {device}");
@@ -57,6 +63,25 @@ internal static class Probe
         bool ok = diff < 1e-9 && gradDiff < 1e-9 && double.IsFinite(lpDev.sum().item<double>());
         Console.WriteLine(ok ? "probe: OK" : "probe: FAILED");
         return ok ? 0 : 1;
+    }
+
+    // With GEN_LIBTORCH_DIR set, libtorch's libraries must come from that folder and from nowhere else: another
+    // libtorch in the system loader's path could otherwise be bound first (seen with Debian's libtorch-dev).
+    private static bool LoadedFromConfiguredFolder()
+    {
+        if (GenRuntime.LibTorchDirectory is not { } dir || !System.IO.File.Exists("/proc/self/maps"))
+        {
+            return true;
+        }
+
+        var root = System.IO.Path.GetFullPath(dir).TrimEnd('/') + "/";
+        var loaded = System.IO.File.ReadLines("/proc/self/maps")
+            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries).LastOrDefault() ?? "")
+            .Where(p => System.IO.Path.GetFileName(p) is var f && (f.StartsWith("libc10", StringComparison.Ordinal) || f.StartsWith("libtorch", StringComparison.Ordinal)))
+            .Distinct().ToArray();
+        var foreign = loaded.Where(p => !System.IO.Path.GetFullPath(p).StartsWith(root, StringComparison.Ordinal)).ToArray();
+        Console.WriteLine($"libtorch libraries in the process: {loaded.Length}, from outside {root}: {(foreign.Length == 0 ? "none" : string.Join(", ", foreign))}");
+        return foreign.Length == 0;
     }
 
     private static int cuda_count() => torch.cuda.device_count();

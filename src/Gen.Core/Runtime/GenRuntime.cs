@@ -25,7 +25,9 @@ namespace Gen.Runtime;
 /// Nothing under the NuGet cache or the application folder is modified.</para>
 /// <para>To use an installed libtorch (for example PyTorch's, for CUDA), set <c>GEN_LIBTORCH_DIR</c> or
 /// <see cref="LibTorchDirectory"/> to its <c>lib</c> folder before the first TorchSharp call, and do not
-/// reference a TorchSharp-cpu bundle in the same application.</para>
+/// reference a TorchSharp-cpu bundle in the same application. Gen loads that folder's libraries before TorchSharp
+/// probes for them, so another libtorch in the system loader's path (a distribution's libtorch package, say) is not
+/// bound in their place.</para>
 /// <para>Code that calls TorchSharp directly before any Gen API should call <see cref="EnsureLoaded"/> first.</para>
 /// </remarks>
 public static class GenRuntime
@@ -94,6 +96,7 @@ public static class GenRuntime
         }
 
         Register();
+        PreloadConfiguredLibTorch();
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
@@ -204,6 +207,53 @@ public static class GenRuntime
         return IntPtr.Zero;
     }
 
+    // TorchSharp's first probe asks the system loader for torch_cpu by bare name, before any fallback runs; on a
+    // machine with another libtorch in the loader's path (Debian's libtorch-dev, say) that one would be bound, and
+    // the glue would then fail on a missing symbol or, worse, run against another version. Loading the configured
+    // folder's libraries first makes every later request for them (by soname) resolve to these.
+    private static void PreloadConfiguredLibTorch()
+    {
+        lock (Gate)
+        {
+            if (glueAttempted || libTorchDirectory is null || !OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
+            {
+                return;
+            }
+
+            if (!Directory.Exists(libTorchDirectory))
+            {
+                diagnosis = $"GEN_LIBTORCH_DIR (or GenRuntime.LibTorchDirectory) is {libTorchDirectory}, which is not a folder.";
+                return;
+            }
+
+            if (LoadLibTorchParts(libTorchDirectory) is { } error)
+            {
+                diagnosis = error;
+            }
+        }
+    }
+
+    // Loads libc10, libtorch_cpu and libtorch from libDir unless a library of that soname is already in the process;
+    // returns what the dynamic loader said on failure, else null.
+    private static string? LoadLibTorchParts(string libDir)
+    {
+        foreach (var part in LibTorchParts)
+        {
+            var path = Path.Combine(libDir, part);
+            if (DynamicLoader.TryGetLoaded(part) != IntPtr.Zero || !File.Exists(path))
+            {
+                continue; // already in the process (matched by soname), or not part of this libtorch
+            }
+
+            if (DynamicLoader.TryOpen(path, out var partError) == IntPtr.Zero)
+            {
+                return $"Loading libtorch from {libDir} failed. The dynamic loader said: {partError}";
+            }
+        }
+
+        return null;
+    }
+
     private static bool IsGlue(string name) =>
         name is "LibTorchSharp" or "libLibTorchSharp" or "libLibTorchSharp.so" or "LibTorchSharp.so";
 
@@ -241,19 +291,10 @@ public static class GenRuntime
             return IntPtr.Zero;
         }
 
-        foreach (var part in LibTorchParts)
+        if (LoadLibTorchParts(libDir) is { } partError)
         {
-            var path = Path.Combine(libDir, part);
-            if (DynamicLoader.TryGetLoaded(part) != IntPtr.Zero || !File.Exists(path))
-            {
-                continue; // already in the process (matched by soname), or not part of this libtorch
-            }
-
-            if (DynamicLoader.TryOpen(path, out var partError) == IntPtr.Zero)
-            {
-                diagnosis = $"Loading libtorch from {libDir} failed. The dynamic loader said: {partError}";
-                return IntPtr.Zero;
-            }
+            diagnosis = partError;
+            return IntPtr.Zero;
         }
 
         var handle = DynamicLoader.TryOpen(glue, out var error);
