@@ -59,7 +59,7 @@ for c in ${cases//,/ }; do
 done
 
 echo "== where the time goes: forward, backward, update (device drained after each)"
-for c in ${BREAKDOWN:-realnvp2d-b256 realnvp784-b1000 pixelcnn28-b256}; do
+for c in ${BREAKDOWN:-realnvp2d-b256 realnvp784-b100 realnvp784-b1000 pixelcnn28-b256}; do
   "$bench" breakdown --device cuda --cases "$c" --steps 50 --warmup-seconds "${WARMUP_SECONDS:-2}"
   $python "$here/twins.py" --device cuda --cases "$c" --steps 50 --warmup 5 --warmup-seconds "${WARMUP_SECONDS:-2}" --breakdown
 done

@@ -209,7 +209,7 @@ def main():
         loss_first = float(loss_fn().detach())  # before any step: Gen.Bench's first loss, from the same weights
         warm(step, device, 0 if a.breakdown else a.warmup, a.warmup_seconds)
         if a.breakdown:
-            phases = [0.0, 0.0, 0.0]
+            phases = [[], [], []]
             for i in range(a.warmup + a.steps):
                 t0 = time.perf_counter()
                 loss = loss_fn()
@@ -224,8 +224,8 @@ def main():
                 t3 = time.perf_counter()
                 if i >= a.warmup:
                     for k, v in enumerate((t1 - t0, t2 - t1, t3 - t2)):
-                        phases[k] += v
-            f, b, u = (1e3 * v / a.steps for v in phases)
+                        phases[k].append(v)
+            f, b, u = (1e3 * statistics.median(v) for v in phases)  # medians, as Gen.Bench's breakdown
             print(f"  pytorch: forward {f:.3f} ms, backward {b:.3f} ms, update + zero-grad {u:.3f} ms")
             continue
         times = []
