@@ -26,12 +26,18 @@ public sealed class FusedAdamTests
     {
         using var a = Net(1);
         using var b = Net(1);
-        var reference = torch.optim.Adam(a.parameters(), lr: 0.05, weight_decay: weightDecay);
-        using var fused = new FusedAdam(b.parameters(), learningRate: 0.05, weightDecay: weightDecay);
-        using var g = new torch.Generator(3);
-        for (int step = 0; step < 25; step++)
+        TrainsAsTorchAdam(a, b, lr: 0.05, weightDecay, steps: 25, batch: new long[] { 4, 3 }, seed: 3);
+    }
+
+    // Trains a with torch.optim.Adam and b (the same network) with FusedAdam on the same batches, then compares.
+    private static void TrainsAsTorchAdam(Sequential a, Sequential b, double lr, double weightDecay, int steps, long[] batch, long seed)
+    {
+        var reference = torch.optim.Adam(a.parameters(), lr: lr, weight_decay: weightDecay);
+        using var fused = new FusedAdam(b.parameters(), learningRate: lr, weightDecay: weightDecay);
+        using var g = new torch.Generator((ulong)seed);
+        for (int step = 0; step < steps; step++)
         {
-            var x = torch.randn(new long[] { 4, 3 }, dtype: torch.float64, generator: g);
+            var x = torch.randn(batch, dtype: torch.float64, generator: g);
             reference.zero_grad();
             Loss(a, x).backward();
             reference.step();
@@ -44,6 +50,24 @@ public sealed class FusedAdamTests
         {
             Assert.True(p.allclose(q, rtol: 1e-12, atol: 1e-12), $"max difference {(p - q).abs().max().item<double>()}");
         }
+    }
+
+    // On the CPU the buffer is updated in pieces of at most 2^18 elements: a 600x500 weight (300000) is cut into two,
+    // and its bias and the next layer's small tensors share one piece, their gradients gathered into it.
+    [Fact]
+    public void Matches_torch_adam_when_parameters_span_and_share_pieces()
+    {
+        Sequential Wide()
+        {
+            torch.manual_seed(9);
+            var net = torch.nn.Sequential(torch.nn.Linear(600, 500), torch.nn.Tanh(), torch.nn.Linear(500, 3));
+            net.to(torch.float64);
+            return net;
+        }
+
+        using var a = Wide();
+        using var b = Wide();
+        TrainsAsTorchAdam(a, b, lr: 0.01, weightDecay: 0, steps: 4, batch: new long[] { 8, 600 }, seed: 4);
     }
 
     [Fact]
