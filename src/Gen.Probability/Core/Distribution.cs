@@ -16,6 +16,10 @@ public abstract class Distribution : IDistribution
     [ThreadStatic]
     private static bool assumingValid;
 
+    // Set inside a MaskOutsideSupport scope on this thread: values outside a support score -∞ instead of raising.
+    [ThreadStatic]
+    private static bool maskingSupport;
+
     /// <summary>Creates a distribution with the given batch and event shapes.</summary>
     protected Distribution(long[] batchShape, long[] eventShape)
     {
@@ -49,6 +53,19 @@ public abstract class Distribution : IDistribution
         var previous = assumingValid;
         assumingValid = true;
         return new ValidityScope(previous);
+    }
+
+    /// <summary>
+    /// Opens a scope, on the calling thread only, in which a value outside a distribution's support gets log-density
+    /// -∞ even when <see cref="Validate"/> is on, instead of raising. For a distribution built from others that scores
+    /// a value under each of them, such as a mixture, whose own support is the union of theirs: a value may lie
+    /// outside one component's support and still be valid for the whole. Dispose the result to end the scope.
+    /// </summary>
+    internal static IDisposable MaskOutsideSupport()
+    {
+        var previous = maskingSupport;
+        maskingSupport = true;
+        return new MaskingScope(previous);
     }
 
     /// <summary>Whether an <see cref="AssumeValid"/> scope is open on this thread (then nothing is checked or masked).</summary>
@@ -129,12 +146,15 @@ public abstract class Distribution : IDistribution
             return logProb;
         }
 
-        if (Validate)
+        if (Validate && !maskingSupport)
         {
             using var noGrad = torch.no_grad();
             if (!inSupport.all().item<bool>())
             {
-                var bad = value.masked_select(inSupport.logical_not().expand(value.shape)).flatten()[0].to(torch.float64).item<double>();
+                // The value and the support mask broadcast against each other (a scalar value scored under a batch of
+                // supports, or a batch of values under one support): name the first bad value of their common shape.
+                var both = torch.broadcast_tensors(value, inSupport.logical_not());
+                var bad = both[0].masked_select(both[1]).flatten()[0].to(torch.float64).item<double>();
                 throw new ArgumentException($"{Name}: value {bad.ToString(System.Globalization.CultureInfo.InvariantCulture)} lies outside the support {support}.", nameof(value));
             }
 
@@ -150,5 +170,10 @@ public abstract class Distribution : IDistribution
     private sealed class ValidityScope(bool previous) : IDisposable
     {
         public void Dispose() => assumingValid = previous;
+    }
+
+    private sealed class MaskingScope(bool previous) : IDisposable
+    {
+        public void Dispose() => maskingSupport = previous;
     }
 }

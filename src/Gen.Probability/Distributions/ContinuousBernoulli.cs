@@ -14,8 +14,8 @@ namespace Gen.Probability.Distributions;
 /// they are replaced by their power series, whose coefficients are B₂ₙ/(2n)! (Bernoulli numbers): there
 /// (t/2) coth(t/2) = 1 + Σ cₙ t²ⁿ, the mean is ½ + Σ cₙ t²ⁿ⁻¹ and the variance Σ (2n − 1) cₙ t²ⁿ⁻². Eighteen terms
 /// are exact to float64 within the radius, and outside it the closed forms lose at most a few bits, so values are
-/// within a few ulps everywhere and smooth across ½. The CDF and quantile are written in t as expm1(t x) / expm1(t)
-/// and log1p(u expm1(t)) / t.
+/// within a few ulps everywhere and smooth across ½. The CDF and quantile, expm1(t x) / expm1(t) and
+/// log1p(u expm1(t)) / t, are evaluated in forms whose exponents are never positive, so they hold for any finite t.
 /// </remarks>
 public sealed class ContinuousBernoulli : Distribution, IDistribution
 {
@@ -47,6 +47,9 @@ public sealed class ContinuousBernoulli : Distribution, IDistribution
     {
         this.p = p;
         p.Check(CheckParameter);
+        // λ = 0 or 1 (infinite logits) is a point mass at 0 or 1, not a density on [0, 1]: log-densities, the entropy and
+        // samples would be NaN there.
+        CheckParameter(p.Given, p.IsLogits ? "logits" : "probs", t => p.IsLogits ? t.isfinite() : t.gt(0).logical_and(t.lt(1)), p.IsLogits ? "finite" : "in (0, 1)");
     }
 
     /// <summary>λ.</summary>
@@ -127,10 +130,14 @@ public sealed class ContinuousBernoulli : Distribution, IDistribution
     {
         ArgumentNullException.ThrowIfNull(value);
         using var scope = torch.NewDisposeScope();
-        // With t = logit λ the CDF is expm1(t·x) / expm1(t): accurate for every t but t = 0 (λ = ½), where it is x.
+        // With t = logit λ and a = |t| the CDF is q(x) = expm1(−a·x) / expm1(−a) for t < 0, and e^(−a(1−x))·q(x) for
+        // t > 0 (the same expm1(t·x) / expm1(t), rewritten so that no exponent is positive: no overflow for any t);
+        // at t = 0 (λ = ½) it is x.
         var (t, zero) = SafeLogits();
+        var a = t.abs();
         var x = value.to_type(p.Given.dtype).clamp(0, 1);
-        var cdf = torch.special.expm1(t * x) / torch.special.expm1(t);
+        var q = torch.special.expm1(-a * x) / torch.special.expm1(-a);
+        var cdf = torch.where(t.gt(0), (a * (x - 1)).exp() * q, q);
         return torch.where(zero, x.expand_as(cdf), cdf).MoveToOuterDisposeScope();
     }
 
@@ -139,9 +146,19 @@ public sealed class ContinuousBernoulli : Distribution, IDistribution
     {
         ArgumentNullException.ThrowIfNull(u);
         using var scope = torch.NewDisposeScope();
-        // The inverse of the form above: log1p(u·expm1(t)) / t, and u itself at t = 0.
+        // The inverse of the CDF is log1p(u·expm1(t)) / t (u itself at t = 0). For t < 0 that is −log1p(u·expm1(−a)) / a,
+        // accurate for every a = |t|. For t > 0 it is accurate too, but expm1(t) overflows for large t; there the same
+        // value is 1 + log1p((1 − u)·expm1(−a)) / a (the mirror image: 1 − X has logit −t), which has no positive
+        // exponent but cancels where the quantile is near 0, which needs u below about e^(−a): so the first form is
+        // used while expm1(t) is finite, the second beyond. Both branches get finite inputs, so gradients stay finite.
         var (t, zero) = SafeLogits();
-        var x = torch.log1p(u * torch.special.expm1(t)) / t;
+        var a = t.abs();
+        var m = torch.special.expm1(-a);
+        double cap = Math.Log(torch.finfo(t.dtype).max) - 4;
+        var small = a.le(cap);
+        var direct = torch.log1p(u * torch.special.expm1(a.clamp_max(cap))) / a;
+        var mirrored = 1 + torch.log1p((1 - u) * m) / a;
+        var x = torch.where(t.gt(0), torch.where(small, direct, mirrored), -torch.log1p(u * m) / a);
         return torch.where(zero, u.expand_as(x), x).MoveToOuterDisposeScope();
     }
 

@@ -61,8 +61,15 @@ internal static class DistMath
     /// <summary>
     /// softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^(−|x|)), exact to rounding for every x. (libtorch's softplus
     /// returns x itself above a threshold of 20, which is off by e^(−x) ≈ 2·10⁻⁹ there: far above float64 rounding.)
+    /// max(x, 0) is written (x + |x|)/2, exact in floating point, because its derivative at 0 is then ½ (|x|′ = 0
+    /// there), which with the second term's 0 gives σ(0) = ½; clamp_min's derivative at 0 is 1, which would put the
+    /// gradient at exactly x = 0 (a zero-initialised output meeting a zero) off by ½.
     /// </summary>
-    internal static torch.Tensor Softplus(torch.Tensor x) => x.clamp_min(0) + x.abs().neg().exp().log1p();
+    internal static torch.Tensor Softplus(torch.Tensor x)
+    {
+        var a = x.abs();
+        return (x + a) * 0.5 + a.neg().exp().log1p();
+    }
 
     /// <summary>log B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b).</summary>
     internal static torch.Tensor LogBeta(torch.Tensor a, torch.Tensor b) => a.lgamma() + b.lgamma() - (a + b).lgamma();

@@ -36,8 +36,9 @@ public sealed class Laplace : LocationScaleDistribution, IDistribution
     public override torch.Tensor RSample(long[] sampleShape, torch.Generator? generator = null)
     {
         using var scope = torch.NewDisposeScope();
-        // Inverse CDF with u uniform on (−1, 1): loc − b·sign(u)·log(1 − |u|).
-        var u = 2 * DistMath.UniformOpen(ExtendedShape(sampleShape), Loc, generator) - 1;
+        // Inverse CDF with u uniform on (−1, 1): loc − b·sign(u)·log(1 − |u|). 2U − 1 rounds to exactly −1 for the
+        // smallest draws of U (one float32 draw in 2²⁴), where log(1 − |u|) = −∞: u is kept above −1 as it is below 1.
+        var u = (2 * DistMath.UniformOpen(ExtendedShape(sampleShape), Loc, generator) - 1).clamp_min(-DistMath.BelowOne(Loc.dtype));
         return (Loc - Scale * u.sign() * u.abs().neg().log1p()).MoveToOuterDisposeScope();
     }
 

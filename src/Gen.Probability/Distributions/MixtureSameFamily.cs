@@ -63,8 +63,20 @@ public sealed class MixtureSameFamily : Distribution, IDistribution
         Shape.CheckTrailing(value, EventShape, Name);
         using var scope = torch.NewDisposeScope();
         var x = value.unsqueeze(-1 - EventRank);
-        var lp = Components.LogProb(x) + Mixture.Logits;
-        return lp.logsumexp(-1, false).MoveToOuterDisposeScope();
+        torch.Tensor components;
+        using (MaskOutsideSupport())
+        {
+            // The mixture's support is the union of the components' (two uniforms on [0, 1] and [2, 3]): a value
+            // outside one component's support scores -∞ there and is checked against the union below.
+            components = Components.LogProb(x);
+        }
+
+        if (Validate && !AssumingValid)
+        {
+            CheckInUnion(value, components);
+        }
+
+        return (components + Mixture.Logits).logsumexp(-1, false).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>
@@ -76,6 +88,23 @@ public sealed class MixtureSameFamily : Distribution, IDistribution
         var shape = idx.shape.Append(1L).Concat(EventShape).ToArray();
         var index = idx.reshape(idx.shape.Append(1L).Concat(Enumerable.Repeat(1L, EventRank)).ToArray()).expand(shape);
         return all.gather(-1 - EventRank, index).squeeze(-1 - EventRank).MoveToOuterDisposeScope();
+    }
+
+    // Raises when some value lies outside every component's support (every component scores it -∞).
+    private void CheckInUnion(torch.Tensor value, torch.Tensor components)
+    {
+        using var noGrad = torch.no_grad();
+        var outside = components.isneginf().all(-1);
+        if (!outside.any().item<bool>())
+        {
+            return;
+        }
+
+        // Name the first entry of the first such event: events flattened to [..., E] (E = 1 for scalar events).
+        var events = EventRank == 0 ? value.unsqueeze(-1) : value.flatten(value.dim() - EventRank);
+        var both = torch.broadcast_tensors(events, outside.unsqueeze(-1));
+        var bad = both[0].masked_select(both[1]).flatten()[0].to(torch.float64).item<double>();
+        throw new ArgumentException($"{Name}: value {bad.ToString(System.Globalization.CultureInfo.InvariantCulture)} lies outside the support of every component.", nameof(value));
     }
 
     /// <summary>The mixture weights, shaped batch ++ [K] ++ (1 for each event dimension).</summary>

@@ -12,7 +12,7 @@ public sealed class MultivariateNormal : Distribution, IDistribution
 {
     /// <summary>Creates N(<paramref name="loc"/>, L Lᵀ) from <paramref name="scaleTril"/> = L, of shape batch ++ [D, D].</summary>
     /// <exception cref="GenShapeException">loc's last dimension differs from L's size, or L is not square.</exception>
-    /// <exception cref="ArgumentException">With validation on: L has a diagonal entry that is not positive.</exception>
+    /// <exception cref="ArgumentException">With validation on: L has an entry above the diagonal that is not zero, an entry that is not finite, or a diagonal entry that is not positive.</exception>
     public MultivariateNormal(torch.Tensor loc, torch.Tensor scaleTril)
         : base(BatchOf(loc, scaleTril), new[] { loc.shape[^1] })
     {
@@ -20,6 +20,9 @@ public sealed class MultivariateNormal : Distribution, IDistribution
         ScaleTril = scaleTril;
         CheckParameter(loc, "loc", t => t.isfinite(), "finite");
         using var scope = torch.NewDisposeScope();
+        // Log-densities read only L's lower triangle while samples and the covariance use all of it: an entry above
+        // the diagonal would make the two disagree silently.
+        CheckParameter(scaleTril, "scaleTril", t => t.isfinite().logical_and(t.triu(1).eq(0)), "finite and lower-triangular (zero above the diagonal)");
         CheckParameter(scaleTril.diagonal(0, -2, -1), "scaleTril (diagonal)", t => t.gt(0), "positive");
     }
 

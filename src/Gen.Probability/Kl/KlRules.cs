@@ -112,6 +112,14 @@ internal static class KlRules
         return Dirichlet.LogNormaliser(b) - Dirichlet.LogNormaliser(a) + ((a - b) * (a.digamma() - a0.digamma())).sum(-1);
     }
 
-    /// <summary>w · x with 0 where w = 0 (so 0 · ∞ terms vanish, as in 0 log 0 = 0).</summary>
-    private static torch.Tensor Weighted(torch.Tensor w, torch.Tensor x) => (w * x).masked_fill(w.eq(0), 0.0);
+    /// <summary>
+    /// w · x with 0 where w = 0 (so 0 · ∞ terms vanish, as in 0 log 0 = 0). x is replaced by 0 there before the product,
+    /// not the product afterwards: otherwise the product's backward pass would still form 0 · ∞ = NaN for w's gradient
+    /// (a category masked out with a −∞ logit).
+    /// </summary>
+    private static torch.Tensor Weighted(torch.Tensor w, torch.Tensor x)
+    {
+        var zero = w.eq(0);
+        return w * torch.where(zero, torch.zeros_like(x), x);
+    }
 }
