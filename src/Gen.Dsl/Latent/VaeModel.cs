@@ -350,9 +350,17 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         }
 
         var z = Posterior(h).RSample(new[] { k }, generator);
-        var fixedPosterior = Posterior(h.detach());
         var at = z.detach().requires_grad_(true);
-        var logWeights = Decode(at).LogProb(x) + weight * (Prior().LogProb(at) - fixedPosterior.LogProb(at));
+        torch.Tensor fixedLogQ;
+        using (HoldPosteriorParametersFixed())
+        {
+            // log q under parameters held fixed: the encoder's output detached, and the weights of an inverse
+            // autoregressive posterior's own steps out of the graph too; through them the estimator would add
+            // −Σᵢ w̃ᵢ ∂log q(zᵢ)/∂λ at fixed z, whose mean is not zero for K > 1 (a biased gradient).
+            fixedLogQ = Posterior(h.detach()).LogProb(at);
+        }
+
+        var logWeights = Decode(at).LogProb(x) + weight * (Prior().LogProb(at) - fixedLogQ);
         var normalised = logWeights.detach().softmax(0);
         var pathGradient = torch.autograd.grad(
             new[] { (normalised.square() * logWeights).sum() }, new[] { at }, retain_graph: true)[0];
@@ -360,6 +368,34 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         var bound = (logWeights.detach().logsumexp(0) - Math.Log(k)).sum();
         // The value is the bound; the gradient is the surrogate's.
         return -(bound + surrogate - surrogate.detach()) / x.shape[0];
+    }
+
+    /// <summary>
+    /// Takes the posterior flow's own parameters (an inverse autoregressive posterior's step weights) out of the graph
+    /// until disposed; the encoder-amortised flows have none.
+    /// </summary>
+    private IDisposable HoldPosteriorParametersFixed()
+    {
+        var held = posteriorSteps is null
+            ? Array.Empty<torch.Tensor>()
+            : posteriorSteps.parameters().Where(p => p.requires_grad).Cast<torch.Tensor>().ToArray();
+        foreach (var p in held)
+        {
+            p.requires_grad_(false);
+        }
+
+        return new Restore(held);
+    }
+
+    private sealed class Restore(torch.Tensor[] held) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var p in held)
+            {
+                p.requires_grad_(true);
+            }
+        }
     }
 
     /// <summary>
