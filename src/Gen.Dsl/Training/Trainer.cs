@@ -44,8 +44,10 @@ public sealed class Trainer
     }
 
     /// <summary>
-    /// The per-example validation loss of a batch (for example <c>x =&gt; -model.LogProb(x)</c>), evaluated without
-    /// gradients after every epoch when validation data is given; its mean drives early stopping.
+    /// The per-example validation loss of a batch (for example <c>x =&gt; -model.LogProb(x)</c>, shape [batch]), evaluated
+    /// without gradients and with the model in evaluation mode (<c>eval()</c>, its previous mode restored after) after
+    /// every epoch when validation data is given; its mean drives early stopping. A function that gives anything but one
+    /// loss per example is refused with an error.
     /// </summary>
     public Func<torch.Tensor, torch.Tensor>? Validation { get; init; }
 
@@ -102,7 +104,7 @@ public sealed class Trainer
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
             {
                 torch.Tensor? epochSum = null;
-                long batchesDone = 0;
+                long batchesDone = 0, examplesDone = 0;
                 foreach (var batch in epochBatches(epoch))
                 {
                     if (epochSum is null)
@@ -135,11 +137,13 @@ public sealed class Trainer
                     optimizer.Step();
                     using (torch.no_grad())
                     {
-                        epochSum.add_(l.Total.detach().to_type(torch.float64));
+                        // Weighted by batch size: a smaller last batch counts for its examples, not as a whole batch.
+                        epochSum.add_(l.Total.detach().to_type(torch.float64), alpha: batch.shape[0]);
                         window.Add(l, batch.shape[0]);
                     }
 
                     batchesDone++;
+                    examplesDone += batch.shape[0];
                     if (step % options.ProgressEvery == 0 && progress is not null)
                     {
                         progress.Report(window.Report(epoch, step, totalSteps, null, clock.Elapsed, endOfEpoch: false));
@@ -157,7 +161,7 @@ public sealed class Trainer
                     throw new ArgumentException($"training: epoch {epoch} gave no batches.", nameof(epochBatches));
                 }
 
-                double epochLoss = epochSum.item<double>() / batchesDone;
+                double epochLoss = epochSum.item<double>() / examplesDone;
                 epochSum.Dispose();
                 if (totalSteps == 0)
                 {
@@ -237,17 +241,35 @@ public sealed class Trainer
         }
     }
 
+    // The mean per-example validation loss, in evaluation mode: batch normalisation then uses its running statistics
+    // (a per-example score, not one that depends on the rest of the batch) and does not fold validation data into them.
     private double Evaluate(torch.Tensor data)
     {
         using var noGrad = torch.no_grad();
-        double sum = 0;
-        foreach (var batch in Batches.Of(data, options.BatchSize, data.device))
+        bool wasTraining = model.training;
+        model.eval();
+        try
         {
-            using var scope = torch.NewDisposeScope();
-            sum += Validation!(batch).to_type(torch.float64).sum().item<double>();
-        }
+            double sum = 0;
+            foreach (var batch in Batches.Of(data, options.BatchSize, data.device))
+            {
+                using var scope = torch.NewDisposeScope();
+                var losses = Validation!(batch);
+                if (losses.numel() != batch.shape[0])
+                {
+                    // A batch mean here would be divided by the example count again, silently shrinking the score.
+                    throw new ArgumentException($"training: Validation must give one loss per example (shape [{batch.shape[0]}] for this batch), got shape {Shape.Format(losses.shape)}; return -model.LogProb(x), not its mean.", nameof(Validation));
+                }
 
-        return sum / data.shape[0];
+                sum += losses.to_type(torch.float64).sum().item<double>();
+            }
+
+            return sum / data.shape[0];
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
     }
 
     // One read-back for the total and all terms; on failure, put the last good parameters back and name the culprit.
@@ -280,10 +302,11 @@ public sealed class Trainer
 
         public void Add(Loss l, long batchSize)
         {
-            total = Accumulate(total, l.Total);
+            // Weighted by batch size, as the epoch's loss is.
+            total = Accumulate(total, l.Total, batchSize);
             foreach (var (name, value) in l.Terms)
             {
-                terms[name] = Accumulate(terms.GetValueOrDefault(name), value);
+                terms[name] = Accumulate(terms.GetValueOrDefault(name), value, batchSize);
             }
 
             batches++;
@@ -300,7 +323,7 @@ public sealed class Trainer
             else
             {
                 double seconds = (elapsed - since).TotalSeconds;
-                previous = (total!.item<double>() / batches, terms.ToDictionary(kv => kv.Key, kv => kv.Value.item<double>() / batches), seconds > 0 ? examples / seconds : 0);
+                previous = (total!.item<double>() / examples, terms.ToDictionary(kv => kv.Key, kv => kv.Value.item<double>() / examples), seconds > 0 ? examples / seconds : 0);
             }
 
             var (mean, means, rate) = previous;
@@ -328,9 +351,9 @@ public sealed class Trainer
             }
         }
 
-        private static torch.Tensor Accumulate(torch.Tensor? sum, torch.Tensor value)
+        private static torch.Tensor Accumulate(torch.Tensor? sum, torch.Tensor value, long weight)
         {
-            var v = value.detach().to_type(torch.float64).reshape(1);
+            var v = value.detach().to_type(torch.float64).reshape(1) * weight;
             if (sum is null)
             {
                 var s = v.clone();

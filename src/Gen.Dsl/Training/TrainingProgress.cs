@@ -7,7 +7,7 @@ namespace Gen.Dsl;
 /// <param name="Epoch">The current epoch, from 1.</param>
 /// <param name="Step">Steps taken so far.</param>
 /// <param name="TotalSteps">Steps the run would take without early stopping.</param>
-/// <param name="Loss">The mean training loss since the last report.</param>
+/// <param name="Loss">The mean training loss since the last report: the batches' losses weighted by their sizes (the per-example mean when the loss is a batch mean).</param>
 /// <param name="Terms">The mean of each named loss term since the last report.</param>
 /// <param name="ValidationLoss">The latest validation loss (mean per example), if validation data was given and evaluated.</param>
 /// <param name="ExamplesPerSecond">Training throughput since the last report.</param>

@@ -5,7 +5,7 @@ namespace Gen.Dsl;
 /// <summary>What a <see cref="Trainer"/> run did.</summary>
 /// <param name="Epochs">Epochs completed.</param>
 /// <param name="Steps">Optimizer steps taken.</param>
-/// <param name="TrainingLoss">Mean training loss of each epoch.</param>
+/// <param name="TrainingLoss">Mean training loss of each epoch: the batches' losses weighted by their sizes (the per-example mean when the loss is a batch mean).</param>
 /// <param name="ValidationLoss">Validation loss (mean per example) after each epoch; empty without validation data.</param>
 /// <param name="BestEpoch">The epoch (from 1) whose parameters the model holds at the end: the best validation epoch when
 /// early stopping restored it, else the last.</param>

@@ -260,4 +260,64 @@ public sealed class TrainerTests
         Assert.Equal(before, System.IO.File.ReadAllBytes(path));
         System.IO.Directory.Delete(dir, recursive: true);
     }
+
+    [Fact]
+    public void Validation_runs_in_evaluation_mode_and_leaves_batch_statistics_alone()
+    {
+        // A network with batch normalisation: scored in training mode, each validation batch would be normalised by its
+        // own statistics and folded into the running ones, which the best snapshot and checkpoints then carry.
+        torch.manual_seed(3);
+        using var model = torch.nn.Sequential(("linear", torch.nn.Linear(4, 4)), ("norm", torch.nn.BatchNorm1d(4)));
+        using var adam = new FusedAdam(model.parameters(), 1e-3);
+        var modes = new List<bool>();
+        var trainer = new Trainer(model, adam, x => model.forward(x).square().mean(), new TrainingOptions { Epochs = 1, BatchSize = 8 })
+        {
+            Validation = x =>
+            {
+                modes.Add(model.training);
+                return model.forward(x).square().mean(new long[] { 1 });
+            },
+        };
+        using var g = Seed.Generator(4);
+        var train = torch.randn(new long[] { 32, 4 }, generator: g);
+        var valid = torch.randn(new long[] { 16, 4 }, generator: g) * 10 + 5;
+        var norm = (TorchSharp.Modules.BatchNorm1d)model.named_children().Single(c => c.name == "norm").module;
+        trainer.Fit(train, valid);
+        Assert.NotEmpty(modes);
+        Assert.All(modes, m => Assert.False(m));
+        Assert.True(model.training, "the model is back in training mode after validation");
+        // Running statistics come from the training batches only (data near 0, not the validation data near 5).
+        var runningMean = norm.running_mean!.abs().max().item<float>();
+        Assert.True(runningMean < 1, $"running mean {runningMean} moved towards the validation data");
+    }
+
+    [Fact]
+    public void A_validation_function_that_gives_a_batch_mean_is_refused()
+    {
+        var (train, valid) = Digits();
+        using var model = Autoregressive.Made(64, 16).Compile(Device.Cpu, seed: 0);
+        using var adam = new FusedAdam(model.parameters(), 1e-3);
+        var trainer = new Trainer(model, adam, x => -model.LogProb(x).mean(), new TrainingOptions { Epochs = 1, BatchSize = 100 })
+        {
+            Validation = x => -model.LogProb(x).mean(),
+        };
+        var ex = Assert.Throws<ArgumentException>(() => trainer.Fit(train, valid));
+        Assert.Contains("one loss per example", ex.Message);
+        Assert.Contains("[100]", ex.Message);
+    }
+
+    [Fact]
+    public void The_epoch_loss_is_the_mean_over_examples_whatever_the_last_batch_size()
+    {
+        // Batches of 2 over 5 values: the last batch holds one. The loss of a batch is the mean of its values (plus a
+        // parameter term that is 0), so the epoch's loss must be the mean of all five values, not the mean of batch means.
+        var data = torch.tensor(new double[] { 1, 2, 3, 4, 100 }).reshape(5, 1);
+        using var model = torch.nn.Linear(1, 1, dtype: torch.float64);
+        using var adam = new FusedAdam(model.parameters(), 0.0);
+        var trainer = new Trainer(model, adam, x => x.mean() + 0 * model.forward(x).sum(), new TrainingOptions { Epochs = 3, BatchSize = 2, ProgressEvery = 3 });
+        var progress = new Collect();
+        var result = trainer.Fit(data, progress: progress);
+        Assert.All(result.TrainingLoss, l => Assert.Equal(22.0, l, 12));
+        Assert.All(progress.Reports.Where(r => r.EndOfEpoch && r.Step % 3 == 0), r => Assert.Equal(22.0, r.Loss, 12));
+    }
 }
