@@ -46,7 +46,10 @@ public sealed class NadeModel : AutoregressiveBinaryModel
         using var scope = torch.NewDisposeScope();
         var ordered = positions.ToPositions(x);                           // [B, D]
         var contributions = ordered.unsqueeze(-1) * w.t().unsqueeze(0);    // [B, D, H]: W_{:,j} x_j
-        var before = contributions.cumsum(1) - contributions;              // Σ_{j<i}, exclusive
+        // Σ_{j<i}, exclusive: the inclusive sums shifted one position along, not cumsum − contributions, whose rounding
+        // would let logit i depend (by an ulp) on x_i itself.
+        var inclusive = contributions.cumsum(1);
+        var before = torch.nn.functional.pad(inclusive.narrow(1, 0, Features - 1), new long[] { 0, 0, 1, 0 }); // [B, D, H]
         var hidden = torch.sigmoid(before + c);                            // [B, D, H]
         var logits = (hidden * v).sum(-1) + b;                             // [B, D]
         return positions.ToFeatures(logits).MoveToOuterDisposeScope();
