@@ -85,7 +85,7 @@ public sealed class ImageFlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// density there.
     /// </summary>
     /// <exception cref="GenShapeException">The images have another shape, or the flow is conditional.</exception>
-    /// <exception cref="ArgumentException">Another dtype or device than the model's.</exception>
+    /// <exception cref="ArgumentException">Another dtype or device than the model's, or (with a logit preprocessing and <see cref="CheckValues"/>) a value where it is not defined.</exception>
     public torch.Tensor LogProb(torch.Tensor x) => LogProb(x, null);
 
     /// <summary>
@@ -93,10 +93,16 @@ public sealed class ImageFlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// same for all); returns [batch]. A null context is the unconditional <see cref="LogProb(torch.Tensor)"/>.
     /// </summary>
     /// <exception cref="GenShapeException">The images have another shape; the context is missing, unexpected, of the wrong width, or has another number of rows than the images.</exception>
-    /// <exception cref="ArgumentException">The images or the context have another dtype or device than the model.</exception>
+    /// <exception cref="ArgumentException">The images or the context have another dtype or device than the model, or (with a logit preprocessing and <see cref="CheckValues"/>) an image value lies where it is not defined.</exception>
     public torch.Tensor LogProb(torch.Tensor x, torch.Tensor? context)
     {
-        CheckInput(x);
+        CheckInput(x, Spec.Preprocessing.Domain, "values");
+        return LogProbChecked(x, context);
+    }
+
+    // log p(x | c) for images whose shape, placement and values have been checked.
+    private torch.Tensor LogProbChecked(torch.Tensor x, torch.Tensor? context)
+    {
         CheckContextRows(context, x.shape[..^3], "images", x.shape);
         using var scope = torch.NewDisposeScope();
         var z = DataToBase(context).ForwardAndLogDet(x);
@@ -131,10 +137,10 @@ public sealed class ImageFlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
             throw new InvalidOperationException($"{Node}: dequantisation needs pixel levels; give the flow a preprocessing (ImagePreprocessing.Logit or Centred).");
         }
 
-        CheckInput(pixels);
+        CheckInput(pixels, (0, Spec.Preprocessing.Levels - 1), "integer pixel values");
         using var scope = torch.NewDisposeScope();
         var noise = DeviceRandom.Uniform(pixels.shape, pixels.dtype, pixels.device, generator);
-        return LogProb(pixels + noise, context).MoveToOuterDisposeScope();
+        return LogProbChecked(pixels + noise, context).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -195,11 +201,36 @@ public sealed class ImageFlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         return BijectorExtensions.Chain(parts);
     }
 
-    private void CheckInput(torch.Tensor x)
+    /// <summary>
+    /// Whether <see cref="LogProb(torch.Tensor, torch.Tensor?)"/> checks that every value lies where a logit
+    /// preprocessing is defined (pixel space [0, K], widened by αK/(1 − 2α) on each side), and
+    /// <see cref="LogProbDequantized(torch.Tensor, torch.Tensor?, torch.Generator?)"/> that every pixel lies in
+    /// 0 … K − 1 (default true). Outside, the logit gives NaN, and a first batch that initialises the activation
+    /// normalisations from NaN would spoil the model for good. The check reads one flag back from the device per call;
+    /// turn it off in a training loop over data already checked.
+    /// </summary>
+    public bool CheckValues { get; set; } = true;
+
+    // Shape and placement always; with CheckValues, values within the range given (the preprocessing's domain for
+    // LogProb, the integer pixels 0 … K − 1 for LogProbDequantized; a range of all reals is not read).
+    private void CheckInput(torch.Tensor x, (double Low, double High) range, string what)
     {
         ArgumentNullException.ThrowIfNull(x);
         Shape.CheckTrailing(x, Spec.EventShape, $"{Node}.log_prob");
         ModelInput.CheckPlacement(x, Reference, $"{Node}.log_prob", "the data", nameof(x));
+        if (!CheckValues || (double.IsNegativeInfinity(range.Low) && double.IsPositiveInfinity(range.High)))
+        {
+            return;
+        }
+
+        using var scope = torch.NewDisposeScope();
+        if (!x.ge(range.Low).logical_and(x.le(range.High)).all().item<bool>())
+        {
+            string Show(double v) => v.ToString("G6", System.Globalization.CultureInfo.InvariantCulture);
+            throw new ArgumentException(
+                $"{Node}.log_prob: with its preprocessing ({Spec.Preprocessing}) the flow takes {what} in [{Show(range.Low)}, {Show(range.High)}], but the images hold values from {Show(x.min().ToDouble())} to {Show(x.max().ToDouble())}; give integer pixel values 0 … {Spec.Preprocessing.Levels - 1} (LogProbDequantized adds the noise), or compile the flow for the data's number of levels.",
+                nameof(x));
+        }
     }
 
     private const string ContextNode = Node + ".context";

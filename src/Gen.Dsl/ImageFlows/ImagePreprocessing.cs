@@ -75,6 +75,25 @@ public sealed record ImagePreprocessing(ImagePreprocessingKind Kind, int Levels,
         return Kind == ImagePreprocessingKind.Centred ? scaling : scaling.Then(new Block(Elementwise.Logit(Alpha), eventRank));
     }
 
+    /// <summary>
+    /// The pixel values the map is defined on: for the logit map, where α + (1 − 2α)·x/K lies in [0, 1], which is
+    /// [0, K] widened by αK/(1 − 2α) on each side (its inverse, which gives samples, reaches all of it); every real
+    /// number otherwise.
+    /// </summary>
+    internal (double Low, double High) Domain
+    {
+        get
+        {
+            if (Kind != ImagePreprocessingKind.Logit)
+            {
+                return (double.NegativeInfinity, double.PositiveInfinity);
+            }
+
+            double margin = Alpha * Levels / (1 - 2 * Alpha);
+            return (-margin, Levels + margin);
+        }
+    }
+
     private static ImagePreprocessing Checked(ImagePreprocessing p)
     {
         if (p.Levels < 2)

@@ -77,6 +77,28 @@ public class ImageFlowSpecTests
     }
 
     [Fact]
+    public void Pixels_outside_the_preprocessings_range_are_refused_before_they_reach_the_model()
+    {
+        // The logit preprocessing of a value outside its domain is NaN, and the first batch would initialise the
+        // activation normalisations from it, spoiling the model for every later batch.
+        using var model = ImageFlow.Glow(1, 4, 4, levels: 1, stepsPerLevel: 1, hidden: 4).WithPreprocessing(ImagePreprocessing.Logit(17, alpha: 0.05)).Compile(Device.Cpu, seed: 0);
+        var digits = torch.arange(16, dtype: torch.float32).reshape(1, 1, 4, 4);
+        var tooBright = Assert.Throws<ArgumentException>(() => model.LogProbDequantized(digits * 2, Seed.Generator(1)));
+        Assert.Contains("integer pixel values in [0, 16]", tooBright.Message, StringComparison.Ordinal);
+        Assert.Contains("to 30", tooBright.Message, StringComparison.Ordinal);
+        // The logit map is defined on [0, 17] widened by 0.05·17/0.9 = 0.9444 on each side.
+        var dark = Assert.Throws<ArgumentException>(() => model.LogProb(digits - 3));
+        Assert.Contains("[-0.944444, 17.9444]", dark.Message, StringComparison.Ordinal);
+
+        // Nothing was initialised from the refused batches: valid pixels score finitely afterwards, up to the domain's edge.
+        Assert.True(model.LogProbDequantized(digits, Seed.Generator(1)).isfinite().all().item<bool>());
+        Assert.True(model.LogProb(torch.full(new long[] { 1, 1, 4, 4 }, 17.9f)).isfinite().all().item<bool>());
+
+        model.CheckValues = false;
+        Assert.True(model.LogProb(digits * 2).isnan().any().item<bool>(), "unchecked, the logit of an out-of-range value is NaN");
+    }
+
+    [Fact]
     public void A_spec_prints_as_a_tree_with_the_shape_after_each_step()
     {
         var text = ImageFlow.Glow(1, 4, 4, levels: 2, stepsPerLevel: 1, hidden: 8).ToString();
