@@ -68,10 +68,7 @@ public abstract class AutoregressiveBinaryModel : torch.nn.Module<torch.Tensor, 
     /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>), usable for a model on any device; the device's global generator when null.</param>
     public torch.Tensor Sample(long count, torch.Generator? generator = null)
     {
-        if (count < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(count), count, $"{node}.sample: the number of samples must be positive.");
-        }
+        ModelInput.CheckCount(count, $"{node}.sample");
 
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();

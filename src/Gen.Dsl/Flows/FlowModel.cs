@@ -89,6 +89,7 @@ public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDi
     /// <exception cref="GenShapeException">The context is missing, unexpected, of the wrong width, or has another number of rows than <paramref name="count"/>.</exception>
     public torch.Tensor Sample(long count, torch.Tensor? context, torch.Generator? generator = null)
     {
+        ModelInput.CheckCount(count, "flow.sample");
         using var scope = torch.NewDisposeScope();
         var draw = Draws(count, context);
         using var frozen = MaskedWeights.Freeze(); // MAF layers sample in one pass per feature with fixed weights
@@ -101,6 +102,7 @@ public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDi
     /// <summary>Draws <paramref name="count"/> reparameterised samples [count, features], differentiable with respect to the flow's parameters.</summary>
     public torch.Tensor RSample(long count, torch.Generator? generator = null)
     {
+        ModelInput.CheckCount(count, "flow.rsample");
         using var scope = torch.NewDisposeScope();
         return Distribution().RSample(new[] { count }, generator).MoveToOuterDisposeScope();
     }
@@ -116,6 +118,7 @@ public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDi
     /// <exception cref="GenShapeException">The context is missing, unexpected, of the wrong width, or has another number of rows than <paramref name="count"/>.</exception>
     public Sampled SampleAndLogProb(long count, torch.Tensor? context, torch.Generator? generator = null)
     {
+        ModelInput.CheckCount(count, "flow.sample_and_log_prob");
         using var scope = torch.NewDisposeScope();
         var draw = Draws(count, context);
         var s = draw.Distribution.SampleAndLogProb(draw.SampleShape, generator);

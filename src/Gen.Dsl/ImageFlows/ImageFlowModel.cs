@@ -174,6 +174,7 @@ public sealed class ImageFlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// <exception cref="GenShapeException">The context is missing, unexpected, of the wrong width, or has another number of rows than <paramref name="count"/>.</exception>
     public torch.Tensor Sample(long count, torch.Tensor? context, torch.Generator? generator = null)
     {
+        ModelInput.CheckCount(count, $"{Node}.sample");
         CheckContextRows(context, new[] { count }, "sample count", new[] { count });
         using var scope = torch.NewDisposeScope();
         return Distribution(context).Sample(new[] { count }, generator).MoveToOuterDisposeScope();

@@ -225,10 +225,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// <summary>Draws <paramref name="count"/> data points from the model (z ~ p(z), then x ~ p(x|z)), without gradient; [count, ...data shape].</summary>
     public torch.Tensor Sample(long count, torch.Generator? generator = null)
     {
-        if (count < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(count), count, "vae.sample: the number of samples must be positive.");
-        }
+        ModelInput.CheckCount(count, "vae.sample");
 
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();

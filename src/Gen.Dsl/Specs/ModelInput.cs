@@ -27,6 +27,15 @@ internal static class ModelInput
         }
     }
 
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> naming <paramref name="node"/> when a sample count is not positive.</summary>
+    public static void CheckCount(long count, string node)
+    {
+        if (count < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(count), count, $"{node}: the number of samples must be positive, got {count}.");
+        }
+    }
+
     /// <summary>
     /// Whether every value of <paramref name="x"/> is 0 or 1, as a boolean scalar on its device: x·(x − 1) is exactly 0
     /// at 0 and 1 and nonzero (or NaN) anywhere else, so the test takes three passes and one buffer, where comparing with

@@ -52,10 +52,7 @@ public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDif
     /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>); the device's global generator when null.</param>
     public torch.Tensor Latent(long count, torch.Generator? generator = null)
     {
-        if (count < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(count), count, $"{Node}: draw at least one latent.");
-        }
+        ModelInput.CheckCount(count, $"{Node}.latent");
 
         return DeviceRandom.Normal(new[] { count, (long)Spec.Latent }, Reference.dtype, Reference.device, generator);
     }
@@ -111,6 +108,7 @@ public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDif
     /// <exception cref="ArgumentException">The model is class-conditional.</exception>
     public torch.Tensor RSample(long count, torch.Generator? generator = null)
     {
+        ModelInput.CheckCount(count, $"{Node}.sample");
         using var scope = torch.NewDisposeScope();
         OneHot(null, count);
         return Generate(Latent(count, generator)).MoveToOuterDisposeScope();

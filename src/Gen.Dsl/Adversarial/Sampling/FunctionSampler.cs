@@ -22,7 +22,7 @@ internal sealed class FunctionSampler : IDifferentiableSampler
 
     public torch.Tensor RSample(long count, torch.Generator? generator = null)
     {
-        Sampler.CheckCount(count, node);
+        ModelInput.CheckCount(count, node);
         var samples = draw(count, generator) ?? throw new InvalidOperationException($"{node}: the sampling function returned null.");
         if (samples.dim() != shape.Length + 1 || samples.shape[0] != count || !samples.shape.AsSpan(1).SequenceEqual(shape))
         {

@@ -59,13 +59,4 @@ public static class Sampler
 
         return new FunctionSampler(sampleShape.ToArray(), draw, node);
     }
-
-    /// <summary>Checks a requested number of samples.</summary>
-    internal static void CheckCount(long count, string node)
-    {
-        if (count < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(count), count, $"{node}: draw at least one sample.");
-        }
-    }
 }

@@ -124,7 +124,7 @@ public sealed class Adversary : IDisposable
     public torch.Tensor AdversarialLoss(long count, torch.Generator? generator = null)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        Sampler.CheckCount(count, Node);
+        ModelInput.CheckCount(count, Node);
         using var scope = torch.NewDisposeScope();
         return Game.GeneratorLoss(Critic.Logits(Model.RSample(count, generator))).MoveToOuterDisposeScope();
     }

@@ -87,10 +87,7 @@ internal static class PixelLikelihood
         torch.Generator? generator,
         string node)
     {
-        if (count < 1)
-        {
-            throw new ArgumentOutOfRangeException(nameof(count), count, $"{node}: the number of samples must be positive.");
-        }
+        ModelInput.CheckCount(count, node);
 
         using var noGrad = torch.no_grad();
         using var frozen = MaskedWeights.Freeze(); // one mask product per layer per draw, not per pixel
