@@ -6,15 +6,27 @@ namespace Gen.Core.Tests;
 
 /// <summary>
 /// Entry point used only as a child process by the runtime tests: it loads TorchSharp through Gen,
-/// computes something and prints how the runtime was loaded.
+/// computes something and prints how the runtime was loaded, or the error that loading raised.
 /// </summary>
 public static class Program
 {
+    /// <summary>The argument that makes the test assembly a runtime probe.</summary>
+    public const string ProbeRuntime = "probe-runtime";
+
     public static int Main(string[] args)
     {
-        if (args.Length == 1 && args[0] == "probe-runtime")
+        if (args.Length == 1 && args[0] == ProbeRuntime)
         {
-            GenRuntime.EnsureLoaded();
+            try
+            {
+                GenRuntime.EnsureLoaded();
+            }
+            catch (GenRuntimeException e)
+            {
+                Console.WriteLine($"error: {e.Message}");
+                return 3;
+            }
+
             using var x = torch.arange(10, dtype: torch.float64);
             var sum = x.sum().item<double>();
             var s = GenRuntime.Status;
@@ -22,7 +34,7 @@ public static class Program
             return sum == 45.0 ? 0 : 1;
         }
 
-        Console.Error.WriteLine("usage: Gen.Core.Tests probe-runtime");
+        Console.Error.WriteLine($"usage: Gen.Core.Tests {ProbeRuntime}");
         return 2;
     }
 }

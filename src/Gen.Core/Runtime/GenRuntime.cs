@@ -220,9 +220,9 @@ public static class GenRuntime
                 return;
             }
 
-            if (!Directory.Exists(libTorchDirectory))
+            if (ConfiguredFolderProblem(libTorchDirectory) is { } problem)
             {
-                diagnosis = $"GEN_LIBTORCH_DIR (or GenRuntime.LibTorchDirectory) is {libTorchDirectory}, which is not a folder.";
+                diagnosis = problem;
                 return;
             }
 
@@ -232,6 +232,14 @@ public static class GenRuntime
             }
         }
     }
+
+    // Why a configured libtorch folder cannot be used, or null when it can: it must exist and hold libtorch_cpu.
+    private static string? ConfiguredFolderProblem(string dir) =>
+        !Directory.Exists(dir)
+            ? $"GEN_LIBTORCH_DIR (or GenRuntime.LibTorchDirectory) is {dir}, which is not a folder; set it to the lib folder of an installed libtorch (PyTorch's torch/lib, for example), or unset it to use the TorchSharp-cpu package's."
+            : !File.Exists(Path.Combine(dir, NativeLibraryLocator.TorchCpuFileName))
+                ? $"GEN_LIBTORCH_DIR (or GenRuntime.LibTorchDirectory) is {dir}, which holds no {NativeLibraryLocator.TorchCpuFileName}; set it to the lib folder of an installed libtorch (PyTorch's torch/lib, for example), or unset it to use the TorchSharp-cpu package's."
+                : null;
 
     // Loads libc10, libtorch_cpu and libtorch from libDir unless a library of that soname is already in the process;
     // returns what the dynamic loader said on failure, else null.
@@ -279,6 +287,13 @@ public static class GenRuntime
         {
             diagnosis = $"{NativeLibraryLocator.GlueFileName} was not found beside TorchSharp.dll, in the application's native folders or in the NuGet cache. " +
                         "Reinstall the TorchSharp package.";
+            return IntPtr.Zero;
+        }
+
+        if (!string.IsNullOrEmpty(libTorchDirectory) && ConfiguredFolderProblem(libTorchDirectory) is { } problem)
+        {
+            // Said here too (the preload may not have run): every later failure would otherwise be blamed on the glue.
+            diagnosis = problem;
             return IntPtr.Zero;
         }
 

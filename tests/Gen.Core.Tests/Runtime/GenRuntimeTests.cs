@@ -87,27 +87,52 @@ public class GenRuntimeTests
         }
     }
 
+    // Runs the test assembly as a runtime probe (Program.cs) with the given environment; returns its exit code and output.
+    private static async Task<(int Code, string Output)> Probe(params (string Name, string Value)[] environment)
+    {
+        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.ArgumentList.Add(Assembly.GetExecutingAssembly().Location);
+        psi.ArgumentList.Add(Program.ProbeRuntime);
+        foreach (var (name, value) in environment)
+        {
+            psi.Environment[name] = value;
+        }
+
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = await p.StandardError.ReadToEndAsync();
+        await p.WaitForExitAsync();
+        return (p.ExitCode, await stdout + stderr);
+    }
+
+    [Fact]
+    public async Task A_libtorch_folder_that_is_not_one_is_named_in_the_error()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "gen-no-such-folder-" + Guid.NewGuid().ToString("N"));
+        var (code, output) = await Probe(("GEN_LIBTORCH_DIR", missing));
+        Assert.True(code == 3, output);
+        Assert.Contains($"GEN_LIBTORCH_DIR (or GenRuntime.LibTorchDirectory) is {missing}, which is not a folder", output);
+
+        var empty = Directory.CreateTempSubdirectory("gen-empty-libtorch-").FullName;
+        try
+        {
+            (code, output) = await Probe(("GEN_LIBTORCH_DIR", empty));
+            Assert.True(code == 3, output);
+            Assert.Contains($"is {empty}, which holds no libtorch_cpu.so", output);
+        }
+        finally
+        {
+            Directory.Delete(empty);
+        }
+    }
+
     [Fact]
     public async Task Two_processes_starting_at_once_both_load_from_an_empty_cache()
     {
         var root = Directory.CreateTempSubdirectory("gen-cache-race-").FullName;
         try
         {
-            var self = Assembly.GetExecutingAssembly().Location;
-            Task<(int Code, string Output)> Run() => Task.Run(() =>
-            {
-                var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-                psi.ArgumentList.Add(self);
-                psi.ArgumentList.Add("probe-runtime");
-                psi.Environment["GEN_CACHE_DIR"] = root;
-                using var p = Process.Start(psi)!;
-                var stdout = p.StandardOutput.ReadToEndAsync();
-                var stderr = p.StandardError.ReadToEnd();
-                p.WaitForExit();
-                return (p.ExitCode, stdout.Result + stderr);
-            });
-
-            var results = await Task.WhenAll(Run(), Run());
+            var results = await Task.WhenAll(Probe(("GEN_CACHE_DIR", root)), Probe(("GEN_CACHE_DIR", root)));
             foreach (var (code, output) in results)
             {
                 Assert.True(code == 0, output);
