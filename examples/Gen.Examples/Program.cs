@@ -64,6 +64,12 @@ public static class Program
             output.WriteLine($"{example.Name}: {e.Message}");
             return 2;
         }
+        catch (Gen.Data.GenDataException e)
+        {
+            // Missing or damaged data: the message says which file and what to do; a stack trace would bury it.
+            output.WriteLine($"{example.Name}: {e.Message}");
+            return 3;
+        }
     }
 
     private static void PrintCommands(TextWriter output)

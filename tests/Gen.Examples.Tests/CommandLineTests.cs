@@ -77,4 +77,30 @@ public class CommandLineTests
         using var bad = new StringWriter();
         Assert.Equal(2, Gen.Examples.FSharp.Program.run(new[] { "--bogus", "1" }, bad));
     }
+
+    [Fact]
+    public void DamagedDataIsReportedInOneLineAndExitsWithThree()
+    {
+        // Files that are not what they claim (no network needed): the data error's message, not a stack trace.
+        var dir = Directory.CreateTempSubdirectory("gen-bad-data-").FullName;
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir, "binarized-mnist"));
+            foreach (var split in new[] { "train", "valid", "test" })
+            {
+                File.WriteAllText(Path.Combine(dir, "binarized-mnist", $"{split}-images-idx3-ubyte"), "not an IDX file");
+            }
+
+            var (code, output) = Run("made", "--data-dir", dir, "--epochs", "1");
+            Assert.True(code == 3, output);
+            var last = output.TrimEnd().Split('\n')[^1];
+            Assert.StartsWith("made: ", last);
+            Assert.Contains(dir, last);
+            Assert.DoesNotContain("   at ", output);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

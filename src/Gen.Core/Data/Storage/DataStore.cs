@@ -26,8 +26,17 @@ internal static class DataStore
             }
         }
 
-        var help = $"Put the file there ({file.RelativePath}.gz, or uncompressed), set {DataDirectory.EnvironmentVariable} to a " +
-                   "directory with that layout, or pass a directory.";
+        // The file as published, put beside where Gen keeps it (binarized MNIST's binarized_mnist_train.amat in
+        // binarized-mnist/, for example): converted and verified once, as a download would be.
+        var published = Path.Combine(Path.GetDirectoryName(Path.Combine(directory, file.RelativePath))!, file.RemoteName);
+        if (File.Exists(published) && !published.Equals(compressed, StringComparison.Ordinal))
+        {
+            Downloader.Fetch(new Uri(Path.GetFullPath(published)), compressed, file.Sha256);
+            return compressed;
+        }
+
+        var help = $"Put the file there ({file.RelativePath}.gz, or uncompressed, or as published: {Path.GetFileName(published)}), " +
+                   $"set {DataDirectory.EnvironmentVariable} to a directory with that layout, or pass a directory.";
         if (!source.Download)
         {
             throw new GenDataException($"{compressed}: not found, and downloads are turned off. {help}", compressed);

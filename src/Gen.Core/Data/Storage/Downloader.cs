@@ -81,6 +81,21 @@ internal static class Downloader
     private static async Task DownloadToAsync(Uri url, string temp)
     {
         var address = url.AbsoluteUri;
+        if (url.IsFile)
+        {
+            // A published file the user already has (binarized MNIST's .amat text, say): converted and verified like a
+            // download, and never modified.
+            try
+            {
+                File.Copy(url.LocalPath, temp);
+                return;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new GenDataException($"{url.LocalPath}: cannot read it: {e.Message}", url.LocalPath, e);
+            }
+        }
+
         using var silence = new CancellationTokenSource(StallTimeout);
         long received = 0;
         long? announced = null;

@@ -50,6 +50,29 @@ public class DataStoreTests
     }
 
     [Fact]
+    public void A_file_as_published_beside_the_stored_one_is_converted_and_verified_offline()
+    {
+        // Binarized MNIST is published as .amat text; a user who has it puts it in binarized-mnist/ and needs no network.
+        using var dir = new TempDirectory();
+        var published = dir.Write("binarized-mnist/binarized_mnist_sample.amat", Samples.AmatText());
+
+        var array = DataStore.Read(SampleFile(LocalHttpServer.Unreachable()), DataSource.At(dir.Path).WithDownload(false));
+
+        Assert.Equal(Samples.Sha256, array.Sha256);
+        Assert.Contains("binarized-mnist/sample-idx3-ubyte.gz", dir.Files());
+        Assert.Equal(Samples.AmatText(), File.ReadAllBytes(published)); // left as it was
+
+        // A published file with other content is refused by its checksum, and nothing is stored.
+        using var other = new TempDirectory();
+        var text = Samples.AmatText();
+        text[0] = text[0] == (byte)'0' ? (byte)'1' : (byte)'0';
+        other.Write("binarized-mnist/binarized_mnist_sample.amat", text);
+        var e = Assert.Throws<GenDataException>(() => DataStore.Read(SampleFile(), DataSource.At(other.Path).WithDownload(false)));
+        Assert.Contains("sha256", e.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("binarized-mnist/sample-idx3-ubyte.gz", other.Files());
+    }
+
+    [Fact]
     public void When_every_origin_fails_the_message_lists_them_and_says_what_to_do()
     {
         using var server = new LocalHttpServer();
