@@ -20,6 +20,9 @@ namespace Gen.Probability.Bijectors;
 /// gradients on makes α differentiable (by the implicit function theorem) with respect to y and the parameters.
 /// The inverse therefore costs tens of elementwise passes; sampling and <see cref="TransformedDistribution"/>'s
 /// <c>SampleAndLogProb</c> use only the forward direction.</para>
+/// <para>In floating point m(wᵀu) rounds to −1 once wᵀu is below about −17 (float32) or −37 (float64); the map is
+/// then flat in the direction of w where wᵀz + b = 0, as the exact map nearly is. The log-determinant is computed from
+/// softplus(wᵀu) itself and stays accurate there; keeping wᵀu above those values keeps the computed map invertible.</para>
 /// </remarks>
 public sealed class Planar : IBijector
 {
@@ -76,7 +79,7 @@ public sealed class Planar : IBijector
         using var scope = torch.NewDisposeScope();
         var t = torch.tanh((x * w).sum(-1) + b);
         var y = x + ConstrainedU() * t.unsqueeze(-1);
-        var ld = LogDet(t, ConstrainedInnerProduct());
+        var ld = LogDet(t);
         return new Transformed(y.MoveToOuterDisposeScope(), ld.MoveToOuterDisposeScope());
     }
 
@@ -92,15 +95,23 @@ public sealed class Planar : IBijector
 
         var t = torch.tanh(alpha + b);
         var x = y - ConstrainedU() * t.unsqueeze(-1);
-        var ld = -LogDet(t, wu);
+        var ld = -LogDet(t);
         return new Transformed(x.MoveToOuterDisposeScope(), ld.MoveToOuterDisposeScope());
     }
 
     /// <inheritdoc/>
     public override string ToString() => $"Planar({Features})";
 
-    /// <summary>log|1 + (1 − t²) wᵀû|, positive inside the log because wᵀû &gt; −1.</summary>
-    private static torch.Tensor LogDet(torch.Tensor t, torch.Tensor wu) => torch.log1p((1 - t.square()) * wu);
+    /// <summary>
+    /// log(1 + (1 − t²) wᵀû), positive inside the log because wᵀû &gt; −1. wᵀû = softplus(wᵀu) − 1 rounds to −1 once
+    /// wᵀu is below about −17 (float32), where 1 + (1 − t²)·wᵀû would cancel to t²; 1 + wᵀû = softplus(wᵀu) is
+    /// passed on its own so that it does not.
+    /// </summary>
+    private torch.Tensor LogDet(torch.Tensor t)
+    {
+        var onePlus = torch.nn.functional.softplus((w * u).sum(-1));
+        return TanhRoot.LogSlope(t, onePlus - 1, onePlus);
+    }
 
     private void CheckInput(torch.Tensor x)
     {

@@ -12,7 +12,9 @@ namespace Gen.Probability.Bijectors;
 /// <remarks>
 /// <para>Parameters: the diagonals of R and R̃ pass through tanh, so r_ii r̃_ii ∈ (−1, 1) and the map is invertible
 /// for any values (the paper's sufficient condition r_ii r̃_ii &gt; −1); only their strictly upper parts are used
-/// otherwise. Q must have orthonormal columns (not checked, to avoid a synchronisation per pass):
+/// otherwise. In floating point the product rounds to −1 when raw diagonals of opposite sign pass about ±9 (float32)
+/// or ±19 (float64), and the computed map is then flat where the tanh argument is 0; the log-determinant is computed
+/// without that rounding and stays accurate. Q must have orthonormal columns (not checked, to avoid a synchronisation per pass):
 /// <see cref="FromHouseholder"/> builds it from Householder reflections (the paper's H-SNF, M = D), and
 /// <see cref="Orthonormalise"/> makes any full-rank matrix orthonormal by the paper's iteration (O-SNF). All
 /// parameters may carry leading batch dimensions (amortised flows, as an encoder produces them): Q [..., D, M],
@@ -156,11 +158,24 @@ public sealed class Sylvester : IBijector
     /// <inheritdoc/>
     public override string ToString() => $"Sylvester({Features}, M={Directions})";
 
-    /// <summary>Σᵢ log(1 + (1 − tᵢ²) r_ii r̃_ii), positive inside the log as |r_ii r̃_ii| &lt; 1.</summary>
+    /// <summary>
+    /// Σᵢ log(1 + (1 − tᵢ²) r_ii r̃_ii), positive inside the log as |r_ii r̃_ii| &lt; 1. For raw diagonals p, q of
+    /// opposite sign beyond about ±9 (float32) the product tanh p·tanh q rounds to −1; 1 + tanh p·tanh q =
+    /// cosh(p + q)/(cosh p·cosh q) is computed that way, in logs, so the sum does not cancel.
+    /// </summary>
     private torch.Tensor LogDet(torch.Tensor t)
     {
-        var diagonals = torch.tanh(r.diagonal(0, -2, -1)) * torch.tanh(rTilde.diagonal(0, -2, -1));
-        return torch.log1p((1 - t.square()) * diagonals).sum(-1);
+        var p = r.diagonal(0, -2, -1);
+        var q = rTilde.diagonal(0, -2, -1);
+        var onePlus = (LogCosh(p + q) - LogCosh(p) - LogCosh(q)).exp();
+        return TanhRoot.LogSlope(t, torch.tanh(p) * torch.tanh(q), onePlus).sum(-1);
+    }
+
+    /// <summary>log cosh x = |x| + log1p(e^(−2|x|)) − log 2, without overflow.</summary>
+    private static torch.Tensor LogCosh(torch.Tensor x)
+    {
+        var a = x.abs();
+        return a + (-2 * a).exp().log1p() - Math.Log(2);
     }
 
     /// <summary>The strictly upper part of <paramref name="raw"/> plus tanh of its diagonal.</summary>

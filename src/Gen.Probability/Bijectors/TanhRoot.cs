@@ -14,6 +14,21 @@ internal static class TanhRoot
     private const int CheckEvery = 6;
 
     /// <summary>
+    /// log(1 + k·(1 − t²)), the log-slope of these maps, for a product k = p·q &gt; −1 given with 1 + k computed
+    /// accurately on its own (<paramref name="onePlusK"/>): where k is near −1 the sum 1 + k·(1 − t²) cancels, and
+    /// t² + (1 + k)·(1 − t²), the same number, does not. Each branch gets only inputs where it is finite, so gradients
+    /// stay finite too.
+    /// </summary>
+    public static torch.Tensor LogSlope(torch.Tensor t, torch.Tensor k, torch.Tensor onePlusK)
+    {
+        var s = 1 - t.square();
+        var far = k.gt(-0.5);
+        var nearMinusOne = (t.square() + onePlusK * s).log();
+        var elsewhere = torch.log1p(s * torch.where(far, k, torch.zeros_like(k)));
+        return torch.where(far, elsewhere, nearMinusOne);
+    }
+
+    /// <summary>
     /// The root, found without gradient by Newton's method safeguarded by bisection on the bracket, then refined by
     /// one Newton step taken with gradients on: its value is the root, and its derivative the implicit one,
     /// −(∂g/∂θ)/g'(α), so the result is differentiable in the target and the coefficients.
