@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Gen.Data;
 using TorchSharp;
 using Xunit;
@@ -102,6 +103,27 @@ public class TransformsTests
         var inverse = Gen.Data.Transforms.LogitInverse(forward.Value.detach(), alpha: 0.05);
         Assert.True(inverse.Value.allclose(x.detach(), rtol: 1e-12, atol: 1e-12));
         Assert.True(inverse.LogDet.allclose(forward.LogDet.neg(), rtol: 1e-12, atol: 1e-12));
+    }
+
+    [Fact]
+    public void Logit_is_accurate_near_one_in_single_precision()
+    {
+        // With α = 1e-6 (MAF's choice) and x within a few float32 ulps of 1, 1 − s must not be formed by subtraction.
+        const double alpha = 1e-6;
+        var values = new[] { 1.0, 1 - Math.Pow(2, -24), 1 - 3 * Math.Pow(2, -24), 0.5 };
+        var x = torch.tensor(values.Select(v => (float)v).ToArray()).reshape(1, -1);
+        var t = Gen.Data.Transforms.Logit(x, alpha);
+        double expectedLogDet = 0;
+        for (int i = 0; i < values.Length; i++)
+        {
+            double v = (float)values[i];
+            double s = alpha + (1 - 2 * alpha) * v, oneMinusS = alpha + (1 - 2 * alpha) * (1 - v);
+            double y = Math.Log(s) - Math.Log(oneMinusS);
+            Assert.True(Math.Abs(t.Value[0, i].item<float>() - y) <= 1e-5 * Math.Abs(y), $"y at {v}: {t.Value[0, i].item<float>()} against {y}");
+            expectedLogDet += Math.Log(1 - 2 * alpha) - Math.Log(s) - Math.Log(oneMinusS);
+        }
+
+        Assert.True(Math.Abs(t.LogDet[0].item<float>() - expectedLogDet) <= 1e-5 * Math.Abs(expectedLogDet), $"log-det {t.LogDet[0].item<float>()} against {expectedLogDet}");
     }
 
     [Fact]
