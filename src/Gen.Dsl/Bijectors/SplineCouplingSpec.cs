@@ -29,9 +29,9 @@ public sealed record SplineCouplingSpec(MaskSpec Mask, MlpSpec Net, int Bins, do
             throw new GenShapeException($"{path}.mask", $"the mask has {Mask.Features} features, but the flow's events have {features}.");
         }
 
-        if (Bins < 2)
+        if (Bins < 2 || Bins > Gen.Probability.Bijectors.RationalQuadraticSpline.MaxBins)
         {
-            throw new GenShapeException($"{path}.bins", $"a spline needs at least 2 bins, got {Bins}.");
+            throw new GenShapeException($"{path}.bins", $"a spline needs 2 to {Gen.Probability.Bijectors.RationalQuadraticSpline.MaxBins} bins (each keeps at least {Gen.Probability.Bijectors.RationalQuadraticSpline.MinBinShare} of the interval), got {Bins}.");
         }
 
         if (!(Bound > 0) || double.IsInfinity(Bound))

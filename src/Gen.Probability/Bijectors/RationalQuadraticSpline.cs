@@ -22,6 +22,13 @@ public sealed class RationalQuadraticSpline : IBijector
     /// <summary>Smallest share of 2B a bin's width or height can take.</summary>
     public const double MinBinShare = 1e-3;
 
+    /// <summary>
+    /// The most bins a spline may have: every bin keeps at least <see cref="MinBinShare"/> of the interval, so K bins
+    /// leave 1 − K·MinBinShare to share out, which must stay positive (at 1/MinBinShare bins every bin would be frozen,
+    /// and beyond it widths could be negative and the spline not monotonic).
+    /// </summary>
+    public const int MaxBins = 999;
+
     /// <summary>Smallest derivative at an interior knot.</summary>
     public const double MinDerivative = 1e-3;
 
@@ -51,9 +58,9 @@ public sealed class RationalQuadraticSpline : IBijector
         }
 
         long bins = unnormalisedWidths.shape[^1];
-        if (bins < 2)
+        if (bins < 2 || bins > MaxBins)
         {
-            throw new ArgumentOutOfRangeException(nameof(unnormalisedWidths), bins, "rq_spline: a spline needs at least 2 bins.");
+            throw new ArgumentOutOfRangeException(nameof(unnormalisedWidths), bins, $"rq_spline: a spline needs 2 to {MaxBins} bins (each bin keeps at least {MinBinShare} of the interval).");
         }
 
         var elementShape = unnormalisedWidths.shape[..^1];

@@ -132,4 +132,17 @@ public class SplineTests
         var y = coupling.Forward(x);
         Assert.True((y * mask).allclose(x * mask, 0, 0));
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(1000)]
+    public void A_bin_count_outside_two_to_the_most_that_fit_is_refused(int bins)
+    {
+        // At 1000 bins the minimum share (0.001) of each would take the whole interval; beyond, widths turn negative.
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new RationalQuadraticSpline(
+            torch.zeros(2, bins, dtype: torch.float64), torch.zeros(2, bins, dtype: torch.float64), torch.zeros(2, Math.Max(bins - 1, 0), dtype: torch.float64)));
+        Assert.Contains($"2 to {RationalQuadraticSpline.MaxBins} bins", e.Message);
+        var most = new RationalQuadraticSpline(torch.zeros(2, 999, dtype: torch.float64), torch.zeros(2, 999, dtype: torch.float64), torch.zeros(2, 998, dtype: torch.float64));
+        Assert.Equal(999, most.Bins);
+    }
 }
