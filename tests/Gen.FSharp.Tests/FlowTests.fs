@@ -30,7 +30,8 @@ let ``RealNVP trained with the Trainer fits the moons`` () =
     use model = spec.Compile(Device.Cpu, seed = 0L)
     use adam = new FusedAdam(model.parameters(), 1e-2)
     let options = TrainingOptions(Epochs = 10, BatchSize = 64, Seed = 3L)
-    let trainer = Trainer(model, adam, (fun x -> Loss.Of(-model.LogProb(x).mean())), options, Validation = (fun x -> -model.LogProb(x)))
+    // A plain tensor loss, no Loss.Of: the overload for Func<Tensor, Tensor> takes it.
+    let trainer = Trainer(model, adam, (fun x -> -model.LogProb(x).mean()), options, Validation = (fun x -> -model.LogProb(x)))
     let result = trainer.Fit(data, data)
     Assert.Equal(10, result.Epochs)
     let losses = result.ValidationLoss

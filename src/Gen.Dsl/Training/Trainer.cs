@@ -44,6 +44,26 @@ public sealed class Trainer
     }
 
     /// <summary>
+    /// Creates a trainer whose loss is a plain scalar tensor, with no named terms (for example
+    /// <c>x =&gt; -model.LogProb(x).mean()</c>; in F#, <c>fun x -&gt; -model.LogProb(x).mean()</c>, which cannot use
+    /// the implicit conversion to <see cref="Loss"/>). Build the optimizer after moving the model to its device.
+    /// </summary>
+    /// <param name="model">The module whose parameters the optimizer trains (used for clipping and snapshots).</param>
+    /// <param name="optimizer">The optimizer.</param>
+    /// <param name="loss">The loss of a minibatch, a scalar.</param>
+    /// <param name="options">How to train.</param>
+    public Trainer(torch.nn.Module model, IStepOptimizer optimizer, Func<torch.Tensor, torch.Tensor> loss, TrainingOptions? options = null)
+        : this(model, optimizer, ToLoss(loss), options)
+    {
+    }
+
+    private static Func<torch.Tensor, Loss> ToLoss(Func<torch.Tensor, torch.Tensor> loss)
+    {
+        ArgumentNullException.ThrowIfNull(loss);
+        return x => Loss.Of(loss(x));
+    }
+
+    /// <summary>
     /// The per-example validation loss of a batch (for example <c>x =&gt; -model.LogProb(x)</c>, shape [batch]), evaluated
     /// without gradients and with the model in evaluation mode (<c>eval()</c>, its previous mode restored after) after
     /// every epoch when validation data is given; its mean drives early stopping. A function that gives anything but one
