@@ -95,4 +95,22 @@ public class GanTrainerTests
 
         Assert.Equal(before, DisposeScopeManager.Statistics.ThreadTotalLiveCount);
     }
+
+    [Fact]
+    public void A_gradient_penalty_on_a_batch_normalised_discriminator_is_refused()
+    {
+        // Each example's input gradient is what these penalties hold to 1 (or 0); batch normalisation mixes the batch.
+        using var model = Adversarial.Gan(2, 2).Generator(Net.Mlp(16)).Discriminator(Net.Mlp(16).WithNormalization(Normalization.Batch)).Compile(Device.Cpu, seed: 0);
+        foreach (var objective in new AdversarialLoss[] { Objective.Wasserstein + (10 * Penalty.GradientPenalty), Objective.NonSaturating + Penalty.R1, Objective.Minimax + Penalty.Dragan })
+        {
+            var e = Assert.Throws<ArgumentException>(() => new GanTrainer(model, objective));
+            Assert.Contains("batch-normalised", e.Message, StringComparison.Ordinal);
+            Assert.Contains("Normalization.Layer", e.Message, StringComparison.Ordinal);
+        }
+
+        // Without a gradient penalty, or with layer normalisation, nothing is refused.
+        using var plain = new GanTrainer(model, Objective.Hinge);
+        using var layer = Adversarial.Gan(2, 2).Generator(Net.Mlp(16)).Discriminator(Net.Mlp(16).WithNormalization(Normalization.Layer)).Compile(Device.Cpu, seed: 0);
+        using var penalised = new GanTrainer(layer, Objective.Wasserstein + (10 * Penalty.GradientPenalty));
+    }
 }

@@ -85,4 +85,15 @@ public class HybridErrorTests
         Assert.Throws<ArgumentException>(() => conditional.RSample(4));
         Assert.Throws<GenShapeException>(() => Adversarial.Critic(0));
     }
+
+    [Fact]
+    public void A_gradient_penalty_on_a_batch_normalised_critic_is_refused()
+    {
+        using var critic = Adversarial.Critic(2).WithNetwork(Net.Mlp(8).WithNormalization(Normalization.Batch)).Compile(Device.Cpu, seed: 0);
+        using var flow = Flow2();
+        var e = Assert.Throws<ArgumentException>(() => new Adversary(flow, critic, Objective.Likelihood + Objective.Adversarial(Objective.NonSaturating + Penalty.R1)));
+        Assert.StartsWith("adversary: ", e.Message, StringComparison.Ordinal);
+        Assert.Contains("batch-normalised", e.Message, StringComparison.Ordinal);
+        using var fine = new Adversary(flow, critic, Objective.Likelihood + Objective.Adversarial(Objective.NonSaturating));
+    }
 }

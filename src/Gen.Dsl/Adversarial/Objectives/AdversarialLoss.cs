@@ -28,6 +28,25 @@ public abstract record AdversarialLoss
     /// <param name="discriminatorParameters">The discriminator's parameters.</param>
     public virtual void Constrain(IEnumerable<Parameter> discriminatorParameters) => ArgumentNullException.ThrowIfNull(discriminatorParameters);
 
+    /// <summary>
+    /// Whether the loss penalises the critic's gradient with respect to each input (WGAN-GP, R1, DRAGAN). Such a
+    /// penalty is per example only if the critic treats examples independently, which batch normalisation does not.
+    /// </summary>
+    internal virtual bool PenalisesInputGradients => false;
+
+    /// <summary>
+    /// Refuses a gradient penalty on a batch-normalised critic (Gulrajani et al. 2017, section 4: the penalty is on each
+    /// example's gradient, and batch normalisation makes each output depend on the whole batch).
+    /// </summary>
+    internal void CheckCritic(MlpSpec critic, string node)
+    {
+        if (PenalisesInputGradients && critic.Normalization == Normalization.Batch)
+        {
+            throw new ArgumentException(
+                $"{node}: the objective {this} penalises the critic's gradient for each example, but the critic is batch-normalised, so each of its outputs depends on the whole batch; normalise it by layer (Normalization.Layer) or not at all.");
+        }
+    }
+
     /// <summary>The sum of both losses (for each player).</summary>
     public AdversarialLoss Add(AdversarialLoss other)
     {

@@ -15,6 +15,9 @@ namespace Gen.Dsl;
 public sealed record WeightedLoss(ValueList<WeightedTerm> Terms) : AdversarialLoss
 {
     /// <inheritdoc/>
+    internal override bool PenalisesInputGradients => Terms.Any(t => t.Loss.PenalisesInputGradients);
+
+    /// <inheritdoc/>
     public override torch.Tensor DiscriminatorLoss(CriticBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);

@@ -10,6 +10,9 @@ namespace Gen.Dsl;
 /// </summary>
 public abstract record CriticPenalty : AdversarialLoss
 {
+    /// <inheritdoc/>
+    internal override bool PenalisesInputGradients => true;
+
     /// <summary>The penalty's value on this batch (a scalar).</summary>
     /// <param name="batch">The real and generated samples and the critic.</param>
     public abstract torch.Tensor Value(CriticBatch batch);

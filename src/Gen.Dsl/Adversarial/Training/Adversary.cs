@@ -41,7 +41,7 @@ public sealed class Adversary : IDisposable
     /// <param name="criticSteps">Critic updates per model update (5 in WGAN and WGAN-GP, 1 otherwise).</param>
     /// <param name="criticOptimizer">The critic's optimizer over <see cref="CriticModel.CriticParameters"/>; Adam with learning rate 2·10⁻⁴ and β = (0.5, 0.999) when null (then disposed with the adversary).</param>
     /// <exception cref="GenShapeException">The model's samples do not have the shape the critic takes (checked before any tensor is made).</exception>
-    /// <exception cref="ArgumentException">The objective has no adversarial game, or both weights are 0.</exception>
+    /// <exception cref="ArgumentException">The objective has no adversarial game, or both weights are 0, or its game penalises the critic's input gradients (WGAN-GP, R1, DRAGAN) and the critic is batch-normalised.</exception>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="criticSteps"/> is below 1, or a weight is negative or not finite.</exception>
     public Adversary(IDifferentiableSampler model, CriticModel critic, HybridObjective objective, int criticSteps = 1, FusedAdam? criticOptimizer = null)
     {
@@ -68,6 +68,7 @@ public sealed class Adversary : IDisposable
             throw new ArgumentOutOfRangeException(nameof(criticSteps), criticSteps, $"{Node}: make at least one critic update per model update.");
         }
 
+        objective.Game.CheckCritic(critic.Spec.Network, Node);
         Model = model;
         Critic = critic;
         Objective = objective;

@@ -25,6 +25,7 @@ public sealed class GanTrainer : IDisposable
     /// <param name="generatorOptimizer">The generator's optimizer, over <see cref="GanModel.GeneratorParameters"/>; a default one when null (then disposed with the trainer).</param>
     /// <param name="discriminatorOptimizer">The discriminator's optimizer, over <see cref="GanModel.DiscriminatorParameters"/>; a default one when null (then disposed with the trainer).</param>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="criticSteps"/> is below 1.</exception>
+    /// <exception cref="ArgumentException">The objective penalises the critic's input gradients (WGAN-GP, R1, DRAGAN) and the discriminator is batch-normalised.</exception>
     public GanTrainer(GanModel model, AdversarialLoss objective, int criticSteps = 1, FusedAdam? generatorOptimizer = null, FusedAdam? discriminatorOptimizer = null)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -34,6 +35,7 @@ public sealed class GanTrainer : IDisposable
             throw new ArgumentOutOfRangeException(nameof(criticSteps), criticSteps, "gan_trainer: make at least one critic update per generator update.");
         }
 
+        objective.CheckCritic(model.Spec.DiscriminatorNetwork, "gan_trainer");
         Model = model;
         Objective = objective;
         CriticSteps = criticSteps;
