@@ -51,7 +51,13 @@ public sealed class Bernoulli : Distribution, IDistribution
     public torch.Tensor Entropy()
     {
         using var scope = torch.NewDisposeScope();
-        return (-p.WeightedLog(p.Probs, p.Probs1m)).MoveToOuterDisposeScope();
+        // Terms whose weight is 0 are 0 (0 log 0 = 0): with a logit of ±∞ the other log is −∞, and 0·(−∞) would be NaN.
+        var p1 = p.Probs;
+        var p0 = p.Probs1m;
+        var logP1 = p.LogP;
+        var logP0 = p.Log1mP;
+        var sum = p1 * torch.where(p1.eq(0), torch.zeros_like(logP1), logP1) + p0 * torch.where(p0.eq(0), torch.zeros_like(logP0), logP0);
+        return sum.neg().MoveToOuterDisposeScope();
     }
 
     /// <summary>log p (stable from logits).</summary>

@@ -23,6 +23,8 @@ public sealed class Categorical : Distribution, IDistribution
         if (logits is not null)
         {
             CheckParameter(logits, "logits", t => t.isnan().logical_not().logical_and(t.ne(double.PositiveInfinity)), "a number below +∞");
+            using var scope = torch.NewDisposeScope();
+            CheckParameter(logits.amax(new long[] { -1 }), "logits (largest over categories)", t => t.ne(double.NegativeInfinity), "above −∞ (at least one category possible)");
         }
         else
         {
@@ -78,7 +80,8 @@ public sealed class Categorical : Distribution, IDistribution
         using var scope = torch.NewDisposeScope();
         var lp = Logits;
         var inSupport = value.ge(0).logical_and(value.lt(NumCategories)).logical_and(DistMath.IsInteger(value));
-        var index = value.clamp(0, NumCategories - 1).to_type(torch.int64).unsqueeze(-1);
+        // NaN (outside the support, masked below) would turn into a wild index: replace it before converting.
+        var index = value.nan_to_num(0).clamp(0, NumCategories - 1).to_type(torch.int64).unsqueeze(-1);
         var shape = Shape.Broadcast(index.shape[..^1], BatchShape, Name);
         index = index.expand(shape.Append(1L).ToArray());
         var table = lp.expand(shape.Append(NumCategories).ToArray());

@@ -71,7 +71,7 @@ public sealed class Gamma : Distribution, IDistribution
         ArgumentNullException.ThrowIfNull(value);
         using var scope = torch.NewDisposeScope();
         var a = Concentration;
-        var inSupport = value.gt(0);
+        var inSupport = value.gt(0).logical_and(value.lt(double.PositiveInfinity)); // (0, ∞): at +∞ the formula is ∞ − ∞
         var x = value.where(inSupport, torch.ones_like(value));
         var lp = torch.xlogy(a, Rate) + torch.xlogy(a - 1, x) - Rate * x - a.lgamma();
         return MaskSupport(lp, value, inSupport, "(0, ∞)").MoveToOuterDisposeScope();

@@ -23,7 +23,8 @@ public sealed class Geometric : Distribution, IDistribution
         this.p = p;
         if (p.IsLogits)
         {
-            p.Check(CheckParameter);
+            // A logit of −∞ is p = 0: no success ever, not a distribution on {0, 1, …}.
+            CheckParameter(p.Given, "logits", t => t.isnan().logical_not().logical_and(t.ne(double.NegativeInfinity)), "a number above −∞");
         }
         else
         {

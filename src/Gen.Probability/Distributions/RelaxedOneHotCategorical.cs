@@ -27,13 +27,19 @@ public sealed class RelaxedOneHotCategorical : Distribution, IDistribution
     }
 
     private RelaxedOneHotCategorical(torch.Tensor temperature, Categorical categorical)
-        : base(categorical.BatchShape, new[] { categorical.NumCategories })
+        : base(BatchOf(temperature, categorical), new[] { categorical.NumCategories })
     {
-        ArgumentNullException.ThrowIfNull(temperature);
         this.categorical = categorical;
         Temperature = temperature;
         CheckParameter(temperature, "temperature", t => t.gt(0).logical_and(t.isfinite()), "positive and finite");
-        DistMath.BroadcastShapes("RelaxedOneHotCategorical", [temperature, categorical.Logits.select(-1, 0)]);
+    }
+
+    // The temperature's shape and the categorical's batch shape, broadcast: one distribution per pair, each with its own
+    // noise when sampled.
+    private static long[] BatchOf(torch.Tensor temperature, Categorical categorical)
+    {
+        ArgumentNullException.ThrowIfNull(temperature);
+        return Shape.Broadcast(temperature.shape, categorical.BatchShape, "RelaxedOneHotCategorical");
     }
 
     /// <summary>τ.</summary>

@@ -15,7 +15,7 @@ public sealed class StudentT : LocationScaleDistribution, IDistribution
         : base("StudentT", loc, scale, df)
     {
         Df = df;
-        CheckParameter(df, "df", t => t.gt(0), "positive");
+        CheckParameter(df, "df", t => t.gt(0).logical_and(t.isfinite()), "positive and finite (for df = ∞ use the normal distribution)");
     }
 
     /// <summary>The degrees of freedom ν.</summary>

@@ -14,6 +14,7 @@ public sealed class Uniform : Distribution, IDistribution
         Low = low;
         High = high;
         CheckParameter(low, "low", t => t.isfinite(), "finite");
+        CheckParameter(high, "high", t => t.isfinite(), "finite");
         using var scope = torch.NewDisposeScope();
         CheckParameter(high - low, "high - low", t => t.gt(0), "positive");
     }

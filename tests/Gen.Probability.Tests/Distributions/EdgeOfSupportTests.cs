@@ -170,4 +170,41 @@ public sealed class EdgeOfSupportTests
         T.Close(T.A(pl2.grad!), pl.grad!.narrow(0, 0, 2), 1e-12);
         T.Close(T.A(ql2.grad!), ql.grad!.narrow(0, 0, 2), 1e-12);
     }
+
+    [Fact]
+    public void Parameters_that_give_no_distribution_are_refused()
+    {
+        Assert.Contains("'logits (largest over categories)'", Assert.Throws<ArgumentException>(() => new Categorical(logits: T.V(double.NegativeInfinity, double.NegativeInfinity))).Message);
+        Assert.Contains("'logits'", Assert.Throws<ArgumentException>(() => new Geometric(logits: T.S(double.NegativeInfinity))).Message);
+        Assert.Contains("'df'", Assert.Throws<ArgumentException>(() => Family.StudentT(T.S(double.PositiveInfinity), T.S(0), T.S(1))).Message);
+        Assert.Contains("'high'", Assert.Throws<ArgumentException>(() => Family.Uniform(T.S(0), T.S(double.PositiveInfinity))).Message);
+    }
+
+    [Fact]
+    public void Values_at_the_edges_score_minus_infinity_or_raise_instead_of_nan()
+    {
+        // A Bernoulli with p = 1 or 0 (logit ±∞) is valid and has entropy 0.
+        T.Close(new[] { 0.0, 0.0 }, Family.Bernoulli(logits: T.V(double.PositiveInfinity, double.NegativeInfinity)).Entropy());
+        Assert.Contains("outside the support", Assert.Throws<ArgumentException>(() => Family.Gamma(T.S(2), T.S(1)).LogProb(T.S(double.PositiveInfinity))).Message);
+        Distribution.Validate = false;
+        try
+        {
+            Assert.Equal(double.NegativeInfinity, T.D(Family.Gamma(T.S(2), T.S(1)).LogProb(T.S(double.PositiveInfinity))));
+            Assert.Equal(double.NegativeInfinity, T.D(new Categorical(logits: T.V(0, 0)).LogProb(T.S(double.NaN))));
+        }
+        finally
+        {
+            Distribution.Validate = true;
+        }
+    }
+
+    [Fact]
+    public void A_relaxed_one_hot_categorical_has_the_batch_of_its_temperature_and_logits_together()
+    {
+        var d = new RelaxedOneHotCategorical(T.V(0.5, 1, 2), logits: T.V(0, 1, 2));
+        Assert.Equal(new long[] { 3 }, d.BatchShape);
+        var x = d.RSample(new long[] { 4 }, T.Rng());
+        Assert.Equal(new long[] { 4, 3, 3 }, x.shape);
+        Assert.Equal(new long[] { 4, 3 }, d.LogProb(x).shape);
+    }
 }
