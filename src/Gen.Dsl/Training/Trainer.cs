@@ -67,7 +67,9 @@ public sealed class Trainer
     /// The per-example validation loss of a batch (for example <c>x =&gt; -model.LogProb(x)</c>, shape [batch]), evaluated
     /// without gradients and with the model in evaluation mode (<c>eval()</c>, its previous mode restored after) after
     /// every epoch when validation data is given; its mean drives early stopping. A function that gives anything but one
-    /// loss per example is refused with an error.
+    /// loss per example is refused with an error. A function that draws random numbers (an ELBO, a dequantised
+    /// likelihood) should draw them from a seeded generator of its own: from the global one it would change the
+    /// numbers training draws, so the same seeds would train differently with and without validation.
     /// </summary>
     public Func<torch.Tensor, torch.Tensor>? Validation { get; init; }
 

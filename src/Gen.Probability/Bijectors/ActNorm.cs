@@ -105,6 +105,15 @@ public sealed class ActNorm : IBijector
             return;
         }
 
+        long perChannel = input.numel() / Math.Max(1, shift.numel());
+        if (perChannel < 2)
+        {
+            // One value per channel has no spread: its scale would be 1/MinStd, fixed for good from then on.
+            throw new ArgumentException(
+                $"actnorm: the data-dependent initialisation estimates each channel's mean and spread from the first batch it sees, but this batch holds {perChannel} value per channel (shape {Shape.Format(input.shape)}); run the first pass on a training batch of realistic size.",
+                nameof(input));
+        }
+
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         var (std, mean) = input.detach().std_mean(ChannelLayout.StatisticDims(input, EventRank), unbiased: false);

@@ -62,6 +62,17 @@ public class NormalisationTests
     }
 
     [Fact]
+    public void Act_norm_refuses_to_initialise_from_one_value_per_channel()
+    {
+        // One vector: no spread to estimate; the scale would be fixed at 1/MinStd for good.
+        var actNorm = FreshActNorm(4, image: false, NormalisingDirection.Forward);
+        var e = Assert.Throws<ArgumentException>(() => actNorm.Forward(Data(4, 1, 4, image: false)));
+        Assert.Contains("1 value per channel", e.Message);
+        Assert.False(actNorm.Initialised);
+        AssertStandardised(actNorm.Forward(Data(4, 8, 4, image: false)), image: false);
+    }
+
+    [Fact]
     public void Act_norm_can_initialise_in_the_forward_direction_for_flows_written_data_to_noise()
     {
         var actNorm = FreshActNorm(4, image: true, NormalisingDirection.Forward);
