@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Runtime.CompilerServices;
 using TorchSharp;
 using TorchSharp.Modules;
 
@@ -43,7 +44,7 @@ public sealed class FusedAdam : IStepOptimizer
     public FusedAdam(IEnumerable<Parameter> parameters, double learningRate = 1e-3, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8, double weightDecay = 0)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        Require(learningRate >= 0, nameof(learningRate), learningRate, "non-negative");
+        Require(learningRate >= 0 && double.IsFinite(learningRate), nameof(learningRate), learningRate, "non-negative and finite");
         Require(beta1 is >= 0 and < 1, nameof(beta1), beta1, "in [0, 1)");
         Require(beta2 is >= 0 and < 1, nameof(beta2), beta2, "in [0, 1)");
         Require(epsilon >= 0, nameof(epsilon), epsilon, "non-negative");
@@ -73,7 +74,18 @@ public sealed class FusedAdam : IStepOptimizer
     public IReadOnlyList<Parameter> Parameters { get; }
 
     /// <summary>The step size; may be changed between steps (for a schedule).</summary>
-    public double LearningRate { get; set; }
+    /// <exception cref="ArgumentException">Set to a negative or non-finite value.</exception>
+    public double LearningRate
+    {
+        get => learningRate;
+        set
+        {
+            Require(value >= 0 && double.IsFinite(value), nameof(LearningRate), value, "non-negative and finite");
+            learningRate = value;
+        }
+    }
+
+    private double learningRate;
 
     /// <summary>Decay of the first-moment estimate.</summary>
     public double Beta1 { get; }
@@ -224,6 +236,12 @@ public sealed class FusedAdam : IStepOptimizer
     // The parameters of one device and dtype, viewed into one flat buffer.
     private sealed class Group : IDisposable
     {
+        // The group whose buffer each parameter lives in now. A second FusedAdam over a parameter (made twice, or by
+        // Model.LoadOptimizer beside a live one, or over a leading run of the same parameters) moves it into its own
+        // buffer at the same offset, which the view check alone cannot tell apart; the first must then refuse to step
+        // rather than update a buffer the model no longer reads.
+        private static readonly ConditionalWeakTable<Parameter, Group> Owners = new();
+
         private readonly torch.Tensor flat;
         private readonly torch.Tensor expAvg;
         private readonly torch.Tensor expAvgSq;
@@ -255,6 +273,7 @@ public sealed class FusedAdam : IStepOptimizer
                 slice.copy_(parameters[i].reshape(-1));
                 parameters[i].set_(slice.view(parameters[i].shape));
                 slice.Dispose();
+                Owners.AddOrUpdate(parameters[i], this);
             }
 
             expAvg = Keep(torch.zeros_like(flat));
@@ -448,6 +467,13 @@ public sealed class FusedAdam : IStepOptimizer
                 {
                     throw new InvalidOperationException(
                         $"fused_adam: parameter {i} has been disposed: the model was moved to another device or dtype, or disposed, after the optimizer was created. Create the optimizer after moving the model.");
+                }
+
+                if (!Owners.TryGetValue(p, out var owner) || !ReferenceEquals(owner, this))
+                {
+                    throw new InvalidOperationException(
+                        $"fused_adam: parameter {i} (shape {Shape.Format(p.shape)}) now belongs to another FusedAdam, created over it after this one " +
+                        "(a second optimizer over the same parameters, or Model.LoadOptimizer): step that one, and dispose this one.");
                 }
 
                 if (p.device_type != flat.device_type || p.device_index != flat.device_index || p.dtype != flat.dtype || p.storage_offset() != offsets[i])

@@ -129,6 +129,30 @@ public sealed class FusedAdamTests
     }
 
     [Fact]
+    public void An_optimizer_whose_parameters_a_later_one_took_over_refuses_to_step()
+    {
+        // The later optimizer moves the parameters into its own buffer at the same offsets; stepping the first would
+        // update a buffer the model no longer reads, silently.
+        using var net = Net(7);
+        using var first = new FusedAdam(net.parameters());
+        using var second = new FusedAdam(net.parameters());
+        Loss(net, torch.randn(new long[] { 2, 3 }, dtype: torch.float64)).backward();
+        var e = Assert.Throws<InvalidOperationException>(() => first.Step());
+        Assert.Contains("now belongs to another FusedAdam", e.Message);
+        var before = net.parameters().Select(p => p.detach().clone()).ToArray();
+        second.Step();
+        Assert.All(net.parameters().Zip(before), p => Assert.False(p.First.allclose(p.Second, 0, 0)));
+
+        // A later optimizer over a leading run of the parameters takes over those only.
+        using var net2 = Net(8);
+        using var all = new FusedAdam(net2.parameters());
+        using var part = new FusedAdam(net2.parameters().Take(2));
+        Loss(net2, torch.randn(new long[] { 2, 3 }, dtype: torch.float64)).backward();
+        Assert.Contains("parameter 0", Assert.Throws<InvalidOperationException>(() => all.Step()).Message);
+        part.Step();
+    }
+
+    [Fact]
     public void Bad_hyper_parameters_and_duplicates_are_named()
     {
         using var net = Net(7);
@@ -136,5 +160,11 @@ public sealed class FusedAdamTests
         Assert.Contains("beta2", e.Message);
         var twice = net.parameters().Concat(net.parameters().Take(1));
         Assert.Contains("more than once", Assert.Throws<ArgumentException>(() => new FusedAdam(twice)).Message);
+
+        // A schedule that goes wrong is stopped where it sets the rate, not steps later as NaN weights.
+        using var adam = new FusedAdam(net.parameters());
+        Assert.Contains("LearningRate", Assert.Throws<ArgumentException>(() => adam.LearningRate = double.NaN).Message);
+        Assert.Contains("LearningRate", Assert.Throws<ArgumentException>(() => adam.LearningRate = -1e-3).Message);
+        adam.LearningRate = 0;
     }
 }
