@@ -85,10 +85,11 @@ public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>
     }
 
     /// <summary>The same flow with another preprocessing map.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The preprocessing's levels or α do not fit its kind.</exception>
     public ImageFlowSpec WithPreprocessing(ImagePreprocessing preprocessing)
     {
         ArgumentNullException.ThrowIfNull(preprocessing);
-        return this with { Preprocessing = preprocessing };
+        return this with { Preprocessing = ImagePreprocessing.Checked(preprocessing) };
     }
 
     /// <summary>

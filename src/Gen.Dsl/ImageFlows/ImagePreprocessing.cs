@@ -94,8 +94,24 @@ public sealed record ImagePreprocessing(ImagePreprocessingKind Kind, int Levels,
         }
     }
 
-    private static ImagePreprocessing Checked(ImagePreprocessing p)
+    /// <summary>
+    /// Throws unless the three numbers make a preprocessing the factories could have built (and a saved spec can be
+    /// read back): none has no levels and no α; the centred map has at least 2 levels and no α; the logit map has at
+    /// least 2 levels and α in (0, ½). Records can be built or copied with any values, so specs check again.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The levels or α do not fit the kind.</exception>
+    internal static ImagePreprocessing Checked(ImagePreprocessing p)
     {
+        if (p.Kind == ImagePreprocessingKind.None)
+        {
+            if (p.Levels != 0 || p.Alpha != 0)
+            {
+                throw new ArgumentOutOfRangeException("levels", p.Levels, $"image_flow.preprocessing: no preprocessing has no levels and no alpha, got {p.Levels} levels and alpha {p.Alpha.ToString(CultureInfo.InvariantCulture)}; use ImagePreprocessing.None.");
+            }
+
+            return p;
+        }
+
         if (p.Levels < 2)
         {
             throw new ArgumentOutOfRangeException("levels", p.Levels, "image_flow.preprocessing: the number of pixel levels must be at least 2.");
@@ -104,6 +120,11 @@ public sealed record ImagePreprocessing(ImagePreprocessingKind Kind, int Levels,
         if (p.Kind == ImagePreprocessingKind.Logit && !(p.Alpha > 0 && p.Alpha < 0.5))
         {
             throw new ArgumentOutOfRangeException("alpha", p.Alpha, "image_flow.preprocessing: the logit's alpha must lie in (0, 0.5).");
+        }
+
+        if (p.Kind == ImagePreprocessingKind.Centred && p.Alpha != 0)
+        {
+            throw new ArgumentOutOfRangeException("alpha", p.Alpha, "image_flow.preprocessing: the centred map has no alpha (it must be 0).");
         }
 
         return p;

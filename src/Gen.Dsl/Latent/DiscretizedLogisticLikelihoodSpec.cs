@@ -17,6 +17,22 @@ public sealed record DiscretizedLogisticLikelihoodSpec(int Levels) : LikelihoodS
     public override int ParametersPerFeature => 2;
 
     /// <inheritdoc/>
+    internal override void Check()
+    {
+        if (Levels < 2)
+        {
+            throw new ArgumentOutOfRangeException("levels", Levels, "The discretised logistic likelihood needs at least 2 levels.");
+        }
+    }
+
+    /// <summary>The spec after <see cref="Check"/>.</summary>
+    internal static DiscretizedLogisticLikelihoodSpec Checked(DiscretizedLogisticLikelihoodSpec spec)
+    {
+        spec.Check();
+        return spec;
+    }
+
+    /// <inheritdoc/>
     public override string ToString() => $"DiscretizedLogistic({Levels} levels)";
 
     internal override IDistribution Build(torch.Tensor decoded, int eventRank)

@@ -16,6 +16,15 @@ public sealed record GaussianLikelihoodSpec(double? FixedScale) : LikelihoodSpec
     public override int ParametersPerFeature => FixedScale is null ? 2 : 1;
 
     /// <inheritdoc/>
+    internal override void Check()
+    {
+        if (FixedScale is double scale && (!(scale > 0) || double.IsInfinity(scale)))
+        {
+            throw new ArgumentOutOfRangeException("scale", scale, "The Gaussian likelihood's scale must be positive and finite.");
+        }
+    }
+
+    /// <inheritdoc/>
     public override string ToString() => FixedScale is double s
         ? $"Gaussian(scale {s.ToString(System.Globalization.CultureInfo.InvariantCulture)})"
         : "Gaussian(decoded scale)";

@@ -14,7 +14,7 @@ public static class Likelihood
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">Fewer than 2 levels.</exception>
     public static DiscretizedLogisticLikelihoodSpec DiscretizedLogistic(int levels = 256) =>
-        levels >= 2 ? new(levels) : throw new ArgumentOutOfRangeException(nameof(levels), levels, "The discretised logistic likelihood needs at least 2 levels.");
+        DiscretizedLogisticLikelihoodSpec.Checked(new(levels));
 
     /// <summary>
     /// An independent Gaussian per feature whose mean and scale both come from the decoder (scale = softplus + 10⁻³,
@@ -26,11 +26,8 @@ public static class Likelihood
     /// <exception cref="ArgumentOutOfRangeException">The scale is not positive and finite.</exception>
     public static GaussianLikelihoodSpec GaussianWithScale(double scale)
     {
-        if (!(scale > 0) || double.IsInfinity(scale))
-        {
-            throw new ArgumentOutOfRangeException(nameof(scale), scale, "The Gaussian likelihood's scale must be positive and finite.");
-        }
-
-        return new(FixedScale: scale);
+        var spec = new GaussianLikelihoodSpec(FixedScale: scale);
+        spec.Check();
+        return spec;
     }
 }

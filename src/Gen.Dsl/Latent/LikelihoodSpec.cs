@@ -21,4 +21,12 @@ public abstract record LikelihoodSpec
 
     /// <summary>Checks that <paramref name="x"/> lies in the likelihood's support; throws <see cref="System.ArgumentException"/> naming <paramref name="node"/>.</summary>
     internal abstract void CheckData(torch.Tensor x, string node);
+
+    /// <summary>
+    /// Throws unless the record's numbers are ones its factory (<see cref="Likelihood"/>) accepts: records can be
+    /// built or copied with any values, and a VAE spec checks again, so that what compiles can be saved and read back.
+    /// </summary>
+    internal virtual void Check()
+    {
+    }
 }

@@ -318,6 +318,10 @@ public sealed record VaeSpec : IModelSpec<VaeModel>
             throw new ArgumentOutOfRangeException("kl", Kl, "vae.kl: unknown KL estimate.");
         }
 
+        // Records built or copied by hand get the factories' checks here, so that what compiles can be saved and read back.
+        Likelihood.Check();
+        LatentObjective.CheckSamples(Objective.Samples, "samples");
+
         // Last, since the networks' shapes depend on the likelihood and the posterior flow.
         _ = EncoderLayers;
         _ = DecoderLayers;

@@ -140,6 +140,8 @@ public sealed class SpecJsonTests
     [InlineData("""{"version": 1, "spec": {"type": "fvsbn", "features": 3, "features": 4, "order": {"type": "natural"}}}""", "$", "Duplicate property 'features'")]
     [InlineData("""{"version": 1, "spec": {"type": "pixel_cnn", "channels": 1, "height": 4, "width": 4, "filters": 8, "residual_blocks": 1, "head": {"type": "categorical", "levels": 1}}}""",
         "$.spec.head", "pixel_head.levels: a categorical pixel needs at least two values")]
+    [InlineData("""{"version": 1, "spec": {"type": "image_flow", "channels": 1, "height": 2, "width": 2, "context_features": 0, "preprocessing": {"kind": "centred", "levels": 256, "alpha": 0.7}, "steps": []}}""",
+        "$.spec.preprocessing", "the centred map has no alpha")]
     public void An_invalid_document_names_the_json_path(string json, string path, string message)
     {
         var e = Assert.Throws<GenCheckpointException>(() => SpecJson.FromJson(json));
@@ -184,5 +186,19 @@ public sealed class SpecJsonTests
             modelSpecs.ToHashSet());
         Assert.All(modelSpecs, t => Assert.True(ModelFamilies.Specs.Knows(t), $"model spec {t.Name} has no JSON form"));
         Assert.All(modelSpecs, t => Assert.Contains(ModelFamilies.All, f => f.SpecType == t));
+    }
+
+    [Fact]
+    public void Records_built_by_hand_with_values_no_factory_accepts_are_refused_before_they_can_be_saved()
+    {
+        // Each compiled, saved, and then could not be read back.
+        var flow = ImageFlow.Glow(1, 4, 4, levels: 1, stepsPerLevel: 1, hidden: 4);
+        Assert.Throws<ArgumentOutOfRangeException>(() => flow.WithPreprocessing(new ImagePreprocessing(ImagePreprocessingKind.None, 256, 0)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => flow.WithPreprocessing(ImagePreprocessing.Centred(256) with { Alpha = 0.3 }));
+
+        var vae = Gen.Dsl.Latent.Vae(4, 2).WithEncoder(Net.Mlp(8)).WithDecoder(Net.Mlp(8));
+        Assert.Throws<ArgumentOutOfRangeException>(() => vae.WithLikelihood(new GaussianLikelihoodSpec(-1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => vae.WithLikelihood(new DiscretizedLogisticLikelihoodSpec(1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => vae.WithObjective(new LatentObjective(0, false)));
     }
 }

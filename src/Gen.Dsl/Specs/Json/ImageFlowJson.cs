@@ -41,7 +41,7 @@ internal static class ImageFlowJson
             double alpha = f.Double("alpha");
             return kind switch
             {
-                ImagePreprocessingKind.Centred => ImagePreprocessing.Centred(levels),
+                ImagePreprocessingKind.Centred => alpha == 0 ? ImagePreprocessing.Centred(levels) : throw JsonFields.Invalid(f.Path, "the centred map has no alpha (it must be 0)."),
                 ImagePreprocessingKind.Logit => ImagePreprocessing.Logit(levels, alpha),
                 _ => levels == 0 && alpha == 0 ? ImagePreprocessing.None : throw JsonFields.Invalid(f.Path, "no preprocessing has no levels or alpha (both 0)."),
             };
