@@ -24,6 +24,12 @@ public static class DistributionLaws
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var s = distribution.SampleAndLogProb(new[] { samples }, generator);
+        var shape = new[] { samples }.Concat(distribution.BatchShape).ToArray();
+        if (!s.LogProb.shape.SequenceEqual(shape) || !s.Value.shape.SequenceEqual(shape.Concat(distribution.EventShape)))
+        {
+            throw new LawViolationException($"SampleAndLogProb of {Describe(distribution)} gives values of shape {Shape.Format(s.Value.shape)} and log-densities of shape {Shape.Format(s.LogProb.shape)}, expected {Shape.Format(shape.Concat(distribution.EventShape).ToArray())} and {Shape.Format(shape)}.");
+        }
+
         var expected = distribution.LogProb(s.Value);
         var error = (s.LogProb - expected).abs() / expected.abs().clamp_min(1);
         int worst = (int)error.flatten().argmax().item<long>();

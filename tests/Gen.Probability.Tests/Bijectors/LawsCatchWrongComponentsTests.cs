@@ -183,4 +183,35 @@ public sealed class LawsCatchWrongComponentsTests
         DistributionLaws.SamplesFollowTheDensity(Family.StudentT(torch.tensor(new[] { 3.0, 10 }, dtype: torch.float64), torch.zeros(2, dtype: torch.float64), torch.ones(2, dtype: torch.float64)), 20000, 5, Seed.Generator(6));
         DistributionLaws.SamplesFollowTheDensity(Family.Logistic(torch.tensor(new[] { -1.0, 2 }, dtype: torch.float64), torch.tensor(new[] { 0.5, 2 }, dtype: torch.float64)), 20000, 5, Seed.Generator(7));
     }
+
+    /// <summary>Returns one averaged log-density for all its draws.</summary>
+    private sealed class AveragingSampler : IDistribution
+    {
+        private readonly IDistribution inner = Family.Uniform(torch.tensor(0.0, dtype: torch.float64), torch.tensor(1.0, dtype: torch.float64));
+
+        public long[] BatchShape => inner.BatchShape;
+
+        public long[] EventShape => inner.EventShape;
+
+        public bool IsReparameterized => false;
+
+        public torch.Tensor Sample(long[] sampleShape, torch.Generator? generator = null) => inner.Sample(sampleShape, generator);
+
+        public torch.Tensor RSample(long[] sampleShape, torch.Generator? generator = null) => throw new NotSupportedException();
+
+        public torch.Tensor LogProb(torch.Tensor value) => inner.LogProb(value);
+
+        public Sampled SampleAndLogProb(long[] sampleShape, torch.Generator? generator = null)
+        {
+            var x = Sample(sampleShape, generator);
+            return new Sampled(x, LogProb(x).mean());
+        }
+    }
+
+    [Fact]
+    public void Sample_and_log_prob_of_the_wrong_shape_is_caught()
+    {
+        var e = Assert.Throws<LawViolationException>(() => DistributionLaws.SampleAndLogProbAgrees(new AveragingSampler(), 16, 1e-6, Seed.Generator(1)));
+        Assert.Contains("log-densities of shape []", e.Message);
+    }
 }
