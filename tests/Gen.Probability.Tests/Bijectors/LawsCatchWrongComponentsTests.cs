@@ -214,4 +214,54 @@ public sealed class LawsCatchWrongComponentsTests
         var e = Assert.Throws<LawViolationException>(() => DistributionLaws.SampleAndLogProbAgrees(new AveragingSampler(), 16, 1e-6, Seed.Generator(1)));
         Assert.Contains("log-densities of shape []", e.Message);
     }
+
+    /// <summary>A distribution whose log-density is off by a constant; its sampler is right.</summary>
+    private sealed class OffByAConstant : IDistribution
+    {
+        private readonly IDistribution inner;
+        private readonly double shift;
+
+        public OffByAConstant(IDistribution inner, double shift)
+        {
+            this.inner = inner;
+            this.shift = shift;
+        }
+
+        public long[] BatchShape => inner.BatchShape;
+
+        public long[] EventShape => inner.EventShape;
+
+        public bool IsReparameterized => false;
+
+        public torch.Tensor Sample(long[] sampleShape, torch.Generator? generator = null) => inner.Sample(sampleShape, generator);
+
+        public torch.Tensor RSample(long[] sampleShape, torch.Generator? generator = null) => throw new NotSupportedException();
+
+        public torch.Tensor LogProb(torch.Tensor value) => inner.LogProb(value) + shift;
+
+        public Sampled SampleAndLogProb(long[] sampleShape, torch.Generator? generator = null)
+        {
+            var x = Sample(sampleShape, generator);
+            return new Sampled(x, LogProb(x));
+        }
+    }
+
+    [Fact]
+    public void A_density_off_by_a_constant_in_three_or_more_dimensions_is_caught_by_sampling()
+    {
+        var normal3 = new Independent(Family.Normal(torch.tensor(new[] { 0.5, -1, 2 }, dtype: torch.float64), torch.tensor(new[] { 1, 0.3, 2.0 }, dtype: torch.float64)), 1);
+        foreach (var shift in new[] { Math.Log(2), -0.05 })
+        {
+            var e = Assert.Throws<LawViolationException>(() => DistributionLaws.IntegratesToOneBySampling(new OffByAConstant(normal3, shift), 20000, 5, 1e-3, Seed.Generator(8)));
+            Assert.Contains("integrates to", e.Message);
+        }
+
+        // Correct densities pass: the 3-D normal, a correlated 4-D normal, batched 5-D logistics, a Student t.
+        DistributionLaws.IntegratesToOneBySampling(normal3, 20000, 5, 1e-3, Seed.Generator(9));
+        var a = torch.tensor(new double[,] { { 1, 0, 0, 0 }, { 0.8, 0.6, 0, 0 }, { -0.3, 0.2, 0.9, 0 }, { 0.1, 0.1, 0.1, 0.5 } }, dtype: torch.float64);
+        DistributionLaws.IntegratesToOneBySampling(new MultivariateNormal(torch.ones(4, dtype: torch.float64), a), 20000, 5, 1e-3, Seed.Generator(10));
+        var logistic = new Independent(Family.Logistic(torch.zeros(2, 5, dtype: torch.float64), torch.full(new long[] { 2, 5 }, 0.7, dtype: torch.float64)), 1);
+        DistributionLaws.IntegratesToOneBySampling(logistic, 20000, 5, 1e-3, Seed.Generator(11));
+        DistributionLaws.IntegratesToOneBySampling(new Independent(Family.StudentT(torch.full(3, 4.0, dtype: torch.float64), torch.zeros(3, dtype: torch.float64), torch.ones(3, dtype: torch.float64)), 1), 20000, 5, 1e-3, Seed.Generator(12));
+    }
 }
