@@ -139,12 +139,12 @@ public sealed class LawTests
     public void LawsDetectAWrongDensity()
     {
         // A normal whose log-density is off by log 2: sampling is right, normalisation and agreement are not.
-        var wrong = new ShiftedLogDensity(Family.Normal(T.S(0), T.S(1)), Math.Log(2));
+        var wrong = Shifted(Family.Normal(T.S(0), T.S(1)), Math.Log(2));
         var e1 = Assert.Throws<LawViolationException>(() => DistributionLaws.IntegratesToOne(wrong, -20, 20));
         Assert.Contains("integrates to 2", e1.Message);
         var e2 = Assert.Throws<LawViolationException>(() => DistributionLaws.SampleAndLogProbAgrees(wrong, 8, 1e-8, T.Rng()));
         Assert.Contains("SampleAndLogProb", e2.Message);
-        Assert.Throws<LawViolationException>(() => DistributionLaws.SumsToOne(new ShiftedLogDensity(Family.Bernoulli(probs: T.S(0.3)), 0.1), T.V(0, 1)));
+        Assert.Throws<LawViolationException>(() => DistributionLaws.SumsToOne(Shifted(Family.Bernoulli(probs: T.S(0.3)), 0.1), T.V(0, 1)));
     }
 
     [Fact]
@@ -156,32 +156,9 @@ public sealed class LawTests
         Assert.Contains("variance", ex.Message);
     }
 
-    /// <summary>Wraps a distribution and adds a constant to LogProb only (not to SampleAndLogProb).</summary>
-    private sealed class ShiftedLogDensity : IDistribution
-    {
-        private readonly IDistribution inner;
-        private readonly double shift;
-
-        public ShiftedLogDensity(IDistribution inner, double shift)
-        {
-            this.inner = inner;
-            this.shift = shift;
-        }
-
-        public long[] BatchShape => inner.BatchShape;
-
-        public long[] EventShape => inner.EventShape;
-
-        public bool IsReparameterized => inner.IsReparameterized;
-
-        public torch.Tensor Sample(long[] sampleShape, torch.Generator? generator = null) => inner.Sample(sampleShape, generator);
-
-        public torch.Tensor RSample(long[] sampleShape, torch.Generator? generator = null) => inner.RSample(sampleShape, generator);
-
-        public torch.Tensor LogProb(torch.Tensor value) => inner.LogProb(value) + shift;
-
-        public Sampled SampleAndLogProb(long[] sampleShape, torch.Generator? generator = null) => inner.SampleAndLogProb(sampleShape, generator);
-    }
+    /// <summary>The distribution with a constant added to LogProb only (not to SampleAndLogProb).</summary>
+    private static IDistribution Shifted(IDistribution inner, double shift) =>
+        new TamperedDistribution(inner, logProb: v => inner.LogProb(v) + shift, sampleAndLogProb: inner.SampleAndLogProb);
 
     /// <summary>Wraps a distribution but reports other moments.</summary>
     private sealed class ClaimsMoments : IDistribution
