@@ -93,27 +93,33 @@ public static class DensityMap
             return (logp.Select(v => double.IsNegativeInfinity(v) ? floor : double.IsFinite(v) ? Math.Max(v, floor) : double.NaN).ToArray(), "log density");
         }
 
-        // exp overflows past 709: then show the density relative to its maximum instead.
-        var shift = max > 700 ? max : 0;
+        // exp overflows past 709 and underflows below −745: then show the density relative to its maximum instead.
+        var shift = max > 700 || max < -700 ? max : 0;
         var label = shift == 0 ? "density" : "density / max";
         return (logp.Select(v => double.IsNegativeInfinity(v) ? 0 : double.IsFinite(v) ? Math.Exp(v - shift) : double.NaN).ToArray(), label);
     }
 
     private static Picture Draw(double[] values, int rows, int columns, Region region, DensityMapOptions options, string label)
     {
-        // ScottPlot draws intensity row 0 at the top; our row 0 is the bottom.
-        var intensities = new double[rows, columns];
-        for (int i = 0; i < rows; i++)
+        // ScottPlot draws intensity row 0 at the top; our row 0 is the bottom. It places cells by the distance between the
+        // first and last cell centres, which a single row or column does not have: such a side is drawn twice, as two
+        // cells of half the size with the same value.
+        int drawnRows = Math.Max(rows, 2), drawnColumns = Math.Max(columns, 2);
+        var intensities = new double[drawnRows, drawnColumns];
+        for (int i = 0; i < drawnRows; i++)
         {
-            for (int j = 0; j < columns; j++)
+            for (int j = 0; j < drawnColumns; j++)
             {
-                intensities[rows - 1 - i, j] = values[(i * columns) + j];
+                intensities[drawnRows - 1 - i, j] = values[(Math.Min(i, rows - 1) * columns) + Math.Min(j, columns - 1)];
             }
         }
 
         using var plot = PlotRenderer.NewPlot(options.Title, "x", "y");
         var heatmap = plot.Add.Heatmap(intensities);
-        heatmap.Extent = new CoordinateRect(region.XMin, region.XMax, region.YMin, region.YMax);
+        // The extent is the rectangle of the cell centres (ScottPlot's cells are centred on them), half a cell inside the
+        // region on every side; the region's edges would stretch the map by n/(n − 1) and shift cells by up to half a cell.
+        double halfWidth = (region.XMax - region.XMin) / drawnColumns / 2, halfHeight = (region.YMax - region.YMin) / drawnRows / 2;
+        heatmap.Extent = new CoordinateRect(region.XMin + halfWidth, region.XMax - halfWidth, region.YMin + halfHeight, region.YMax - halfHeight);
         heatmap.Colormap = new ScottPlot.Colormaps.Viridis();
         heatmap.NaNCellColor = Colors.Gray;
         heatmap.Smooth = false;

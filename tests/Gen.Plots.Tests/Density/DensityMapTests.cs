@@ -64,6 +64,53 @@ public class DensityMapTests
     }
 
     [Fact]
+    public void Cells_cover_exactly_their_part_of_the_region_up_to_its_edges()
+    {
+        // Three columns over [0, 3] valued 0, 1, 2: x = 0.8 and 2.2 lie in the first and last cells, near their inner
+        // edges, where a map stretched by n/(n − 1) showed the middle column's colour; 0.05 and 2.95 lie at the outer edges.
+        var values = torch.tensor(new float[] { 0, 1, 2 }).reshape(1, 3).expand(3, 3).contiguous();
+        var picture = DensityMap.Values(values, new Region(0, 3, 0, 3), DensityMapOptions.Default);
+        var area = picture.Area!;
+        using var pixels = new Pixels(picture);
+        Rgb At(double x, double y) => pixels[(int)area.PixelX(x), (int)area.PixelY(y)];
+        foreach (var y in new[] { 0.1, 1.5, 2.9 })
+        {
+            Assert.True(Pixels.Distance(At(0.05, y), Low) <= 2 && Pixels.Distance(At(0.8, y), Low) <= 2, $"first column at y = {y}");
+            Assert.True(Pixels.Distance(At(2.2, y), High) <= 2 && Pixels.Distance(At(2.95, y), High) <= 2, $"last column at y = {y}");
+        }
+    }
+
+    [Fact]
+    public void A_single_row_or_column_is_drawn_across_the_whole_region()
+    {
+        var row = torch.tensor(new float[] { 0, 1, 2 }).reshape(1, 3);
+        var picture = DensityMap.Values(row, new Region(0, 3, 0, 1), DensityMapOptions.Default);
+        var area = picture.Area!;
+        using var pixels = new Pixels(picture);
+        Assert.True(Pixels.Distance(pixels[(int)area.PixelX(0.5), (int)area.PixelY(0.2)], Low) <= 2);
+        Assert.True(Pixels.Distance(pixels[(int)area.PixelX(2.5), (int)area.PixelY(0.8)], High) <= 2);
+
+        var column = row.reshape(3, 1);
+        picture = DensityMap.Values(column, new Region(0, 1, 0, 3), DensityMapOptions.Default);
+        area = picture.Area!;
+        using var columnPixels = new Pixels(picture);
+        Assert.True(Pixels.Distance(columnPixels[(int)area.PixelX(0.2), (int)area.PixelY(0.5)], Low) <= 2);
+        Assert.True(Pixels.Distance(columnPixels[(int)area.PixelX(0.8), (int)area.PixelY(2.5)], High) <= 2);
+    }
+
+    [Fact]
+    public void A_density_far_below_one_everywhere_is_shown_relative_to_its_maximum()
+    {
+        // log p = −800 − x²: exp underflows to 0 everywhere; shown relative to the maximum, the middle is bright.
+        Func<torch.Tensor, torch.Tensor> logp = z => -800 - z[.., 0].square();
+        var picture = DensityMap.LogDensity(logp, Region.Square(2), new DensityMapOptions(Resolution: 40));
+        var area = picture.Area!;
+        using var pixels = new Pixels(picture);
+        Assert.True(Pixels.Distance(pixels[(int)area.PixelX(0), (int)area.PixelY(0)], High) <= 12);
+        Assert.True(Pixels.Distance(pixels[(int)area.PixelX(-1.9), (int)area.PixelY(0)], Low) <= 12);
+    }
+
+    [Fact]
     public void GridPointsRunAlongXThenUpwards()
     {
         var grid = new Region(0, 4, 10, 12).Grid(4, torch.CPU, torch.float64);
