@@ -25,7 +25,7 @@ public static class Transforms
     /// fresh binary image (the protocol of, for example, the IWAE paper).
     /// </summary>
     /// <param name="probabilities">Intensities in [0, 1] (for MNIST, the pixels divided by 255).</param>
-    /// <param name="generator">The random generator, on the same device as <paramref name="probabilities"/>.</param>
+    /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>), usable for data on any device (draws are made on the CPU and moved).</param>
     /// <exception cref="ArgumentOutOfRangeException">A value lies outside [0, 1].</exception>
     public static torch.Tensor BinarizeDynamic(torch.Tensor probabilities, torch.Generator generator)
     {
@@ -41,9 +41,9 @@ public static class Transforms
     /// data the log-likelihood lower bound log p((x + u)/levels) − D log(levels) (Theis, van den Oord and Bethge, 2016).
     /// </summary>
     /// <param name="values">Integer values 0..levels-1 in a floating-point tensor (for MNIST, the raw pixels).</param>
-    /// <param name="generator">The random generator, on the same device as <paramref name="values"/>.</param>
+    /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>), usable for data on any device (draws are made on the CPU and moved).</param>
     /// <param name="levels">The number of discrete levels: 256 for 8-bit images.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A value lies outside 0..levels-1, or levels is below 2.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A value lies outside 0..levels-1 or is not a whole number, or levels is below 2.</exception>
     public static torch.Tensor Dequantize(torch.Tensor values, torch.Generator generator, int levels = 256)
     {
         ArgumentNullException.ThrowIfNull(values);
@@ -55,8 +55,18 @@ public static class Transforms
         ArgumentNullException.ThrowIfNull(generator);
         RequireRange(values, 0, levels - 1, nameof(values), $" Pass the raw integer values 0..{levels - 1}, not values scaled to [0, 1].");
         using var scope = torch.NewDisposeScope();
+        if (values.numel() > 0 && values.ne(values.floor()).any().item<bool>())
+        {
+            // Intensities already divided by 255 lie in the range too; only their fractions give them away.
+            var fraction = values.masked_select(values.ne(values.floor()))[0].ToDouble();
+            throw new ArgumentOutOfRangeException(nameof(values), $"values must be whole numbers 0..{levels - 1}, but one is {fraction.ToString(System.Globalization.CultureInfo.InvariantCulture)}. Pass the raw integer values, not values scaled to [0, 1].");
+        }
+
         var u = DeviceRandom.Uniform(values.shape, values.dtype, values.device, generator);
-        return values.add(u).div_(levels).MoveToOuterDisposeScope();
+        // (x + u)/levels rounds up to exactly 1 in float32 for x = levels − 1 and u within 2⁻¹⁷ of 1: kept below 1, as
+        // documented, so that a logit after it stays finite.
+        var below = values.dtype == torch.ScalarType.Float64 ? 1 - Math.Pow(2, -53) : 1 - Math.Pow(2, -24);
+        return values.add(u).div_(levels).clamp_max_(below).MoveToOuterDisposeScope();
     }
 
     /// <summary>

@@ -86,6 +86,22 @@ public class TransformsTests
         var e = Assert.Throws<ArgumentOutOfRangeException>(() => Gen.Data.Transforms.Dequantize(x, Rng(0)));
         Assert.Contains("must lie in [0, 255]", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => Gen.Data.Transforms.Dequantize(x, Rng(0), levels: 1));
+
+        // Pixels already divided by 255 lie in [0, 255] too: their fractions give them away.
+        using var scaled = torch.tensor(new float[] { 0, 0.5f, 1 });
+        var fraction = Assert.Throws<ArgumentOutOfRangeException>(() => Gen.Data.Transforms.Dequantize(scaled, Rng(0)));
+        Assert.Contains("whole numbers", fraction.Message);
+        Assert.Contains("0.5", fraction.Message);
+    }
+
+    [Fact]
+    public void Dequantised_values_stay_below_one_in_single_precision()
+    {
+        // (255 + u)/256 rounds up to exactly 1 in float32 for u within 2⁻¹⁷ of 1 (about 31 in 4·10⁶ draws).
+        using var x = torch.full(4_000_000, 255f);
+        using var y = Gen.Data.Transforms.Dequantize(x, Rng(11));
+        Assert.True(y.lt(1).all().item<bool>());
+        Assert.True(Gen.Data.Transforms.Logit(y.reshape(1, -1), alpha: 0).Value.isfinite().all().item<bool>());
     }
 
     [Fact]
