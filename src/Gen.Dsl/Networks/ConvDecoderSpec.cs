@@ -162,6 +162,6 @@ public sealed record ConvDecoderSpec(ValueList<int> Channels, int Kernel, int St
             return h.reshape(leading.Concat(image).ToArray()).MoveToOuterDisposeScope();
         }
 
-        private torch.Tensor Activated(torch.Tensor h, int i) => act.forward(norm.Count > 0 ? norm[i].forward(h) : h);
+        private torch.Tensor Activated(torch.Tensor h, int i) => act.forward(norm.Count > 0 ? norm[i].call(h) : h);
     }
 }

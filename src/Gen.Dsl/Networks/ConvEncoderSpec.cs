@@ -126,7 +126,7 @@ public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int St
             for (int i = 0; i < conv.Count; i++)
             {
                 h = conv[i].forward(h);
-                h = act.forward(norm.Count > 0 ? norm[i].forward(h) : h);
+                h = act.forward(norm.Count > 0 ? norm[i].call(h) : h);
             }
 
             var y = output.forward(h.flatten(1));

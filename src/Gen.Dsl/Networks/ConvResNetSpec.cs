@@ -95,7 +95,7 @@ public sealed record ConvResNetSpec(int Hidden, int Blocks, Activation Activatio
                 h = block.forward(h);
             }
 
-            return output.forward(act.forward(norm is null ? h : norm.forward(h))).MoveToOuterDisposeScope();
+            return output.forward(act.forward(norm is null ? h : norm.call(h))).MoveToOuterDisposeScope();
         }
     }
 
@@ -119,6 +119,6 @@ public sealed record ConvResNetSpec(int Hidden, int Blocks, Activation Activatio
 
         public override torch.Tensor forward(torch.Tensor h) => h + conv2.forward(Activated(conv1.forward(Activated(h, norm1)), norm2));
 
-        private torch.Tensor Activated(torch.Tensor h, Module<torch.Tensor, torch.Tensor>? norm) => act.forward(norm is null ? h : norm.forward(h));
+        private torch.Tensor Activated(torch.Tensor h, Module<torch.Tensor, torch.Tensor>? norm) => act.forward(norm is null ? h : norm.call(h));
     }
 }

@@ -40,10 +40,37 @@ internal static class NormalizationLayers
     public static Module<torch.Tensor, torch.Tensor>? Channels(Normalization normalization, long channels) => normalization switch
     {
         Normalization.None => null,
-        Normalization.Batch => BatchNorm2d(channels),
+        Normalization.Batch => RequiringSpread(BatchNorm2d(channels)),
         Normalization.Layer => new ChannelLayerNorm(channels),
         _ => throw new ArgumentOutOfRangeException(nameof(normalization), normalization, "Unknown normalisation."),
     };
+
+    /// <summary>
+    /// Refuses, in training mode, an input with fewer than two values per channel ([1, C, 1, 1], or one row of features):
+    /// libtorch then computes the batch variance as 0/0 and writes NaN into the running variance, after which the layer
+    /// outputs its shift whatever the input, in training and evaluation alike. (PyTorch refuses this case in Python;
+    /// TorchSharp does not.) A hook, so that the module and its state-dict names stay libtorch's; hooks run through
+    /// <c>call</c>, which the network nodes use for their normalisation layers.
+    /// </summary>
+    private static Module<torch.Tensor, torch.Tensor> RequiringSpread(Module<torch.Tensor, torch.Tensor> batchNorm)
+    {
+        batchNorm.register_forward_pre_hook((module, x) =>
+        {
+            CheckSpread(module.training, x, x.dim() < 2 ? 1 : x.shape[1]);
+            return x;
+        });
+        return batchNorm;
+    }
+
+    private static void CheckSpread(bool training, torch.Tensor x, long channels)
+    {
+        if (training && x.numel() / Math.Max(1, channels) < 2)
+        {
+            throw new GenShapeException(
+                "batch_norm",
+                $"in training mode batch normalisation needs at least 2 values per channel to estimate a variance, but the input of shape {Shape.Format(x.shape)} holds {x.numel() / Math.Max(1, channels)}; pass more rows, call eval() to use the running statistics, or normalise by layer (Normalization.Layer).");
+        }
+    }
 
     /// <summary>
     /// Layer normalisation of feature maps: per example over channels and pixels (a group norm of one group), with a
@@ -82,6 +109,7 @@ internal static class NormalizationLayers
 
         public override torch.Tensor forward(torch.Tensor x)
         {
+            CheckSpread(training, x, batch.num_features);
             if (x.dim() == 2)
             {
                 return batch.forward(x);

@@ -117,6 +117,31 @@ public class NormalizationTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Kinds))]
+    public void Batch_normalisation_refuses_one_value_per_channel_in_training_and_keeps_its_statistics(string kind)
+    {
+        // libtorch would compute the variance of one value as 0/0 and write NaN into the running variance for good.
+        using var scope = torch.NewDisposeScope();
+        var (net, input) = Build(kind, Normalization.Batch);
+        var before = net.state_dict().Where(p => p.Key.EndsWith("running_var", StringComparison.Ordinal)).Select(p => p.Value.clone()).ToArray();
+        Assert.NotEmpty(before);
+        // One example: the MLP's layers see one value per feature; the convolutional nodes' layers still see several
+        // pixels per channel and may normalise it.
+        var one = Batch(input, 1, 9);
+        if (kind == "mlp")
+        {
+            var e = Assert.Throws<GenShapeException>(() => net.forward(one));
+            Assert.Equal("batch_norm", e.Node);
+            Assert.Contains("at least 2 values per channel", e.Message, StringComparison.Ordinal);
+            var after = net.state_dict().Where(p => p.Key.EndsWith("running_var", StringComparison.Ordinal)).Select(p => p.Value).ToArray();
+            Assert.All(after, v => Assert.False(v.isnan().any().item<bool>()));
+        }
+
+        net.eval();
+        Assert.True(net.forward(one).isfinite().all().item<bool>());
+    }
+
     [Fact]
     public void Batch_normalisation_takes_every_leading_dimension_as_examples()
     {
@@ -218,5 +243,15 @@ public class NormalizationTests
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public void A_feature_map_with_one_value_per_channel_is_refused_by_batch_normalisation_in_training()
+    {
+        using var scope = torch.NewDisposeScope();
+        var net = Net.ConvResNet(4, 1).WithNormalization(Normalization.Batch).Build(2, 2);
+        Assert.Equal("batch_norm", Assert.Throws<GenShapeException>(() => net.forward(torch.randn(1, 2, 1, 1))).Node);
+        Assert.True(net.forward(torch.randn(2, 2, 1, 1)).isfinite().all().item<bool>());
+        Assert.True(net.forward(torch.randn(1, 2, 2, 1)).isfinite().all().item<bool>());
     }
 }
