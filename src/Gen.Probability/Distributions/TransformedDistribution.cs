@@ -68,6 +68,16 @@ public sealed class TransformedDistribution : IDistribution
         ArgumentNullException.ThrowIfNull(value);
         Shape.CheckTrailing(value, EventShape, "transformed.log_prob");
         using var scope = torch.NewDisposeScope();
+        // Values broadcast against the batch shape, as for every distribution: a value shared by all batch elements (one
+        // x scored under each of K contexts of a conditional flow) is expanded first, since a bijector built for a batch
+        // of contexts reads its inputs row by row.
+        var lead = value.shape[..^EventShape.Length];
+        var full = Shape.Broadcast(lead, BatchShape, "transformed.log_prob");
+        if (!full.SequenceEqual(lead))
+        {
+            value = value.expand(full.Concat(EventShape).ToArray());
+        }
+
         var inv = Bijector.InverseAndLogDet(value);
         var lp = Reduce.SumRightmost(Base.LogProb(inv.Value), eventRank - Base.EventShape.Length);
         var ld = Reduce.SumRightmost(inv.LogDet, eventRank - Bijector.EventRank);

@@ -127,4 +127,21 @@ public sealed class ConditionalFlowLawTests
         Assert.True(plain.LogProb(x).allclose(plain.LogProb(x, null), 0, 0));
         Assert.DoesNotContain("context", spec.ToJson());
     }
+
+    [Fact]
+    public void One_value_is_scored_under_every_context_row_by_broadcasting()
+    {
+        // The Bayes-classifier use: x [N, 1, D] under K contexts [K, C] gives [N, K], each entry the flow's log p(x | c)
+        // as if scored alone; the distribution's batch shape is the contexts' rows, and values broadcast against it.
+        using var model = ConditionalFlows.Compiled(ConditionalFlows.Mixed(4));
+        var x = ConditionalFlows.Points(5, 4, 21);
+        var contexts = ConditionalFlows.Contexts(3, 22);
+        var all = model.Distribution(contexts).LogProb(x.unsqueeze(1));
+        Assert.Equal(new long[] { 5, 3 }, all.shape);
+        for (int k = 0; k < 3; k++)
+        {
+            var alone = model.LogProb(x, contexts[k]);
+            Assert.True(all[.., k].allclose(alone, rtol: 1e-12, atol: 1e-12), $"context {k}");
+        }
+    }
 }
