@@ -9,7 +9,7 @@ public enum Activation
     /// <summary>tanh(x).</summary>
     Tanh,
 
-    /// <summary>x·σ(1.702x)-like smooth ReLU (exact GELU).</summary>
+    /// <summary>x·Φ(x), Φ the standard normal CDF: the exact GELU, a smooth ReLU.</summary>
     Gelu,
 
     /// <summary>max(0.01x, x).</summary>

@@ -102,12 +102,16 @@ public class AdversaryTests
         using var gan = Adversarial.Gan(3, 2).Generator(Net.Mlp(8)).Discriminator(Net.Mlp(8)).Compile(Device.Cpu, seed: 0);
         using var bernoulliVae = Dsl.Latent.Vae(5, 2).WithEncoder(Net.Mlp(8)).WithDecoder(Net.Mlp(8)).Compile(Device.Cpu, seed: 0);
         using var gaussianVae = Dsl.Latent.Vae(5, 2).WithEncoder(Net.Mlp(8)).WithDecoder(Net.Mlp(8)).WithLikelihood(Likelihood.Gaussian()).Compile(Device.Cpu, seed: 0);
+        // An image VAE's samples are flattened to vectors [count, C·H·W], which critics take.
+        using var imageVae = Dsl.Latent.Vae(1, 6, 6, 2).WithEncoder(Net.ConvEncoder(4)).WithDecoder(Net.ConvDecoder(4)).WithLikelihood(Likelihood.Gaussian()).Compile(Device.Cpu, seed: 0);
         var cases = new (IDifferentiableSampler Sampler, torch.nn.Module Trained, long Width)[]
         {
             (flow, flow, 2),
             (gan, gan, 2),
             (Sampler.DecoderMean(bernoulliVae), bernoulliVae, 5),
             (Sampler.Decoder(gaussianVae), gaussianVae, 5),
+            (Sampler.DecoderMean(imageVae), imageVae, 36),
+            (Sampler.Decoder(imageVae), imageVae, 36),
         };
         foreach (var (sampler, trained, width) in cases)
         {

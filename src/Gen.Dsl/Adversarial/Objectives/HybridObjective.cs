@@ -76,11 +76,11 @@ public sealed record HybridObjective(double LikelihoodWeight, double Adversarial
     /// <summary>Checks the weights of a record built with its constructor.</summary>
     internal void Check(string node)
     {
-        foreach (var (name, w) in new[] { ("likelihood", LikelihoodWeight), ("adversarial", AdversarialWeight) })
+        foreach (var (name, parameter, w) in new[] { ("likelihood", nameof(LikelihoodWeight), LikelihoodWeight), ("adversarial", nameof(AdversarialWeight), AdversarialWeight) })
         {
             if (!(w >= 0) || double.IsInfinity(w))
             {
-                throw new ArgumentOutOfRangeException(nameof(LikelihoodWeight), w, $"{node}: the {name} weight must be non-negative and finite.");
+                throw new ArgumentOutOfRangeException(parameter, w, $"{node}: the {name} weight must be non-negative and finite.");
             }
         }
 

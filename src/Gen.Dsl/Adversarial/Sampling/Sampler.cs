@@ -19,7 +19,8 @@ public static class Sampler
     public static IDifferentiableSampler DecoderMean(VaeModel vae)
     {
         ArgumentNullException.ThrowIfNull(vae);
-        return From(new long[] { vae.Spec.Features }, (count, g) => vae.Decode(vae.Prior().RSample(new[] { count }, g)).Mean, "vae.decoder_mean");
+        // Flattened: an image VAE decodes [count, C, H, W], and critics take vectors.
+        return From(new long[] { vae.Spec.Features }, (count, g) => vae.Decode(vae.Prior().RSample(new[] { count }, g)).Mean.reshape(count, -1), "vae.decoder_mean");
     }
 
     /// <summary>
@@ -36,7 +37,7 @@ public static class Sampler
             throw new ArgumentException($"vae.decoder: a {vae.Spec.Likelihood} likelihood has no reparameterised samples, so its samples carry no gradient; use Sampler.DecoderMean.", nameof(vae));
         }
 
-        return From(new long[] { vae.Spec.Features }, (count, g) => vae.Decode(vae.Prior().RSample(new[] { count }, g)).RSample(Array.Empty<long>(), g), "vae.decoder");
+        return From(new long[] { vae.Spec.Features }, (count, g) => vae.Decode(vae.Prior().RSample(new[] { count }, g)).RSample(Array.Empty<long>(), g).reshape(count, -1), "vae.decoder");
     }
 
     /// <summary>
