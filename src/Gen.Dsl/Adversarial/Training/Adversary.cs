@@ -21,8 +21,10 @@ namespace Gen.Dsl;
 /// <remarks>
 /// The loss's terms are <c>nll</c> (when a likelihood is given), <c>adversarial</c> (the game's generator loss) and
 /// <c>critic</c> (the last critic update's loss, reported only). Every term is computed and reported whatever its
-/// weight; a term with weight 0 adds nothing to the total, so with an adversarial weight of 0 the model takes exactly
-/// the steps of pure likelihood training while the critic still learns to tell its samples from the data. Each critic
+/// weight; a term with weight 0 adds nothing to the total, so with an adversarial weight of 0 the model's parameters
+/// take exactly the steps of pure likelihood training while the critic still learns to tell its samples from the data.
+/// (The samples are still drawn, in the model's training mode: batch normalisation's running statistics move with
+/// them, and draws without a seeded generator use the global random stream.) Each critic
 /// update sees the same real batch and freshly drawn samples. The model's loss also leaves gradients on the critic's
 /// parameters; each critic update clears them first. When a <see cref="Trainer"/> puts the model's last good parameters
 /// back after a divergence, the critic keeps its own.
