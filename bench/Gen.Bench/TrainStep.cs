@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using Gen.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -38,15 +39,21 @@ internal sealed class TrainStep : IDisposable
         return new TrainStep(model, adam, logProb, adam.ZeroGrad, adam.Step);
     }
 
-    /// <summary>A step as TorchSharp code is written by hand: <c>torch.optim.Adam</c>.</summary>
+    /// <summary>
+    /// A step as TorchSharp code is written by hand: <c>torch.optim.Adam</c>, with gradients cleared by setting them to
+    /// none (as PyTorch's <c>zero_grad</c> does by default, and as Gen does). TorchSharp 0.107's <c>zero_grad</c> zeroes
+    /// them in place instead, after which backward adds into the buffers: a pass over every gradient that the
+    /// comparison would otherwise count against the hand-written code.
+    /// </summary>
     /// <param name="model">The model (disposed with the step).</param>
     /// <param name="parameters">What the optimizer trains.</param>
     /// <param name="logProb">The log-likelihood of the fixed batch, shape [batch].</param>
     /// <param name="learningRate">Adam's step size.</param>
     public static TrainStep WithTorchAdam(IDisposable model, IEnumerable<Parameter> parameters, Func<torch.Tensor> logProb, double learningRate = 1e-4)
     {
-        var adam = torch.optim.Adam(parameters, lr: learningRate);
-        return new TrainStep(model, adam, logProb, adam.zero_grad, () => adam.step());
+        var list = parameters.ToList();
+        var adam = torch.optim.Adam(list, lr: learningRate);
+        return new TrainStep(model, adam, logProb, () => list.ForEach(p => p.grad = null), () => adam.step());
     }
 
     /// <summary>Runs one training step without reading anything back, so timing loops never wait on the device.</summary>

@@ -53,7 +53,9 @@ echo "== speed: Gen and PyTorch, alternately, case by case"
 cases=${CASES:-$(cd "$here" && $python -c 'import twins; print(",".join(twins.CASES))')}
 for c in ${cases//,/ }; do
   for rep in $(seq 1 "${REPS:-2}"); do
-    "$bench" speed --device cuda --cases "$c" --rounds "${ROUNDS:-5}" --steps "${STEPS:-20}" --warmup "${WARMUP:-10}" --warmup-seconds "${WARMUP_SECONDS:-2}" --json "$work/gen-$c-$rep.json"
+    # A loss that differs between Gen and its twin stops the run: the timings would compare different work.
+    "$bench" speed --device cuda --cases "$c" --rounds "${ROUNDS:-5}" --steps "${STEPS:-20}" --warmup "${WARMUP:-10}" --warmup-seconds "${WARMUP_SECONDS:-2}" --json "$work/gen-$c-$rep.json" \
+      || { echo "Gen.Bench speed failed for $c (exit $?)"; exit 1; }
     $python "$here/twins.py" --device cuda --cases "$c" --rounds "${ROUNDS:-5}" --steps "${STEPS:-20}" --warmup "${WARMUP:-10}" --warmup-seconds "${WARMUP_SECONDS:-2}" --json "$work/torch-$c-$rep.json"
   done
 done

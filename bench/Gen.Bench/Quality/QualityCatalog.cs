@@ -103,15 +103,21 @@ internal static class QualityCatalog
         string evalNote = string.Create(CultureInfo.InvariantCulture, $"; test NLL by importance sampling with {c.EvalSamples} samples per image ({clock.Elapsed.TotalSeconds:F0} s)");
         var (paper, source) = (k, planar) switch
         {
-            (_, > 0) => (85.10, "Rezende & Mohamed (2015), Table 2 (planar flow, K = 80)"),
+            (_, > 0) => (double.NaN, "Rezende & Mohamed (2015), Table 2 (planar flow): a bound, so on the negative-ELBO row"),
             (5, _) => (85.54, "Burda et al. (2016), Table 1 (IWAE k = 5, one stochastic layer)"),
             (50, _) => (84.78, "Burda et al. (2016), Table 1 (IWAE k = 50, one stochastic layer)"),
             _ => (86.76, "Burda et al. (2016), Table 1 (VAE k = 1, one stochastic layer)"),
         };
         string budget = c.Budget(result, extra: evalNote);
-        yield return new QualityRow(name, c.Dataset, $"{TestNll} (importance sampled, k = {c.EvalSamples})", nll, paper, source, spec.ToString(), budget,
-            planar > 0 ? $"{planar} planar steps here against the paper's 80, and the paper's networks differ" : null);
-        yield return new QualityRow(name, c.Dataset, "test negative ELBO, nats", elbo, null, source, spec.ToString(), budget, "the bound the model was trained on (k = 1 ELBO), an upper bound on the NLL");
+        // The papers' MNIST is binarised otherwise than the fixed Larochelle & Murray set here, so these rows are a
+        // loose reference. Rezende & Mohamed report bounds (−ELBO ≤), set beside Gen's negative ELBO with as many steps.
+        string dataNote = "the paper's binarisation and training set differ from the fixed Larochelle & Murray set here";
+        yield return new QualityRow(name, c.Dataset, $"{TestNll} (importance sampled, k = {c.EvalSamples})", nll, planar > 0 ? null : paper, source, spec.ToString(), budget,
+            planar > 0 ? $"{planar} planar steps; the paper reports only bounds (see the negative-ELBO row)" : dataNote);
+        double? planarBound = planar switch { 10 => 87.5, 20 => 86.5, 40 => 85.7, 80 => 85.1, _ => null };
+        yield return new QualityRow(name, c.Dataset, "test negative ELBO, nats (k = 1)", elbo, planar > 0 ? planarBound : null,
+            planar > 0 ? $"Rezende & Mohamed (2015), Table 2 (planar flow, K = {planar}, −ELBO)" : source, spec.ToString(), budget,
+            k > 1 ? $"the k = 1 bound, an upper bound on the NLL; the model was trained on the k = {k} bound" : "the bound the model was trained on (k = 1 ELBO), an upper bound on the NLL");
     }
 
     private static IEnumerable<QualityRow> PixelCnn(QualityContext c)
@@ -205,7 +211,9 @@ internal static class QualityCatalog
         model.eval();
         using var samples = model.Sample(2500, Seed.Generator(2));
         var coverage = ModeCoverage.Measure(samples.cpu(), MixtureModes.Of(set));
-        string dataset = ring ? "2-D ring of 8 Gaussians (VEEGAN protocol, 2500 samples)" : "2-D grid of 25 Gaussians (VEEGAN protocol, 2500 samples)";
+        // WGAN-GP's toy sets, counted as VEEGAN counts: the ring's modes are wide for their spacing (σ 0.35 against 2.16
+        // between neighbours), so its high-quality share is not comparable with the paper's.
+        string dataset = ring ? "2-D ring of 8 Gaussians (WGAN-GP's set; VEEGAN's counting, 2500 samples)" : "2-D grid of 25 Gaussians (WGAN-GP's set; VEEGAN's counting, 2500 samples)";
         string budget = string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:F0} s of training ({steps} generator steps, one critic step each), batch 256, Adam lr 0.001 (0.5, 0.999), on {c.Machine}");
         string source = "Srivastava et al. (2017), VEEGAN, Table 1";
         string others = ring ? "GAN 1, ALI 2.8, Unrolled GAN 7.6, VEEGAN 8" : "GAN 3.3, ALI 15.8, Unrolled GAN 23.6, VEEGAN 24.6";
