@@ -396,11 +396,14 @@ public sealed class FusedAdam : IStepOptimizer
         {
             using var scope = torch.NewDisposeScope();
             var dtype = (torch.ScalarType)reader.ReadInt32();
-            var shape = new long[reader.ReadInt32()];
-            if (shape.Length > 64)
+            int rank = reader.ReadInt32();
+            if (rank is < 0 or > 64)
             {
-                throw new InvalidDataException($"fused_adam: the saved state of parameter {position} has rank {shape.Length}; the state is damaged.");
+                // Checked before allocating: a damaged negative rank would otherwise raise OverflowException.
+                throw new InvalidDataException($"fused_adam: the saved state of parameter {position} has rank {rank}; the state is damaged.");
             }
+
+            var shape = new long[rank];
 
             for (int d = 0; d < shape.Length; d++)
             {

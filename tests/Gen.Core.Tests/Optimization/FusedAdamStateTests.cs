@@ -87,6 +87,11 @@ public sealed class FusedAdamStateTests
         var cut = new MemoryStream(saved.ToArray()[..60]);
         Assert.Throws<InvalidDataException>(() => FusedAdam.Load(cut, net.parameters()));
         Assert.Throws<InvalidDataException>(() => FusedAdam.Load(new MemoryStream(new byte[64]), net.parameters()));
+
+        // A damaged rank field (after the tag, version, five hyper-parameters, the count and the first dtype).
+        var damaged = saved.ToArray();
+        BitConverter.GetBytes(-1).CopyTo(damaged, 4 + 4 + (5 * 8) + 4 + 4);
+        Assert.Contains("rank -1", Assert.Throws<InvalidDataException>(() => FusedAdam.Load(new MemoryStream(damaged), net.parameters())).Message, StringComparison.Ordinal);
     }
 
     [Fact]
