@@ -75,7 +75,10 @@ public sealed class DiscretizedLogistic : Distribution, IDistribution
         using var scope = torch.NewDisposeScope();
         double halfBin = 1.0 / (levels - 1);
         var centred = level * (2.0 / (levels - 1)) - 1 - loc;
-        var inverseScale = (-logScale).exp();
+        // e^(−log s), capped where its product with a bin edge (|·| ≤ 4) would overflow (log-scales below about −86 in
+        // float32): there every bin but the mean's has mass 0 to float precision anyway, and inf·0 would give NaN.
+        double cap = Math.Log(torch.finfo(logScale.dtype).max) - Math.Log(8);
+        var inverseScale = (-logScale).clamp_max(cap).exp();
         var upper = inverseScale * (centred + halfBin);
         var lower = inverseScale * (centred - halfBin);
         var inner = torch.nn.functional.logsigmoid(upper) - DistMath.Softplus(lower) + (-torch.special.expm1(lower - upper)).log();

@@ -44,6 +44,21 @@ public class LowRankAndDiscretizedTests
     }
 
     [Fact]
+    public void A_discretized_logistic_at_a_vanishing_scale_is_a_point_mass_not_nan_in_single_precision()
+    {
+        // e^(−log s) overflows float32 below log s ≈ −88; the mass is then all in the mean's level.
+        var levels = torch.arange(256, dtype: torch.float32).reshape(256, 1);
+        var loc = torch.tensor(new float[] { 0.1f, -0.5f });
+        var logScale = torch.tensor(new float[] { -89f, -200f });
+        var lp = Gen.Probability.Distributions.DiscretizedLogistic.LogMass(loc, logScale, levels, 256);
+        Assert.False(lp.isnan().any().item<bool>());
+        Close(new[] { 1.0, 1.0 }, lp.exp().sum(dim: 0), 1e-6);
+        // The mean 0.1 is level (0.1 + 1)·127.5 = 140.25, so level 140 holds it; −0.5 is level 63.75, so 64.
+        Assert.Equal(0, lp[140, 0].item<float>(), 5);
+        Assert.Equal(0, lp[64, 1].item<float>(), 5);
+    }
+
+    [Fact]
     public void Discretized_logistic_samples_follow_its_masses()
     {
         var d = Family.DiscretizedLogistic(S(0.1), S(-0.7), 5);
