@@ -7,8 +7,6 @@ namespace Gen.Probability.Tests;
 
 public sealed class FreshProcessTests
 {
-    /// <summary>Set to 1 in the child process: the test assembly then leaves the runtime to Gen.</summary>
-    internal const string NoSetup = "GEN_TESTS_NO_SETUP";
 
     [Fact]
     public async Task A_process_whose_first_call_is_to_gen_testing_loads_the_runtime()
@@ -17,8 +15,7 @@ public sealed class FreshProcessTests
         // load fails there unless Gen.Core's fallback is registered first. Only a fresh process shows it.
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.ArgumentList.Add(Assembly.GetExecutingAssembly().Location);
-        psi.ArgumentList.Add("testing-first");
-        psi.Environment[NoSetup] = "1";
+        psi.ArgumentList.Add(Program.TestingFirst);
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = await p.StandardError.ReadToEndAsync();

@@ -11,9 +11,12 @@ namespace Gen.Probability.Tests;
 /// </summary>
 public static class Program
 {
+    /// <summary>The argument that makes the test assembly this child process.</summary>
+    public const string TestingFirst = "testing-first";
+
     public static int Main(string[] args)
     {
-        if (args.Length == 1 && args[0] == "testing-first")
+        if (args.Length == 1 && args[0] == TestingFirst)
         {
             // As the Gen.Testing README's first property does: random library chains, checked against every law.
             int checkedChains = 0;
@@ -26,7 +29,7 @@ public static class Program
             return checkedChains > 0 ? 0 : 1;
         }
 
-        Console.Error.WriteLine("usage: Gen.Probability.Tests testing-first");
+        Console.Error.WriteLine($"usage: Gen.Probability.Tests {TestingFirst}");
         return 2;
     }
 }

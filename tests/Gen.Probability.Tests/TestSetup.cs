@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Runtime.CompilerServices;
 using Gen.Runtime;
 
@@ -10,7 +11,7 @@ internal static class TestSetup
     [ModuleInitializer]
     internal static void Init()
     {
-        if (System.Environment.GetEnvironmentVariable(FreshProcessTests.NoSetup) != "1")
+        if (!System.Environment.GetCommandLineArgs().Contains(Program.TestingFirst))
         {
             Load();
         }

@@ -51,13 +51,8 @@ public sealed class Bernoulli : Distribution, IDistribution
     public torch.Tensor Entropy()
     {
         using var scope = torch.NewDisposeScope();
-        // Terms whose weight is 0 are 0 (0 log 0 = 0): with a logit of ±∞ the other log is −∞, and 0·(−∞) would be NaN.
-        var p1 = p.Probs;
-        var p0 = p.Probs1m;
-        var logP1 = p.LogP;
-        var logP0 = p.Log1mP;
-        var sum = p1 * torch.where(p1.eq(0), torch.zeros_like(logP1), logP1) + p0 * torch.where(p0.eq(0), torch.zeros_like(logP0), logP0);
-        return sum.neg().MoveToOuterDisposeScope();
+        // With a logit of ±∞ one log is −∞ where its weight is 0: 0·(−∞) would be NaN.
+        return (DistMath.Weighted(p.Probs, p.LogP) + DistMath.Weighted(p.Probs1m, p.Log1mP)).neg().MoveToOuterDisposeScope();
     }
 
     /// <summary>log p (stable from logits).</summary>

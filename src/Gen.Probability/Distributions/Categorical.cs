@@ -66,11 +66,9 @@ public sealed class Categorical : Distribution, IDistribution
     public torch.Tensor Entropy()
     {
         using var scope = torch.NewDisposeScope();
-        // −Σ p log p with log p replaced by 0 where p = 0: entr(p) would give the same values, but its derivative at
-        // p = 0 is infinite and turns the gradient of a distribution with a masked-out category (logit −∞) into NaN.
-        var p = Probs;
-        var logP = Logits;
-        return (p * torch.where(p.eq(0), torch.zeros_like(logP), logP)).sum(-1).neg().MoveToOuterDisposeScope();
+        // Not entr(p): its derivative at p = 0 is infinite and turns the gradient of a distribution with a masked-out
+        // category (logit −∞) into NaN.
+        return DistMath.Weighted(Probs, Logits).sum(-1).neg().MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc/>

@@ -71,6 +71,13 @@ internal static class DistMath
         return (x + a) * 0.5 + a.neg().exp().log1p();
     }
 
+    /// <summary>
+    /// w · x with 0 where w = 0 (0 · log 0 = 0, 0 · ∞ = 0), for entropies and KL terms. x is replaced by 0 there before
+    /// the product, not the product afterwards: otherwise the backward pass would still form 0 · ∞ = NaN for w's
+    /// gradient (a category masked out with a −∞ logit).
+    /// </summary>
+    internal static torch.Tensor Weighted(torch.Tensor w, torch.Tensor x) => w * torch.where(w.eq(0), torch.zeros_like(x), x);
+
     /// <summary>log B(a, b) = lgamma(a) + lgamma(b) - lgamma(a + b).</summary>
     internal static torch.Tensor LogBeta(torch.Tensor a, torch.Tensor b) => a.lgamma() + b.lgamma() - (a + b).lgamma();
 

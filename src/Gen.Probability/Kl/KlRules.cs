@@ -46,13 +46,13 @@ internal static class KlRules
     {
         // p (log p − log q) + (1 − p)(log(1 − p) − log(1 − q)), each term 0 where its weight is 0.
         var pr = p.Probs;
-        var t1 = Weighted(pr, p.LogP - q.LogP);
-        var t0 = Weighted(1 - pr, p.Log1mP - q.Log1mP);
+        var t1 = DistMath.Weighted(pr, p.LogP - q.LogP);
+        var t0 = DistMath.Weighted(1 - pr, p.Log1mP - q.Log1mP);
         return t1 + t0;
     }
 
     private static torch.Tensor CategoricalCategorical(Categorical p, Categorical q) =>
-        Weighted(p.Probs, p.Logits - q.Logits).sum(-1);
+        DistMath.Weighted(p.Probs, p.Logits - q.Logits).sum(-1);
 
     private static torch.Tensor UniformNormal(Uniform p, Normal q)
     {
@@ -110,16 +110,5 @@ internal static class KlRules
         var b = q.Concentration;
         var a0 = a.sum(-1, keepdim: true);
         return Dirichlet.LogNormaliser(b) - Dirichlet.LogNormaliser(a) + ((a - b) * (a.digamma() - a0.digamma())).sum(-1);
-    }
-
-    /// <summary>
-    /// w · x with 0 where w = 0 (so 0 · ∞ terms vanish, as in 0 log 0 = 0). x is replaced by 0 there before the product,
-    /// not the product afterwards: otherwise the product's backward pass would still form 0 · ∞ = NaN for w's gradient
-    /// (a category masked out with a −∞ logit).
-    /// </summary>
-    private static torch.Tensor Weighted(torch.Tensor w, torch.Tensor x)
-    {
-        var zero = w.eq(0);
-        return w * torch.where(zero, torch.zeros_like(x), x);
     }
 }
