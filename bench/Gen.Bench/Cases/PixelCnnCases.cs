@@ -109,7 +109,9 @@ internal static class PixelCnnCases
         private Tensor Conv(int i, Tensor x, Tensor? mask, long padding)
         {
             var w = mask is null ? convs[i].weight! : convs[i].weight! * mask;
-            return nn.functional.conv2d(x, w, convs[i].bias, padding: new[] { padding, padding });
+            // Gen's convolution call: libtorch's NCHW convolutions are wrong on the CPU for channel counts that are
+            // not multiples of 8 or 16 (see Convolutions), so an expert's twin must take the same route as Gen.
+            return Gen.Runtime.Convolutions.Conv2d(x, w, convs[i].bias, padding: new[] { padding, padding });
         }
 
         public override Tensor forward(Tensor x)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Gen.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch.nn;
@@ -152,7 +153,7 @@ public sealed record ConvDecoderSpec(ValueList<int> Channels, int Kernel, int St
             {
                 // The layer's own forward uses the first output padding for both height and width (TorchSharp
                 // 0.107: a 5x5 map with (1, 0) gives 10x10), so the functional form gets each side's.
-                h = torch.nn.functional.conv_transpose2d(h, deconv[i].weight!, deconv[i].bias, strides, paddings, extra[i]);
+                h = Convolutions.ConvTranspose2d(h, deconv[i].weight!, deconv[i].bias, strides, paddings, extra[i]);
                 if (i < deconv.Count - 1)
                 {
                     h = Activated(h, i + 1);

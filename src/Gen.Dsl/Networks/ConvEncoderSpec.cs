@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Gen.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch.nn;
@@ -125,7 +126,7 @@ public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int St
             var h = x.reshape(-1, image[0], image[1], image[2]);
             for (int i = 0; i < conv.Count; i++)
             {
-                h = conv[i].forward(h);
+                h = Convolutions.Apply(conv[i], h);
                 h = act.forward(norm.Count > 0 ? norm[i].call(h) : h);
             }
 

@@ -1,4 +1,5 @@
 using System;
+using Gen.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch.nn;
@@ -89,13 +90,13 @@ public sealed record ConvResNetSpec(int Hidden, int Blocks, Activation Activatio
         public override torch.Tensor forward(torch.Tensor x)
         {
             using var scope = torch.NewDisposeScope();
-            var h = input.forward(x);
+            var h = Convolutions.Apply(input, x);
             foreach (var block in blocks)
             {
                 h = block.forward(h);
             }
 
-            return output.forward(act.forward(norm is null ? h : norm.call(h))).MoveToOuterDisposeScope();
+            return Convolutions.Apply(output, act.forward(norm is null ? h : norm.call(h))).MoveToOuterDisposeScope();
         }
     }
 
@@ -117,7 +118,7 @@ public sealed record ConvResNetSpec(int Hidden, int Blocks, Activation Activatio
             RegisterComponents();
         }
 
-        public override torch.Tensor forward(torch.Tensor h) => h + conv2.forward(Activated(conv1.forward(Activated(h, norm1)), norm2));
+        public override torch.Tensor forward(torch.Tensor h) => h + Convolutions.Apply(conv2, Activated(Convolutions.Apply(conv1, Activated(h, norm1)), norm2));
 
         private torch.Tensor Activated(torch.Tensor h, Module<torch.Tensor, torch.Tensor>? norm) => act.forward(norm is null ? h : norm.call(h));
     }

@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using Gen.Probability;
 using Gen.Probability.Bijectors;
+using Gen.Runtime;
 using TorchSharp;
 
 namespace Gen.Testing;
@@ -104,8 +105,8 @@ internal static class RandomBijectors
         return new AffineCoupling(mask, kept =>
         {
             var images = kept.reshape(-1, kept.shape[^3], kept.shape[^2], kept.shape[^1]);
-            var hidden = torch.tanh(torch.nn.functional.conv2d(images, first, padding: same));
-            var output = torch.nn.functional.conv2d(hidden, second, padding: same);
+            var hidden = torch.tanh(Convolutions.Conv2d(images, first, padding: same));
+            var output = Convolutions.Conv2d(hidden, second, padding: same);
             var parts = output.reshape(kept.shape[..^3].Concat(new[] { 2 * c, kept.shape[^2], kept.shape[^1] }).ToArray()).chunk(2, -3);
             return new AffineParameters(parts[0], torch.tanh(parts[1]));
         });

@@ -1,4 +1,5 @@
 using System;
+using Gen.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 
@@ -68,7 +69,7 @@ public sealed class SpectralNorm : torch.nn.Module<torch.Tensor, torch.Tensor>
         var conv = torch.nn.Conv2d(inChannels, outChannels, kernelSize, stride, padding);
         var strides = new[] { stride, stride };
         var paddings = new[] { padding, padding };
-        return new SpectralNorm(conv, () => conv.weight!, (x, w) => torch.nn.functional.conv2d(x, w, conv.bias, strides, paddings));
+        return new SpectralNorm(conv, () => conv.weight!, (x, w) => Convolutions.Conv2d(x, w, conv.bias, strides, paddings));
     }
 
     /// <summary>The wrapped layer (its weight is the unnormalised W).</summary>

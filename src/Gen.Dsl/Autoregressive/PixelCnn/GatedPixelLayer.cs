@@ -1,3 +1,4 @@
+using Gen.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 
@@ -45,7 +46,7 @@ internal sealed class GatedPixelLayer : torch.nn.Module
     {
         using var scope = torch.NewDisposeScope();
         var vPre = vertical.forward(v);
-        var hPre = horizontal.forward(h) + link.forward(vPre);
+        var hPre = horizontal.forward(h) + Convolutions.Apply(link, vPre);
         if (classes is not null)
         {
             vPre = vPre + classVertical!.forward(classes).unsqueeze(-1).unsqueeze(-1);

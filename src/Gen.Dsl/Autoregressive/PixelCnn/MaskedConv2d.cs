@@ -1,4 +1,5 @@
 using System;
+using Gen.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 
@@ -76,5 +77,5 @@ public sealed class MaskedConv2d : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// 1×1 type-B convolution of a one-channel model) is not multiplied in, since it changes nothing.
     /// </summary>
     public override torch.Tensor forward(torch.Tensor input) =>
-        torch.nn.functional.conv2d(input, open ? conv.weight! : masked.Get(conv.weight!, mask), conv.bias, padding: padding);
+        Convolutions.Conv2d(input, open ? conv.weight! : masked.Get(conv.weight!, mask), conv.bias, padding: padding);
 }
