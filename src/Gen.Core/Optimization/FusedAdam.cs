@@ -206,6 +206,16 @@ public sealed class FusedAdam : IStepOptimizer
         }
     }
 
+    /// <summary>
+    /// A copy of the moment estimates, step counts and learning rate (on the parameters' devices), which
+    /// <see cref="IOptimizerSnapshot.Restore"/> puts back into this optimizer. The parameters' values are not part of it.
+    /// </summary>
+    public IOptimizerSnapshot Snapshot()
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return new StateSnapshot(this);
+    }
+
     /// <summary>Releases the moment estimates. The parameters stay valid: they keep the flat buffer alive.</summary>
     public void Dispose()
     {
@@ -218,6 +228,40 @@ public sealed class FusedAdam : IStepOptimizer
         foreach (var g in groups)
         {
             g.Dispose();
+        }
+    }
+
+    // The optimizer's state at one moment: each group's moments and step counts, and the learning rate.
+    private sealed class StateSnapshot : IOptimizerSnapshot
+    {
+        private readonly FusedAdam owner;
+        private readonly double learningRate;
+        private readonly (torch.Tensor ExpAvg, torch.Tensor ExpAvgSq, long[] Steps)[] states;
+
+        public StateSnapshot(FusedAdam owner)
+        {
+            this.owner = owner;
+            learningRate = owner.LearningRate;
+            states = owner.groups.Select(g => g.CopyState()).ToArray();
+        }
+
+        public void Restore()
+        {
+            ObjectDisposedException.ThrowIf(owner.disposed, owner);
+            owner.LearningRate = learningRate;
+            for (int i = 0; i < states.Length; i++)
+            {
+                owner.groups[i].RestoreState(states[i]);
+            }
+        }
+
+        public void Dispose()
+        {
+            foreach (var (expAvg, expAvgSq, _) in states)
+            {
+                expAvg.Dispose();
+                expAvgSq.Dispose();
+            }
         }
     }
 
@@ -372,6 +416,20 @@ public sealed class FusedAdam : IStepOptimizer
             expAvg.Dispose();
             expAvgSq.Dispose();
             scratch.Dispose();
+        }
+
+        public (torch.Tensor ExpAvg, torch.Tensor ExpAvgSq, long[] Steps) CopyState()
+        {
+            using var noGrad = torch.no_grad();
+            return (expAvg.clone().DetachFromDisposeScope(), expAvgSq.clone().DetachFromDisposeScope(), (long[])steps.Clone());
+        }
+
+        public void RestoreState((torch.Tensor ExpAvg, torch.Tensor ExpAvgSq, long[] Steps) state)
+        {
+            using var noGrad = torch.no_grad();
+            expAvg.copy_(state.ExpAvg);
+            expAvgSq.copy_(state.ExpAvgSq);
+            Array.Copy(state.Steps, steps, steps.Length);
         }
 
         // One parameter's state: dtype, shape, step count, then the raw bytes of both moment estimates.

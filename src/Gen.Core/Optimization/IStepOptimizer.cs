@@ -14,4 +14,11 @@ public interface IStepOptimizer : System.IDisposable
 
     /// <summary>Updates the parameters from their gradients.</summary>
     void Step();
+
+    /// <summary>
+    /// A copy of the optimizer's state that can be put back later, or null when the optimizer cannot copy its state
+    /// (the default): a trainer then restores only the parameters after a failed step. <see cref="FusedAdam"/> copies
+    /// its moment estimates, step counts and learning rate.
+    /// </summary>
+    IOptimizerSnapshot? Snapshot() => null;
 }

@@ -15,6 +15,17 @@ namespace Gen.Dsl;
 /// <see cref="IProgress{T}"/>, and a stop with a clear error (and the last good parameters put back) when the loss or
 /// one of its terms stops being finite.
 /// </summary>
+/// <remarks>
+/// Weights are kept (as the last good state, the best epoch, or in the checkpoint file) only once they are known to be
+/// good. A step's loss is computed before the step updates the weights, so the weights an epoch ends with are first
+/// checked to be finite, then kept pending until a later loss at them is finite: the next checked step's (the first
+/// step of the next epoch, with <see cref="TrainingOptions.CheckFiniteEvery"/> 1), or the epoch's validation loss. A
+/// last step that breaks the weights while its own loss was finite therefore never reaches the checkpoint; the
+/// pending checkpoint waits beside the target (a hidden file ending in <c>.unconfirmed</c>) and replaces it only when
+/// confirmed. The last epoch's weights, which no later step scores, are checked to be finite only. After a failure the
+/// parameters, buffers and the optimizer's state (<see cref="IStepOptimizer.Snapshot"/>) are put back to the last good
+/// state.
+/// </remarks>
 /// <example>
 /// <code>
 /// var trainer = new Trainer(model, new FusedAdam(model.parameters(), 1e-3), x =&gt; -model.LogProb(x).mean(),
@@ -114,8 +125,8 @@ public sealed class Trainer
         var clock = Stopwatch.StartNew();
         var trainLosses = new List<double>();
         var validLosses = new List<double>();
-        var lastGood = new ParameterSnapshot(model, 0);
-        ParameterSnapshot? best = null;
+        using var lastGood = new LastGoodState(model, optimizer, options.CheckpointPath);
+        TrainingSnapshot? best = null;
         double bestValid = double.PositiveInfinity;
         int bestEpoch = 0, sinceBest = 0;
         long step = 0;
@@ -148,6 +159,7 @@ public sealed class Trainer
                     if (step % options.CheckFiniteEvery == 0)
                     {
                         CheckFinite(l, step, lastGood);
+                        lastGood.Confirm();
                     }
 
                     l.Total.backward();
@@ -196,9 +208,13 @@ public sealed class Trainer
                     CheckFinite(new Loss(torch.tensor(epochLoss)), step, lastGood);
                 }
 
+                if (NonFiniteState() is string name)
+                {
+                    lastGood.Restore();
+                    throw TrainingDivergedException.InParameters(step, name, lastGood.Epoch);
+                }
+
                 trainLosses.Add(epochLoss);
-                lastGood.Dispose();
-                lastGood = new ParameterSnapshot(model, epoch);
 
                 double? valid = null;
                 bool isBest = false;
@@ -213,7 +229,7 @@ public sealed class Trainer
                         sinceBest = 0;
                         isBest = true;
                         best?.Dispose();
-                        best = options.Patience is null && options.TimeLimit is null ? null : new ParameterSnapshot(model, epoch);
+                        best = options.Patience is null && options.TimeLimit is null ? null : new TrainingSnapshot(model, null, epoch);
                     }
                     else
                     {
@@ -227,9 +243,11 @@ public sealed class Trainer
 
                 var report = window.Report(epoch, step, totalSteps, valid, clock.Elapsed, endOfEpoch: true);
                 progress?.Report(report);
-                if (options.CheckpointPath is string path && (validation is null || isBest))
+                lastGood.Propose(epoch, save: validation is null || isBest);
+                if (valid is double v && double.IsFinite(v))
                 {
-                    Model.Save(path, model, optimizer as FusedAdam);
+                    // A finite validation loss was computed at these weights: they are good.
+                    lastGood.Confirm();
                 }
 
                 AfterEpoch?.Invoke(epoch, isBest);
@@ -245,6 +263,8 @@ public sealed class Trainer
                 }
             }
 
+            // The last epoch's weights: no later step scores them, and they were checked to be finite.
+            lastGood.Confirm();
             if (best is not null && bestEpoch != trainLosses.Count)
             {
                 best.Restore(model);
@@ -258,9 +278,24 @@ public sealed class Trainer
         }
         finally
         {
-            lastGood.Dispose();
             best?.Dispose();
         }
+    }
+
+    // The name of the first parameter or buffer holding NaN or an infinity, or null; one read-back for all.
+    private string? NonFiniteState()
+    {
+        using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
+        var state = model.state_dict().Where(e => e.Value.is_floating_point()).ToArray();
+        if (state.Length == 0)
+        {
+            return null;
+        }
+
+        var finite = torch.stack(state.Select(e => e.Value.isfinite().all().to(torch.CPU)).ToArray()).data<bool>().ToArray();
+        int bad = Array.IndexOf(finite, false);
+        return bad < 0 ? null : state[bad].Key;
     }
 
     // The mean per-example validation loss, in evaluation mode: batch normalisation then uses its running statistics
@@ -294,22 +329,29 @@ public sealed class Trainer
         }
     }
 
-    // One read-back for the total and all terms; on failure, put the last good parameters back and name the culprit.
-    private void CheckFinite(Loss l, long step, ParameterSnapshot lastGood)
+    // One read-back for the total and all terms; on failure, put the last good state back and name the culprit.
+    private void CheckFinite(Loss l, long step, LastGoodState lastGood)
     {
         using var scope = torch.NewDisposeScope();
-        var values = torch.stack(new[] { l.Total.detach().reshape(1) }.Concat(l.Terms.Select(t => t.Value.detach().reshape(1))).Select(t => t.to_type(torch.float64)).ToArray())
+        CheckFinite(Values(l), l.Terms.Select(t => t.Name).ToArray(), step, lastGood);
+    }
+
+    // The total, then every term, read back at once.
+    private static double[] Values(Loss l) =>
+        torch.stack(new[] { l.Total.detach().reshape(1) }.Concat(l.Terms.Select(t => t.Value.detach().reshape(1))).Select(t => t.to_type(torch.float64)).ToArray())
             .cpu().data<double>().ToArray();
-        for (int i = 0; i < values.Length; i++)
+
+    private void CheckFinite(double[] values, string[] names, long step, LastGoodState lastGood)
+    {
+        if (values.All(double.IsFinite))
         {
-            if (!double.IsFinite(values[i]))
-            {
-                // Name the first non-finite term when one is, since it is the likelier cause than the total.
-                int culprit = Enumerable.Range(1, values.Length - 1).FirstOrDefault(j => !double.IsFinite(values[j]), 0);
-                lastGood.Restore(model);
-                throw new TrainingDivergedException(step, culprit == 0 ? "total" : l.Terms[culprit - 1].Name, values[culprit], lastGood.Epoch);
-            }
+            return;
         }
+
+        // Name the first non-finite term when one is, since it is the likelier cause than the total.
+        int culprit = Enumerable.Range(1, values.Length - 1).FirstOrDefault(j => !double.IsFinite(values[j]), 0);
+        lastGood.Restore();
+        throw new TrainingDivergedException(step, culprit == 0 ? "total" : names[culprit - 1], values[culprit], lastGood.Epoch);
     }
 
     // Running means of the loss and its terms between progress reports, kept on the device until a report reads them.
