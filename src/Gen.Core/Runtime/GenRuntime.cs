@@ -22,7 +22,10 @@ namespace Gen.Runtime;
 /// never binds (TorchSharp 0.107 needs <c>GLIBCXX_3.4.32</c>, which GCC 12 runtimes such as Debian 12 and
 /// Ubuntu 22.04 lack), Gen writes a copy with that requirement marked weak to a per-user cache
 /// (<c>GEN_CACHE_DIR</c>, else <c>$XDG_CACHE_HOME/gen</c>, else <c>~/.cache/gen</c>) and loads the copy.
-/// Nothing under the NuGet cache or the application folder is modified.</para>
+/// Nothing under the NuGet cache or the application folder is modified. The copy is kept only where no other user
+/// can replace it: in folders of mode 0700 that are this user's and not symbolic links, below folders that only this
+/// user or root can write to. When the cache is not writable or not safe, Gen uses <c>gen-USER</c> in the temporary
+/// folder under the same rules, else a fresh private folder there; <see cref="Status"/> tells which file was loaded.</para>
 /// <para>To use an installed libtorch (for example PyTorch's, for CUDA), set <c>GEN_LIBTORCH_DIR</c> or
 /// <see cref="LibTorchDirectory"/> to its <c>lib</c> folder before the first TorchSharp call, and do not
 /// reference a TorchSharp-cpu bundle in the same application. Gen loads that folder's libraries before TorchSharp
@@ -335,9 +338,9 @@ public static class GenRuntime
             weak.Add(match.Groups[1].Value);
             try
             {
-                loadedFrom = PatchedLibraryCache.GetOrCreate(glue, weak, CacheRootFor(glue, weak));
+                loadedFrom = PatchedLibraryCache.GetOrCreateAnywhere(glue, weak);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or FormatException or GenRuntimeException)
             {
                 diagnosis = $"Loading {glue} failed ({error}), and a repaired copy could not be made: {e.Message}";
                 return IntPtr.Zero;
@@ -354,25 +357,6 @@ public static class GenRuntime
 
         status = new NativeRuntimeStatus(NativeLoadKind.Patched, loadedFrom, libDir, weak.ToArray());
         return handle;
-    }
-
-    // The per-user cache, or a per-user temporary folder when the cache cannot be written (read-only home).
-    private static string CacheRootFor(string glue, List<string> weak)
-    {
-        var root = PatchedLibraryCache.Root();
-        try
-        {
-            Directory.CreateDirectory(root);
-            using (File.Create(Path.Combine(root, $".probe-{Environment.ProcessId}"), 1, FileOptions.DeleteOnClose))
-            {
-            }
-
-            return root;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return Path.Combine(Path.GetTempPath(), $"gen-{Environment.UserName}");
-        }
     }
 
     private static Exception Innermost(Exception e)

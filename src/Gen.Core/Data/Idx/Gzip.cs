@@ -15,20 +15,43 @@ internal static class Gzip
     public static bool IsGzip(ReadOnlySpan<byte> bytes) => bytes.Length >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
 
     /// <summary>Decompresses gzip content; returns other content unchanged.</summary>
-    /// <exception cref="GenDataException">The gzip data is corrupt.</exception>
-    public static Decoded DecompressIfGzip(byte[] bytes, string source)
+    /// <param name="bytes">The content, gzip-compressed or not.</param>
+    /// <param name="source">The file or address, for messages.</param>
+    /// <param name="limit">
+    /// The most decompressed bytes accepted; decompression stops as soon as the content would exceed it, so that a
+    /// small file expanding to gigabytes (a gzip bomb) costs no more than the limit. At most <see cref="Array.MaxLength"/>.
+    /// </param>
+    /// <param name="allowed">What the limit stands for, appended to the message (", the most mnist/... can take: ...").</param>
+    /// <exception cref="GenDataException">The gzip data is corrupt or decompresses to more than <paramref name="limit"/> bytes.</exception>
+    public static Decoded DecompressIfGzip(byte[] bytes, string source, long limit = long.MaxValue, string? allowed = null)
     {
         if (!IsGzip(bytes))
         {
             return new Decoded(bytes, null);
         }
 
+        // No byte array holds more: past it MemoryStream would throw an IOException that names no file.
+        limit = Math.Min(limit, Array.MaxLength);
         byte[] content;
         try
         {
             using var gzip = new GZipStream(new MemoryStream(bytes, writable: false), CompressionMode.Decompress);
             using var buffer = new MemoryStream();
-            gzip.CopyTo(buffer);
+            var chunk = new byte[1 << 16];
+            int n;
+            while ((n = gzip.Read(chunk)) > 0)
+            {
+                if (buffer.Length + n > limit)
+                {
+                    throw new GenDataException(
+                        $"{source}: the gzip data ({bytes.Length} compressed bytes) decompresses to more than {limit} bytes" +
+                        $"{allowed ?? ", more than any array can hold"}; decompression was stopped there.",
+                        source);
+                }
+
+                buffer.Write(chunk, 0, n);
+            }
+
             content = buffer.ToArray();
         }
         catch (InvalidDataException e)

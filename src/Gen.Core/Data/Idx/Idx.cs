@@ -46,6 +46,17 @@ public static class Idx
         return ParseDecompressed(decoded.Content, source, decoded.TruncationNote);
     }
 
+    /// <summary>As <see cref="Parse(byte[], string)"/>, decompressing no more than <paramref name="contentLimit"/> bytes.</summary>
+    /// <param name="bytes">The file's bytes.</param>
+    /// <param name="source">A name for the content, used in messages.</param>
+    /// <param name="contentLimit">The most decompressed bytes accepted.</param>
+    /// <param name="allowed">What the limit stands for, for the message.</param>
+    internal static IdxArray ParseBounded(byte[] bytes, string source, long contentLimit, string allowed)
+    {
+        var decoded = Gzip.DecompressIfGzip(bytes, source, contentLimit, allowed);
+        return ParseDecompressed(decoded.Content, source, decoded.TruncationNote);
+    }
+
     /// <summary>The bytes of a raw IDX file of unsigned bytes with the given dimensions.</summary>
     internal static byte[] EncodeUnsignedBytes(ReadOnlySpan<int> dimensions, ReadOnlySpan<byte> data)
     {

@@ -31,7 +31,7 @@ internal static class DataStore
         var published = Path.Combine(Path.GetDirectoryName(Path.Combine(directory, file.RelativePath))!, file.RemoteName);
         if (File.Exists(published) && !published.Equals(compressed, StringComparison.Ordinal))
         {
-            Downloader.Fetch(new Uri(Path.GetFullPath(published)), compressed, file.Sha256);
+            Downloader.Fetch(new Uri(Path.GetFullPath(published)), compressed, file);
             return compressed;
         }
 
@@ -47,7 +47,7 @@ internal static class DataStore
         {
             try
             {
-                Downloader.Fetch(file.At(origin), compressed, file.Sha256);
+                Downloader.Fetch(file.At(origin), compressed, file, source.DownloadTimeout);
                 return compressed;
             }
             catch (GenDataException e)
@@ -81,18 +81,41 @@ internal static class DataStore
         }
     }
 
-    /// <summary>Reads <paramref name="file"/> (downloading it if needed), validates it as IDX, checks its magic number and dimensions, then its sha256.</summary>
+    /// <summary>
+    /// Reads <paramref name="file"/> (downloading it if needed), validates it as IDX, checks its magic number and
+    /// dimensions, then its sha256. A stored file larger than the declaration allows is refused before it is read, and
+    /// one that decompresses to more is refused as soon as it does.
+    /// </summary>
     public static IdxArray Read(DataFile file, DataSource source)
     {
         var path = Locate(file, source);
-        var array = Idx.Read(path);
-        if (file.Dimensions is int[] dimensions)
-        {
-            RequireShape(array, dimensions);
-        }
-
+        var array = Idx.ParseBounded(ReadStored(path, file), path, file.IdxBytes, $", more than {file.RelativePath} can hold ({file.Describe(published: false)})");
+        RequireShape(array, file.Dimensions);
         Checksum.Require(array.Sha256, file.Sha256, path,
             "Delete the file to have it downloaded again, or replace it with a good copy.");
         return array;
+    }
+
+    private static byte[] ReadStored(string path, DataFile file)
+    {
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (stream.Length > file.StoredLimit)
+            {
+                throw new GenDataException(
+                    $"{path}: {stream.Length} bytes, more than the {file.StoredLimit} that {file.RelativePath} can take gzip-compressed " +
+                    $"or raw ({file.Describe(published: false)}); it is not this file. Delete it to have it downloaded again, or replace it with a good copy.",
+                    path);
+            }
+
+            var bytes = new byte[stream.Length];
+            stream.ReadExactly(bytes);
+            return bytes;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not GenDataException)
+        {
+            throw new GenDataException($"{path}: cannot read the file: {e.Message}", path, e);
+        }
     }
 }

@@ -8,8 +8,7 @@ namespace Gen.Core.Tests.Data.Storage;
 
 public class DataStoreTests
 {
-    private static DataFile SampleFile(params Uri[] origins) =>
-        new("binarized-mnist/sample-idx3-ubyte", Samples.Sha256, "binarized_mnist_sample.amat", origins);
+    private static DataFile SampleFile(params Uri[] origins) => Samples.File(origins);
 
     [Fact]
     public void A_missing_file_is_downloaded_once_then_read_from_the_data_directory()
@@ -108,7 +107,7 @@ public class DataStoreTests
     public void A_stored_file_with_the_wrong_content_fails_its_checksum_and_is_kept()
     {
         using var dir = new TempDirectory();
-        var other = IdxBytes.GzipCompress(IdxBytes.UnsignedBytes(new byte[784], 1, 28, 28));
+        var other = IdxBytes.GzipCompress(IdxBytes.UnsignedBytes(new byte[200 * 784], Samples.Dimensions));
         var path = dir.Write("binarized-mnist/sample-idx3-ubyte.gz", other);
 
         var e = Assert.Throws<GenDataException>(() => DataStore.Read(SampleFile(), DataSource.At(dir.Path).WithDownload(false)));

@@ -19,7 +19,7 @@ public class DownloaderTests
         server.Serve("sample.gz", published);
         var destination = Path.Combine(dir.Path, Target);
 
-        Downloader.Fetch(new Uri(server.BaseUri, "sample.gz"), destination, Samples.Sha256);
+        Downloader.Fetch(new Uri(server.BaseUri, "sample.gz"), destination, Samples.File());
 
         Assert.Equal(new[] { Target }, dir.Files());
         Assert.Equal(published, File.ReadAllBytes(destination));
@@ -34,7 +34,7 @@ public class DownloaderTests
         server.Serve("binarized_mnist_test.amat", Samples.AmatText());
         var destination = Path.Combine(dir.Path, Target);
 
-        Downloader.Fetch(new Uri(server.BaseUri, "binarized_mnist_test.amat"), destination, Samples.Sha256);
+        Downloader.Fetch(new Uri(server.BaseUri, "binarized_mnist_test.amat"), destination, Samples.File());
 
         var bytes = File.ReadAllBytes(destination);
         Assert.Equal(new byte[] { 0x1f, 0x8b }, bytes[..2]);
@@ -51,7 +51,7 @@ public class DownloaderTests
         var wanted = new string('a', 64);
         var url = new Uri(server.BaseUri, "sample.gz");
 
-        var e = Assert.Throws<GenDataException>(() => Downloader.Fetch(url, Path.Combine(dir.Path, Target), wanted));
+        var e = Assert.Throws<GenDataException>(() => Downloader.Fetch(url, Path.Combine(dir.Path, Target), Samples.File() with { Sha256 = wanted }));
 
         Assert.Contains($"{url}: sha256 of the decompressed content is {Samples.Sha256}, expected {wanted}", e.Message);
         Assert.Contains("Nothing was saved", e.Message);
@@ -67,7 +67,7 @@ public class DownloaderTests
         server.Serve("sample.gz", published, announcedLength: published.Length + 5000);
         var url = new Uri(server.BaseUri, "sample.gz");
 
-        var e = Assert.Throws<GenDataException>(() => Downloader.Fetch(url, Path.Combine(dir.Path, Target), Samples.Sha256));
+        var e = Assert.Throws<GenDataException>(() => Downloader.Fetch(url, Path.Combine(dir.Path, Target), Samples.File()));
 
         Assert.StartsWith($"{url}: the transfer was cut short after {published.Length} bytes of the {published.Length + 5000} announced", e.Message);
         Assert.Empty(dir.Files());
@@ -79,7 +79,7 @@ public class DownloaderTests
         using var dir = new TempDirectory();
         var url = new Uri(LocalHttpServer.Unreachable(), "sample.gz");
 
-        var e = Assert.Throws<GenDataException>(() => Downloader.Fetch(url, Path.Combine(dir.Path, Target), Samples.Sha256));
+        var e = Assert.Throws<GenDataException>(() => Downloader.Fetch(url, Path.Combine(dir.Path, Target), Samples.File()));
 
         Assert.StartsWith($"{url}: cannot download: ", e.Message);
         Assert.Equal(url.AbsoluteUri, e.Path);
@@ -93,7 +93,7 @@ public class DownloaderTests
         using var dir = new TempDirectory();
         var url = new Uri(server.BaseUri, "absent.gz");
 
-        var e = Assert.Throws<GenDataException>(() => Downloader.Fetch(url, Path.Combine(dir.Path, Target), Samples.Sha256));
+        var e = Assert.Throws<GenDataException>(() => Downloader.Fetch(url, Path.Combine(dir.Path, Target), Samples.File()));
 
         Assert.Equal($"{url}: the server answered 404 Not Found.", e.Message);
         Assert.Empty(dir.Files());
@@ -107,7 +107,7 @@ public class DownloaderTests
         server.Serve("sample.gz", System.Text.Encoding.ASCII.GetBytes("<html><body>Forbidden</body></html>"));
         var url = new Uri(server.BaseUri, "sample.gz");
 
-        var e = Assert.Throws<GenDataException>(() => Downloader.Fetch(url, Path.Combine(dir.Path, Target), Samples.Sha256));
+        var e = Assert.Throws<GenDataException>(() => Downloader.Fetch(url, Path.Combine(dir.Path, Target), Samples.File()));
 
         Assert.Equal($"{url}: the content (35 bytes) is neither gzip, IDX nor the text form of binarized MNIST; it begins \"<html><body>Forbidden</body></html>\".", e.Message);
         Assert.Empty(dir.Files());
@@ -121,7 +121,7 @@ public class DownloaderTests
         var destination = dir.Write(Target, Samples.GzipIdx());
         server.Serve("sample.gz", new byte[] { 1, 2, 3 }, announcedLength: 100);
 
-        Assert.Throws<GenDataException>(() => Downloader.Fetch(new Uri(server.BaseUri, "sample.gz"), destination, Samples.Sha256));
+        Assert.Throws<GenDataException>(() => Downloader.Fetch(new Uri(server.BaseUri, "sample.gz"), destination, Samples.File()));
 
         Assert.Equal(Samples.GzipIdx(), File.ReadAllBytes(destination));
         Assert.Equal(new[] { Target }, dir.Files());

@@ -27,8 +27,13 @@ internal sealed class LocalHttpServer : IDisposable
         _ = Task.Run(AcceptLoop);
     }
 
-    /// <summary>An answer: status, body, and the Content-Length to announce (the body's length when null).</summary>
-    public sealed record Reply(int Status, byte[] Body, long? AnnouncedLength = null);
+    /// <summary>
+    /// An answer: status, body, and the Content-Length to announce (the body's length when null); or, with
+    /// <paramref name="Writer"/>, a body written as the writer likes (slowly, without end), announced as
+    /// <paramref name="AnnouncedLength"/> or, when that is null, with no Content-Length at all (the body then ends when
+    /// the connection closes).
+    /// </summary>
+    public sealed record Reply(int Status, byte[] Body, long? AnnouncedLength = null, Func<Stream, CancellationToken, Task>? Writer = null);
 
     public Uri BaseUri { get; }
 
@@ -37,6 +42,14 @@ internal sealed class LocalHttpServer : IDisposable
 
     /// <summary>Serves <paramref name="body"/> at BaseUri + <paramref name="name"/>.</summary>
     public void Serve(string name, byte[] body, long? announcedLength = null) => routes[name] = new Reply(200, body, announcedLength);
+
+    /// <summary>
+    /// Serves a body that <paramref name="writer"/> writes to the connection, announcing <paramref name="announcedLength"/>
+    /// bytes, or no Content-Length when it is null. The writer's token is cancelled when the server stops; a write
+    /// after the client has gone throws an IOException, which ends the answer.
+    /// </summary>
+    public void ServeStream(string name, Func<Stream, CancellationToken, Task> writer, long? announcedLength = null) =>
+        routes[name] = new Reply(200, Array.Empty<byte>(), announcedLength, writer);
 
     /// <summary>An unused port on 127.0.0.1: bound, then released, so a connection to it is refused.</summary>
     public static Uri Unreachable()
@@ -96,17 +109,26 @@ internal sealed class LocalHttpServer : IDisposable
             var name = path.StartsWith("/files/", StringComparison.Ordinal) ? path["/files/".Length..] : path;
             var reply = routes.TryGetValue(name, out var found) ? found : new Reply(404, Encoding.ASCII.GetBytes("not here"));
             var reason = reply.Status == 200 ? "OK" : "Not Found";
-            var head = $"HTTP/1.1 {reply.Status} {reason}\r\nContent-Length: {reply.AnnouncedLength ?? reply.Body.Length}\r\n" +
+            var length = reply.Writer is null ? reply.AnnouncedLength ?? reply.Body.Length : reply.AnnouncedLength;
+            var head = $"HTTP/1.1 {reply.Status} {reason}\r\n" + (length is long announced ? $"Content-Length: {announced}\r\n" : string.Empty) +
                        "Content-Type: application/octet-stream\r\nConnection: close\r\n\r\n";
             try
             {
                 await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
-                await stream.WriteAsync(reply.Body);
+                if (reply.Writer is { } writer)
+                {
+                    await writer(stream, stop.Token);
+                }
+                else
+                {
+                    await stream.WriteAsync(reply.Body);
+                }
+
                 await stream.FlushAsync();
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
             {
-                // The client gave up first; nothing to do.
+                // The client gave up first, or the server is stopping; nothing to do.
             }
         }
     }

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Text;
 using Gen.Data;
@@ -10,6 +11,13 @@ internal static class Samples
     public const string Resource = "Gen.Data.binarized-mnist-test-sample-idx3-ubyte.gz";
 
     public const string Sha256 = "482fdf440d7febeee614409d1760aa21a46feb85f81f58d07a40c8a8e866edd0";
+
+    /// <summary>The dimensions of the sample: 200 images of 28 x 28 pixels.</summary>
+    public static readonly int[] Dimensions = { 200, 28, 28 };
+
+    /// <summary>A declaration of the sample as a data file published as binarized MNIST text, at the given origins.</summary>
+    public static DataFile File(params Uri[] origins) =>
+        new("binarized-mnist/sample-idx3-ubyte", Sha256, "binarized_mnist_sample.amat", origins, Dimensions);
 
     /// <summary>The sample as stored: gzip-compressed IDX.</summary>
     public static byte[] GzipIdx() => EmbeddedData.Read(Resource);
