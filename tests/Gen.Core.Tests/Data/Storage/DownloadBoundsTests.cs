@@ -14,7 +14,9 @@ namespace Gen.Core.Tests.Data.Storage;
 /// <summary>
 /// Hostile servers and files: each is refused quickly, with little memory, by an error that names the file and the
 /// limit, and leaves nothing behind. The sample's declaration (200 x 28 x 28, published as text) sets the limits.
+/// The memory a refusal costs is read from process-wide counters, so these tests run alone, not beside others.
 /// </summary>
+[Collection(MemoryMeasurementCollection.Name)]
 public class DownloadBoundsTests
 {
     private const string Published = "binarized_mnist_sample.amat";
@@ -242,4 +244,12 @@ public class DownloadBoundsTests
 
         return all;
     }
+}
+
+/// <summary>Tests that measure the whole process's allocations and peak working set, which tests running beside them would inflate.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MemoryMeasurementCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "Process-wide memory measurements";
 }
