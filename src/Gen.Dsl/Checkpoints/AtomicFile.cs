@@ -14,14 +14,21 @@ internal static class AtomicFile
     /// <param name="path">The file to create or replace.</param>
     /// <param name="write">Writes the whole content.</param>
     /// <param name="wrap">For tests: wraps the temporary file's stream (to fail part-way, as a full disk would).</param>
+    /// <exception cref="IOException">The file cannot be written; the message names <paramref name="path"/> (not the temporary file) and the cause, and any previous file is unchanged.</exception>
     public static void Write(string path, Action<Stream> write, Func<Stream, Stream>? wrap = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(write);
         var full = Path.GetFullPath(path);
         var folder = Path.GetDirectoryName(full) ?? throw new ArgumentException($"{path} names no file.", nameof(path));
+        var name = Path.GetFileName(full);
+        if (Directory.Exists(full))
+        {
+            throw new IOException($"{full}: cannot be written: it is a directory.");
+        }
+
         // Same folder, so the rename never crosses file systems; the leading dot hides it, the name says whose it is.
-        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var temp = Path.Combine(folder, $".{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
         try
         {
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
@@ -33,6 +40,11 @@ internal static class AtomicFile
             }
 
             File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The cause names the temporary file, which is gone by the time anyone reads this: name the target instead.
+            throw new IOException($"{full}: cannot be written ({e.Message.Replace(temp, full, StringComparison.Ordinal)}); any previous file there is unchanged.", e);
         }
         finally
         {

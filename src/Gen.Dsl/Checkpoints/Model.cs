@@ -60,11 +60,15 @@ public static class Model
         where TModel : torch.nn.Module
     {
         ArgumentNullException.ThrowIfNull(device);
-        var (contents, document) = Open(path);
+        using var file = CheckpointFile.Open(path);
+        var document = ReadDocument(file);
         if (!typeof(TModel).IsAssignableFrom(document.Family.ModelType))
         {
             throw new GenCheckpointException(CheckpointError.WrongModelType, $"the checkpoint holds a {document.Family.ModelType.Name}, not a {typeof(TModel).Name}.", path);
         }
+
+        var weights = file.Weights();
+        var table = Reading(path, () => StateDictBlock.ReadTable(weights));
 
         // Compiling draws initial weights, which the saved ones then replace; the fixed seed keeps a load from moving
         // the global random generator.
@@ -81,14 +85,13 @@ public static class Model
 
         try
         {
-            StateDictBlock.LoadInto(model, contents.Weights);
-            document.Family.ReadState(model, document.State);
+            Reading(path, () =>
+            {
+                StateDictBlock.LoadInto(model, weights, table);
+                document.Family.ReadState(model, document.State);
+                return model;
+            });
             return (TModel)model;
-        }
-        catch (GenCheckpointException e)
-        {
-            model.Dispose();
-            throw e.File is null ? e.InFile(path) : e;
         }
         catch
         {
@@ -108,26 +111,23 @@ public static class Model
     public static FusedAdam LoadOptimizer(string path, torch.nn.Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var contents = CheckpointFile.Read(path);
-        if (contents.Optimizer is not { } block)
+        using var file = CheckpointFile.Open(path);
+        if (!file.HasOptimizer)
         {
             throw new GenCheckpointException(CheckpointError.NoOptimizerState, "the checkpoint holds no optimizer state (it was saved without an optimizer).", path);
         }
 
-        try
-        {
-            return OptimizerBlock.Read(model, block);
-        }
-        catch (GenCheckpointException e) when (e.File is null)
-        {
-            throw e.InFile(path);
-        }
+        return Reading(path, () => OptimizerBlock.Read(model, file.Optimizer()));
     }
 
     /// <summary>The spec of the model saved in <paramref name="path"/>, without building the model.</summary>
     /// <param name="path">The checkpoint file.</param>
     /// <exception cref="GenCheckpointException">The file is not a checkpoint, is truncated or corrupted, is of a newer format, or its spec is invalid.</exception>
-    public static IModelSpec<torch.nn.Module> ReadSpec(string path) => Open(path).Document.Spec;
+    public static IModelSpec<torch.nn.Module> ReadSpec(string path)
+    {
+        using var file = CheckpointFile.Open(path);
+        return ReadDocument(file).Spec;
+    }
 
     /// <summary>As <see cref="Save(string, torch.nn.Module, FusedAdam?)"/>; <paramref name="wrap"/> wraps the file stream (for tests that fail part-way).</summary>
     internal static void Write(string path, torch.nn.Module model, FusedAdam? optimizer, Func<Stream, Stream>? wrap)
@@ -143,30 +143,43 @@ public static class Model
             ["state"] = family.WriteState(model),
         };
         var json = Encoding.UTF8.GetBytes(SpecJson.Format(document));
-        var weights = StateDictBlock.Write(model);
-        var optimizerState = optimizer is null ? Array.Empty<byte>() : OptimizerBlock.Write(model, optimizer);
+        var weights = StateDictBlock.Plan(model);
+        var optimizerState = optimizer is null ? CheckpointPart.None : OptimizerBlock.Plan(model, optimizer);
         AtomicFile.Write(path, stream => CheckpointFile.Write(stream, json, weights, optimizerState), wrap);
     }
 
-    /// <summary>Reads and verifies a checkpoint and its JSON document.</summary>
-    private static (CheckpointContents Contents, Document Document) Open(string path)
+    /// <summary>Reads and checks the JSON document of an opened checkpoint.</summary>
+    private static Document ReadDocument(CheckpointReader file) => Reading(file.Path, () =>
     {
-        var contents = CheckpointFile.Read(path);
+        var fields = SpecJson.OpenDocument(Encoding.UTF8.GetString(file.ReadJson()), "a checkpoint document");
+        var dtypeName = fields.String("dtype");
+        var dtype = DtypeNames.Where(p => p.Value == dtypeName).Select(p => (torch.ScalarType?)p.Key).FirstOrDefault()
+            ?? throw JsonFields.Invalid(fields.At("dtype"), $"unknown dtype '{dtypeName}' (known: {string.Join(", ", DtypeNames.Values)}).");
+
+        var spec = SpecJson.ReadSpec(fields);
+        var state = JsonFields.Of(fields.Field("state"), fields.At("state"), "the model's state");
+        fields.RejectOthers("a checkpoint document");
+        return new Document(spec, ModelFamilies.OfSpec(spec), dtype, state);
+    });
+
+    /// <summary>
+    /// Runs a step of reading <paramref name="path"/>: an error that names no file is reported for this one, and a
+    /// failure to read the disk is a <see cref="CheckpointError.Unreadable"/> error, so every failure is a
+    /// <see cref="GenCheckpointException"/> that names the file.
+    /// </summary>
+    private static T Reading<T>(string path, Func<T> read)
+    {
         try
         {
-            var fields = SpecJson.OpenDocument(Encoding.UTF8.GetString(contents.Json), "a checkpoint document");
-            var dtypeName = fields.String("dtype");
-            var dtype = DtypeNames.Where(p => p.Value == dtypeName).Select(p => (torch.ScalarType?)p.Key).FirstOrDefault()
-                ?? throw JsonFields.Invalid(fields.At("dtype"), $"unknown dtype '{dtypeName}' (known: {string.Join(", ", DtypeNames.Values)}).");
-
-            var spec = SpecJson.ReadSpec(fields);
-            var state = JsonFields.Of(fields.Field("state"), fields.At("state"), "the model's state");
-            fields.RejectOthers("a checkpoint document");
-            return (contents, new Document(spec, ModelFamilies.OfSpec(spec), dtype, state));
+            return read();
         }
         catch (GenCheckpointException e) when (e.File is null)
         {
             throw e.InFile(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CheckpointFile.Unreadable(path, e);
         }
     }
 
