@@ -6,7 +6,8 @@ namespace Gen.Dsl;
 /// <summary>
 /// Replaces a file all at once: the new content goes to a temporary file in the same folder, is flushed to the disk,
 /// and is then renamed over the target (rename(2) replaces atomically). A failure or a crash at any point before the
-/// rename leaves the previous file as it was.
+/// rename leaves the previous file as it was. A crash leaves its temporary file behind; the next write to the same
+/// target removes it (<see cref="StaleTemporaries"/>).
 /// </summary>
 internal static class AtomicFile
 {
@@ -27,8 +28,9 @@ internal static class AtomicFile
             throw new IOException($"{full}: cannot be written: it is a directory.");
         }
 
+        StaleTemporaries.Remove(folder, name);
         // Same folder, so the rename never crosses file systems; the leading dot hides it, the name says whose it is.
-        var temp = Path.Combine(folder, $".{name}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp");
+        var temp = Path.Combine(folder, StaleTemporaries.Name(name, Environment.ProcessId, Guid.NewGuid()));
         try
         {
             using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 1 << 16))
@@ -60,7 +62,7 @@ internal static class AtomicFile
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            // A leftover temporary file is harmless; the error that brought us here matters more.
+            // A leftover temporary file is harmless (the next write removes it); the error that brought us here matters more.
         }
     }
 }
