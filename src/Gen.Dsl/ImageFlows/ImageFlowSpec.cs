@@ -22,7 +22,13 @@ public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>
         Width = width;
         Steps = steps;
         Preprocessing = preprocessing;
+        output = Shapes()[^1];
     }
+
+    // The shape after the last step, kept so that appending a step checks only that step: recomputing it from every
+    // step made building (and reading) a flow of n steps cost n² checks. It follows from the fields above, so equal
+    // specs hold equal values here.
+    private ImageShape output;
 
     /// <summary>C: channels per image.</summary>
     public int Channels { get; private init; }
@@ -56,8 +62,8 @@ public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>
     public ImageFlowSpec Then(ImageBijSpec step)
     {
         ArgumentNullException.ThrowIfNull(step);
-        step.Check($"image_flow.steps[{Steps.Count}]", OutputShape);
-        return this with { Steps = Steps.Add(step) };
+        var next = step.Check($"image_flow.steps[{Steps.Count}]", output);
+        return this with { Steps = Steps.Add(step), output = next };
     }
 
     /// <summary>The flow with <paramref name="steps"/> appended in order, each checked as by <see cref="Then(ImageBijSpec)"/>.</summary>
@@ -132,7 +138,7 @@ public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>
     internal ImageShape InputShape => new(Channels, Height, Width);
 
     /// <summary>The event shape after the last step.</summary>
-    internal ImageShape OutputShape => Shapes()[^1];
+    internal ImageShape OutputShape => output;
 
     /// <summary>The event shape before each step, and after the last (Steps.Count + 1 shapes).</summary>
     internal ImageShape[] Shapes()

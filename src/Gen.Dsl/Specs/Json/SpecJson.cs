@@ -81,10 +81,20 @@ public static class SpecJson
     internal static JsonFields OpenDocument(string json, string what)
     {
         ArgumentNullException.ThrowIfNull(json);
-        JsonNode? root;
+        return OpenDocument(() => JsonElement.Parse(json, Strict), what);
+    }
+
+    /// <summary>As <see cref="OpenDocument(string, string)"/>, for a document in UTF-8.</summary>
+    internal static JsonFields OpenDocument(byte[] utf8, string what) => OpenDocument(() => JsonElement.Parse(utf8, Strict), what);
+
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
+    private static JsonFields OpenDocument(Func<JsonElement> parse, string what)
+    {
+        JsonElement root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+            root = parse();
         }
         catch (JsonException e)
         {
