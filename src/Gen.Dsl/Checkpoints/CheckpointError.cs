@@ -36,4 +36,11 @@ public enum CheckpointError
     /// can wait forever and a device such as <c>/dev/zero</c> never ends).
     /// </summary>
     Unreadable,
+
+    /// <summary>
+    /// The spec (or its document) is larger than the <see cref="SpecLimits"/> the loader was given allow: too many
+    /// features, too wide a layer, too many steps or layers, too many parameters, or too long a document. Nothing was
+    /// built; pass raised limits to read it on purpose.
+    /// </summary>
+    LimitExceeded,
 }

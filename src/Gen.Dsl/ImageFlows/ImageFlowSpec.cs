@@ -13,7 +13,7 @@ namespace Gen.Dsl;
 /// is checked against the event shape it sees when it is added. Built with <see cref="ImageFlow"/>. A conditional flow
 /// (<see cref="WithContext"/>) models p(x | c) for a context vector c, such as a one-hot class label.
 /// </summary>
-public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>
+public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>, ISizedSpec
 {
     internal ImageFlowSpec(int channels, int height, int width, ValueList<ImageBijSpec> steps, ImagePreprocessing preprocessing)
     {
@@ -151,5 +151,25 @@ public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>
         }
 
         return shapes;
+    }
+
+    /// <inheritdoc/>
+    void ISizedSpec.Measure(SpecBudget budget)
+    {
+        const string Path = "image_flow";
+        budget.Features(Path, (Int128)Channels * Height * Width);
+        budget.Buffer($"{Path}.base", 2 * (Int128)Channels * Height * Width);
+        if (ContextFeatures > 0)
+        {
+            budget.Features($"{Path}.context", ContextFeatures);
+        }
+
+        var shapes = Shapes();
+        for (int i = 0; i < Steps.Count; i++)
+        {
+            var step = $"{Path}.steps[{i}]";
+            budget.Step(step);
+            Steps[i].Measure(budget, step, shapes[i], ContextFeatures);
+        }
     }
 }

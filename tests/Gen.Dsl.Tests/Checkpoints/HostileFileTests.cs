@@ -16,6 +16,7 @@ namespace Gen.Dsl.Tests.Checkpoints;
 /// saves that fail: every failure is a <see cref="GenCheckpointException"/> (or, for a save, an
 /// <see cref="IOException"/>) naming the file asked for, within a second and without allocating what the file claims.
 /// </summary>
+[Collection(TimedRefusals.Name)]
 public sealed class HostileFileTests
 {
     private static readonly TimeSpan Quickly = TimeSpan.FromSeconds(5);
