@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Runtime.CompilerServices;
+using Gen.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
 
@@ -147,6 +148,17 @@ public sealed class FusedAdam : IStepOptimizer
         foreach (var (group, index) in slots)
         {
             group.WriteState(writer, index);
+        }
+    }
+
+    /// <summary>The number of bytes <see cref="Save"/> writes now (it depends only on the parameters' shapes and dtype).</summary>
+    public long StateLength
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            // Tag, version, five hyper-parameters, count; then each parameter's record.
+            return 4 + 4 + (5 * 8) + 4 + slots.Sum(s => s.Group.StateLength(s.Index));
         }
     }
 
@@ -445,9 +457,14 @@ public sealed class FusedAdam : IStepOptimizer
             }
 
             writer.Write(steps[i]);
-            writer.Write(expAvg.narrow(0, offsets[i], sizes[i]).cpu().contiguous().bytes);
-            writer.Write(expAvgSq.narrow(0, offsets[i], sizes[i]).cpu().contiguous().bytes);
+            writer.Flush();
+            // In pieces: one Span of a moment estimate stops at 2 GB.
+            TensorBytes.Write(writer.BaseStream, expAvg.narrow(0, offsets[i], sizes[i]));
+            TensorBytes.Write(writer.BaseStream, expAvgSq.narrow(0, offsets[i], sizes[i]));
         }
+
+        // The bytes WriteState writes for the parameter at index i.
+        public long StateLength(int i) => 4 + 4 + (8L * Parameters[i].shape.Length) + 8 + (2 * sizes[i] * flat.ElementSize);
 
         // Reads what WriteState wrote for the parameter at position `position` of the optimizer's list.
         public void ReadState(BinaryReader reader, int i, int position)
@@ -486,16 +503,9 @@ public sealed class FusedAdam : IStepOptimizer
             using var noGrad = torch.no_grad();
             foreach (var moments in new[] { expAvg, expAvgSq })
             {
-                var saved = torch.empty(sizes[i], dtype: dtype);
-                long length = sizes[i] * saved.ElementSize;
-                var bytes = reader.ReadBytes(checked((int)length));
-                if (bytes.Length != length)
-                {
-                    throw new EndOfStreamException();
-                }
-
-                saved.bytes = bytes;
-                moments.narrow(0, offsets[i], sizes[i]).copy_(saved);
+                // Straight into the buffer, in pieces: one array of a moment estimate stops at 2 GB. A stream that
+                // ends early leaves part of it written, but then the whole optimizer is disposed.
+                TensorBytes.Read(reader.BaseStream, moments.narrow(0, offsets[i], sizes[i]));
             }
         }
 

@@ -17,7 +17,7 @@ namespace Gen.Dsl;
 /// <param name="DiscriminatorNetwork">The discriminator's hidden layers.</param>
 /// <param name="SpectralNormalized">Whether every linear map of the discriminator is spectrally normalised.</param>
 /// <param name="Classes">Number of classes of a class-conditional model; 0 for an unconditional one.</param>
-public sealed record GanSpec(int Latent, int Data, MlpSpec GeneratorNetwork, MlpSpec DiscriminatorNetwork, bool SpectralNormalized, int Classes) : IModelSpec<GanModel>
+public sealed record GanSpec(int Latent, int Data, MlpSpec GeneratorNetwork, MlpSpec DiscriminatorNetwork, bool SpectralNormalized, int Classes) : IModelSpec<GanModel>, ISizedSpec
 {
     /// <summary>The same GAN with this generator network (its input and output widths come from the GAN).</summary>
     public GanSpec Generator(MlpSpec network)
@@ -107,5 +107,22 @@ public sealed record GanSpec(int Latent, int Data, MlpSpec GeneratorNetwork, Mlp
         }
 
         return spec;
+    }
+
+    /// <inheritdoc/>
+    void ISizedSpec.Measure(SpecBudget budget)
+    {
+        budget.Features("gan.latent", Latent);
+        budget.Features("gan.data", Data);
+        budget.Width("gan.classes", Classes);
+        GeneratorNetwork.Measure(budget, "gan.generator", (Int128)Latent + Classes, Data);
+        DiscriminatorNetwork.Measure(budget, "gan.discriminator", Data, 1, SpectralNormalized);
+        if (Classes > 0)
+        {
+            // The projection of the class onto the discriminator's last hidden features.
+            long features = DiscriminatorNetwork.Hidden.Count == 0 ? Data : DiscriminatorNetwork.Hidden[^1];
+            budget.Linear("gan.discriminator.projection", Classes, features, bias: false);
+            budget.Buffer("gan.discriminator.projection", SpectralNormalized ? (long)Classes + features : 0);
+        }
     }
 }

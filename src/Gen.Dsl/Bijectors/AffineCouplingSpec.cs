@@ -65,4 +65,11 @@ public sealed record AffineCouplingSpec(MaskSpec Mask, MlpSpec Net, bool Additiv
             return new AffineParameters(parts[0], torch.tanh(parts[1]));
         }
     }
+
+    /// <inheritdoc/>
+    internal override void Measure(SpecBudget budget, string path, long features, long contextFeatures)
+    {
+        budget.Buffer($"{path}.mask", features);
+        Net.Measure(budget, $"{path}.net", features + contextFeatures, Additive ? features : 2 * features);
+    }
 }

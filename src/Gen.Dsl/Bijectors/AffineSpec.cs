@@ -1,3 +1,4 @@
+using System;
 using Gen.Probability;
 using Gen.Probability.Bijectors;
 using TorchSharp;
@@ -32,4 +33,7 @@ public sealed record AffineSpec : BijSpec
 
         public override IBijector Build() => new ElementwiseAffine(shift, logScale, eventRank: 1);
     }
+
+    /// <inheritdoc/>
+    internal override void Measure(SpecBudget budget, string path, long features, long contextFeatures) => budget.Add(path, 2 * (Int128)features);
 }

@@ -21,6 +21,9 @@ public abstract record BijSpec
     /// context; the others ignore it. With no context every step compiles exactly as an unconditional one.
     /// </summary>
     internal abstract BijectorModule Compile(long features, long contextFeatures);
+
+    /// <summary>Counts what <see cref="Compile"/> builds for the same arguments into <paramref name="budget"/>; <paramref name="path"/> names the node.</summary>
+    internal abstract void Measure(SpecBudget budget, string path, long features, long contextFeatures);
 }
 
 /// <summary>A compiled bijector node: a module whose parameters build the bijector on each pass.</summary>

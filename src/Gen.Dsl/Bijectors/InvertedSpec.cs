@@ -41,4 +41,8 @@ public sealed record InvertedSpec(BijSpec Inner) : BijSpec
 
         public override IBijector Build(torch.Tensor? context) => inner.Build(context).Inverted();
     }
+
+    /// <inheritdoc/>
+    internal override void Measure(SpecBudget budget, string path, long features, long contextFeatures) =>
+        Inner.Measure(budget, $"{path}.inner", features, contextFeatures);
 }

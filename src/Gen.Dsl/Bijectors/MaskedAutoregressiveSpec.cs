@@ -71,4 +71,8 @@ public sealed record MaskedAutoregressiveSpec(ValueList<int> Hidden, bool Invers
         private static AffineParameters Affine(torch.Tensor output) =>
             new(output.select(-1, 0), StableLogScale.FromUnconstrained(output.select(-1, 1)));
     }
+
+    /// <inheritdoc/>
+    internal override void Measure(SpecBudget budget, string path, long features, long contextFeatures) =>
+        MadeSpec.MeasureNetwork(budget, path, features, Hidden, 2, contextFeatures);
 }

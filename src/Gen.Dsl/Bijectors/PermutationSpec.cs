@@ -20,4 +20,10 @@ public sealed record PermutationSpec(int? Seed) : BijSpec
     {
         public override IBijector Build() => permutation;
     }
+
+    /// <inheritdoc/>
+    internal override void Measure(SpecBudget budget, string path, long features, long contextFeatures)
+    {
+        // A permutation has no parameters.
+    }
 }

@@ -69,4 +69,7 @@ public sealed record PlanarSpec : BijSpec
 
         public override IBijector Build() => new Planar(w, u, b);
     }
+
+    /// <inheritdoc/>
+    internal override void Measure(SpecBudget budget, string path, long features, long contextFeatures) => budget.Add(path, (2 * (Int128)features) + 1);
 }

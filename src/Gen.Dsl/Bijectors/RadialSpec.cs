@@ -1,3 +1,4 @@
+using System;
 using Gen.Probability;
 using Gen.Probability.Bijectors;
 using TorchSharp;
@@ -44,4 +45,7 @@ public sealed record RadialSpec : BijSpec
 
         public override IBijector Build() => new Radial(center, alpha, beta);
     }
+
+    /// <inheritdoc/>
+    internal override void Measure(SpecBudget budget, string path, long features, long contextFeatures) => budget.Add(path, (Int128)features + 2);
 }

@@ -78,4 +78,11 @@ public sealed record SplineCouplingSpec(MaskSpec Mask, MlpSpec Net, int Bins, do
             return new SplineParameters(p.narrow(-1, 0, bins), p.narrow(-1, bins, bins), p.narrow(-1, 2 * bins, bins - 1));
         }
     }
+
+    /// <inheritdoc/>
+    internal override void Measure(SpecBudget budget, string path, long features, long contextFeatures)
+    {
+        budget.Buffer($"{path}.mask", features);
+        Net.Measure(budget, $"{path}.net", features + contextFeatures, features * ((3 * (Int128)Bins) - 1));
+    }
 }

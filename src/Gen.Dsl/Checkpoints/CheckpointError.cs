@@ -29,4 +29,18 @@ public enum CheckpointError
 
     /// <summary>The checkpoint holds another kind of model (or spec) than the one asked for.</summary>
     WrongModelType,
+
+    /// <summary>
+    /// The file cannot be read at all: it does not exist, access to it is denied, reading it failed, or the path names
+    /// a directory, pipe, device or socket rather than a regular file (refused before it is opened, since reading a pipe
+    /// can wait forever and a device such as <c>/dev/zero</c> never ends).
+    /// </summary>
+    Unreadable,
+
+    /// <summary>
+    /// The spec (or its document) is larger than the <see cref="SpecLimits"/> the loader was given allow: too many
+    /// features, too wide a layer, too many steps or layers, too many parameters, or too long a document. Nothing was
+    /// built; pass raised limits to read it on purpose.
+    /// </summary>
+    LimitExceeded,
 }

@@ -22,6 +22,8 @@ namespace Gen.Dsl;
 ///    end    32  SHA-256 over every byte before it
 /// </code>
 /// The header checksum tells a damaged length from a truncated file; the final checksum catches any changed byte.
+/// Files are written and verified as streams, a piece at a time, so their size is bounded by the disk, not by memory
+/// or by the 2 GB of an array.
 /// </summary>
 internal static class CheckpointFile
 {
@@ -31,15 +33,24 @@ internal static class CheckpointFile
     private const int HeaderSize = 48;
     private const int HeaderHashSize = 8;
     private const int HashSize = 32;
+    private const int PieceSize = 1 << 20;
     private static readonly byte[] Magic = { 0x89, (byte)'G', (byte)'E', (byte)'N', (byte)'C', (byte)'K', (byte)'P', (byte)'T' };
 
-    /// <summary>Writes a checkpoint of the three parts; <paramref name="optimizer"/> is empty for none.</summary>
+    /// <summary>Writes a checkpoint of the three parts (<paramref name="optimizer"/> is <see cref="CheckpointPart.None"/> for none), streaming each.</summary>
+    public static void Write(Stream stream, ReadOnlySpan<byte> json, CheckpointPart weights, CheckpointPart optimizer) =>
+        Write(stream, Version, json, weights, optimizer);
+
+    /// <summary>Writes a checkpoint of parts held in memory (<paramref name="optimizer"/> is empty for none).</summary>
     public static void Write(Stream stream, ReadOnlySpan<byte> json, ReadOnlySpan<byte> weights, ReadOnlySpan<byte> optimizer) =>
         Write(stream, Version, json, weights, optimizer);
 
     /// <summary>As <see cref="Write(Stream, ReadOnlySpan{byte}, ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> with any version number (for tests).</summary>
-    internal static void Write(Stream stream, int version, ReadOnlySpan<byte> json, ReadOnlySpan<byte> weights, ReadOnlySpan<byte> optimizer)
+    internal static void Write(Stream stream, int version, ReadOnlySpan<byte> json, ReadOnlySpan<byte> weights, ReadOnlySpan<byte> optimizer) =>
+        Write(stream, version, json, CheckpointPart.Of(weights.ToArray()), optimizer.IsEmpty ? CheckpointPart.None : CheckpointPart.Of(optimizer.ToArray()));
+
+    private static void Write(Stream stream, int version, ReadOnlySpan<byte> json, CheckpointPart weights, CheckpointPart optimizer)
     {
+        ArgumentNullException.ThrowIfNull(stream);
         var header = new byte[HeaderSize];
         Magic.CopyTo(header, 0);
         BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(8), version);
@@ -49,47 +60,98 @@ internal static class CheckpointFile
         BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(32), optimizer.Length);
         SHA256.HashData(header.AsSpan(0, 40)).AsSpan(0, HeaderHashSize).CopyTo(header.AsSpan(40));
 
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (var part in new[] { header, json.ToArray(), weights.ToArray(), optimizer.ToArray() })
-        {
-            stream.Write(part);
-            hash.AppendData(part);
-        }
-
-        stream.Write(hash.GetHashAndReset());
+        using var hashing = new HashingStream(stream);
+        hashing.Write(header);
+        hashing.Write(json);
+        WritePart(hashing, weights, "weights");
+        WritePart(hashing, optimizer, "optimizer state");
+        stream.Write(hashing.Hash());
     }
 
-    /// <summary>Reads and verifies <paramref name="path"/>.</summary>
-    /// <exception cref="GenCheckpointException">The file is not a checkpoint, is truncated or corrupted, or is of a newer format.</exception>
-    public static CheckpointContents Read(string path)
+    private static void WritePart(HashingStream stream, CheckpointPart part, string what)
+    {
+        long start = stream.Written;
+        part.Write(stream);
+        if (stream.Written - start != part.Length)
+        {
+            // The header already promised the length; a file that broke it would read as corrupted.
+            throw new InvalidOperationException($"The checkpoint's {what} wrote {stream.Written - start} bytes, not the {part.Length} its header records.");
+        }
+    }
+
+    /// <summary>
+    /// Opens and verifies <paramref name="path"/>: a regular file, with a checkpoint's header, of the length the header
+    /// describes, whose checksum matches. The file stays open (and shared for reading) until the result is disposed.
+    /// </summary>
+    /// <exception cref="GenCheckpointException">The file cannot be read (<see cref="CheckpointError.Unreadable"/>: missing, not a regular file, or access denied), is not a checkpoint, is truncated or corrupted, or is of a newer format.</exception>
+    public static CheckpointReader Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return Parse(File.ReadAllBytes(path), path);
+        try
+        {
+            if (FileKind.NotRegular(path) is { } kind)
+            {
+                throw new GenCheckpointException(CheckpointError.Unreadable, $"cannot read a checkpoint from {kind}; a checkpoint is a regular file.", path);
+            }
+
+            var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+            try
+            {
+                return new CheckpointReader(path, stream, Verify(stream, path));
+            }
+            catch
+            {
+                stream.Dispose();
+                throw;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Unreadable(path, e);
+        }
     }
 
-    /// <summary>Verifies the bytes of a checkpoint and splits them into their parts; <paramref name="path"/> names it in errors.</summary>
+    /// <summary>A failure to read <paramref name="path"/> at all (missing, access denied, an I/O error), as a checkpoint error.</summary>
+    public static GenCheckpointException Unreadable(string path, Exception e) =>
+        new(CheckpointError.Unreadable, $"the file cannot be read: {e.Message}", path, inner: e);
+
+    /// <summary>Verifies the bytes of a checkpoint held in memory and splits them into their parts; <paramref name="path"/> names it in errors.</summary>
     internal static CheckpointContents Parse(byte[] bytes, string path)
     {
-        long length = bytes.Length;
-        if (length < Magic.Length)
+        var layout = Verify(new MemoryStream(bytes, writable: false), path);
+        ArraySegment<byte> Part(long offset, long length) => new(bytes, (int)offset, (int)length);
+        return new CheckpointContents(
+            Part(layout.JsonOffset, layout.JsonLength),
+            Part(layout.WeightsOffset, layout.WeightsLength),
+            layout.OptimizerLength == 0 ? (ArraySegment<byte>?)null : Part(layout.OptimizerOffset, layout.OptimizerLength));
+    }
+
+    /// <summary>Verifies the checkpoint in <paramref name="stream"/> (seekable), reading it once, a piece at a time.</summary>
+    private static CheckpointLayout Verify(Stream stream, string path)
+    {
+        long length = stream.Length;
+        var header = new byte[HeaderSize];
+        stream.Position = 0;
+        int got = ReadUpTo(stream, header);
+        if (got < Magic.Length)
         {
-            throw bytes.AsSpan().SequenceEqual(Magic.AsSpan(0, bytes.Length))
+            throw header.AsSpan(0, got).SequenceEqual(Magic.AsSpan(0, got))
                 ? Fail(CheckpointError.Truncated, path, $"the file is truncated: it has {length} bytes, fewer than a checkpoint's header.")
-                : NotACheckpoint(path, bytes);
+                : NotACheckpoint(path, header.AsSpan(0, got));
         }
 
-        if (!bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic))
+        if (!header.AsSpan(0, Magic.Length).SequenceEqual(Magic))
         {
-            throw NotACheckpoint(path, bytes);
+            throw NotACheckpoint(path, header);
         }
 
-        if (length < 16)
+        if (got < 16)
         {
             throw Fail(CheckpointError.Truncated, path, $"the file is truncated: it has {length} bytes, fewer than a checkpoint's header.");
         }
 
-        int version = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(8));
-        if (BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12)) != ~version || version < 1)
+        int version = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(8));
+        if (BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(12)) != ~version || version < 1)
         {
             throw Fail(CheckpointError.Corrupted, path, "the file is corrupted: its format version field is damaged. Nothing was loaded; use an intact copy.");
         }
@@ -102,25 +164,26 @@ internal static class CheckpointFile
                 $"the file is in checkpoint format version {version}, but this version of Gen reads versions up to {Version}; load it with a newer Gen.");
         }
 
-        if (length < HeaderSize)
+        if (got < HeaderSize)
         {
             throw Fail(CheckpointError.Truncated, path, $"the file is truncated: it has {length} bytes, fewer than a checkpoint's {HeaderSize}-byte header.");
         }
 
-        if (!SHA256.HashData(bytes.AsSpan(0, 40)).AsSpan(0, HeaderHashSize).SequenceEqual(bytes.AsSpan(40, HeaderHashSize)))
+        if (!SHA256.HashData(header.AsSpan(0, 40)).AsSpan(0, HeaderHashSize).SequenceEqual(header.AsSpan(40, HeaderHashSize)))
         {
             throw Fail(CheckpointError.Corrupted, path, "the file is corrupted: its header does not match the header's checksum. Nothing was loaded; use an intact copy.");
         }
 
-        long json = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(16));
-        long weights = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(24));
-        long optimizer = BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(32));
-        if (json < 0 || weights < 0 || optimizer < 0 || json > int.MaxValue || weights > int.MaxValue || optimizer > int.MaxValue)
+        long json = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(16));
+        long weights = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(24));
+        long optimizer = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(32));
+        if (json < 0 || weights < 0 || optimizer < 0 || json > int.MaxValue)
         {
             throw Fail(CheckpointError.Corrupted, path, "the file is corrupted: its header gives impossible part lengths. Nothing was loaded; use an intact copy.");
         }
 
-        long expected = HeaderSize + json + weights + optimizer + HashSize;
+        // Three lengths below 2^63 can add up past it: the sum is taken in 128 bits.
+        Int128 expected = (Int128)HeaderSize + json + weights + optimizer + HashSize;
         if (length < expected)
         {
             throw Fail(
@@ -134,8 +197,23 @@ internal static class CheckpointFile
             throw Fail(CheckpointError.Corrupted, path, $"the file is corrupted: it has {length - expected} bytes more than its header describes. Nothing was loaded; use an intact copy.");
         }
 
-        var payload = bytes.AsSpan(0, (int)(expected - HashSize));
-        if (!SHA256.HashData(payload).AsSpan().SequenceEqual(bytes.AsSpan((int)(expected - HashSize))))
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(header);
+        var buffer = new byte[PieceSize];
+        for (long left = length - HashSize - HeaderSize; left > 0;)
+        {
+            int n = stream.Read(buffer, 0, (int)Math.Min(buffer.Length, left));
+            if (n == 0)
+            {
+                throw Fail(CheckpointError.Truncated, path, "the file is truncated: it became shorter while it was read. Nothing was loaded; use an intact copy.");
+            }
+
+            hash.AppendData(buffer, 0, n);
+            left -= n;
+        }
+
+        var stored = new byte[HashSize];
+        if (ReadUpTo(stream, stored) != HashSize || !hash.GetHashAndReset().AsSpan().SequenceEqual(stored))
         {
             throw Fail(
                 CheckpointError.Corrupted,
@@ -143,21 +221,31 @@ internal static class CheckpointFile
                 "the file is corrupted: its content does not match its SHA-256 checksum, so bytes have changed since it was written. Nothing was loaded; use an intact copy.");
         }
 
-        int start = HeaderSize;
-        ArraySegment<byte> Take(long count)
-        {
-            var part = new ArraySegment<byte>(bytes, start, (int)count);
-            start += (int)count;
-            return part;
-        }
-
-        return new CheckpointContents(Take(json), Take(weights), optimizer == 0 ? (ArraySegment<byte>?)null : Take(optimizer));
+        return new CheckpointLayout(HeaderSize, json, HeaderSize + json, weights, HeaderSize + json + weights, optimizer);
     }
 
-    private static GenCheckpointException NotACheckpoint(string path, byte[] bytes) => Fail(
+    /// <summary>Reads until <paramref name="buffer"/> is full or the stream ends; the count read.</summary>
+    private static int ReadUpTo(Stream stream, byte[] buffer)
+    {
+        int got = 0;
+        while (got < buffer.Length)
+        {
+            int n = stream.Read(buffer, got, buffer.Length - got);
+            if (n == 0)
+            {
+                break;
+            }
+
+            got += n;
+        }
+
+        return got;
+    }
+
+    private static GenCheckpointException NotACheckpoint(string path, ReadOnlySpan<byte> start) => Fail(
         CheckpointError.NotACheckpoint,
         path,
-        $"not a Gen checkpoint: it starts with {Convert.ToHexString(bytes.AsSpan(0, Math.Min(bytes.Length, Magic.Length)))}, not the checkpoint signature {Convert.ToHexString(Magic)}.");
+        $"not a Gen checkpoint: it starts with {Convert.ToHexString(start[..Math.Min(start.Length, Magic.Length)])}, not the checkpoint signature {Convert.ToHexString(Magic)}.");
 
     private static GenCheckpointException Fail(CheckpointError error, string path, string message) => new(error, message, path);
 }

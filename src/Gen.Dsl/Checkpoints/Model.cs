@@ -16,13 +16,19 @@ namespace Gen.Dsl;
 /// </summary>
 /// <remarks>
 /// Saving replaces the file atomically (a temporary file in the same folder, flushed to the disk, then renamed), so a
-/// failure or crash during a save leaves the previous checkpoint intact. Loading verifies the file before it
-/// builds anything and fails with a <see cref="GenCheckpointException"/> whose <see cref="GenCheckpointException.Error"/>
-/// says what is wrong: not a checkpoint, truncated, corrupted, of a newer format version, an invalid spec, or weights
-/// that do not fit the spec.
+/// failure or crash during a save leaves the previous checkpoint intact; a save also removes the temporary files
+/// that killed saves of the same file left behind. Files stream to and from the disk a piece at a time, so their
+/// size is not bounded by memory or by 2 GB. Loading verifies the file before it builds anything, sizes the spec
+/// against <see cref="SpecLimits"/> and against the weights, and fails with a <see cref="GenCheckpointException"/>
+/// naming the file, whose <see cref="GenCheckpointException.Error"/> says what is wrong: unreadable or not a regular
+/// file, not a checkpoint, truncated, corrupted, of a newer format version, an invalid spec, a spec past a limit, or
+/// weights that do not fit the spec.
 /// </remarks>
 public static class Model
 {
+    // Values a spec may hold beyond twice the file's and still be built to compare tensor by tensor (a few megabytes).
+    private const long SmallModelValues = 1 << 20;
+
     private static readonly Dictionary<torch.ScalarType, string> DtypeNames = new()
     {
         [torch.ScalarType.Float32] = "float32",
@@ -41,29 +47,46 @@ public static class Model
     /// <param name="model">The model, on any device.</param>
     /// <param name="optimizer">An optimizer over (some of) the model's parameters, or null.</param>
     /// <exception cref="ArgumentException">The module is not a model compiled from a spec, or the optimizer trains a tensor that is not one of its parameters.</exception>
-    /// <exception cref="IOException">The file cannot be written; any previous file is unchanged.</exception>
+    /// <exception cref="IOException">The file cannot be written; the message names <paramref name="path"/> and the cause, and any previous file is unchanged.</exception>
     public static void Save(string path, torch.nn.Module model, FusedAdam? optimizer = null) => Write(path, model, optimizer, wrap: null);
 
     /// <summary>Loads the model saved in <paramref name="path"/> onto <paramref name="device"/>, in the dtype it was saved in.</summary>
     /// <param name="path">The checkpoint file.</param>
     /// <param name="device">Where the parameters live.</param>
+    /// <param name="limits">How large the saved spec may be (checked before anything is built); <see cref="SpecLimits.Default"/> when null.</param>
     /// <returns>The model, such as a <see cref="FlowModel"/>; <see cref="Load{TModel}"/> gives it its type.</returns>
-    /// <exception cref="GenCheckpointException">The file is not a checkpoint, is truncated or corrupted, is of a newer format, or its spec or weights are invalid.</exception>
-    public static torch.nn.Module Load(string path, torch.Device device) => Load<torch.nn.Module>(path, device);
+    /// <exception cref="GenCheckpointException">The file cannot be read or is not a regular file, is not a checkpoint, is truncated or corrupted, is of a newer format, its spec or weights are invalid, or its spec passes a limit (<see cref="CheckpointError.LimitExceeded"/>). The message names the file.</exception>
+    public static torch.nn.Module Load(string path, torch.Device device, SpecLimits? limits = null) => Load<torch.nn.Module>(path, device, limits);
 
     /// <summary>Loads the model saved in <paramref name="path"/> onto <paramref name="device"/>, as a <typeparamref name="TModel"/>.</summary>
     /// <typeparam name="TModel">The model type, such as <see cref="FlowModel"/>.</typeparam>
     /// <param name="path">The checkpoint file.</param>
     /// <param name="device">Where the parameters live.</param>
+    /// <param name="limits">How large the saved spec may be (checked before anything is built); <see cref="SpecLimits.Default"/> when null.</param>
     /// <exception cref="GenCheckpointException">As for <see cref="Load"/>, or the checkpoint holds another kind of model (<see cref="CheckpointError.WrongModelType"/>).</exception>
-    public static TModel Load<TModel>(string path, torch.Device device)
+    public static TModel Load<TModel>(string path, torch.Device device, SpecLimits? limits = null)
         where TModel : torch.nn.Module
     {
         ArgumentNullException.ThrowIfNull(device);
-        var (contents, document) = Open(path);
+        using var file = CheckpointFile.Open(path);
+        var document = ReadDocument(file, limits ?? SpecLimits.Default);
         if (!typeof(TModel).IsAssignableFrom(document.Family.ModelType))
         {
             throw new GenCheckpointException(CheckpointError.WrongModelType, $"the checkpoint holds a {document.Family.ModelType.Name}, not a {typeof(TModel).Name}.", path);
+        }
+
+        // The weights' table, and its size against the spec's, before anything is allocated: a spec of a few bytes can
+        // ask for gigabytes that a small file could never fill. A spec near the file's size is built, so that the
+        // mismatch is reported tensor by tensor; building it costs at most about twice what the file holds.
+        var weights = file.Weights();
+        var table = Reading(path, () => StateDictBlock.ReadTable(weights));
+        long saved = StateDictBlock.Elements(table);
+        if (document.Size.Values > (2 * (Int128)saved) + SmallModelValues)
+        {
+            throw new GenCheckpointException(
+                CheckpointError.WeightsMismatch,
+                $"the weights do not fit the model built from the checkpoint's spec: the spec's model holds {document.Size.Values} values ({document.Size.Parameters} of them parameters), but the file holds {saved}. Nothing was built.",
+                path);
         }
 
         // Compiling draws initial weights, which the saved ones then replace; the fixed seed keeps a load from moving
@@ -81,14 +104,13 @@ public static class Model
 
         try
         {
-            StateDictBlock.LoadInto(model, contents.Weights);
-            document.Family.ReadState(model, document.State);
+            Reading(path, () =>
+            {
+                StateDictBlock.LoadInto(model, weights, table);
+                document.Family.ReadState(model, document.State);
+                return model;
+            });
             return (TModel)model;
-        }
-        catch (GenCheckpointException e)
-        {
-            model.Dispose();
-            throw e.File is null ? e.InFile(path) : e;
         }
         catch
         {
@@ -108,26 +130,24 @@ public static class Model
     public static FusedAdam LoadOptimizer(string path, torch.nn.Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var contents = CheckpointFile.Read(path);
-        if (contents.Optimizer is not { } block)
+        using var file = CheckpointFile.Open(path);
+        if (!file.HasOptimizer)
         {
             throw new GenCheckpointException(CheckpointError.NoOptimizerState, "the checkpoint holds no optimizer state (it was saved without an optimizer).", path);
         }
 
-        try
-        {
-            return OptimizerBlock.Read(model, block);
-        }
-        catch (GenCheckpointException e) when (e.File is null)
-        {
-            throw e.InFile(path);
-        }
+        return Reading(path, () => OptimizerBlock.Read(model, file.Optimizer()));
     }
 
     /// <summary>The spec of the model saved in <paramref name="path"/>, without building the model.</summary>
     /// <param name="path">The checkpoint file.</param>
-    /// <exception cref="GenCheckpointException">The file is not a checkpoint, is truncated or corrupted, is of a newer format, or its spec is invalid.</exception>
-    public static IModelSpec<torch.nn.Module> ReadSpec(string path) => Open(path).Document.Spec;
+    /// <param name="limits">How large the spec may be; <see cref="SpecLimits.Default"/> when null.</param>
+    /// <exception cref="GenCheckpointException">The file cannot be read, is not a checkpoint, is truncated or corrupted, is of a newer format, its spec is invalid, or its spec passes a limit (<see cref="CheckpointError.LimitExceeded"/>).</exception>
+    public static IModelSpec<torch.nn.Module> ReadSpec(string path, SpecLimits? limits = null)
+    {
+        using var file = CheckpointFile.Open(path);
+        return ReadDocument(file, limits ?? SpecLimits.Default).Spec;
+    }
 
     /// <summary>As <see cref="Save(string, torch.nn.Module, FusedAdam?)"/>; <paramref name="wrap"/> wraps the file stream (for tests that fail part-way).</summary>
     internal static void Write(string path, torch.nn.Module model, FusedAdam? optimizer, Func<Stream, Stream>? wrap)
@@ -143,32 +163,46 @@ public static class Model
             ["state"] = family.WriteState(model),
         };
         var json = Encoding.UTF8.GetBytes(SpecJson.Format(document));
-        var weights = StateDictBlock.Write(model);
-        var optimizerState = optimizer is null ? Array.Empty<byte>() : OptimizerBlock.Write(model, optimizer);
+        var weights = StateDictBlock.Plan(model);
+        var optimizerState = optimizer is null ? CheckpointPart.None : OptimizerBlock.Plan(model, optimizer);
         AtomicFile.Write(path, stream => CheckpointFile.Write(stream, json, weights, optimizerState), wrap);
     }
 
-    /// <summary>Reads and verifies a checkpoint and its JSON document.</summary>
-    private static (CheckpointContents Contents, Document Document) Open(string path)
+    /// <summary>Reads and checks the JSON document of an opened checkpoint, and sizes its spec against <paramref name="limits"/>.</summary>
+    private static Document ReadDocument(CheckpointReader file, SpecLimits limits) => Reading(file.Path, () =>
     {
-        var contents = CheckpointFile.Read(path);
+        limits.CheckDocument(file.Layout.JsonLength);
+        var fields = SpecJson.OpenDocument(file.ReadJson(), "a checkpoint document");
+        var dtypeName = fields.String("dtype");
+        var dtype = DtypeNames.Where(p => p.Value == dtypeName).Select(p => (torch.ScalarType?)p.Key).FirstOrDefault()
+            ?? throw JsonFields.Invalid(fields.At("dtype"), $"unknown dtype '{dtypeName}' (known: {string.Join(", ", DtypeNames.Values)}).");
+
+        var spec = SpecJson.ReadSpec(fields);
+        var state = JsonFields.Of(fields.Field("state"), fields.At("state"), "the model's state");
+        fields.RejectOthers("a checkpoint document");
+        return new Document(spec, ModelFamilies.OfSpec(spec), dtype, state, limits.Measure(spec));
+    });
+
+    /// <summary>
+    /// Runs a step of reading <paramref name="path"/>: an error that names no file is reported for this one, and a
+    /// failure to read the disk is a <see cref="CheckpointError.Unreadable"/> error, so every failure is a
+    /// <see cref="GenCheckpointException"/> that names the file.
+    /// </summary>
+    private static T Reading<T>(string path, Func<T> read)
+    {
         try
         {
-            var fields = SpecJson.OpenDocument(Encoding.UTF8.GetString(contents.Json), "a checkpoint document");
-            var dtypeName = fields.String("dtype");
-            var dtype = DtypeNames.Where(p => p.Value == dtypeName).Select(p => (torch.ScalarType?)p.Key).FirstOrDefault()
-                ?? throw JsonFields.Invalid(fields.At("dtype"), $"unknown dtype '{dtypeName}' (known: {string.Join(", ", DtypeNames.Values)}).");
-
-            var spec = SpecJson.ReadSpec(fields);
-            var state = JsonFields.Of(fields.Field("state"), fields.At("state"), "the model's state");
-            fields.RejectOthers("a checkpoint document");
-            return (contents, new Document(spec, ModelFamilies.OfSpec(spec), dtype, state));
+            return read();
         }
         catch (GenCheckpointException e) when (e.File is null)
         {
             throw e.InFile(path);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw CheckpointFile.Unreadable(path, e);
+        }
     }
 
-    private sealed record Document(IModelSpec<torch.nn.Module> Spec, ModelFamily Family, torch.ScalarType Dtype, JsonFields State);
+    private sealed record Document(IModelSpec<torch.nn.Module> Spec, ModelFamily Family, torch.ScalarType Dtype, JsonFields State, SpecBudget Size);
 }

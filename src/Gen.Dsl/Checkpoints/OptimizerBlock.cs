@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
@@ -15,9 +16,9 @@ namespace Gen.Dsl;
 /// </summary>
 internal static class OptimizerBlock
 {
-    /// <summary>The state of <paramref name="optimizer"/>, whose parameters must all be <paramref name="model"/>'s.</summary>
+    /// <summary>The state of <paramref name="optimizer"/>, whose parameters must all be <paramref name="model"/>'s, ready to stream.</summary>
     /// <exception cref="ArgumentException">The optimizer trains a tensor that is not one of the model's parameters.</exception>
-    public static byte[] Write(torch.nn.Module model, FusedAdam optimizer)
+    public static CheckpointPart Plan(torch.nn.Module model, FusedAdam optimizer)
     {
         var names = model.named_parameters().ToDictionary(p => p.parameter.Handle, p => p.name);
         using var buffer = new MemoryStream();
@@ -32,33 +33,55 @@ internal static class OptimizerBlock
             }
         }
 
-        optimizer.Save(buffer);
-        return buffer.ToArray();
+        var table = buffer.ToArray();
+        return new CheckpointPart(table.Length + optimizer.StateLength, stream =>
+        {
+            stream.Write(table);
+            optimizer.Save(stream);
+        });
     }
 
     /// <summary>A new optimizer over <paramref name="model"/>'s parameters with the saved state.</summary>
-    /// <exception cref="GenCheckpointException">The state does not fit the model's parameters (<see cref="CheckpointError.OptimizerMismatch"/>).</exception>
-    public static FusedAdam Read(torch.nn.Module model, ArraySegment<byte> block)
+    /// <exception cref="GenCheckpointException">The state does not fit the model's parameters (<see cref="CheckpointError.OptimizerMismatch"/>), or its table of names is malformed (<see cref="CheckpointError.Corrupted"/>).</exception>
+    public static FusedAdam Read(torch.nn.Module model, StreamSlice block)
     {
         var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter, StringComparer.Ordinal);
-        using var stream = new MemoryStream(block.Array!, block.Offset, block.Count, writable: false);
+        block.Position = 0;
+        var ordered = new List<Parameter>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        using (var reader = new BinaryReader(block, Encoding.UTF8, leaveOpen: true))
+        {
+            try
+            {
+                // A name takes at least its length byte. Each name is matched as it is read, so the list never grows
+                // past the model's own parameters, whatever count the file claims.
+                long count = BlockReading.Count(reader, block, 1, "parameter names");
+                for (long i = 0; i < count; i++)
+                {
+                    var name = BlockReading.String(reader, block);
+                    if (!parameters.TryGetValue(name, out var parameter))
+                    {
+                        throw Mismatch($"the optimizer state is for a parameter '{name}', which the model does not have");
+                    }
+
+                    if (!seen.Add(name))
+                    {
+                        throw Mismatch($"the optimizer state lists the parameter '{name}' twice");
+                    }
+
+                    ordered.Add(parameter);
+                }
+            }
+            catch (Exception e) when (e is EndOfStreamException or InvalidDataException or FormatException)
+            {
+                throw new GenCheckpointException(
+                    CheckpointError.Corrupted, $"the optimizer state is malformed ({e.Message}), though the checksum matches: the file was written wrongly.", inner: e);
+            }
+        }
+
         try
         {
-            Parameter[] ordered;
-            using (var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true))
-            {
-                var names = new string[reader.Read7BitEncodedInt64()];
-                for (int i = 0; i < names.Length; i++)
-                {
-                    names[i] = reader.ReadString();
-                }
-
-                ordered = names.Select(n => parameters.TryGetValue(n, out var p)
-                    ? p
-                    : throw Mismatch($"the optimizer state is for a parameter '{n}', which the model does not have")).ToArray();
-            }
-
-            return FusedAdam.Load(stream, ordered);
+            return FusedAdam.Load(block, ordered);
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or EndOfStreamException or OverflowException)
         {

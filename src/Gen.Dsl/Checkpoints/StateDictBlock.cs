@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using Gen.Runtime;
 using TorchSharp;
 
 namespace Gen.Dsl;
@@ -10,36 +11,43 @@ namespace Gen.Dsl;
 /// <summary>
 /// A module's state dict (parameters and buffers by name) in TorchSharp's own format, the bytes its
 /// <c>Module.save</c> writes: the entry count, then per entry the name (a length-prefixed UTF-8 string), the dtype,
-/// the rank and each size (7-bit encoded integers), and the raw little-endian values. Loading checks every name,
-/// dtype and shape against the model built from the spec before copying anything.
+/// the rank and each size (7-bit encoded integers), and the raw little-endian values. Tensors stream to and from the
+/// file a piece at a time (<see cref="TensorBytes"/>), so a block of any size costs no more memory than its pieces.
+/// Loading reads the table of names, dtypes and shapes first, each count and size checked against the bytes left, and
+/// checks every entry against the model built from the spec before copying anything.
 /// </summary>
 internal static class StateDictBlock
 {
-    /// <summary>The model's parameters and buffers, copied to the CPU, in the state dict's order.</summary>
-    public static byte[] Write(torch.nn.Module model)
+    private const int MaxRank = 64;
+
+    /// <summary>The block of the model's parameters and buffers, in the state dict's order, ready to stream.</summary>
+    public static CheckpointPart Plan(torch.nn.Module model)
     {
-        using var scope = torch.NewDisposeScope();
+        var entries = model.state_dict().ToArray();
+        var headers = new byte[entries.Length][];
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
-            var entries = model.state_dict();
-            writer.Write7BitEncodedInt64(entries.Count);
-            foreach (var (name, tensor) in entries)
-            {
-                var values = tensor.detach().cpu().contiguous();
-                writer.Write(name);
-                writer.Write7BitEncodedInt64((long)values.dtype);
-                writer.Write7BitEncodedInt64(values.dim());
-                foreach (var size in values.shape)
-                {
-                    writer.Write7BitEncodedInt64(size);
-                }
-
-                writer.Write(values.bytes);
-            }
+            writer.Write7BitEncodedInt64(entries.Length);
         }
 
-        return buffer.ToArray();
+        var count = buffer.ToArray();
+        long length = count.Length;
+        for (int i = 0; i < entries.Length; i++)
+        {
+            headers[i] = Header(entries[i].Key, entries[i].Value);
+            length += headers[i].Length + TensorBytes.Length(entries[i].Value);
+        }
+
+        return new CheckpointPart(length, stream =>
+        {
+            stream.Write(count);
+            for (int i = 0; i < entries.Length; i++)
+            {
+                stream.Write(headers[i]);
+                TensorBytes.Write(stream, entries[i].Value);
+            }
+        });
     }
 
     /// <summary>The floating-point dtype of the model's tensors.</summary>
@@ -55,25 +63,99 @@ internal static class StateDictBlock
         };
     }
 
-    /// <summary>Loads the weights into <paramref name="model"/>, which was compiled from the checkpoint's spec.</summary>
-    /// <exception cref="GenCheckpointException">The weights do not fit the model (<see cref="CheckpointError.WeightsMismatch"/>), or the block is malformed.</exception>
-    public static void LoadInto(torch.nn.Module model, ArraySegment<byte> block)
+    /// <summary>
+    /// The block's table: each entry's name, dtype, shape and where its values lie, read without reading the values.
+    /// Every count, rank, size and length is checked against the bytes left in the block before it is used.
+    /// </summary>
+    /// <exception cref="GenCheckpointException">The block is malformed (<see cref="CheckpointError.Corrupted"/>).</exception>
+    public static IReadOnlyList<StateDictEntry> ReadTable(StreamSlice block)
     {
-        var saved = Parse(block).ToDictionary(e => e.Name, StringComparer.Ordinal);
+        var entries = new List<StateDictEntry>();
+        block.Position = 0;
+        using var reader = new BinaryReader(block, Encoding.UTF8, leaveOpen: true);
+        try
+        {
+            // An entry takes at least a name length, a dtype and a rank: three bytes.
+            long count = BlockReading.Count(reader, block, 3, "tensors");
+            for (long i = 0; i < count; i++)
+            {
+                var name = BlockReading.String(reader, block);
+                var dtype = (torch.ScalarType)reader.Read7BitEncodedInt64();
+                long elementSize = ElementSize(dtype);
+                long rank = reader.Read7BitEncodedInt64();
+                if (rank < 0 || rank > MaxRank || rank > block.Remaining)
+                {
+                    throw new InvalidDataException($"'{name}' has rank {rank}");
+                }
+
+                var shape = new long[rank];
+                for (int d = 0; d < shape.Length; d++)
+                {
+                    shape[d] = reader.Read7BitEncodedInt64();
+                    if (shape[d] < 0)
+                    {
+                        throw new InvalidDataException($"'{name}' has a size {shape[d]}");
+                    }
+                }
+
+                long bytes = checked(shape.Aggregate(1L, (a, b) => checked(a * b)) * elementSize);
+                if (bytes > block.Remaining)
+                {
+                    throw new EndOfStreamException($"'{name}' needs {bytes} bytes, but {block.Remaining} are left");
+                }
+
+                entries.Add(new StateDictEntry(name, dtype, shape, block.Position));
+                block.Seek(bytes, SeekOrigin.Current);
+            }
+
+            if (block.Remaining != 0 || entries.Select(e => e.Name).Distinct(StringComparer.Ordinal).Count() != entries.Count)
+            {
+                throw new InvalidDataException("entries are repeated or bytes are left over");
+            }
+        }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or OverflowException or FormatException)
+        {
+            throw new GenCheckpointException(CheckpointError.Corrupted, $"the weights are malformed ({e.Message}), though the checksum matches: the file was written wrongly.", inner: e);
+        }
+
+        return entries;
+    }
+
+    /// <summary>The number of values the table's entries hold, all together.</summary>
+    public static long Elements(IEnumerable<StateDictEntry> table) => table.Sum(e => e.Shape.Aggregate(1L, (a, b) => a * b));
+
+    /// <summary>Loads the weights into <paramref name="model"/>, which was compiled from the checkpoint's spec.</summary>
+    /// <exception cref="GenCheckpointException">The weights do not fit the model (<see cref="CheckpointError.WeightsMismatch"/>).</exception>
+    public static void LoadInto(torch.nn.Module model, StreamSlice block, IReadOnlyList<StateDictEntry> table)
+    {
+        var saved = table.ToDictionary(e => e.Name, StringComparer.Ordinal);
         var target = model.state_dict();
         Check(saved, target);
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
         foreach (var (name, tensor) in target)
         {
-            var entry = saved[name];
-            var values = torch.empty(entry.Shape, dtype: entry.Dtype);
-            values.bytes = entry.Data;
-            tensor.copy_(values);
+            block.Position = saved[name].Offset;
+            TensorBytes.Read(block, tensor);
         }
     }
 
-    private static void Check(Dictionary<string, Entry> saved, Dictionary<string, torch.Tensor> target)
+    private static byte[] Header(string name, torch.Tensor tensor)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(name);
+            writer.Write7BitEncodedInt64((long)tensor.dtype);
+            writer.Write7BitEncodedInt64(tensor.dim());
+            foreach (var size in tensor.shape)
+            {
+                writer.Write7BitEncodedInt64(size);
+            }
+        }
+
+        return buffer.ToArray();
+    }
+
+    private static void Check(Dictionary<string, StateDictEntry> saved, Dictionary<string, torch.Tensor> target)
     {
         var missing = target.Keys.Where(k => !saved.ContainsKey(k)).ToArray();
         var extra = saved.Keys.Where(k => !target.ContainsKey(k)).ToArray();
@@ -108,47 +190,6 @@ internal static class StateDictBlock
     private static string Names(string[] names) =>
         string.Join(", ", names.Take(5).Select(n => $"'{n}'")) + (names.Length > 5 ? $" and {names.Length - 5} more" : "");
 
-    private static List<Entry> Parse(ArraySegment<byte> block)
-    {
-        var entries = new List<Entry>();
-        using var stream = new MemoryStream(block.Array!, block.Offset, block.Count, writable: false);
-        using var reader = new BinaryReader(stream, Encoding.UTF8);
-        try
-        {
-            long count = reader.Read7BitEncodedInt64();
-            for (long i = 0; i < count; i++)
-            {
-                var name = reader.ReadString();
-                var dtype = (torch.ScalarType)reader.Read7BitEncodedInt64();
-                var shape = new long[reader.Read7BitEncodedInt64()];
-                for (int d = 0; d < shape.Length; d++)
-                {
-                    shape[d] = reader.Read7BitEncodedInt64();
-                }
-
-                long bytes = checked(shape.Aggregate(1L, (a, b) => a * b) * ElementSize(dtype));
-                if (bytes > stream.Length - stream.Position)
-                {
-                    throw new EndOfStreamException($"'{name}' needs {bytes} bytes");
-                }
-
-                entries.Add(new Entry(name, dtype, shape, new ArraySegment<byte>(block.Array!, block.Offset + (int)stream.Position, (int)bytes)));
-                stream.Seek(bytes, SeekOrigin.Current);
-            }
-
-            if (stream.Position != stream.Length || entries.Select(e => e.Name).Distinct().Count() != entries.Count)
-            {
-                throw new InvalidDataException("entries are repeated or bytes are left over");
-            }
-        }
-        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or OverflowException or FormatException or ArgumentException)
-        {
-            throw new GenCheckpointException(CheckpointError.Corrupted, $"the weights are malformed ({e.Message}), though the checksum matches: the file was written wrongly.", inner: e);
-        }
-
-        return entries;
-    }
-
     private static long ElementSize(torch.ScalarType dtype) => dtype switch
     {
         torch.ScalarType.Byte or torch.ScalarType.Int8 or torch.ScalarType.Bool => 1,
@@ -158,6 +199,4 @@ internal static class StateDictBlock
         torch.ScalarType.ComplexFloat64 => 16,
         _ => throw new InvalidDataException($"unknown dtype code {(int)dtype}"),
     };
-
-    private sealed record Entry(string Name, torch.ScalarType Dtype, long[] Shape, ArraySegment<byte> Data);
 }

@@ -78,4 +78,12 @@ public sealed record ConditionalNormalSpec(int Features, int Context, MlpSpec Ne
             return new Independent(new Normal(parts[0], scale), 1);
         }
     }
+
+    /// <inheritdoc/>
+    internal override void Measure(SpecBudget budget, string path)
+    {
+        budget.Features(path, Features);
+        budget.Features($"{path}.context", Context);
+        Net.Measure(budget, $"{path}.net", Context, 2L * Features);
+    }
 }

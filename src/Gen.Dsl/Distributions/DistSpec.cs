@@ -12,6 +12,9 @@ public abstract record DistSpec
     public virtual int ContextFeatures => 0;
 
     internal abstract DistributionModule Compile();
+
+    /// <summary>Counts what <see cref="Compile"/> builds into <paramref name="budget"/>; <paramref name="path"/> names the node.</summary>
+    internal abstract void Measure(SpecBudget budget, string path);
 }
 
 /// <summary>A compiled distribution node: a module whose parameters and buffers build the distribution.</summary>

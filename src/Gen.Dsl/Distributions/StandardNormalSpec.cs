@@ -54,4 +54,11 @@ public sealed record StandardNormalSpec(int Features) : DistSpec
         private static torch.Tensor Expanded(torch.Tensor buffer, long[] batch) =>
             buffer.expand(batch.Append(buffer.shape[0]).ToArray()).DetachFromDisposeScope();
     }
+
+    /// <inheritdoc/>
+    internal override void Measure(SpecBudget budget, string path)
+    {
+        budget.Features(path, Features);
+        budget.Buffer(path, 2L * Features);
+    }
 }

@@ -13,7 +13,7 @@ namespace Gen.Dsl;
 /// </summary>
 /// <param name="Base">The base distribution.</param>
 /// <param name="Steps">The bijectors, in the order applied to base samples.</param>
-public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelSpec<FlowModel>
+public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelSpec<FlowModel>, ISizedSpec
 {
     /// <summary>Features per event.</summary>
     public long Features => Base.EventShape[^1];
@@ -127,5 +127,25 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelS
         }
 
         return sb.ToString();
+    }
+
+    /// <inheritdoc/>
+    void ISizedSpec.Measure(SpecBudget budget) => Measure(budget, "flow");
+
+    /// <summary>Counts what <see cref="Build"/> builds into <paramref name="budget"/>, as the part <paramref name="path"/> of a model.</summary>
+    internal void Measure(SpecBudget budget, string path)
+    {
+        Base.Measure(budget, $"{path}.base");
+        if (ContextFeatures > 0)
+        {
+            budget.Features($"{path}.context", ContextFeatures);
+        }
+
+        for (int i = 0; i < Steps.Count; i++)
+        {
+            var step = $"{path}.steps[{i}]";
+            budget.Step(step);
+            Steps[i].Measure(budget, step, Features, ContextFeatures);
+        }
     }
 }

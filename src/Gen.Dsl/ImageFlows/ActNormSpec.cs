@@ -1,3 +1,4 @@
+using System;
 using Gen.Probability;
 using Gen.Probability.Bijectors;
 using TorchSharp;
@@ -35,5 +36,12 @@ public sealed record ActNormSpec : ImageBijSpec
 
         // Image flows run their steps data to base in the forward direction, so the first batch of data initialises.
         public override IBijector Build() => new ActNorm(shift, logScale, initialised, 3, NormalisingDirection.Forward);
+    }
+
+    /// <inheritdoc/>
+    internal override void Measure(SpecBudget budget, string path, ImageShape input, long contextFeatures)
+    {
+        budget.Add(path, 2 * (Int128)input.Channels);
+        budget.Buffer(path, 1); // whether the data-dependent initialisation has run
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Gen.Probability;
 using Gen.Probability.Bijectors;
@@ -70,5 +71,15 @@ public sealed record Conv1x1Spec(bool Lu) : ImageBijSpec
             using var onCpu = permutation.cpu();
             return new Invertible1x1Conv(new LuLinear(onCpu.data<long>().ToArray(), lower, upper, logAbsDiagonal, sign));
         }
+    }
+
+    /// <inheritdoc/>
+    internal override void Measure(SpecBudget budget, string path, ImageShape input, long contextFeatures)
+    {
+        // One [C, C] matrix; factorised, a lower and an upper triangle (each stored as [C, C]) and a diagonal.
+        Int128 c = input.Channels;
+        budget.Layer(path);
+        budget.Add(path, Lu ? (2 * c * c) + c : c * c);
+        budget.Buffer(path, Lu ? 2 * c : 0); // the factorisation's pivoting order and the diagonal's signs
     }
 }

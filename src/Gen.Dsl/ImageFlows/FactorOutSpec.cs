@@ -30,4 +30,10 @@ public sealed record FactorOutSpec : ImageBijSpec
     {
         public override IBijector Build() => Elementwise.Identity;
     }
+
+    /// <inheritdoc/>
+    internal override void Measure(SpecBudget budget, string path, ImageShape input, long contextFeatures)
+    {
+        // A factor-out has no parameters.
+    }
 }

@@ -18,4 +18,7 @@ public abstract record ImageBijSpec
     /// read the context (<see cref="BijectorModule.Build(TorchSharp.torch.Tensor?)"/>); the others ignore it.
     /// </summary>
     internal abstract BijectorModule Compile(ImageShape input, long contextFeatures);
+
+    /// <summary>Counts what <see cref="Compile"/> builds for the same arguments into <paramref name="budget"/>; <paramref name="path"/> names the node.</summary>
+    internal abstract void Measure(SpecBudget budget, string path, ImageShape input, long contextFeatures);
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Gen.Probability;
 using Gen.Probability.Bijectors;
@@ -101,5 +102,14 @@ public sealed record ImageCouplingSpec(ImageMaskSpec Mask, ConvResNetSpec Net, b
             var rows = context.expand(batch.Append(contextFeatures).ToArray()).reshape(n, contextFeatures, 1, 1);
             return rows.expand(n, contextFeatures, shape.Height, shape.Width);
         }
+    }
+
+    /// <inheritdoc/>
+    internal override void Measure(SpecBudget budget, string path, ImageShape input, long contextFeatures)
+    {
+        long inputs = (Mask.Kind == ImageMaskKind.Checkerboard ? input.Channels + 1 : Mask.KeptChannels(input).Count) + contextFeatures;
+        Net.Measure(budget, $"{path}.net", inputs, Additive ? input.Channels : 2 * input.Channels);
+        budget.Add(path, Additive ? 0 : input.Channels);
+        budget.Buffer($"{path}.mask", (Int128)input.Channels * input.Height * input.Width);
     }
 }

@@ -13,7 +13,7 @@ namespace Gen.Dsl;
 /// is checked against the event shape it sees when it is added. Built with <see cref="ImageFlow"/>. A conditional flow
 /// (<see cref="WithContext"/>) models p(x | c) for a context vector c, such as a one-hot class label.
 /// </summary>
-public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>
+public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>, ISizedSpec
 {
     internal ImageFlowSpec(int channels, int height, int width, ValueList<ImageBijSpec> steps, ImagePreprocessing preprocessing)
     {
@@ -22,7 +22,13 @@ public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>
         Width = width;
         Steps = steps;
         Preprocessing = preprocessing;
+        output = Shapes()[^1];
     }
+
+    // The shape after the last step, kept so that appending a step checks only that step: recomputing it from every
+    // step made building (and reading) a flow of n steps cost n² checks. It follows from the fields above, so equal
+    // specs hold equal values here.
+    private ImageShape output;
 
     /// <summary>C: channels per image.</summary>
     public int Channels { get; private init; }
@@ -56,8 +62,8 @@ public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>
     public ImageFlowSpec Then(ImageBijSpec step)
     {
         ArgumentNullException.ThrowIfNull(step);
-        step.Check($"image_flow.steps[{Steps.Count}]", OutputShape);
-        return this with { Steps = Steps.Add(step) };
+        var next = step.Check($"image_flow.steps[{Steps.Count}]", output);
+        return this with { Steps = Steps.Add(step), output = next };
     }
 
     /// <summary>The flow with <paramref name="steps"/> appended in order, each checked as by <see cref="Then(ImageBijSpec)"/>.</summary>
@@ -132,7 +138,7 @@ public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>
     internal ImageShape InputShape => new(Channels, Height, Width);
 
     /// <summary>The event shape after the last step.</summary>
-    internal ImageShape OutputShape => Shapes()[^1];
+    internal ImageShape OutputShape => output;
 
     /// <summary>The event shape before each step, and after the last (Steps.Count + 1 shapes).</summary>
     internal ImageShape[] Shapes()
@@ -145,5 +151,25 @@ public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>
         }
 
         return shapes;
+    }
+
+    /// <inheritdoc/>
+    void ISizedSpec.Measure(SpecBudget budget)
+    {
+        const string Path = "image_flow";
+        budget.Features(Path, (Int128)Channels * Height * Width);
+        budget.Buffer($"{Path}.base", 2 * (Int128)Channels * Height * Width);
+        if (ContextFeatures > 0)
+        {
+            budget.Features($"{Path}.context", ContextFeatures);
+        }
+
+        var shapes = Shapes();
+        for (int i = 0; i < Steps.Count; i++)
+        {
+            var step = $"{Path}.steps[{i}]";
+            budget.Step(step);
+            Steps[i].Measure(budget, step, shapes[i], ContextFeatures);
+        }
     }
 }

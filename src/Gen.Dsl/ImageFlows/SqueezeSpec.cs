@@ -27,4 +27,10 @@ public sealed record SqueezeSpec : ImageBijSpec
 
         public override IBijector Build() => Squeeze;
     }
+
+    /// <inheritdoc/>
+    internal override void Measure(SpecBudget budget, string path, ImageShape input, long contextFeatures)
+    {
+        // A squeeze has no parameters.
+    }
 }

@@ -22,7 +22,7 @@ namespace Gen.Dsl;
 /// change only <see cref="VaeModel.Loss"/>; the bounds the model reports (<see cref="VaeModel.Elbo"/>,
 /// <see cref="VaeModel.Iwae"/>, <see cref="VaeModel.LogProb"/>) are always the true ones.
 /// </remarks>
-public sealed record VaeSpec : IModelSpec<VaeModel>
+public sealed record VaeSpec : IModelSpec<VaeModel>, ISizedSpec
 {
     internal VaeSpec(int features, int latent)
         : this(new ValueList<int>(new[] { features }), latent)
@@ -346,6 +346,35 @@ public sealed record VaeSpec : IModelSpec<VaeModel>
         if (EventShape.Aggregate(1L, (a, b) => a * b) > int.MaxValue)
         {
             throw new GenShapeException("vae.data", $"a data point of shape {LayerShape.Format(EventShape)} has more than {int.MaxValue} numbers.");
+        }
+    }
+
+    /// <inheritdoc/>
+    void ISizedSpec.Measure(SpecBudget budget)
+    {
+        budget.Features("vae.data", MlpSpec.Product(EventShape));
+        budget.Features("vae.latent", LatentDimensions);
+        budget.Buffer("vae.prior", 2L * LatentDimensions);
+        Encoder.Measure(budget, "vae.encoder", EventShape, new[] { EncoderOutputs });
+        Decoder.Measure(budget, "vae.decoder", new long[] { LatentDimensions }, DecodedShape);
+        if (Prior is FlowSpec flow)
+        {
+            flow.Measure(budget, "vae.prior");
+            // TorchSharp's register_module also registers the child's fields under their own names, so the flow's base
+            // is listed a second time, as prior_flow.baseModule: its location and scale are in the state twice.
+            budget.Buffer("vae.prior", 2L * LatentDimensions);
+        }
+
+        for (int k = 0; k < PosteriorFlowSteps; k++)
+        {
+            // Planar and radial steps take their parameters from the encoder; an inverse autoregressive step is a MADE
+            // of two hidden layers that reads the latent code as its context.
+            var step = $"vae.posterior_flow[{k}]";
+            budget.Step(step);
+            if (PosteriorFlow == PosteriorFlowKind.InverseAutoregressive)
+            {
+                MadeSpec.MeasureNetwork(budget, step, LatentDimensions, new ValueList<int>(new[] { IafHidden, IafHidden }), 2, LatentDimensions);
+            }
         }
     }
 }

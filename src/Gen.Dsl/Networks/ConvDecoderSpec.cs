@@ -165,4 +165,19 @@ public sealed record ConvDecoderSpec(ValueList<int> Channels, int Kernel, int St
 
         private torch.Tensor Activated(torch.Tensor h, int i) => act.forward(norm.Count > 0 ? norm[i].call(h) : h);
     }
+
+    /// <inheritdoc/>
+    internal override void Measure(SpecBudget budget, string path, long[] input, long[] output)
+    {
+        var layers = Plan(path, input, output).Layers;
+        budget.Linear($"{path}.input", input[0], MlpSpec.Product(layers[0].Output.ToArray()));
+        for (int i = 0; i < Channels.Count; i++)
+        {
+            var layer = $"{path}.deconv[{i}]";
+            budget.Width(layer, Channels[i]);
+            budget.Conv(layer, layers[i + 1].Input[0], layers[i + 1].Output[0], Kernel, Kernel);
+            budget.Add(layer, Normalization == Normalization.None ? 0 : 2L * Channels[i]);
+            budget.Buffer(layer, Normalization == Normalization.Batch ? (2L * Channels[i]) + 1 : 0);
+        }
+    }
 }

@@ -134,4 +134,20 @@ public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int St
             return y.reshape(leading.Append(y.shape[^1]).ToArray()).MoveToOuterDisposeScope();
         }
     }
+
+    /// <inheritdoc/>
+    internal override void Measure(SpecBudget budget, string path, long[] input, long[] output)
+    {
+        var layers = Trace(path, input, output);
+        for (int i = 0; i < Channels.Count; i++)
+        {
+            var layer = $"{path}.conv[{i}]";
+            budget.Width(layer, Channels[i]);
+            budget.Conv(layer, layers[i].Input[0], Channels[i], Kernel, Kernel);
+            budget.Add(layer, Normalization == Normalization.None ? 0 : 2L * Channels[i]);
+            budget.Buffer(layer, Normalization == Normalization.Batch ? (2L * Channels[i]) + 1 : 0);
+        }
+
+        budget.Linear($"{path}.output", MlpSpec.Product(layers[^1].Input.ToArray()), output[0]);
+    }
 }

@@ -122,4 +122,25 @@ public sealed record ConvResNetSpec(int Hidden, int Blocks, Activation Activatio
 
         private torch.Tensor Activated(torch.Tensor h, Module<torch.Tensor, torch.Tensor>? norm) => act.forward(norm is null ? h : norm.call(h));
     }
+
+    /// <summary>Counts what <see cref="Build"/> builds for <paramref name="inputs"/> and <paramref name="outputs"/> channels into <paramref name="budget"/>.</summary>
+    internal void Measure(SpecBudget budget, string path, long inputs, long outputs)
+    {
+        budget.Width($"{path}.hidden", Hidden);
+        long norm = Normalization == Normalization.None ? 0 : 2L * Hidden;
+        long statistics = Normalization == Normalization.Batch ? (2L * Hidden) + 1 : 0;
+        budget.Conv($"{path}.input", inputs, Hidden, 3, 3);
+        for (int i = 0; i < Blocks; i++)
+        {
+            var block = $"{path}.blocks[{i}]";
+            budget.Conv(block, Hidden, Hidden, 3, 3);
+            budget.Conv(block, Hidden, Hidden, 3, 3);
+            budget.Add(block, 2 * norm);
+            budget.Buffer(block, 2 * statistics);
+        }
+
+        budget.Add(path, norm);
+        budget.Buffer(path, statistics);
+        budget.Conv($"{path}.output", Hidden, outputs, 3, 3);
+    }
 }

@@ -131,4 +131,51 @@ public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation) : Net
         Activation.Silu => SiLU(),
         _ => throw new ArgumentOutOfRangeException(nameof(a), a, "Unknown activation."),
     };
+
+    /// <inheritdoc/>
+    internal override void Measure(SpecBudget budget, string path, long[] input, long[] output) =>
+        Measure(budget, path, Product(input), Product(output));
+
+    /// <summary>
+    /// Counts what <see cref="Build(long, long, bool)"/> builds for <paramref name="inputs"/> and <paramref name="outputs"/>
+    /// into <paramref name="budget"/>; with <paramref name="spectralNorm"/>, each linear layer also keeps its power
+    /// iteration's two vectors (one per output, one per input).
+    /// </summary>
+    internal void Measure(SpecBudget budget, string path, Int128 inputs, Int128 outputs, bool spectralNorm = false)
+    {
+        Int128 width = inputs;
+        for (int i = 0; i < Hidden.Count; i++)
+        {
+            var layer = $"{path}.hidden[{i}]";
+            budget.Width(layer, Hidden[i]);
+            budget.Linear(layer, width, Hidden[i]);
+            budget.Buffer(layer, spectralNorm ? width + Hidden[i] : 0);
+            if (Normalization != Normalization.None)
+            {
+                // Batch and layer normalisation both learn a scale and a shift per unit; batch normalisation also keeps statistics.
+                budget.Add(layer, 2L * Hidden[i]);
+                if (Normalization == Normalization.Batch)
+                {
+                    budget.BatchStatistics(layer, Hidden[i]);
+                }
+            }
+
+            width = Hidden[i];
+        }
+
+        budget.Linear($"{path}.output", width, outputs);
+        budget.Buffer($"{path}.output", spectralNorm ? width + outputs : 0);
+    }
+
+    /// <summary>The number of values in an event of <paramref name="shape"/>, in 128 bits.</summary>
+    internal static Int128 Product(long[] shape)
+    {
+        Int128 n = 1;
+        foreach (var d in shape)
+        {
+            n *= d;
+        }
+
+        return n;
+    }
 }

@@ -45,6 +45,9 @@ public abstract record NetworkSpec
     /// </summary>
     internal abstract torch.nn.Module<torch.Tensor, torch.Tensor> Build(long[] input, long[] output);
 
+    /// <summary>Counts what <see cref="Build"/> builds for the same shapes into <paramref name="budget"/>; <paramref name="path"/> names the node.</summary>
+    internal abstract void Measure(SpecBudget budget, string path, long[] input, long[] output);
+
     /// <summary>Rejects an empty shape or a size below 1.</summary>
     private static long[] CheckedShape(string path, IReadOnlyList<int> shape)
     {

@@ -110,7 +110,7 @@ public sealed class CheckpointFailureTests
             Model.Save(path, model);
         }
 
-        var parts = CheckpointFile.Read(path);
+        var parts = CheckpointFile.Parse(File.ReadAllBytes(path), path);
         var document = System.Text.Json.Nodes.JsonNode.Parse(Encoding.UTF8.GetString(parts.Json))!.AsObject();
         document["spec"] = SpecJson.Write(CheckpointModels.VaeSpec(hidden: 16));
         Rewrite(path, Encoding.UTF8.GetBytes(document.ToJsonString()), parts.Weights, null);

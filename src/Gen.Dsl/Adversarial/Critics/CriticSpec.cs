@@ -13,7 +13,7 @@ namespace Gen.Dsl;
 /// <param name="Features">Features per sample.</param>
 /// <param name="Network">The hidden layers.</param>
 /// <param name="SpectralNormalized">Whether every linear map is spectrally normalised (<see cref="SpectralNorm"/>).</param>
-public sealed record CriticSpec(int Features, MlpSpec Network, bool SpectralNormalized) : IModelSpec<CriticModel>
+public sealed record CriticSpec(int Features, MlpSpec Network, bool SpectralNormalized) : IModelSpec<CriticModel>, ISizedSpec
 {
     /// <summary>The same critic with these hidden layers (input width from <see cref="Features"/>, one logit out).</summary>
     public CriticSpec WithNetwork(MlpSpec network)
@@ -63,5 +63,12 @@ public sealed record CriticSpec(int Features, MlpSpec Network, bool SpectralNorm
         }
 
         return spec;
+    }
+
+    /// <inheritdoc/>
+    void ISizedSpec.Measure(SpecBudget budget)
+    {
+        budget.Features("critic.features", Features);
+        Network.Measure(budget, "critic.network", Features, 1, SpectralNormalized);
     }
 }

@@ -9,7 +9,7 @@ namespace Gen.Dsl;
 /// </summary>
 /// <param name="Features">D, the number of binary features.</param>
 /// <param name="Order">The order of the features.</param>
-public sealed record FvsbnSpec(long Features, InputOrder Order) : IModelSpec<FvsbnModel>
+public sealed record FvsbnSpec(long Features, InputOrder Order) : IModelSpec<FvsbnModel>, ISizedSpec
 {
     private const string Path = "fvsbn";
 
@@ -36,5 +36,13 @@ public sealed record FvsbnSpec(long Features, InputOrder Order) : IModelSpec<Fvs
     {
         Autoregressive.CheckFeatures(Path, spec.Features, spec.Order);
         return spec;
+    }
+
+    /// <inheritdoc/>
+    void ISizedSpec.Measure(SpecBudget budget)
+    {
+        budget.Features($"{Path}.features", Features);
+        // A [D, D] weight (used below its diagonal) and a bias [D].
+        budget.Linear(Path, Features, Features);
     }
 }

@@ -26,7 +26,7 @@ public sealed record MadeSpec(
     InputOrder Order,
     HiddenDegrees Degrees,
     int Masks,
-    Activation Activation) : IModelSpec<MadeModel>
+    Activation Activation) : IModelSpec<MadeModel>, ISizedSpec
 {
     private const string Path = "made";
 
@@ -158,4 +158,42 @@ public sealed record MadeSpec(
 
     private Made Build(string path) =>
         new(Features, Hidden, OutputsPerFeature, ContextFeatures, Order, Degrees, Masks, Activation, path);
+
+    /// <inheritdoc/>
+    void ISizedSpec.Measure(SpecBudget budget)
+    {
+        budget.Features($"{Path}.features", Features);
+        budget.Features($"{Path}.context", ContextFeatures);
+        budget.Width($"{Path}.outputs_per_feature", OutputsPerFeature);
+        MeasureNetwork(budget, Path, Features, Hidden, OutputsPerFeature, ContextFeatures);
+    }
+
+    /// <summary>
+    /// Counts a <see cref="Made"/> network into <paramref name="budget"/>: masked layers from <paramref name="features"/>
+    /// through <paramref name="hidden"/> to <paramref name="outputsPerFeature"/> outputs per feature, and, with a
+    /// context, an unmasked bias-free layer from the context into each of them.
+    /// </summary>
+    internal static void MeasureNetwork(SpecBudget budget, string path, long features, ValueList<int> hidden, int outputsPerFeature, long contextFeatures)
+    {
+        budget.Features(path, features);
+        Int128 width = features;
+        for (int l = 0; l <= hidden.Count; l++)
+        {
+            var layer = l < hidden.Count ? $"{path}.hidden[{l}]" : $"{path}.output";
+            Int128 next = l < hidden.Count ? hidden[l] : features * (Int128)outputsPerFeature;
+            if (l < hidden.Count)
+            {
+                budget.Width(layer, next);
+            }
+
+            budget.Linear(layer, width, next);
+            budget.Buffer($"{layer}.mask", width * next);
+            if (contextFeatures > 0)
+            {
+                budget.Linear($"{layer}.context", contextFeatures, next, bias: false);
+            }
+
+            width = next;
+        }
+    }
 }

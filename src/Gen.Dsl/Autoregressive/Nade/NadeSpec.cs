@@ -10,7 +10,7 @@ namespace Gen.Dsl;
 /// <param name="Features">D, the number of binary features.</param>
 /// <param name="Hidden">H, the number of hidden units.</param>
 /// <param name="Order">The order of the features.</param>
-public sealed record NadeSpec(long Features, int Hidden, InputOrder Order) : IModelSpec<NadeModel>
+public sealed record NadeSpec(long Features, int Hidden, InputOrder Order) : IModelSpec<NadeModel>, ISizedSpec
 {
     private const string Path = "nade";
 
@@ -46,5 +46,15 @@ public sealed record NadeSpec(long Features, int Hidden, InputOrder Order) : IMo
         {
             throw new GenShapeException($"{Path}.hidden", $"the number of hidden units must be positive, got {Hidden}.");
         }
+    }
+
+    /// <inheritdoc/>
+    void ISizedSpec.Measure(SpecBudget budget)
+    {
+        budget.Features($"{Path}.features", Features);
+        budget.Width($"{Path}.hidden", Hidden);
+        // W [H, D] and c [H] into the hidden units, V [D, H] and b [D] out of them.
+        budget.Linear(Path, Features, Hidden);
+        budget.Linear(Path, Hidden, Features);
     }
 }

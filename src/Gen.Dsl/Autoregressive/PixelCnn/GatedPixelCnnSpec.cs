@@ -30,7 +30,7 @@ namespace Gen.Dsl;
 /// masks are as in <see cref="MaskedConv2d.Create"/>. After L layers the output at (i, j) sees every pixel of rows
 /// i − L − 2 … i − 1 within L + 2 columns either side and the L + 2 pixels to its left.
 /// </summary>
-public sealed record GatedPixelCnnSpec : IModelSpec<GatedPixelCnnModel>
+public sealed record GatedPixelCnnSpec : IModelSpec<GatedPixelCnnModel>, ISizedSpec
 {
     internal GatedPixelCnnSpec(int channels, int height, int width, int filters, int layers, int classes, PixelHead head)
     {
@@ -123,5 +123,36 @@ public sealed record GatedPixelCnnSpec : IModelSpec<GatedPixelCnnModel>
         {
             throw new GenShapeException("gated_pixel_cnn.classes", $"the number of classes must be 0 (unconditional) or more, got {Classes}.");
         }
+    }
+
+    /// <inheritdoc/>
+    void ISizedSpec.Measure(SpecBudget budget)
+    {
+        const string Path = "gated_pixel_cnn";
+        budget.Features(Path, (Int128)Channels * Height * Width);
+        budget.Width($"{Path}.filters", Filters);
+        budget.Width($"{Path}.classes", Classes);
+        Int128 outputs = (Int128)Channels * Head.ParametersPerChannel;
+        budget.Width($"{Path}.head", outputs);
+        Int128 gates = 2 * (Int128)Filters;
+        for (int l = 0; l < Layers; l++)
+        {
+            // The vertical (k x k) and horizontal (1 x k) stacks, the link between them, the output 1 x 1, and the class inputs.
+            var layer = $"{Path}.layers[{l}]";
+            long inputs = l == 0 ? Channels : Filters;
+            int kernel = l == 0 ? 7 : 3;
+            budget.MaskedConv(layer, inputs, gates, kernel, kernel);
+            budget.MaskedConv(layer, inputs, gates, 1, kernel);
+            budget.Conv(layer, gates, gates, 1, 1);
+            budget.MaskedConv(layer, Filters, Filters, 1, 1);
+            if (Classes > 0)
+            {
+                budget.Linear(layer, Classes, gates, bias: false);
+                budget.Linear(layer, Classes, gates, bias: false);
+            }
+        }
+
+        budget.MaskedConv($"{Path}.output", Filters, Filters, 1, 1);
+        budget.MaskedConv($"{Path}.output", Filters, outputs, 1, 1);
     }
 }

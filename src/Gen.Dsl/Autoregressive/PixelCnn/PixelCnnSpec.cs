@@ -22,7 +22,7 @@ namespace Gen.Dsl;
 /// With one channel the 1×1 masks are all ones. Stacked 3×3 masks leave the known blind spot above and to the right
 /// of each pixel; <see cref="Autoregressive.GatedPixelCnn"/> has none.
 /// </summary>
-public sealed record PixelCnnSpec : IModelSpec<PixelCnnModel>
+public sealed record PixelCnnSpec : IModelSpec<PixelCnnModel>, ISizedSpec
 {
     internal PixelCnnSpec(int channels, int height, int width, int filters, int residualBlocks, PixelHead head)
     {
@@ -102,5 +102,27 @@ public sealed record PixelCnnSpec : IModelSpec<PixelCnnModel>
         {
             throw new GenShapeException("pixel_cnn.residual_blocks", $"the number of residual blocks must be 0 or more, got {ResidualBlocks}.");
         }
+    }
+
+    /// <inheritdoc/>
+    void ISizedSpec.Measure(SpecBudget budget)
+    {
+        const string Path = "pixel_cnn";
+        budget.Features(Path, (Int128)Channels * Height * Width);
+        budget.Width($"{Path}.filters", Filters);
+        Int128 outputs = (Int128)Channels * Head.ParametersPerChannel;
+        budget.Width($"{Path}.head", outputs);
+        // Every convolution is masked: its mask is a buffer the size of its weight.
+        budget.MaskedConv($"{Path}.input", Channels, Filters, 7, 7);
+        for (int i = 0; i < ResidualBlocks; i++)
+        {
+            var block = $"{Path}.blocks[{i}]";
+            budget.MaskedConv(block, Filters, Filters / 2, 1, 1);
+            budget.MaskedConv(block, Filters / 2, Filters / 2, 3, 3);
+            budget.MaskedConv(block, Filters / 2, Filters, 1, 1);
+        }
+
+        budget.MaskedConv($"{Path}.output", Filters, Filters, 1, 1);
+        budget.MaskedConv($"{Path}.output", Filters, outputs, 1, 1);
     }
 }

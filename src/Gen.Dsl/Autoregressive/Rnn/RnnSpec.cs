@@ -1,3 +1,4 @@
+using System;
 using TorchSharp;
 
 namespace Gen.Dsl;
@@ -12,7 +13,7 @@ namespace Gen.Dsl;
 /// <param name="Hidden">Units per LSTM layer.</param>
 /// <param name="Layers">Stacked LSTM layers.</param>
 /// <param name="Order">The order in which the features are predicted.</param>
-public sealed record RnnSpec(long Features, int Hidden, int Layers, InputOrder Order) : IModelSpec<RnnModel>
+public sealed record RnnSpec(long Features, int Hidden, int Layers, InputOrder Order) : IModelSpec<RnnModel>, ISizedSpec
 {
     private const string Path = "rnn";
 
@@ -56,5 +57,21 @@ public sealed record RnnSpec(long Features, int Hidden, int Layers, InputOrder O
         {
             throw new GenShapeException($"{Path}.layers", $"the number of LSTM layers must be positive, got {Layers}.");
         }
+    }
+
+    /// <inheritdoc/>
+    void ISizedSpec.Measure(SpecBudget budget)
+    {
+        budget.Features($"{Path}.features", Features);
+        budget.Width($"{Path}.hidden", Hidden);
+        for (int l = 0; l < Layers; l++)
+        {
+            // An LSTM layer: input and recurrent weights [4H, in] and [4H, H], and two biases [4H]; the first reads one value.
+            var layer = $"{Path}.layers[{l}]";
+            budget.Layer(layer);
+            budget.Add(layer, (4 * (Int128)Hidden * ((l == 0 ? 1 : Hidden) + Hidden)) + (8 * (Int128)Hidden));
+        }
+
+        budget.Linear($"{Path}.readout", Hidden, 1);
     }
 }

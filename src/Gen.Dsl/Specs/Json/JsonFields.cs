@@ -1,7 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text.Json.Nodes;
+using System.Text.Json;
 
 namespace Gen.Dsl;
 
@@ -10,12 +10,17 @@ namespace Gen.Dsl;
 /// field, a value of the wrong kind, and (through <see cref="RejectOthers"/>) a field nobody read are all errors, so
 /// what is read is exactly what was written.
 /// </summary>
+/// <remarks>
+/// Documents are read as <see cref="JsonElement"/>s, not as a tree of <c>JsonNode</c>s: a JsonNode tree materialises an
+/// object for every value it is asked about, about a microsecond each, so a spec of a million numbers took seconds to
+/// read before its size could be refused; elements read straight from the parsed document, an array's length included.
+/// </remarks>
 internal sealed class JsonFields
 {
-    private readonly JsonObject node;
+    private readonly JsonElement node;
     private readonly HashSet<string> read = new(StringComparer.Ordinal);
 
-    private JsonFields(JsonObject node, string path)
+    private JsonFields(JsonElement node, string path)
     {
         this.node = node;
         Path = path;
@@ -28,8 +33,8 @@ internal sealed class JsonFields
     public string Path { get; }
 
     /// <summary>The fields of <paramref name="value"/>, which must be an object (<paramref name="what"/> names it in the error).</summary>
-    public static JsonFields Of(JsonNode? value, string path, string what) =>
-        value is JsonObject o ? new JsonFields(o, path) : throw Invalid(path, $"expected {what} as a JSON object, found {Describe(value)}.");
+    public static JsonFields Of(JsonElement value, string path, string what) =>
+        value.ValueKind == JsonValueKind.Object ? new JsonFields(value, path) : throw Invalid(path, $"expected {what} as a JSON object, found {Describe(value)}.");
 
     /// <summary>An <see cref="CheckpointError.InvalidSpec"/> error at <paramref name="path"/>.</summary>
     public static GenCheckpointException Invalid(string path, string message, Exception? inner = null) =>
@@ -52,21 +57,21 @@ internal sealed class JsonFields
     }
 
     /// <summary>A short description of a JSON value for error messages.</summary>
-    public static string Describe(JsonNode? value) => value switch
+    public static string Describe(JsonElement value) => value.ValueKind switch
     {
-        null => "null",
-        JsonObject => "an object",
-        JsonArray => "an array",
-        _ => Shorten(value.ToJsonString()),
+        JsonValueKind.Null or JsonValueKind.Undefined => "null",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        _ => Shorten(value.GetRawText()),
     };
 
     /// <summary>The path of field <paramref name="name"/>.</summary>
     public string At(string name) => $"{Path}.{name}";
 
     /// <summary>The value of a field that must be present (it may be JSON null).</summary>
-    public JsonNode? Field(string name)
+    public JsonElement Field(string name)
     {
-        if (!node.TryGetPropertyValue(name, out var value))
+        if (!node.TryGetProperty(name, out var value))
         {
             throw Invalid(At(name), $"the required field '{name}' is missing.");
         }
@@ -76,7 +81,7 @@ internal sealed class JsonFields
     }
 
     /// <summary>Whether the object has field <paramref name="name"/>, for the few nodes whose forms differ by which fields they have.</summary>
-    public bool Has(string name) => node.ContainsKey(name);
+    public bool Has(string name) => node.TryGetProperty(name, out _);
 
     /// <summary>A 32-bit integer field.</summary>
     public int Int(string name) => Value<int>(name, "an integer");
@@ -94,27 +99,44 @@ internal sealed class JsonFields
     public string String(string name) => Value<string>(name, "a string");
 
     /// <summary>An integer field that may be null.</summary>
-    public int? NullableInt(string name) => Field(name) is null ? null : Int(name);
+    public int? NullableInt(string name) => IsNull(Field(name)) ? null : Int(name);
 
     /// <summary>An integer field that may be left out (written only when it differs from the default).</summary>
-    public int? OptionalInt(string name) => node.ContainsKey(name) ? Int(name) : null;
+    public int? OptionalInt(string name) => Has(name) ? Int(name) : null;
 
     /// <summary>A number field that may be null.</summary>
-    public double? NullableDouble(string name) => Field(name) is null ? null : Double(name);
+    public double? NullableDouble(string name) => IsNull(Field(name)) ? null : Double(name);
 
     /// <summary>An array of 32-bit integers.</summary>
-    public ValueList<int> Ints(string name) => new(Array(name, (item, path) => ValueOf<int>(item, path, "an integer")));
-
-    /// <summary>An array whose items <paramref name="readItem"/> reads, given each item and its path.</summary>
-    public IReadOnlyList<T> Array<T>(string name, Func<JsonNode?, string, T> readItem)
+    public ValueList<int> Ints(string name)
     {
-        var path = At(name);
-        if (Field(name) is not JsonArray items)
+        var items = ArrayField(name, out var path);
+        // Sized from the parsed array, which holds at least one byte of the document per item.
+        var values = new int[items.GetArrayLength()];
+        int i = 0;
+        foreach (var item in items.EnumerateArray())
         {
-            throw Invalid(path, $"expected an array, found {Describe(node[name])}.");
+            values[i] = item.ValueKind == JsonValueKind.Number && item.TryGetInt32(out int v)
+                ? v
+                : throw Invalid($"{path}[{i}]", $"expected an integer, found {Describe(item)}.");
+            i++;
         }
 
-        return items.Select((item, i) => readItem(item, $"{path}[{i}]")).ToArray();
+        return new ValueList<int>(values);
+    }
+
+    /// <summary>An array whose items <paramref name="readItem"/> reads, given each item and its path.</summary>
+    public IReadOnlyList<T> Array<T>(string name, Func<JsonElement, string, T> readItem)
+    {
+        var items = ArrayField(name, out var path);
+        var result = new List<T>(items.GetArrayLength());
+        int i = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            result.Add(readItem(item, $"{path}[{i++}]"));
+        }
+
+        return result;
     }
 
     /// <summary>A node read by <paramref name="codec"/>.</summary>
@@ -130,28 +152,43 @@ internal sealed class JsonFields
 
     /// <summary>An enumeration value that may be left out (written only when it differs from the default).</summary>
     public TEnum? OptionalEnum<TEnum>(string name, StableNames<TEnum> names)
-        where TEnum : struct, System.Enum => node.ContainsKey(name) ? Enum(name, names) : null;
+        where TEnum : struct, System.Enum => Has(name) ? Enum(name, names) : null;
 
     /// <summary>Fails when the object has a field that was not read: a misspelt or foreign field is an error, not ignored.</summary>
     public void RejectOthers(string what)
     {
-        var extra = node.Select(p => p.Key).Where(k => !read.Contains(k)).ToArray();
-        if (extra.Length > 0)
+        foreach (var property in node.EnumerateObject())
         {
-            var known = read.Count == 0 ? "none" : string.Join(", ", read);
-            throw Invalid(At(extra[0]), $"{what} has no field '{extra[0]}' (its fields: {known}).");
+            if (!read.Contains(property.Name))
+            {
+                var known = read.Count == 0 ? "none" : string.Join(", ", read);
+                throw Invalid(At(property.Name), $"{what} has no field '{property.Name}' (its fields: {known}).");
+            }
         }
     }
 
-    /// <summary>Reads an item of a JSON value as <typeparamref name="T"/>, or fails naming <paramref name="path"/>.</summary>
-    public static T ValueOf<T>(JsonNode? value, string path, string expected)
+    /// <summary>Reads a JSON value as <typeparamref name="T"/> (an integer, number, bool or string), or fails naming <paramref name="path"/>.</summary>
+    public static T ValueOf<T>(JsonElement value, string path, string expected)
     {
-        if (value is JsonValue v && v.TryGetValue<T>(out var result) && result is not null)
+        object? result = value.ValueKind switch
         {
-            return result;
-        }
+            JsonValueKind.Number when typeof(T) == typeof(int) && value.TryGetInt32(out int i) => i,
+            JsonValueKind.Number when typeof(T) == typeof(long) && value.TryGetInt64(out long l) => l,
+            JsonValueKind.Number when typeof(T) == typeof(double) && value.TryGetDouble(out double d) => d,
+            JsonValueKind.True or JsonValueKind.False when typeof(T) == typeof(bool) => value.GetBoolean(),
+            JsonValueKind.String when typeof(T) == typeof(string) => value.GetString(),
+            _ => null,
+        };
+        return result is T typed ? typed : throw Invalid(path, $"expected {expected}, found {Describe(value)}.");
+    }
 
-        throw Invalid(path, $"expected {expected}, found {Describe(value)}.");
+    private static bool IsNull(JsonElement value) => value.ValueKind == JsonValueKind.Null;
+
+    private JsonElement ArrayField(string name, out string path)
+    {
+        path = At(name);
+        var items = Field(name);
+        return items.ValueKind == JsonValueKind.Array ? items : throw Invalid(path, $"expected an array, found {Describe(items)}.");
     }
 
     private T Value<T>(string name, string expected) => ValueOf<T>(Field(name), At(name), expected);

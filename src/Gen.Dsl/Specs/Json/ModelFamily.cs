@@ -14,6 +14,7 @@ internal sealed class ModelFamily
     private readonly Func<NodeKinds<IModelSpec<torch.nn.Module>>, NodeKinds<IModelSpec<torch.nn.Module>>> register;
     private readonly Action<torch.nn.Module, JsonObject> writeState;
     private readonly Action<torch.nn.Module, JsonFields> readState;
+    private readonly Action<IModelSpec<torch.nn.Module>, SpecBudget> measure;
 
     private ModelFamily(
         string name,
@@ -22,9 +23,11 @@ internal sealed class ModelFamily
         Func<torch.nn.Module, IModelSpec<torch.nn.Module>> specOf,
         Func<NodeKinds<IModelSpec<torch.nn.Module>>, NodeKinds<IModelSpec<torch.nn.Module>>> register,
         Action<torch.nn.Module, JsonObject> writeState,
-        Action<torch.nn.Module, JsonFields> readState)
+        Action<torch.nn.Module, JsonFields> readState,
+        Action<IModelSpec<torch.nn.Module>, SpecBudget> measure)
     {
         this.register = register;
+        this.measure = measure;
         Name = name;
         SpecType = specType;
         ModelType = modelType;
@@ -47,7 +50,7 @@ internal sealed class ModelFamily
     /// <param name="codec">The spec's JSON form.</param>
     /// <param name="specOf">The spec a model was compiled from.</param>
     public static ModelFamily Of<TSpec, TModel>(string name, NodeCodec<TSpec> codec, Func<TModel, TSpec> specOf)
-        where TSpec : class, IModelSpec<TModel>
+        where TSpec : class, IModelSpec<TModel>, ISizedSpec
         where TModel : torch.nn.Module =>
         Of(name, codec, specOf, (_, _) => { }, (_, _) => { });
 
@@ -59,7 +62,7 @@ internal sealed class ModelFamily
     /// <param name="readState">Restores that state into a freshly loaded model.</param>
     public static ModelFamily Of<TSpec, TModel>(
         string name, NodeCodec<TSpec> codec, Func<TModel, TSpec> specOf, Action<TModel, JsonObject> writeState, Action<TModel, JsonFields> readState)
-        where TSpec : class, IModelSpec<TModel>
+        where TSpec : class, IModelSpec<TModel>, ISizedSpec
         where TModel : torch.nn.Module =>
         new(
             name,
@@ -68,7 +71,11 @@ internal sealed class ModelFamily
             m => specOf((TModel)m),
             kinds => kinds.Add<TSpec>(name, codec.WriteFields, codec.ReadFields),
             (m, o) => writeState((TModel)m, o),
-            (m, f) => readState((TModel)m, f));
+            (m, f) => readState((TModel)m, f),
+            (s, budget) => ((TSpec)s).Measure(budget));
+
+    /// <summary>Counts the size of <paramref name="spec"/> (of this family) into <paramref name="budget"/>, without building it.</summary>
+    public void Measure(IModelSpec<torch.nn.Module> spec, SpecBudget budget) => measure(spec, budget);
 
     /// <summary>The spec <paramref name="model"/> was compiled from.</summary>
     public IModelSpec<torch.nn.Module> SpecOf(torch.nn.Module model) => specOf(model);

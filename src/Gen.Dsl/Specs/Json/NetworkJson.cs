@@ -1,4 +1,5 @@
 using System.Linq;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Gen.Dsl;
@@ -62,8 +63,8 @@ internal static class NetworkJson
     public static JsonObject WriteNetwork(NetworkSpec network) => network is MlpSpec mlp ? Mlp.Write(mlp) : Networks.Write(network);
 
     /// <summary>Reads what <see cref="WriteNetwork"/> writes, at <paramref name="path"/>.</summary>
-    public static NetworkSpec ReadNetwork(JsonNode? value, string path) =>
-        value is JsonObject o && o.ContainsKey(JsonFields.TypeField) ? Networks.Read(value, path) : Mlp.Read(value, path);
+    public static NetworkSpec ReadNetwork(JsonElement value, string path) =>
+        value.ValueKind == JsonValueKind.Object && value.TryGetProperty(JsonFields.TypeField, out _) ? Networks.Read(value, path) : Mlp.Read(value, path);
 
     /// <summary>A list of integers as a JSON array.</summary>
     public static JsonArray Ints(ValueList<int> values) => new(values.Select(v => (JsonNode?)v).ToArray());

@@ -1,4 +1,5 @@
 using System;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Gen.Dsl;
@@ -41,7 +42,7 @@ internal sealed class NodeCodec<T>
 
     /// <summary>Reads the node from <paramref name="value"/>, found at <paramref name="path"/>.</summary>
     /// <exception cref="GenCheckpointException">The value is not this node's form, or the node rejects it.</exception>
-    public T Read(JsonNode? value, string path) => ReadFields(JsonFields.Of(value, path, What));
+    public T Read(JsonElement value, string path) => ReadFields(JsonFields.Of(value, path, What));
 
     /// <summary>Reads the node from fields whose other entries (such as the type) the caller has read already.</summary>
     public T ReadFields(JsonFields fields)

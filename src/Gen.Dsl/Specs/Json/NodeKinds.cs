@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Gen.Dsl;
@@ -64,7 +65,7 @@ internal sealed class NodeKinds<TBase>
 
     /// <summary>Reads a node at <paramref name="path"/>, dispatching on its type name.</summary>
     /// <exception cref="GenCheckpointException">The value is not an object, its type is unknown, or the node is invalid.</exception>
-    public TBase Read(JsonNode? value, string path)
+    public TBase Read(JsonElement value, string path)
     {
         var fields = JsonFields.Of(value, path, $"a {what}");
         var name = fields.String(JsonFields.TypeField);

@@ -15,8 +15,9 @@ namespace Gen.Dsl;
 /// <remarks>
 /// Reading fails with a <see cref="GenCheckpointException"/> naming the JSON path (such as
 /// <c>$.spec.steps[2].mask.features</c>) for invalid JSON, a missing field, a field the node does not have, a value of
-/// the wrong kind, an unknown type name, a value the spec rejects (<see cref="CheckpointError.InvalidSpec"/>), and a
-/// document of a newer format version (<see cref="CheckpointError.NewerVersion"/>).
+/// the wrong kind, an unknown type name, a value the spec rejects (<see cref="CheckpointError.InvalidSpec"/>), a
+/// document of a newer format version (<see cref="CheckpointError.NewerVersion"/>), and a document or spec larger
+/// than the <see cref="SpecLimits"/> passed (<see cref="CheckpointError.LimitExceeded"/>).
 /// </remarks>
 public static class SpecJson
 {
@@ -39,22 +40,30 @@ public static class SpecJson
         return Format(document);
     }
 
-    /// <summary>Reads a spec written by <see cref="ToJson{TModel}"/>.</summary>
-    /// <exception cref="GenCheckpointException">The document is not a valid spec, or is of a newer format version; the message names the JSON path.</exception>
-    public static IModelSpec<torch.nn.Module> FromJson(string json)
+    /// <summary>Reads a spec written by <see cref="ToJson{TModel}"/>, refusing one larger than <paramref name="limits"/> allow.</summary>
+    /// <param name="json">The document.</param>
+    /// <param name="limits">How large a spec may be; <see cref="SpecLimits.Default"/> when null.</param>
+    /// <exception cref="GenCheckpointException">The document is not a valid spec, or is of a newer format version; the message names the JSON path. Or the document or its spec passes a limit (<see cref="CheckpointError.LimitExceeded"/>; the message names the node, its value and the limit).</exception>
+    public static IModelSpec<torch.nn.Module> FromJson(string json, SpecLimits? limits = null)
     {
+        ArgumentNullException.ThrowIfNull(json);
+        limits ??= SpecLimits.Default;
+        limits.CheckDocument(json.Length);
         var document = OpenDocument(json, "a spec document");
         var spec = ReadSpec(document);
         document.RejectOthers("a spec document");
+        limits.Check(spec);
         return spec;
     }
 
-    /// <summary>Reads a spec of type <typeparamref name="TSpec"/> (such as <see cref="FlowSpec"/>) written by <see cref="ToJson{TModel}"/>.</summary>
-    /// <exception cref="GenCheckpointException">The document is not a valid spec, is of a newer format version, or holds another kind of spec.</exception>
-    public static TSpec FromJson<TSpec>(string json)
+    /// <summary>Reads a spec of type <typeparamref name="TSpec"/> (such as <see cref="FlowSpec"/>) written by <see cref="ToJson{TModel}"/>, refusing one larger than <paramref name="limits"/> allow.</summary>
+    /// <param name="json">The document.</param>
+    /// <param name="limits">How large a spec may be; <see cref="SpecLimits.Default"/> when null.</param>
+    /// <exception cref="GenCheckpointException">The document is not a valid spec, is of a newer format version, holds another kind of spec, or passes a limit.</exception>
+    public static TSpec FromJson<TSpec>(string json, SpecLimits? limits = null)
         where TSpec : class
     {
-        var spec = FromJson(json);
+        var spec = FromJson(json, limits);
         return spec as TSpec ?? throw new GenCheckpointException(
             CheckpointError.WrongModelType,
             $"$.spec.type: the document holds a {spec.GetType().Name}, not a {typeof(TSpec).Name}.",
@@ -81,10 +90,20 @@ public static class SpecJson
     internal static JsonFields OpenDocument(string json, string what)
     {
         ArgumentNullException.ThrowIfNull(json);
-        JsonNode? root;
+        return OpenDocument(() => JsonElement.Parse(json, Strict), what);
+    }
+
+    /// <summary>As <see cref="OpenDocument(string, string)"/>, for a document in UTF-8.</summary>
+    internal static JsonFields OpenDocument(byte[] utf8, string what) => OpenDocument(() => JsonElement.Parse(utf8, Strict), what);
+
+    private static readonly JsonDocumentOptions Strict = new() { AllowDuplicateProperties = false };
+
+    private static JsonFields OpenDocument(Func<JsonElement> parse, string what)
+    {
+        JsonElement root;
         try
         {
-            root = JsonNode.Parse(json, documentOptions: new JsonDocumentOptions { AllowDuplicateProperties = false });
+            root = parse();
         }
         catch (JsonException e)
         {
