@@ -21,6 +21,9 @@ fsharp='FullyQualifiedName~ImageFlowTests|FullyQualifiedName~PixelCnnTests.Pixel
 core='FullyQualifiedName~ConvolutionsTests'
 
 dotnet build Gen.sln -c Release >/dev/null
+# The commit the tests were built from; do not build in this tree while the rounds run (the test hosts load its output).
+commit=$(git rev-parse --short HEAD)
+dirty=$(git status --porcelain --untracked-files=no)
 
 work=$(mktemp -d)
 pids=()
@@ -41,9 +44,9 @@ for r in $(seq "$rounds"); do
 done
 
 # One row per test: passes and failures over all rounds, and the first failure message.
-python3 - "$work" "$report" "$rounds" "$burners" "$start" "$SECONDS" "$0 $*" <<'PY'
-import glob, os, platform, re, subprocess, sys, xml.etree.ElementTree as ET
-work, report, rounds, burners, start, seconds, command = sys.argv[1:]
+python3 - "$work" "$report" "$rounds" "$burners" "$start" "$SECONDS" "$0 $*" "$commit${dirty:+ (with uncommitted changes)}" <<'PY'
+import glob, os, platform, sys, xml.etree.ElementTree as ET
+work, report, rounds, burners, start, seconds, command, commit = sys.argv[1:]
 ns = {'t': 'http://microsoft.com/schemas/VisualStudio/TeamTest/2010'}
 rows = {}
 for path in sorted(glob.glob(os.path.join(work, '*.trx'))):
@@ -60,14 +63,12 @@ for path in sorted(glob.glob(os.path.join(work, '*.trx'))):
 cpu = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.startswith('model name')), '?')
 flags = next((l.split(':', 1)[1].split() for l in open('/proc/cpuinfo') if l.startswith('flags')), [])
 isa = ' '.join(f for f in flags if f in ('avx2', 'avx512f', 'avx512_bf16', 'amx_tile'))
-commit = subprocess.run(['git', 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip()
-dirty = subprocess.run(['git', 'status', '--porcelain', '--untracked-files=no'], capture_output=True, text=True).stdout.strip()
 failures = sum(r[1] for r in rows.values())
 with open(report, 'w') as f:
     f.write('# Training tests under load\n\n')
     f.write(f'- date: {start}; {seconds} s in all\n- machine: {cpu} ({isa}), {os.cpu_count()} cores, {platform.system()} {platform.release()}\n')
     f.write(f'- load: {burners} `yes > /dev/null` processes beside the tests for the whole run\n')
-    f.write(f'- commit: {commit}{" (with uncommitted changes)" if dirty else ""}\n- command: `{command}`\n')
+    f.write(f'- commit: {commit}\n- command: `{command}`\n')
     f.write(f'- rounds: {rounds}; every test runs once a round\n\n')
     f.write(f'**{failures} failures in {sum(r[0] + r[1] for r in rows.values())} test runs.**\n\n')
     f.write('| test | passed | failed | first failure |\n|---|---:|---:|---|\n')
