@@ -29,8 +29,9 @@ public sealed record TrainingOptions
     /// <summary>
     /// When set, the model (and a <see cref="Gen.Optimization.FusedAdam"/> optimizer's state) is saved there with
     /// <see cref="Model.Save"/> after every epoch — after every epoch that improves the validation loss, when validation
-    /// data is given. Writes are atomic, and nothing is written once the loss stops being finite, so the file always
-    /// holds the last good model.
+    /// data is given. Writes are atomic, and an epoch's weights replace the file only once a finite loss has been seen at
+    /// them (the next checked step's, or the validation loss; the last epoch's are checked to be finite): until then
+    /// they wait beside it as <c>.NAME.unconfirmed</c>. So the file always holds the last good model.
     /// </summary>
     public string? CheckpointPath { get; init; }
 
