@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Linq;
 using Gen.Data;
 using Gen.Dsl;
+using Gen.Examples.Extending;
 using Gen.Plots;
 using TorchSharp;
 
@@ -24,7 +25,7 @@ public static class Flow2dExample
         new[]
         {
             new OptionSpec("set", string.Join("|", Sets), "moons", "the toy data set"),
-            new OptionSpec("model", "realnvp|maf|spline", "realnvp", "the flow: affine couplings, masked autoregressive layers, or rational-quadratic spline couplings"),
+            new OptionSpec("model", "realnvp|maf|spline|own", "realnvp", "the flow: affine couplings, masked autoregressive layers, rational-quadratic spline couplings, or couplings and MAF layers over a map and an LU step written outside the library (Extending/)"),
             new OptionSpec("points", "N", "4000", "training points (a quarter as many are held out)"),
         },
         Run);
@@ -33,7 +34,7 @@ public static class Flow2dExample
     {
         var setName = run.Choice("set", new[] { "moons" }.Concat(Sets.Where(s => s != "moons")).ToArray());
         var set = Enum.GetValues<ToySet>().Single(s => Kebab(s.ToString()) == setName);
-        var kind = run.Choice("model", "realnvp", "maf", "spline");
+        var kind = run.Choice("model", "realnvp", "maf", "spline", "own");
         int points = run.Int("points", 4000, minimum: 4);
         Gen.Seed.Everything(run.Seed);
         var data = Gen.Seed.Generator(run.Seed + 4);
@@ -44,12 +45,17 @@ public static class Flow2dExample
         {
             "maf" => Flow.Over(Dist.StandardNormal(2)).Then(Bij.MaskedAutoregressive(64, 64)).Then(Bij.Reverse()).Repeat(5),
             "spline" => Flow.Over(Dist.StandardNormal(2)).Then(Bij.SplineCoupling(Mask.Alternating(2), Net.Mlp(64, 64), bins: 8, bound: 4)).Then(Bij.Reverse()).Repeat(4),
+            "own" => Flow.Over(Dist.StandardNormal(2))
+                .Then(Bij.Coupling(Mask.Alternating(2), Net.Mlp(64, 64), new SinhArcsinhMap()))
+                .Then(Bij.MaskedAutoregressive(new SinhArcsinhMap(), 64, 64))
+                .Then(new LuLinearStep(Seed: 3))
+                .Repeat(3),
             _ => Flow.Over(Dist.StandardNormal(2)).Then(Bij.AffineCoupling(Mask.Alternating(2), Net.Mlp(64, 64))).Then(Bij.Reverse()).Repeat(6),
         };
         run.Say($"data: {points} training and {test.shape[0]} held-out points of {setName}");
         run.Say(spec.ToString());
         using var model = spec.Compile(run.Device, seed: run.Seed);
-        var name = kind switch { "maf" => "MAF", "spline" => "spline flow", _ => "RealNVP" };
+        var name = kind switch { "maf" => "MAF", "spline" => "spline flow", "own" => "sinh-arcsinh flow", _ => "RealNVP" };
         var result = ExampleTraining.Run(
             run, run.Epochs, model, train, test, batchSize: 256, learningRate: 2e-3,
             batch => model.LogProb(batch).mean().neg(),

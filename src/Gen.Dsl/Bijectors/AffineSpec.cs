@@ -12,11 +12,15 @@ public sealed record AffineSpec : BijSpec
     /// <inheritdoc/>
     public override string ToString() => "Affine";
 
-    internal override void Check(string path, long features)
+    /// <inheritdoc/>
+    public override void Check(string path, StepShape shape)
     {
+        ArgumentNullException.ThrowIfNull(shape);
+        shape.VectorFeatures(path);
     }
 
-    internal override BijectorModule Compile(long features, long contextFeatures) => new Module(features);
+    /// <inheritdoc/>
+    public override BijectorModule Compile(StepShape shape) => new Module(shape.Features);
 
     private sealed class Module : BijectorModule
     {
@@ -31,9 +35,9 @@ public sealed record AffineSpec : BijSpec
             register_parameter(nameof(logScale), logScale); // TorchSharp re-binds fields by their registered name on .to()
         }
 
-        public override IBijector Build() => new ElementwiseAffine(shift, logScale, eventRank: 1);
+        public override IBijector Build(torch.Tensor? context) => new ElementwiseAffine(shift, logScale, eventRank: 1);
     }
 
     /// <inheritdoc/>
-    internal override void Measure(SpecBudget budget, string path, long features, long contextFeatures) => budget.Add(path, 2 * (Int128)features);
+    public override void Measure(SpecBudget budget, string path, StepShape shape) => budget.Add(path, 2 * (Int128)shape.Features);
 }

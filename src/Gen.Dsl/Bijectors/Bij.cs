@@ -1,31 +1,62 @@
+using System;
+using Gen.Probability.Bijectors;
+
 namespace Gen.Dsl;
 
 /// <summary>Factories for bijector nodes.</summary>
 public static class Bij
 {
-    /// <summary>RealNVP's affine coupling: the kept features condition a shift and a log-scale for the others.</summary>
-    public static AffineCouplingSpec AffineCoupling(MaskSpec mask, MlpSpec net) => new(mask, net, Additive: false);
+    private static readonly AffineMap TanhAffine = new(AffineScale.Tanh);
+
+    /// <summary>
+    /// A coupling step: <paramref name="net"/> reads the features <paramref name="mask"/> keeps and gives the parameters
+    /// of <paramref name="map"/> for each of the others, which pass through it. Any map fits: affine
+    /// (<see cref="Univariate.Affine"/>), a spline (<see cref="Univariate.Spline"/>), or your own
+    /// <see cref="UnivariateMap"/>.
+    /// </summary>
+    /// <param name="mask">Which features are kept.</param>
+    /// <param name="net">The conditioner network.</param>
+    /// <param name="map">The map the other features pass through.</param>
+    /// <exception cref="GenShapeException">The map's settings are out of range (the mask and network are checked when the step joins a flow).</exception>
+    public static CouplingSpec Coupling(MaskSpec mask, MlpSpec net, UnivariateMap map)
+    {
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(net);
+        ArgumentNullException.ThrowIfNull(map);
+        map.Check("coupling.map");
+        return new CouplingSpec(mask, net, map);
+    }
+
+    /// <summary>
+    /// RealNVP's affine coupling: the kept features condition a shift and a log-scale (through tanh) for the others;
+    /// <see cref="Coupling"/> with <c>Univariate.Affine(AffineScale.Tanh)</c>.
+    /// </summary>
+    public static CouplingSpec AffineCoupling(MaskSpec mask, MlpSpec net) => Coupling(mask, net, TanhAffine);
 
     /// <summary>
     /// A rational-quadratic spline coupling (neural spline flows): each feature the mask does not keep passes through
     /// its own monotonic spline with <paramref name="bins"/> bins on [−<paramref name="bound"/>, <paramref name="bound"/>]
-    /// (identity outside), whose parameters <paramref name="net"/> computes from the kept features.
+    /// (identity outside), whose parameters <paramref name="net"/> computes from the kept features;
+    /// <see cref="Coupling"/> with <see cref="Univariate.Spline"/>.
     /// </summary>
     /// <param name="mask">Which features are kept.</param>
     /// <param name="net">The conditioner network.</param>
     /// <param name="bins">Bins per spline (at least 2).</param>
     /// <param name="bound">Half-width of the interval the splines act on.</param>
-    public static SplineCouplingSpec SplineCoupling(MaskSpec mask, MlpSpec net, int bins = 8, double bound = 3.0)
+    /// <exception cref="GenShapeException">Fewer than 2 or more than 999 bins (node <c>spline_coupling.bins</c>), or a bound that is not positive and finite (<c>spline_coupling.bound</c>).</exception>
+    public static CouplingSpec SplineCoupling(MaskSpec mask, MlpSpec net, int bins = 8, double bound = 3.0)
     {
-        System.ArgumentNullException.ThrowIfNull(mask);
-        System.ArgumentNullException.ThrowIfNull(net);
-        var spec = new SplineCouplingSpec(mask, net, bins, bound);
-        spec.Check("spline_coupling", mask.Features);
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(net);
+        var map = new SplineMap(bins, bound);
+        map.Check("spline_coupling");
+        var spec = new CouplingSpec(mask, net, map);
+        spec.Check("spline_coupling", StepShape.Vector(mask.Features));
         return spec;
     }
 
-    /// <summary>NICE's additive coupling: the kept features condition a shift for the others.</summary>
-    public static AffineCouplingSpec AdditiveCoupling(MaskSpec mask, MlpSpec net) => new(mask, net, Additive: true);
+    /// <summary>NICE's additive coupling: the kept features condition a shift for the others; <see cref="Coupling"/> with <see cref="Univariate.Shift"/>.</summary>
+    public static CouplingSpec AdditiveCoupling(MaskSpec mask, MlpSpec net) => Coupling(mask, net, Univariate.Shift());
 
     /// <summary>Reverses the order of the features.</summary>
     public static PermutationSpec Reverse() => new(Seed: null);
@@ -38,23 +69,33 @@ public static class Bij
 
     /// <summary>
     /// A masked autoregressive flow layer (MAF): a MADE with these hidden widths gives each feature a shift and a
-    /// log-scale from the features before it. Density evaluation takes one pass, sampling one pass per feature.
+    /// log-scale from the features before it. Density evaluation takes one pass, sampling one pass per feature. Another
+    /// map (a spline) goes in with <see cref="MaskedAutoregressiveSpec.WithMap"/> or the overload taking a map.
     /// </summary>
     /// <exception cref="GenShapeException">No hidden layer is given, or a width is not positive.</exception>
-    public static MaskedAutoregressiveSpec MaskedAutoregressive(params int[] hidden) => AutoregressiveLayer(hidden, inverse: false);
+    public static MaskedAutoregressiveSpec MaskedAutoregressive(params int[] hidden) => AutoregressiveLayer(hidden, inverse: false, MaskedAutoregressiveSpec.DefaultMap);
+
+    /// <summary>A masked autoregressive layer (MAF) whose features pass through <paramref name="map"/>, its parameters from a MADE with these hidden widths.</summary>
+    /// <exception cref="GenShapeException">No hidden layer is given, a width is not positive, or the map's settings are out of range.</exception>
+    public static MaskedAutoregressiveSpec MaskedAutoregressive(UnivariateMap map, params int[] hidden) => AutoregressiveLayer(hidden, inverse: false, map);
 
     /// <summary>
-    /// An inverse autoregressive flow layer (IAF): like <see cref="MaskedAutoregressive"/>, but the MADE reads the base
+    /// An inverse autoregressive flow layer (IAF): like <see cref="MaskedAutoregressive(int[])"/>, but the MADE reads the base
     /// side, so sampling takes one pass and the density of external data one pass per feature.
     /// </summary>
     /// <exception cref="GenShapeException">No hidden layer is given, or a width is not positive.</exception>
-    public static MaskedAutoregressiveSpec InverseAutoregressive(params int[] hidden) => AutoregressiveLayer(hidden, inverse: true);
+    public static MaskedAutoregressiveSpec InverseAutoregressive(params int[] hidden) => AutoregressiveLayer(hidden, inverse: true, MaskedAutoregressiveSpec.DefaultMap);
 
-    private static MaskedAutoregressiveSpec AutoregressiveLayer(int[] hidden, bool inverse)
+    /// <summary>An inverse autoregressive layer (IAF) whose features pass through <paramref name="map"/>.</summary>
+    /// <exception cref="GenShapeException">No hidden layer is given, a width is not positive, or the map's settings are out of range.</exception>
+    public static MaskedAutoregressiveSpec InverseAutoregressive(UnivariateMap map, params int[] hidden) => AutoregressiveLayer(hidden, inverse: true, map);
+
+    private static MaskedAutoregressiveSpec AutoregressiveLayer(int[] hidden, bool inverse, UnivariateMap map)
     {
-        System.ArgumentNullException.ThrowIfNull(hidden);
-        var spec = new MaskedAutoregressiveSpec(new ValueList<int>(hidden), inverse, InputOrder.Natural, HiddenDegrees.Random(0), Activation.Relu);
-        spec.Check(inverse ? "iaf" : "maf", 1);
+        ArgumentNullException.ThrowIfNull(hidden);
+        ArgumentNullException.ThrowIfNull(map);
+        var spec = new MaskedAutoregressiveSpec(new ValueList<int>(hidden), inverse, InputOrder.Natural, HiddenDegrees.Random(0), Activation.Relu) { Map = map };
+        spec.Check(inverse ? "iaf" : "maf", StepShape.Vector(1));
         return spec;
     }
 

@@ -3,7 +3,22 @@ using TorchSharp;
 
 namespace Gen.Dsl;
 
-/// <summary>A bijector node of a spec, acting on vectors.</summary>
+/// <summary>
+/// A bijector node of a spec: a step of a flow, of a VAE's prior, or of a conditional flow. It is the extension point
+/// for steps of your own: derive a record from it, check the node against the events it will see in
+/// <see cref="Check"/>, and build a <see cref="BijectorModule"/> holding its parameters in <see cref="Compile"/>. A node
+/// that should be written to JSON (a spec document, a checkpoint) registers a type name and codec with
+/// <see cref="SpecJson.Register{TNode}"/>; without one its models still save and load their weights
+/// (<see cref="Model.SaveWeights"/>).
+/// </summary>
+/// <remarks>
+/// Records compare by value, so a spec holding your node keeps value equality when the node's fields do (use
+/// <see cref="ValueList{T}"/> rather than arrays). Compile builds parameters with TorchSharp's default initialisers,
+/// which draw from the global generator: <c>Compile(..., seed)</c> makes them reproducible. In the module, register each
+/// parameter and buffer under the name of the field that holds it (<c>register_parameter(nameof(weight), weight)</c>):
+/// TorchSharp re-binds fields by that name when a module moves to another device or dtype, and a field registered under
+/// another name would keep pointing at the old tensor.
+/// </remarks>
 public abstract record BijSpec
 {
     /// <summary>
@@ -12,33 +27,56 @@ public abstract record BijSpec
     /// </summary>
     public BijSpec Inverted() => this is InvertedSpec inverted ? inverted.Inner : new InvertedSpec(this);
 
-    /// <summary>Checks the node against the number of features it will see; throws <see cref="GenShapeException"/> naming <paramref name="path"/>.</summary>
-    internal abstract void Check(string path, long features);
+    /// <summary>
+    /// Checks the node against the events it will see, throwing <see cref="GenShapeException"/> naming
+    /// <paramref name="path"/> (or a path below it, such as <c>flow.steps[2].mask</c>) when it does not fit. A flow
+    /// calls it when the step is added and again before it compiles; the context width may still be 0 at the first call.
+    /// </summary>
+    /// <param name="path">Where the node sits in the spec, such as <c>flow.steps[2]</c>.</param>
+    /// <param name="shape">The events the step sees and the flow's context width.</param>
+    public abstract void Check(string path, StepShape shape);
 
     /// <summary>
-    /// Compiles the node for events of <paramref name="features"/> features in a flow conditioned on a context of
-    /// <paramref name="contextFeatures"/> features (0: none). Steps whose parameters come from a network read the
-    /// context; the others ignore it. With no context every step compiles exactly as an unconditional one.
+    /// Builds the module for a checked node: its parameters and buffers, registered under stable names (they are the
+    /// keys of saved weights), and the bijector they define. Steps whose parameters come from a network read the
+    /// context (<see cref="StepShape.ContextFeatures"/> wide); the others ignore it.
     /// </summary>
-    internal abstract BijectorModule Compile(long features, long contextFeatures);
+    /// <param name="shape">The events the step sees and the flow's context width.</param>
+    public abstract BijectorModule Compile(StepShape shape);
 
-    /// <summary>Counts what <see cref="Compile"/> builds for the same arguments into <paramref name="budget"/>; <paramref name="path"/> names the node.</summary>
-    internal abstract void Measure(SpecBudget budget, string path, long features, long contextFeatures);
+    /// <summary>
+    /// Counts what <see cref="Compile"/> builds into <paramref name="budget"/> (parameters, buffers, widths, layers), so
+    /// a loader can refuse a spec past its <see cref="SpecLimits"/> before anything is allocated. Every node Gen ships
+    /// counts itself; this default counts nothing, which is enough for a node that is never read from a document you
+    /// did not write.
+    /// </summary>
+    /// <param name="budget">The budget to count into; it throws at the first value past a limit.</param>
+    /// <param name="path">Where the node sits in the spec, named in the error.</param>
+    /// <param name="shape">The events the step sees and the flow's context width.</param>
+    public virtual void Measure(SpecBudget budget, string path, StepShape shape)
+    {
+    }
 }
 
-/// <summary>A compiled bijector node: a module whose parameters build the bijector on each pass.</summary>
-internal abstract class BijectorModule : torch.nn.Module
+/// <summary>
+/// A compiled bijector node: a module whose parameters and buffers build the bijector on each pass, so gradients flow
+/// to them, and moves with <c>to()</c> carry them.
+/// </summary>
+public abstract class BijectorModule : torch.nn.Module
 {
+    /// <summary>Creates the module.</summary>
+    /// <param name="name">The module's name (TorchSharp's; it is not part of the saved weights' keys).</param>
     protected BijectorModule(string name) : base(name)
     {
     }
 
     /// <summary>The bijector from the current parameters, with no context.</summary>
-    public abstract IBijector Build();
+    public IBijector Build() => Build(null);
 
     /// <summary>
-    /// The bijector given a context of shape B ++ [C] (null: none): it acts on values whose leading dimensions broadcast
-    /// with B. Steps without a network ignore the context, which is what this default does.
+    /// The bijector from the current parameters given a context of shape B ++ [C] (null: none): it acts on values whose
+    /// leading dimensions broadcast with B. A step without a network ignores the context.
     /// </summary>
-    public virtual IBijector Build(torch.Tensor? context) => Build();
+    /// <param name="context">The context, or null.</param>
+    public abstract IBijector Build(torch.Tensor? context);
 }

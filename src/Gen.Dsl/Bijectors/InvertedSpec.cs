@@ -15,17 +15,19 @@ public sealed record InvertedSpec(BijSpec Inner) : BijSpec
     /// <inheritdoc/>
     public override string ToString() => $"Inverted({Inner})";
 
-    internal override void Check(string path, long features)
+    /// <inheritdoc/>
+    public override void Check(string path, StepShape shape)
     {
         if (Inner is null)
         {
             throw new GenShapeException($"{path}.inner", "an inverted step needs the step it inverts; use step.Inverted().");
         }
 
-        Inner.Check($"{path}.inner", features);
+        Inner.Check($"{path}.inner", shape);
     }
 
-    internal override BijectorModule Compile(long features, long contextFeatures) => new Module(Inner.Compile(features, contextFeatures));
+    /// <inheritdoc/>
+    public override BijectorModule Compile(StepShape shape) => new Module(Inner.Compile(shape));
 
     private sealed class Module : BijectorModule
     {
@@ -37,12 +39,10 @@ public sealed record InvertedSpec(BijSpec Inner) : BijSpec
             RegisterComponents();
         }
 
-        public override IBijector Build() => inner.Build().Inverted();
-
         public override IBijector Build(torch.Tensor? context) => inner.Build(context).Inverted();
     }
 
     /// <inheritdoc/>
-    internal override void Measure(SpecBudget budget, string path, long features, long contextFeatures) =>
-        Inner.Measure(budget, $"{path}.inner", features, contextFeatures);
+    public override void Measure(SpecBudget budget, string path, StepShape shape) =>
+        Inner.Measure(budget, $"{path}.inner", shape);
 }

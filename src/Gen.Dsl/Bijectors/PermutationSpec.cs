@@ -1,3 +1,5 @@
+using TorchSharp;
+using System;
 using Gen.Probability;
 using Gen.Probability.Bijectors;
 
@@ -10,19 +12,23 @@ public sealed record PermutationSpec(int? Seed) : BijSpec
     /// <inheritdoc/>
     public override string ToString() => Seed is null ? "Reverse" : $"Permute(seed: {Seed})";
 
-    internal override void Check(string path, long features)
+    /// <inheritdoc/>
+    public override void Check(string path, StepShape shape)
     {
-    }
-
-    internal override BijectorModule Compile(long features, long contextFeatures) => new Module(Seed is null ? Permutation.Reverse((int)features) : Permutation.Random((int)features, Seed.Value));
-
-    private sealed class Module(Permutation permutation) : BijectorModule("permutation")
-    {
-        public override IBijector Build() => permutation;
+        ArgumentNullException.ThrowIfNull(shape);
+        shape.VectorFeatures(path);
     }
 
     /// <inheritdoc/>
-    internal override void Measure(SpecBudget budget, string path, long features, long contextFeatures)
+    public override BijectorModule Compile(StepShape shape) => new Module(Seed is null ? Permutation.Reverse((int)shape.Features) : Permutation.Random((int)shape.Features, Seed.Value));
+
+    private sealed class Module(Permutation permutation) : BijectorModule("permutation")
+    {
+        public override IBijector Build(torch.Tensor? context) => permutation;
+    }
+
+    /// <inheritdoc/>
+    public override void Measure(SpecBudget budget, string path, StepShape shape)
     {
         // A permutation has no parameters.
     }

@@ -28,11 +28,15 @@ public sealed record PlanarSpec : BijSpec
     /// <inheritdoc/>
     public override string ToString() => "Planar";
 
-    internal override void Check(string path, long features)
+    /// <inheritdoc/>
+    public override void Check(string path, StepShape shape)
     {
+        ArgumentNullException.ThrowIfNull(shape);
+        shape.VectorFeatures(path);
     }
 
-    internal override BijectorModule Compile(long features, long contextFeatures) => new Module(features);
+    /// <inheritdoc/>
+    public override BijectorModule Compile(StepShape shape) => new Module(shape.Features);
 
     /// <summary>
     /// Initial w (N(0, 0.1²) entries) and u = softplus⁻¹(1) w / ‖w‖² + v, v with N(0, <paramref name="displacement"/>²)
@@ -67,9 +71,9 @@ public sealed record PlanarSpec : BijSpec
             register_parameter("b", b);
         }
 
-        public override IBijector Build() => new Planar(w, u, b);
+        public override IBijector Build(torch.Tensor? context) => new Planar(w, u, b);
     }
 
     /// <inheritdoc/>
-    internal override void Measure(SpecBudget budget, string path, long features, long contextFeatures) => budget.Add(path, (2 * (Int128)features) + 1);
+    public override void Measure(SpecBudget budget, string path, StepShape shape) => budget.Add(path, (2 * (Int128)shape.Features) + 1);
 }

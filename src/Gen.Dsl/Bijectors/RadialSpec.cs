@@ -20,11 +20,15 @@ public sealed record RadialSpec : BijSpec
     /// <inheritdoc/>
     public override string ToString() => "Radial";
 
-    internal override void Check(string path, long features)
+    /// <inheritdoc/>
+    public override void Check(string path, StepShape shape)
     {
+        ArgumentNullException.ThrowIfNull(shape);
+        shape.VectorFeatures(path);
     }
 
-    internal override BijectorModule Compile(long features, long contextFeatures) => new Module(features);
+    /// <inheritdoc/>
+    public override BijectorModule Compile(StepShape shape) => new Module(shape.Features);
 
     private sealed class Module : BijectorModule
     {
@@ -43,9 +47,9 @@ public sealed record RadialSpec : BijSpec
             register_parameter("beta", beta);
         }
 
-        public override IBijector Build() => new Radial(center, alpha, beta);
+        public override IBijector Build(torch.Tensor? context) => new Radial(center, alpha, beta);
     }
 
     /// <inheritdoc/>
-    internal override void Measure(SpecBudget budget, string path, long features, long contextFeatures) => budget.Add(path, (Int128)features + 2);
+    public override void Measure(SpecBudget budget, string path, StepShape shape) => budget.Add(path, (Int128)shape.Features + 2);
 }

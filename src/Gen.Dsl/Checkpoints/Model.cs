@@ -120,6 +120,58 @@ public static class Model
     }
 
     /// <summary>
+    /// Saves the weights (parameters and buffers) of any module to <paramref name="path"/>, without a spec: for a model
+    /// whose spec holds a node of your own that has no JSON form, or a module that was not compiled from a spec. The
+    /// file is a checkpoint like those of <see cref="Save"/> (atomic replacement, checksums, no size limit);
+    /// <see cref="LoadWeights"/> reads it into a module built the same way.
+    /// </summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="model">The module, on any device.</param>
+    /// <exception cref="ArgumentException">The module computes in a type that is not floating-point.</exception>
+    /// <exception cref="IOException">The file cannot be written; the message names <paramref name="path"/> and the cause, and any previous file is unchanged.</exception>
+    public static void SaveWeights(string path, torch.nn.Module model)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        ArgumentNullException.ThrowIfNull(model);
+        var document = new JsonObject
+        {
+            ["version"] = SpecJson.FormatVersion,
+            ["dtype"] = DtypeName(StateDictBlock.DtypeOf(model), nameof(model)),
+            ["spec"] = null,
+            ["state"] = new JsonObject(),
+        };
+        var json = Encoding.UTF8.GetBytes(SpecJson.Format(document));
+        var weights = StateDictBlock.Plan(model);
+        AtomicFile.Write(path, stream => CheckpointFile.Write(stream, json, weights, CheckpointPart.None), null);
+    }
+
+    /// <summary>
+    /// Loads the weights saved in <paramref name="path"/> (by <see cref="SaveWeights"/> or <see cref="Save"/>) into
+    /// <paramref name="model"/>, which must have the same parameter and buffer names, shapes and dtype: build it from
+    /// the same spec (or code) first, and move it after loading. Nothing is loaded unless everything fits.
+    /// </summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="model">The module to load into.</param>
+    /// <exception cref="GenCheckpointException">The file cannot be read, is not a checkpoint, is truncated or corrupted, or its weights do not fit the module (<see cref="CheckpointError.WeightsMismatch"/>, naming the tensors). The message names the file.</exception>
+    public static void LoadWeights(string path, torch.nn.Module model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var file = CheckpointFile.Open(path);
+        Reading(path, () =>
+        {
+            // The document is checked as a whole (its version first); the weights need nothing from its spec.
+            var fields = SpecJson.OpenDocument(file.ReadJson(), "a checkpoint document");
+            fields.String("dtype");
+            fields.Field("spec");
+            fields.Field("state");
+            fields.RejectOthers("a checkpoint document");
+            var weights = file.Weights();
+            StateDictBlock.LoadInto(model, weights, StateDictBlock.ReadTable(weights), "the model given");
+            return model;
+        });
+    }
+
+    /// <summary>
     /// A new <see cref="FusedAdam"/> over <paramref name="model"/>'s parameters with the optimizer state saved in
     /// <paramref name="path"/> (hyper-parameters, step counts and moment estimates), so training resumes exactly where
     /// it stopped. Call it with the model just loaded from the same file (after any move to another device).
@@ -158,7 +210,7 @@ public static class Model
         var document = new JsonObject
         {
             ["version"] = SpecJson.FormatVersion,
-            ["dtype"] = DtypeNames.TryGetValue(dtype, out var name) ? name : throw new ArgumentException($"Models compute in a floating-point type, got {dtype}.", nameof(model)),
+            ["dtype"] = DtypeName(dtype, nameof(model)),
             ["spec"] = SpecJson.Write(family.SpecOf(model)),
             ["state"] = family.WriteState(model),
         };
@@ -168,6 +220,9 @@ public static class Model
         AtomicFile.Write(path, stream => CheckpointFile.Write(stream, json, weights, optimizerState), wrap);
     }
 
+    private static string DtypeName(torch.ScalarType dtype, string parameter) =>
+        DtypeNames.TryGetValue(dtype, out var name) ? name : throw new ArgumentException($"Models compute in a floating-point type, got {dtype}.", parameter);
+
     /// <summary>Reads and checks the JSON document of an opened checkpoint, and sizes its spec against <paramref name="limits"/>.</summary>
     private static Document ReadDocument(CheckpointReader file, SpecLimits limits) => Reading(file.Path, () =>
     {
@@ -176,6 +231,14 @@ public static class Model
         var dtypeName = fields.String("dtype");
         var dtype = DtypeNames.Where(p => p.Value == dtypeName).Select(p => (torch.ScalarType?)p.Key).FirstOrDefault()
             ?? throw JsonFields.Invalid(fields.At("dtype"), $"unknown dtype '{dtypeName}' (known: {string.Join(", ", DtypeNames.Values)}).");
+
+        if (fields.Field("spec").ValueKind == System.Text.Json.JsonValueKind.Null)
+        {
+            throw new GenCheckpointException(
+                CheckpointError.InvalidSpec,
+                "the checkpoint holds weights alone, without a spec (it was saved with Model.SaveWeights): build the model from its spec or code and load them with Model.LoadWeights(path, model).",
+                jsonPath: "$.spec");
+        }
 
         var spec = SpecJson.ReadSpec(fields);
         var state = JsonFields.Of(fields.Field("state"), fields.At("state"), "the model's state");

@@ -126,12 +126,12 @@ internal static class StateDictBlock
 
     /// <summary>Loads the weights into <paramref name="model"/>, which was compiled from the checkpoint's spec.</summary>
     /// <exception cref="GenCheckpointException">The weights do not fit the model (<see cref="CheckpointError.WeightsMismatch"/>).</exception>
-    public static void LoadInto(torch.nn.Module model, StreamSlice block, IReadOnlyList<StateDictEntry> table)
+    public static void LoadInto(torch.nn.Module model, StreamSlice block, IReadOnlyList<StateDictEntry> table, string target = "the model built from the checkpoint's spec")
     {
         var saved = table.ToDictionary(e => e.Name, StringComparer.Ordinal);
-        var target = model.state_dict();
-        Check(saved, target);
-        foreach (var (name, tensor) in target)
+        var state = model.state_dict();
+        Check(saved, state, target);
+        foreach (var (name, tensor) in state)
         {
             block.Position = saved[name].Offset;
             TensorBytes.Read(block, tensor);
@@ -155,7 +155,7 @@ internal static class StateDictBlock
         return buffer.ToArray();
     }
 
-    private static void Check(Dictionary<string, StateDictEntry> saved, Dictionary<string, torch.Tensor> target)
+    private static void Check(Dictionary<string, StateDictEntry> saved, Dictionary<string, torch.Tensor> target, string what)
     {
         var missing = target.Keys.Where(k => !saved.ContainsKey(k)).ToArray();
         var extra = saved.Keys.Where(k => !target.ContainsKey(k)).ToArray();
@@ -183,7 +183,7 @@ internal static class StateDictBlock
         {
             throw new GenCheckpointException(
                 CheckpointError.WeightsMismatch,
-                $"the weights do not fit the model built from the checkpoint's spec: {string.Join("; ", problems.Take(5))}{(problems.Count > 5 ? $"; and {problems.Count - 5} more" : "")}. Nothing was loaded.");
+                $"the weights do not fit {what}: {string.Join("; ", problems.Take(5))}{(problems.Count > 5 ? $"; and {problems.Count - 5} more" : "")}. Nothing was loaded.");
         }
     }
 

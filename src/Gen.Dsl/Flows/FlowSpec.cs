@@ -42,12 +42,15 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelS
         return spec;
     }
 
+    /// <summary>What every step of the flow sees: vector events of <see cref="Features"/> features and the context's width.</summary>
+    public StepShape StepShape => StepShape.Vector(Features, ContextFeatures);
+
     /// <summary>The flow with <paramref name="step"/> appended.</summary>
     /// <exception cref="GenShapeException">The step does not fit the flow's events; the message names <c>flow.steps[i]</c>.</exception>
     public FlowSpec Then(BijSpec step)
     {
         ArgumentNullException.ThrowIfNull(step);
-        step.Check($"flow.steps[{Steps.Count}]", Features);
+        step.Check($"flow.steps[{Steps.Count}]", StepShape);
         return this with { Steps = Steps.Add(step) };
     }
 
@@ -78,7 +81,7 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelS
     }
 
     /// <summary>The module on the CPU in the default dtype, for a model that holds a flow as a part (a VAE's prior).</summary>
-    internal FlowModel Build() => new(this, Base.Compile(), Steps.Select(step => step.Compile(Features, ContextFeatures)).ToArray());
+    internal FlowModel Build() => new(this, Base.Compile(), Steps.Select(step => step.Compile(StepShape)).ToArray());
 
     /// <summary>The checks of <see cref="Flow.Over"/> and <see cref="Then"/>, for a spec built with the record constructor.</summary>
     private void Check()
@@ -92,7 +95,7 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelS
 
         for (int i = 0; i < Steps.Count; i++)
         {
-            Steps[i].Check($"flow.steps[{i}]", Features);
+            Steps[i].Check($"flow.steps[{i}]", StepShape);
         }
 
         CheckContext();
@@ -145,7 +148,7 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelS
         {
             var step = $"{path}.steps[{i}]";
             budget.Step(step);
-            Steps[i].Measure(budget, step, Features, ContextFeatures);
+            Steps[i].Measure(budget, step, StepShape);
         }
     }
 }

@@ -35,7 +35,7 @@ public sealed record ActNormSpec : ImageBijSpec
         }
 
         // Image flows run their steps data to base in the forward direction, so the first batch of data initialises.
-        public override IBijector Build() => new ActNorm(shift, logScale, initialised, 3, NormalisingDirection.Forward);
+        public override IBijector Build(torch.Tensor? context) => new ActNorm(shift, logScale, initialised, 3, NormalisingDirection.Forward);
     }
 
     /// <inheritdoc/>

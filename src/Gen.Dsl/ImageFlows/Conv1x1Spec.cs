@@ -39,7 +39,7 @@ public sealed record Conv1x1Spec(bool Lu) : ImageBijSpec
             RegisterComponents();
         }
 
-        public override IBijector Build() => new Invertible1x1Conv(weight);
+        public override IBijector Build(torch.Tensor? context) => new Invertible1x1Conv(weight);
     }
 
     private sealed class LuModule : BijectorModule
@@ -66,7 +66,7 @@ public sealed record Conv1x1Spec(bool Lu) : ImageBijSpec
         }
 
         // Reading the order back costs one device synchronisation per pass on a GPU; on the CPU it is a copy of C numbers.
-        public override IBijector Build()
+        public override IBijector Build(torch.Tensor? context)
         {
             using var onCpu = permutation.cpu();
             return new Invertible1x1Conv(new LuLinear(onCpu.data<long>().ToArray(), lower, upper, logAbsDiagonal, sign));

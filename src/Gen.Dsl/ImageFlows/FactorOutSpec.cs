@@ -1,3 +1,4 @@
+using TorchSharp;
 using Gen.Probability;
 using Gen.Probability.Bijectors;
 
@@ -28,7 +29,7 @@ public sealed record FactorOutSpec : ImageBijSpec
 
     private sealed class Module() : BijectorModule("factor_out")
     {
-        public override IBijector Build() => Elementwise.Identity;
+        public override IBijector Build(torch.Tensor? context) => Elementwise.Identity;
     }
 
     /// <inheritdoc/>

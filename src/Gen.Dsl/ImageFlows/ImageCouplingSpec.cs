@@ -64,11 +64,11 @@ public sealed record ImageCouplingSpec(ImageMaskSpec Mask, ConvResNetSpec Net, b
             RegisterComponents();
         }
 
-        public override IBijector Build() => built.For(mask, () => new AffineCoupling(mask, kept => Conditioner(kept, null)));
-
         // A context is a new value on every pass, so its coupling is built for it (the objects are cheap; the mask is shared).
         public override IBijector Build(torch.Tensor? context) =>
-            context is null || contextFeatures == 0 ? Build() : new AffineCoupling(mask, kept => Conditioner(kept, context));
+            context is null || contextFeatures == 0
+                ? built.For(mask, () => new AffineCoupling(mask, kept => Conditioner(kept, null)))
+                : new AffineCoupling(mask, kept => Conditioner(kept, context));
 
         private AffineParameters Conditioner(torch.Tensor kept, torch.Tensor? context)
         {

@@ -1,3 +1,4 @@
+using TorchSharp;
 using Gen.Probability;
 using Gen.Probability.Bijectors;
 
@@ -25,7 +26,7 @@ public sealed record SqueezeSpec : ImageBijSpec
     {
         private static readonly Squeeze Squeeze = new();
 
-        public override IBijector Build() => Squeeze;
+        public override IBijector Build(torch.Tensor? context) => Squeeze;
     }
 
     /// <inheritdoc/>

@@ -56,7 +56,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
             // Natural and reversed orders alternate, so every coordinate is conditioned on every other after two steps.
             var step = Bij.InverseAutoregressive(spec.IafHidden, spec.IafHidden);
             posteriorSteps = new ModuleList<BijectorModule>(Enumerable.Range(0, spec.PosteriorFlowSteps)
-                .Select(k => (k % 2 == 0 ? step : step.WithOrder(InputOrder.Reversed)).Compile(spec.LatentDimensions, spec.LatentDimensions))
+                .Select(k => (k % 2 == 0 ? step : step.WithOrder(InputOrder.Reversed)).Compile(StepShape.Vector(spec.LatentDimensions, spec.LatentDimensions)))
                 .ToArray());
             register_module("posterior_flow", posteriorSteps);
         }

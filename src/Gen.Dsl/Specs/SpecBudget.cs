@@ -9,7 +9,7 @@ namespace Gen.Dsl;
 /// stops at the first value past a limit. Sizes are multiplied in 128 bits: widths and features near 2^31 overflow
 /// 64 bits in a product of three.
 /// </summary>
-internal sealed class SpecBudget
+public sealed class SpecBudget
 {
     /// <summary>The advice every limit error ends with.</summary>
     internal const string Raise = "To read a spec this large on purpose, pass raised SpecLimits to the loader or raise SpecLimits.Default.";
@@ -17,7 +17,7 @@ internal sealed class SpecBudget
     private readonly SpecLimits limits;
 
     /// <summary>Creates an empty budget under <paramref name="limits"/>.</summary>
-    public SpecBudget(SpecLimits limits) => this.limits = limits;
+    internal SpecBudget(SpecLimits limits) => this.limits = limits;
 
     /// <summary>The trainable values counted so far (elements of the model's parameters).</summary>
     public long Parameters { get; private set; }

@@ -35,7 +35,7 @@ public sealed class ElementwiseAffine : IBijector
     public Transformed ForwardAndLogDet(torch.Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        var y = x * logScale.exp() + shift;
+        var y = torch.addcmul(shift, x, logScale.exp(), 1); // x·exp(s) + t in one kernel
         var ld = Reduce.SumRightmost(logScale.expand(x.shape), EventRank);
         return new Transformed(y.MoveToOuterDisposeScope(), ld.MoveToOuterDisposeScope());
     }

@@ -16,13 +16,14 @@ namespace Gen.Probability.Bijectors;
 public sealed class MaskedAutoregressive : IBijector
 {
     private const string Node = "masked_autoregressive";
-    private readonly Func<torch.Tensor, AffineParameters> conditioner;
+    private readonly AutoregressiveLayer layer;
 
     /// <summary>Creates the layer from an autoregressive conditioner.</summary>
     /// <param name="conditioner">Maps x of shape [..., D] to shift and log-scale, each of shape [..., D].</param>
     public MaskedAutoregressive(Func<torch.Tensor, AffineParameters> conditioner)
     {
-        this.conditioner = conditioner ?? throw new ArgumentNullException(nameof(conditioner));
+        ArgumentNullException.ThrowIfNull(conditioner);
+        layer = new AutoregressiveLayer(z => AutoregressiveParameters.Affine(conditioner(z), z, Node), AutoregressiveKind.Masked, Node);
     }
 
     /// <summary>
@@ -31,16 +32,16 @@ public sealed class MaskedAutoregressive : IBijector
     /// </summary>
     /// <param name="network">The conditioner network (for example a MADE with two outputs per feature).</param>
     public static MaskedAutoregressive FromNetwork(torch.nn.Module<torch.Tensor, torch.Tensor> network) =>
-        new(AutoregressiveAffine.FromNetwork(network, Node));
+        new(AutoregressiveParameters.FromNetwork(network, Node));
 
     /// <inheritdoc/>
     public int EventRank => 1;
 
     /// <summary>Sampling direction u ↦ x: D conditioner passes.</summary>
-    public Transformed ForwardAndLogDet(torch.Tensor x) => AutoregressiveAffine.Solved(x, conditioner, scaleUp: true, Node);
+    public Transformed ForwardAndLogDet(torch.Tensor x) => layer.ForwardAndLogDet(x);
 
     /// <summary>Density direction x ↦ u: one conditioner pass.</summary>
-    public Transformed InverseAndLogDet(torch.Tensor y) => AutoregressiveAffine.OnePass(y, conditioner, scaleUp: false, Node);
+    public Transformed InverseAndLogDet(torch.Tensor y) => layer.InverseAndLogDet(y);
 
     /// <inheritdoc/>
     public override string ToString() => "MaskedAutoregressive";

@@ -6,12 +6,13 @@ namespace Gen.Probability.Bijectors;
 /// <summary>
 /// The rational-quadratic spline coupling layer of neural spline flows (Durkan et al., 2019): with a binary mask m
 /// (1 = passed through and conditioned on), y = m⊙x + (1−m)⊙g(x), where g applies to each transformed entry its own
-/// monotonic spline, whose parameters a conditioner computes from m⊙x. Identity tails outside [−B, B].
+/// monotonic spline, whose parameters a conditioner computes from m⊙x. Identity tails outside [−B, B]. It is a
+/// <see cref="Coupling"/> whose elementwise map is a <see cref="RationalQuadraticSpline"/>.
 /// </summary>
 public sealed class SplineCoupling : IBijector
 {
-    private readonly torch.Tensor mask;
-    private readonly Func<torch.Tensor, SplineParameters> conditioner;
+    private const string Node = "spline_coupling";
+    private readonly Coupling coupling;
 
     /// <summary>Creates the layer.</summary>
     /// <param name="mask">0/1 tensor of the event shape; 1 marks the entries passed through unchanged.</param>
@@ -20,47 +21,39 @@ public sealed class SplineCoupling : IBijector
     /// <param name="bound">B: the splines act on [−B, B].</param>
     public SplineCoupling(torch.Tensor mask, Func<torch.Tensor, SplineParameters> conditioner, double bound = 3.0)
     {
-        this.mask = mask ?? throw new ArgumentNullException(nameof(mask));
-        this.conditioner = conditioner ?? throw new ArgumentNullException(nameof(conditioner));
+        ArgumentNullException.ThrowIfNull(mask);
+        ArgumentNullException.ThrowIfNull(conditioner);
         if (!(bound > 0))
         {
             throw new ArgumentOutOfRangeException(nameof(bound), bound, "spline_coupling: the bound must be positive.");
         }
 
         Bound = bound;
+        coupling = new Coupling(mask, kept => Spline(conditioner(kept), kept), Node);
     }
 
     /// <summary>B: the interval [−B, B] the splines act on.</summary>
     public double Bound { get; }
 
     /// <inheritdoc/>
-    public int EventRank => (int)mask.dim();
+    public int EventRank => coupling.EventRank;
 
     /// <inheritdoc/>
-    public Transformed ForwardAndLogDet(torch.Tensor x) => Apply(x, inverse: false);
+    public Transformed ForwardAndLogDet(torch.Tensor x) => coupling.ForwardAndLogDet(x);
 
     /// <inheritdoc/>
-    public Transformed InverseAndLogDet(torch.Tensor y) => Apply(y, inverse: true);
+    public Transformed InverseAndLogDet(torch.Tensor y) => coupling.InverseAndLogDet(y);
 
-    private Transformed Apply(torch.Tensor input, bool inverse)
+    private RationalQuadraticSpline Spline(SplineParameters p, torch.Tensor input)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        Shape.CheckTrailing(input, mask.shape, "spline_coupling");
-        using var scope = torch.NewDisposeScope();
-        var kept = input * mask;
-        var p = conditioner(kept);
         var spline = new RationalQuadraticSpline(p.Widths, p.Heights, p.Derivatives, Bound);
         if (!spline.ElementShape.AsSpan().SequenceEqual(input.shape))
         {
             throw new GenShapeException(
-                "spline_coupling.conditioner",
+                $"{Node}.conditioner",
                 $"must return spline parameters for every entry of the input {Shape.Format(input.shape)}, got them for {Shape.Format(spline.ElementShape)}.");
         }
 
-        var t = inverse ? spline.InverseAndLogDet(input) : spline.ForwardAndLogDet(input);
-        var free = 1.0 - mask;
-        var output = kept + free * t.Value;
-        var logDet = Reduce.SumRightmost(free * t.LogDet, EventRank);
-        return new Transformed(output.MoveToOuterDisposeScope(), logDet.MoveToOuterDisposeScope());
+        return spline;
     }
 }

@@ -1,13 +1,16 @@
 using System.Linq;
 using System.Text.Json.Nodes;
+using Gen.Probability.Bijectors;
 
 namespace Gen.Dsl;
 
 /// <summary>The JSON forms of flows and their nodes: base distributions, bijectors and coupling masks.</summary>
 internal static class FlowJson
 {
+    private static readonly StableNames<AffineScale> AffineScales = new((AffineScale.Tanh, "tanh"), (AffineScale.Softplus, "softplus"));
+
     /// <summary>Distribution nodes.</summary>
-    public static readonly NodeKinds<DistSpec> Distributions = new NodeKinds<DistSpec>("distribution")
+    public static readonly NodeKinds<DistSpec> Distributions = new NodeKinds<DistSpec>("distribution", open: true)
         .Add<StandardNormalSpec>("standard_normal", (s, o) => o["features"] = s.Features, f => Dist.StandardNormal(f.Int("features")))
         .Add<ConditionalNormalSpec>(
             "conditional_normal",
@@ -35,25 +38,52 @@ internal static class FlowJson
             return f.Bool("halves") ? Dsl.Mask.Halves(features, second: odd) : Dsl.Mask.Alternating(features, odd);
         });
 
+    private static readonly AffineMap TanhAffine = new(AffineScale.Tanh);
+
+    /// <summary>The univariate maps of coupling and autoregressive steps.</summary>
+    public static readonly NodeKinds<UnivariateMap> Maps = new NodeKinds<UnivariateMap>("univariate map", open: true)
+        .Add<AffineMap>("affine", (s, o) => o["scale"] = AffineScales.Name(s.Scale), f => Univariate.Affine(f.Enum("scale", AffineScales)))
+        .Add<ShiftMap>("shift", (_, _) => { }, _ => Univariate.Shift())
+        .Add<SplineMap>(
+            "spline",
+            (s, o) =>
+            {
+                o["bins"] = s.Bins;
+                o["bound"] = s.Bound;
+            },
+            f => Univariate.Spline(f.Int("bins"), f.Double("bound")));
+
     /// <summary>Bijector nodes. Their fit to the flow's features is checked when the flow is rebuilt step by step.</summary>
-    public static readonly NodeKinds<BijSpec> Bijectors = new NodeKinds<BijSpec>("bijector")
-        .Add<AffineCouplingSpec>(
+    public static readonly NodeKinds<BijSpec> Bijectors = new NodeKinds<BijSpec>("bijector", open: true)
+        // Couplings keep the forms they had before they took any map: affine (tanh scale) and shift maps read and write as
+        // "affine_coupling", splines in the old layout as "spline_coupling"; every other coupling is "coupling" with a map.
+        .Add<CouplingSpec>(
+            "coupling",
+            (s, o) =>
+            {
+                WriteCoupling(s.Mask, s.Net, o);
+                o["map"] = Maps.Write(s.Map);
+            },
+            f => Bij.Coupling(f.Node("mask", Mask), f.Node("net", NetworkJson.Mlp), f.Node("map", Maps)),
+            legacy: s => s.FeatureMajor ? "spline_coupling" : s.Map is ShiftMap || s.Map == TanhAffine ? "affine_coupling" : null)
+        .Legacy<CouplingSpec>(
             "affine_coupling",
             (s, o) =>
             {
                 WriteCoupling(s.Mask, s.Net, o);
-                o["additive"] = s.Additive;
+                o["additive"] = s.Map is ShiftMap;
             },
-            f => new AffineCouplingSpec(f.Node("mask", Mask), f.Node("net", NetworkJson.Mlp), f.Bool("additive")))
-        .Add<SplineCouplingSpec>(
+            f => new CouplingSpec(f.Node("mask", Mask), f.Node("net", NetworkJson.Mlp), f.Bool("additive") ? new ShiftMap() : TanhAffine))
+        .Legacy<CouplingSpec>(
             "spline_coupling",
             (s, o) =>
             {
+                var spline = (SplineMap)s.Map;
                 WriteCoupling(s.Mask, s.Net, o);
-                o["bins"] = s.Bins;
-                o["bound"] = s.Bound;
+                o["bins"] = spline.Bins;
+                o["bound"] = spline.Bound;
             },
-            f => Bij.SplineCoupling(f.Node("mask", Mask), f.Node("net", NetworkJson.Mlp), f.Int("bins"), f.Double("bound")))
+            f => Bij.SplineCoupling(f.Node("mask", Mask), f.Node("net", NetworkJson.Mlp), f.Int("bins"), f.Double("bound")) with { FeatureMajor = true })
         .Add<PermutationSpec>("permutation", (s, o) => o["seed"] = s.Seed, f => new PermutationSpec(f.NullableInt("seed")))
         .Add<AffineSpec>("affine", (_, _) => { }, _ => Bij.Affine())
         .Add<MaskedAutoregressiveSpec>(
@@ -65,13 +95,20 @@ internal static class FlowJson
                 o["order"] = AutoregressiveJson.Order.Write(s.Order);
                 o["degrees"] = AutoregressiveJson.Degrees.Write(s.Degrees);
                 o["activation"] = NetworkJson.Activations.Name(s.Activation);
+                if (s.Map != MaskedAutoregressiveSpec.DefaultMap)
+                {
+                    o["map"] = Maps.Write(s.Map); // left out for the affine map, so MAF and IAF read and write as before
+                }
             },
             f => new MaskedAutoregressiveSpec(
                 f.Ints("hidden"),
                 f.Bool("inverse"),
                 f.Node("order", AutoregressiveJson.Order),
                 f.Node("degrees", AutoregressiveJson.Degrees),
-                f.Enum("activation", NetworkJson.Activations)))
+                f.Enum("activation", NetworkJson.Activations))
+            {
+                Map = f.Has("map") ? f.Node("map", Maps) : MaskedAutoregressiveSpec.DefaultMap,
+            })
         // The inner step is any bijector node: the lambdas run after this field is set.
         .Add<InvertedSpec>("inverted", (s, o) => o["of"] = Bijectors!.Write(s.Inner), f => new InvertedSpec(f.Node("of", Bijectors!)))
         .Add<PlanarSpec>("planar", (_, _) => { }, _ => Bij.Planar())

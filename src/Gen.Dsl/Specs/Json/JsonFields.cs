@@ -6,7 +6,8 @@ using System.Text.Json;
 namespace Gen.Dsl;
 
 /// <summary>
-/// The fields of one JSON object of a spec document, read by name with their JSON path in every error: a missing
+/// The fields of one JSON object of a spec document (what a node's codec reads, see
+/// <see cref="SpecJson.Register{TNode}"/>), read by name with their JSON path in every error: a missing
 /// field, a value of the wrong kind, and (through <see cref="RejectOthers"/>) a field nobody read are all errors, so
 /// what is read is exactly what was written.
 /// </summary>
@@ -15,7 +16,7 @@ namespace Gen.Dsl;
 /// object for every value it is asked about, about a microsecond each, so a spec of a million numbers took seconds to
 /// read before its size could be refused; elements read straight from the parsed document, an array's length included.
 /// </remarks>
-internal sealed class JsonFields
+public sealed class JsonFields
 {
     private readonly JsonElement node;
     private readonly HashSet<string> read = new(StringComparer.Ordinal);
@@ -27,24 +28,24 @@ internal sealed class JsonFields
     }
 
     /// <summary>The field that names a node's type where several types can stand in one place.</summary>
-    public const string TypeField = "type";
+    internal const string TypeField = "type";
 
     /// <summary>The JSON path of the object, such as <c>$.spec.steps[0]</c>.</summary>
     public string Path { get; }
 
     /// <summary>The fields of <paramref name="value"/>, which must be an object (<paramref name="what"/> names it in the error).</summary>
-    public static JsonFields Of(JsonElement value, string path, string what) =>
+    internal static JsonFields Of(JsonElement value, string path, string what) =>
         value.ValueKind == JsonValueKind.Object ? new JsonFields(value, path) : throw Invalid(path, $"expected {what} as a JSON object, found {Describe(value)}.");
 
     /// <summary>An <see cref="CheckpointError.InvalidSpec"/> error at <paramref name="path"/>.</summary>
-    public static GenCheckpointException Invalid(string path, string message, Exception? inner = null) =>
+    internal static GenCheckpointException Invalid(string path, string message, Exception? inner = null) =>
         new(CheckpointError.InvalidSpec, $"{path}: {message}", jsonPath: path, inner: inner);
 
     /// <summary>
     /// Builds a node from parts read at <paramref name="path"/> (such as a flow with one more step): a check the node
     /// fails becomes an <see cref="CheckpointError.InvalidSpec"/> error at that path.
     /// </summary>
-    public static T Checked<T>(string path, Func<T> build)
+    internal static T Checked<T>(string path, Func<T> build)
     {
         try
         {
@@ -57,7 +58,7 @@ internal sealed class JsonFields
     }
 
     /// <summary>A short description of a JSON value for error messages.</summary>
-    public static string Describe(JsonElement value) => value.ValueKind switch
+    internal static string Describe(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.Null or JsonValueKind.Undefined => "null",
         JsonValueKind.Object => "an object",
@@ -69,7 +70,7 @@ internal sealed class JsonFields
     public string At(string name) => $"{Path}.{name}";
 
     /// <summary>The value of a field that must be present (it may be JSON null).</summary>
-    public JsonElement Field(string name)
+    internal JsonElement Field(string name)
     {
         if (!node.TryGetProperty(name, out var value))
         {
@@ -126,7 +127,7 @@ internal sealed class JsonFields
     }
 
     /// <summary>An array whose items <paramref name="readItem"/> reads, given each item and its path.</summary>
-    public IReadOnlyList<T> Array<T>(string name, Func<JsonElement, string, T> readItem)
+    internal IReadOnlyList<T> Array<T>(string name, Func<JsonElement, string, T> readItem)
     {
         var items = ArrayField(name, out var path);
         var result = new List<T>(items.GetArrayLength());
@@ -140,22 +141,37 @@ internal sealed class JsonFields
     }
 
     /// <summary>A node read by <paramref name="codec"/>.</summary>
-    public T Node<T>(string name, NodeCodec<T> codec) => codec.Read(Field(name), At(name));
+    internal T Node<T>(string name, NodeCodec<T> codec) => codec.Read(Field(name), At(name));
 
     /// <summary>A node of one of the kinds in <paramref name="kinds"/>.</summary>
-    public T Node<T>(string name, NodeKinds<T> kinds)
+    internal T Node<T>(string name, NodeKinds<T> kinds)
         where T : class => kinds.Read(Field(name), At(name));
 
     /// <summary>An enumeration value written by its stable name.</summary>
-    public TEnum Enum<TEnum>(string name, StableNames<TEnum> names)
+    internal TEnum Enum<TEnum>(string name, StableNames<TEnum> names)
         where TEnum : struct, System.Enum => names.Parse(String(name), At(name));
 
     /// <summary>An enumeration value that may be left out (written only when it differs from the default).</summary>
-    public TEnum? OptionalEnum<TEnum>(string name, StableNames<TEnum> names)
+    internal TEnum? OptionalEnum<TEnum>(string name, StableNames<TEnum> names)
         where TEnum : struct, System.Enum => Has(name) ? Enum(name, names) : null;
 
+    /// <summary>A bijector node (a registered type of your own included).</summary>
+    public BijSpec Bijector(string name) => Node(name, FlowJson.Bijectors);
+
+    /// <summary>A univariate map (a registered type of your own included).</summary>
+    public Gen.Probability.Bijectors.UnivariateMap Map(string name) => Node(name, FlowJson.Maps);
+
+    /// <summary>A distribution node (a registered type of your own included).</summary>
+    public DistSpec Distribution(string name) => Node(name, FlowJson.Distributions);
+
+    /// <summary>An MLP node.</summary>
+    public MlpSpec Mlp(string name) => Node(name, NetworkJson.Mlp);
+
+    /// <summary>A coupling mask.</summary>
+    public MaskSpec Mask(string name) => Node(name, FlowJson.Mask);
+
     /// <summary>Fails when the object has a field that was not read: a misspelt or foreign field is an error, not ignored.</summary>
-    public void RejectOthers(string what)
+    internal void RejectOthers(string what)
     {
         foreach (var property in node.EnumerateObject())
         {
@@ -168,7 +184,7 @@ internal sealed class JsonFields
     }
 
     /// <summary>Reads a JSON value as <typeparamref name="T"/> (an integer, number, bool or string), or fails naming <paramref name="path"/>.</summary>
-    public static T ValueOf<T>(JsonElement value, string path, string expected)
+    internal static T ValueOf<T>(JsonElement value, string path, string expected)
     {
         object? result = value.ValueKind switch
         {

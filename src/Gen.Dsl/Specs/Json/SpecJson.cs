@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using TorchSharp;
@@ -69,6 +70,80 @@ public static class SpecJson
             $"$.spec.type: the document holds a {spec.GetType().Name}, not a {typeof(TSpec).Name}.",
             jsonPath: "$.spec.type");
     }
+
+    /// <summary>
+    /// Registers a node type of your own, so that specs holding it are written as JSON, saved with
+    /// <see cref="Model.Save"/> and read back: a bijector (<see cref="BijSpec"/>), a univariate map
+    /// (<see cref="Gen.Probability.Bijectors.UnivariateMap"/>) or a distribution (<see cref="DistSpec"/>). Reading goes
+    /// through <paramref name="read"/>, which should build the node through the same checks code would (a check that
+    /// throws an <see cref="ArgumentException"/> is reported at the node's JSON path), and a field it does not read is
+    /// an error. Register once per process, before reading or writing; registration is safe while other threads read
+    /// and write specs.
+    /// </summary>
+    /// <typeparam name="TNode">The node type.</typeparam>
+    /// <param name="typeName">The name written in the node's <c>"type"</c> field: lower-case letters, digits and underscores, starting with a letter, and not a name Gen uses. Never change it once files use it.</param>
+    /// <param name="write">Adds the node's fields (not <c>"type"</c>) to the object; nested nodes go in with <see cref="WriteNode"/>.</param>
+    /// <param name="read">Builds the node from its fields; nested nodes come out with <see cref="JsonFields.Bijector"/>, <see cref="JsonFields.Map"/>, <see cref="JsonFields.Mlp"/> and the like.</param>
+    /// <exception cref="ArgumentException">The type name is not of the allowed form, or <typeparamref name="TNode"/> is not a bijector, univariate map or distribution node.</exception>
+    /// <exception cref="InvalidOperationException">The type name or the node type is registered already.</exception>
+    public static void Register<TNode>(string typeName, Action<TNode, JsonObject> write, Func<JsonFields, TNode> read)
+        where TNode : class
+    {
+        ArgumentNullException.ThrowIfNull(typeName);
+        ArgumentNullException.ThrowIfNull(write);
+        ArgumentNullException.ThrowIfNull(read);
+        if (typeName.Length == 0 || typeName.Length > 64 || !char.IsAsciiLetterLower(typeName[0]) || !typeName.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_'))
+        {
+            throw new ArgumentException($"A node's type name is 1 to 64 lower-case letters, digits and underscores, starting with a letter; got '{typeName}'.", nameof(typeName));
+        }
+
+        if (typeof(TNode).IsAbstract)
+        {
+            throw new ArgumentException($"Register a concrete node type, not the abstract {typeof(TNode).Name}.", nameof(TNode));
+        }
+
+        if (typeof(BijSpec).IsAssignableFrom(typeof(TNode)))
+        {
+            Add(FlowJson.Bijectors, typeName, write, read);
+        }
+        else if (typeof(Gen.Probability.Bijectors.UnivariateMap).IsAssignableFrom(typeof(TNode)))
+        {
+            Add(FlowJson.Maps, typeName, write, read);
+        }
+        else if (typeof(DistSpec).IsAssignableFrom(typeof(TNode)))
+        {
+            Add(FlowJson.Distributions, typeName, write, read);
+        }
+        else
+        {
+            throw new ArgumentException($"{typeof(TNode).Name} is not a node type that takes a JSON form of your own: register a BijSpec, a UnivariateMap or a DistSpec.", nameof(TNode));
+        }
+    }
+
+    /// <summary>
+    /// A node as a JSON object with its type name, for a codec whose node holds other nodes: a bijector, univariate map,
+    /// distribution (each of Gen's or a registered one of your own), an MLP or a coupling mask.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The node's type has no JSON form (register it with <see cref="Register{TNode}"/>).</exception>
+    /// <exception cref="ArgumentException">The value is not a node.</exception>
+    public static JsonObject WriteNode(object node) => node switch
+    {
+        null => throw new ArgumentNullException(nameof(node)),
+        BijSpec bijector => FlowJson.Bijectors.Write(bijector),
+        Gen.Probability.Bijectors.UnivariateMap map => FlowJson.Maps.Write(map),
+        DistSpec distribution => FlowJson.Distributions.Write(distribution),
+        MlpSpec mlp => NetworkJson.Mlp.Write(mlp),
+        MaskSpec mask => FlowJson.Mask.Write(mask),
+        _ => throw new ArgumentException($"{node.GetType().Name} is not a node with a JSON form of its own (bijector, univariate map, distribution, MLP or mask).", nameof(node)),
+    };
+
+    private static void Add<TBase, TNode>(NodeKinds<TBase> kinds, string typeName, Action<TNode, JsonObject> write, Func<JsonFields, TNode> read)
+        where TBase : class
+        where TNode : class =>
+        kinds.Add(
+            typeof(TNode),
+            typeName,
+            new NodeCodec<TBase>($"{kinds.What} '{typeName}'", (value, o) => write((TNode)(object)value, o), fields => (TBase)(object)read(fields)));
 
     /// <summary>The spec as a JSON object with its type name.</summary>
     internal static JsonObject Write(IModelSpec<torch.nn.Module> spec)
