@@ -127,17 +127,17 @@ public static class GenRuntime
         }
 
         AvoidBackgroundCollections();
+        ScalarQuarantine.Install();
     }
 
     /// <summary>
     /// Switches the process from concurrent to blocking garbage collection (<see cref="GCLatencyMode.Batch"/>) when it
     /// is in the default <see cref="GCLatencyMode.Interactive"/> mode. TorchSharp 0.107 reads the native handle of a
     /// temporary (an implicitly converted <c>Scalar</c>, for example the <c>1</c> in <c>x.add_(y)</c>) and then calls
-    /// libtorch without keeping the managed object alive; a background collection running on another thread can
-    /// finalize it during that call, and libtorch then reads freed memory ("Unknown scalar type", or "Expected false to
-    /// be true" from <c>Scalar::toFloat</c>). Under allocation-heavy training this aborted about one short run in five
-    /// here; with blocking collections none of twenty did. An application that needs another latency mode can set
-    /// <see cref="GCSettings.LatencyMode"/> after Gen has loaded, knowing the risk.
+    /// libtorch without keeping the managed object alive, so a collection during that call can free it. Blocking
+    /// collections made it rarer (background ones run beside every thread), but a collection that another thread
+    /// triggers still frees it; <see cref="ScalarQuarantine"/> is what makes it safe. An application that needs
+    /// another latency mode can set <see cref="GCSettings.LatencyMode"/> after Gen has loaded.
     /// </summary>
     private static void AvoidBackgroundCollections()
     {
