@@ -47,7 +47,8 @@ public sealed record ConditionalNormalSpec(int Features, int Context, MlpSpec Ne
         Net.Check($"{path}.net");
     }
 
-    internal override DistributionModule Compile()
+    /// <inheritdoc/>
+    public override DistributionModule Compile()
     {
         Check("conditional_normal");
         return new Module(this);
@@ -80,7 +81,7 @@ public sealed record ConditionalNormalSpec(int Features, int Context, MlpSpec Ne
     }
 
     /// <inheritdoc/>
-    internal override void Measure(SpecBudget budget, string path)
+    public override void Measure(SpecBudget budget, string path)
     {
         budget.Features(path, Features);
         budget.Features($"{path}.context", Context);

@@ -15,7 +15,8 @@ public sealed record StandardNormalSpec(int Features) : DistSpec
     /// <inheritdoc/>
     public override string ToString() => $"StandardNormal({Features})";
 
-    internal override DistributionModule Compile() => new Module(Features);
+    /// <inheritdoc/>
+    public override DistributionModule Compile() => new Module(Features);
 
     private sealed class Module : DistributionModule
     {
@@ -56,7 +57,7 @@ public sealed record StandardNormalSpec(int Features) : DistSpec
     }
 
     /// <inheritdoc/>
-    internal override void Measure(SpecBudget budget, string path)
+    public override void Measure(SpecBudget budget, string path)
     {
         budget.Features(path, Features);
         budget.Buffer(path, 2L * Features);

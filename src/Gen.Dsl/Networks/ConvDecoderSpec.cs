@@ -46,11 +46,11 @@ public sealed record ConvDecoderSpec(ValueList<int> Channels, int Kernel, int St
     internal void Check(string path) => ConvGeometry.Check(path, Channels, Kernel, Stride, Activation, Normalization);
 
     /// <inheritdoc/>
-    internal override IReadOnlyList<LayerShape> Trace(string path, long[] input, long[] output) =>
+    public override IReadOnlyList<LayerShape> Trace(string path, long[] input, long[] output) =>
         Plan(path, input, output).Layers;
 
     /// <inheritdoc/>
-    internal override Module<torch.Tensor, torch.Tensor> Build(long[] input, long[] output) =>
+    public override Module<torch.Tensor, torch.Tensor> Build(long[] input, long[] output) =>
         new Network(this, Plan("conv_decoder", input, output));
 
     /// <summary>The layers' shapes and each transposed convolution's output padding (height, width).</summary>
@@ -167,7 +167,7 @@ public sealed record ConvDecoderSpec(ValueList<int> Channels, int Kernel, int St
     }
 
     /// <inheritdoc/>
-    internal override void Measure(SpecBudget budget, string path, long[] input, long[] output)
+    public override void Measure(SpecBudget budget, string path, long[] input, long[] output)
     {
         var layers = Plan(path, input, output).Layers;
         budget.Linear($"{path}.input", input[0], MlpSpec.Product(layers[0].Output.ToArray()));

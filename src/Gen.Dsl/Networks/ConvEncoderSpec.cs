@@ -43,7 +43,7 @@ public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int St
     internal void Check(string path) => ConvGeometry.Check(path, Channels, Kernel, Stride, Activation, Normalization);
 
     /// <inheritdoc/>
-    internal override IReadOnlyList<LayerShape> Trace(string path, long[] input, long[] output)
+    public override IReadOnlyList<LayerShape> Trace(string path, long[] input, long[] output)
     {
         Check(path);
         if (input.Length != 3)
@@ -78,7 +78,7 @@ public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int St
     }
 
     /// <inheritdoc/>
-    internal override Module<torch.Tensor, torch.Tensor> Build(long[] input, long[] output)
+    public override Module<torch.Tensor, torch.Tensor> Build(long[] input, long[] output)
     {
         var shapes = Trace("conv_encoder", input, output);
         return new Network(this, input, shapes[^1].Input.Aggregate(1L, (a, b) => a * b), output[0]);
@@ -136,7 +136,7 @@ public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int St
     }
 
     /// <inheritdoc/>
-    internal override void Measure(SpecBudget budget, string path, long[] input, long[] output)
+    public override void Measure(SpecBudget budget, string path, long[] input, long[] output)
     {
         var layers = Trace(path, input, output);
         for (int i = 0; i < Channels.Count; i++)

@@ -34,7 +34,9 @@ public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation) : Net
     /// <inheritdoc/>
     public override string ToString() => $"Mlp({string.Join(", ", Hidden)}; {Activation.ToString().ToLowerInvariant()}{NormalizationLayers.Suffix(Normalization)})";
 
-    internal void Check(string path)
+    /// <summary>Checks the activation, normalisation and widths, throwing <see cref="GenShapeException"/> naming <paramref name="path"/>.</summary>
+    /// <param name="path">Where the network sits in the spec, such as <c>flow.steps[0].net</c>.</param>
+    public void Check(string path)
     {
         CheckActivation($"{path}.activation", Activation);
         NormalizationLayers.Check($"{path}.normalization", Normalization);
@@ -57,7 +59,7 @@ public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation) : Net
     }
 
     /// <inheritdoc/>
-    internal override IReadOnlyList<LayerShape> Trace(string path, long[] input, long[] output)
+    public override IReadOnlyList<LayerShape> Trace(string path, long[] input, long[] output)
     {
         Check(path);
         var layers = new List<LayerShape>();
@@ -73,7 +75,7 @@ public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation) : Net
     }
 
     /// <inheritdoc/>
-    internal override torch.nn.Module<torch.Tensor, torch.Tensor> Build(long[] input, long[] output)
+    public override torch.nn.Module<torch.Tensor, torch.Tensor> Build(long[] input, long[] output)
     {
         // Vector to vector is the plain layer stack, so its parameter names and initial weights do not depend on
         // whether it is used as a network node. Other shapes add parameter-free reshapes at the ends.
@@ -92,7 +94,10 @@ public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation) : Net
     }
 
     /// <summary>Builds the layers; when <paramref name="zeroLast"/> the output layer starts at zero (identity flows).</summary>
-    internal Sequential Build(long inputs, long outputs, bool zeroLast) => Sequential(LayerList(inputs, outputs, zeroLast));
+    /// <param name="inputs">Features in (after the leading batch dimensions).</param>
+    /// <param name="outputs">Features out.</param>
+    /// <param name="zeroLast">Whether the output layer's weight and bias start at zero, so that a step whose parameters it computes starts at the identity.</param>
+    public Sequential Build(long inputs, long outputs, bool zeroLast) => Sequential(LayerList(inputs, outputs, zeroLast));
 
     private List<(string, torch.nn.Module<torch.Tensor, torch.Tensor>)> LayerList(long inputs, long outputs, bool zeroLast)
     {
@@ -133,7 +138,7 @@ public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation) : Net
     };
 
     /// <inheritdoc/>
-    internal override void Measure(SpecBudget budget, string path, long[] input, long[] output) =>
+    public override void Measure(SpecBudget budget, string path, long[] input, long[] output) =>
         Measure(budget, path, Product(input), Product(output));
 
     /// <summary>
@@ -141,7 +146,12 @@ public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation) : Net
     /// into <paramref name="budget"/>; with <paramref name="spectralNorm"/>, each linear layer also keeps its power
     /// iteration's two vectors (one per output, one per input).
     /// </summary>
-    internal void Measure(SpecBudget budget, string path, Int128 inputs, Int128 outputs, bool spectralNorm = false)
+    /// <param name="budget">The budget to count into.</param>
+    /// <param name="path">Where the network sits in the spec.</param>
+    /// <param name="inputs">Features in.</param>
+    /// <param name="outputs">Features out.</param>
+    /// <param name="spectralNorm">Whether each linear layer is spectrally normalised.</param>
+    public void Measure(SpecBudget budget, string path, Int128 inputs, Int128 outputs, bool spectralNorm = false)
     {
         Int128 width = inputs;
         for (int i = 0; i < Hidden.Count; i++)

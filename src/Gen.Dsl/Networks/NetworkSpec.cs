@@ -10,11 +10,14 @@ namespace Gen.Dsl;
 /// an MLP (<see cref="MlpSpec"/>, any shapes, flattened), a convolutional encoder (<see cref="ConvEncoderSpec"/>,
 /// images to a vector) or a convolutional decoder (<see cref="ConvDecoderSpec"/>, a vector to images). The shapes come
 /// from where the node is used; <see cref="Layers"/> infers every layer's shape from them and rejects shapes the node
-/// cannot map, so a model that declares a network checks it at once. The kinds are closed: each has a JSON form.
+/// cannot map, so a model that declares a network checks it at once. A network of your own derives a record from it
+/// (<see cref="Trace"/>, <see cref="Build"/>, and <see cref="Measure"/> for documents from elsewhere) and registers a
+/// JSON form with <see cref="SpecJson.Register{TNode}"/> to be written and saved.
 /// </summary>
 public abstract record NetworkSpec
 {
-    private protected NetworkSpec()
+    /// <summary>Creates the node.</summary>
+    protected NetworkSpec()
     {
     }
 
@@ -36,17 +39,32 @@ public abstract record NetworkSpec
     /// Checks the node's own sizes and that it maps events <paramref name="input"/> to <paramref name="output"/>, and
     /// gives each layer's shapes; a <see cref="GenShapeException"/> names <paramref name="path"/> and the layer.
     /// </summary>
-    internal abstract IReadOnlyList<LayerShape> Trace(string path, long[] input, long[] output);
+    /// <param name="path">Where the node sits in the spec, such as <c>vae.encoder</c>.</param>
+    /// <param name="input">The input event shape.</param>
+    /// <param name="output">The output event shape.</param>
+    public abstract IReadOnlyList<LayerShape> Trace(string path, long[] input, long[] output);
 
     /// <summary>
     /// Builds the layers for inputs [..., input] (any number of leading batch dimensions) giving [..., output]. An
     /// encoder's last layer is a <see cref="TorchSharp.Modules.Linear"/> registered as <c>output</c> (posterior flows
     /// start their rows of it at the identity).
     /// </summary>
-    internal abstract torch.nn.Module<torch.Tensor, torch.Tensor> Build(long[] input, long[] output);
+    /// <param name="input">The input event shape.</param>
+    /// <param name="output">The output event shape.</param>
+    public abstract torch.nn.Module<torch.Tensor, torch.Tensor> Build(long[] input, long[] output);
 
-    /// <summary>Counts what <see cref="Build"/> builds for the same shapes into <paramref name="budget"/>; <paramref name="path"/> names the node.</summary>
-    internal abstract void Measure(SpecBudget budget, string path, long[] input, long[] output);
+    /// <summary>
+    /// Counts what <see cref="Build"/> builds for the same shapes into <paramref name="budget"/>; <paramref name="path"/>
+    /// names the node. Every network Gen ships counts itself; this default counts nothing, which is enough for a node
+    /// that is never read from a document you did not write.
+    /// </summary>
+    /// <param name="budget">The budget to count into; it throws at the first value past a limit.</param>
+    /// <param name="path">Where the node sits in the spec.</param>
+    /// <param name="input">The input event shape.</param>
+    /// <param name="output">The output event shape.</param>
+    public virtual void Measure(SpecBudget budget, string path, long[] input, long[] output)
+    {
+    }
 
     /// <summary>Rejects an empty shape or a size below 1.</summary>
     private static long[] CheckedShape(string path, IReadOnlyList<int> shape)

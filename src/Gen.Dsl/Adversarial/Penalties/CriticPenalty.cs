@@ -34,9 +34,11 @@ public abstract record CriticPenalty : AdversarialLoss
 
     /// <summary>
     /// ∇ₓ critic(x) at each of <paramref name="points"/>, flattened to [n, features], with the graph kept so that the
-    /// penalty can be differentiated with respect to the critic's parameters.
+    /// penalty can be differentiated with respect to the critic's parameters. A penalty of your own builds on it.
     /// </summary>
-    private protected static torch.Tensor InputGradients(CriticBatch batch, torch.Tensor points)
+    /// <param name="batch">The batch whose critic is differentiated.</param>
+    /// <param name="points">Where: [n, ...] points of the data's shape (real, generated, or between them).</param>
+    protected static torch.Tensor InputGradients(CriticBatch batch, torch.Tensor points)
     {
         var x = points.detach().requires_grad_(true);
         var logits = batch.Evaluate(x, "penalty");
@@ -44,8 +46,9 @@ public abstract record CriticPenalty : AdversarialLoss
         return gradient.reshape(points.shape[0], -1);
     }
 
-    /// <summary>Uniform [0, 1) draws of shape [n, 1, …, 1] (one per sample, broadcasting over its features).</summary>
-    private protected static torch.Tensor PerSampleUniform(CriticBatch batch)
+    /// <summary>Uniform [0, 1) draws of shape [n, 1, …, 1] (one per sample, broadcasting over its features), from the batch's generator.</summary>
+    /// <param name="batch">The batch, whose size, dtype, device and generator are used.</param>
+    protected static torch.Tensor PerSampleUniform(CriticBatch batch)
     {
         var shape = new long[batch.Real.dim()];
         Array.Fill(shape, 1L);
@@ -54,6 +57,8 @@ public abstract record CriticPenalty : AdversarialLoss
     }
 
     /// <summary>E(‖∇ₓ critic(x)‖ − 1)² over <paramref name="points"/>: the two-sided penalty of WGAN-GP and DRAGAN.</summary>
-    private protected static torch.Tensor UnitGradientNorm(CriticBatch batch, torch.Tensor points) =>
+    /// <param name="batch">The batch whose critic is differentiated.</param>
+    /// <param name="points">Where the gradient's norm is taken.</param>
+    protected static torch.Tensor UnitGradientNorm(CriticBatch batch, torch.Tensor points) =>
         (torch.linalg.vector_norm(InputGradients(batch, points), 2, new long[] { 1 }) - 1).square().mean();
 }

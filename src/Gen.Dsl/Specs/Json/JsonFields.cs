@@ -164,6 +164,9 @@ public sealed class JsonFields
     /// <summary>A distribution node (a registered type of your own included).</summary>
     public DistSpec Distribution(string name) => Node(name, FlowJson.Distributions);
 
+    /// <summary>A network node where any kind may stand: an MLP, a convolutional network, or a registered one of your own.</summary>
+    public NetworkSpec Network(string name) => NetworkJson.ReadNetwork(Field(name), At(name));
+
     /// <summary>An MLP node.</summary>
     public MlpSpec Mlp(string name) => Node(name, NetworkJson.Mlp);
 

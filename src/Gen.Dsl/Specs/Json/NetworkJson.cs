@@ -45,7 +45,7 @@ internal static class NetworkJson
         f => Net.ConvResNet(f.Int("hidden"), f.Int("blocks")).WithActivation(f.Enum("activation", Activations)).WithNormalization(ReadNormalization(f)));
 
     /// <summary>Network nodes other than the MLP, under their type names.</summary>
-    public static readonly NodeKinds<NetworkSpec> Networks = new NodeKinds<NetworkSpec>("network")
+    public static readonly NodeKinds<NetworkSpec> Networks = new NodeKinds<NetworkSpec>("network", open: true)
         .Add<ConvEncoderSpec>(
             "conv_encoder",
             (s, o) => WriteConv(o, s.Channels, s.Kernel, s.Stride, s.Activation, s.Normalization),

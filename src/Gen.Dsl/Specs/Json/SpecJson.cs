@@ -74,7 +74,8 @@ public static class SpecJson
     /// <summary>
     /// Registers a node type of your own, so that specs holding it are written as JSON, saved with
     /// <see cref="Model.Save"/> and read back: a bijector (<see cref="BijSpec"/>), a univariate map
-    /// (<see cref="Gen.Probability.Bijectors.UnivariateMap"/>) or a distribution (<see cref="DistSpec"/>). Reading goes
+    /// (<see cref="Gen.Probability.Bijectors.UnivariateMap"/>), a distribution (<see cref="DistSpec"/>) or a network
+    /// (<see cref="NetworkSpec"/>, for a VAE's encoder or decoder). Reading goes
     /// through <paramref name="read"/>, which should build the node through the same checks code would (a check that
     /// throws an <see cref="ArgumentException"/> is reported at the node's JSON path), and a field it does not read is
     /// an error. Register once per process, before reading or writing; registration is safe while other threads read
@@ -84,7 +85,7 @@ public static class SpecJson
     /// <param name="typeName">The name written in the node's <c>"type"</c> field: lower-case letters, digits and underscores, starting with a letter, and not a name Gen uses. Never change it once files use it.</param>
     /// <param name="write">Adds the node's fields (not <c>"type"</c>) to the object; nested nodes go in with <see cref="WriteNode"/>.</param>
     /// <param name="read">Builds the node from its fields; nested nodes come out with <see cref="JsonFields.Bijector"/>, <see cref="JsonFields.Map"/>, <see cref="JsonFields.Mlp"/> and the like.</param>
-    /// <exception cref="ArgumentException">The type name is not of the allowed form, or <typeparamref name="TNode"/> is not a bijector, univariate map or distribution node.</exception>
+    /// <exception cref="ArgumentException">The type name is not of the allowed form, or <typeparamref name="TNode"/> is not a bijector, univariate map, distribution or network node.</exception>
     /// <exception cref="InvalidOperationException">The type name or the node type is registered already.</exception>
     public static void Register<TNode>(string typeName, Action<TNode, JsonObject> write, Func<JsonFields, TNode> read)
         where TNode : class
@@ -114,15 +115,19 @@ public static class SpecJson
         {
             Add(FlowJson.Distributions, typeName, write, read);
         }
+        else if (typeof(NetworkSpec).IsAssignableFrom(typeof(TNode)) && typeof(TNode) != typeof(MlpSpec))
+        {
+            Add(NetworkJson.Networks, typeName, write, read);
+        }
         else
         {
-            throw new ArgumentException($"{typeof(TNode).Name} is not a node type that takes a JSON form of your own: register a BijSpec, a UnivariateMap or a DistSpec.", nameof(TNode));
+            throw new ArgumentException($"{typeof(TNode).Name} is not a node type that takes a JSON form of your own: register a BijSpec, a UnivariateMap, a DistSpec or a NetworkSpec.", nameof(TNode));
         }
     }
 
     /// <summary>
     /// A node as a JSON object with its type name, for a codec whose node holds other nodes: a bijector, univariate map,
-    /// distribution (each of Gen's or a registered one of your own), an MLP or a coupling mask.
+    /// distribution, network (each of Gen's or a registered one of your own) or a coupling mask.
     /// </summary>
     /// <exception cref="InvalidOperationException">The node's type has no JSON form (register it with <see cref="Register{TNode}"/>).</exception>
     /// <exception cref="ArgumentException">The value is not a node.</exception>
@@ -132,7 +137,7 @@ public static class SpecJson
         BijSpec bijector => FlowJson.Bijectors.Write(bijector),
         Gen.Probability.Bijectors.UnivariateMap map => FlowJson.Maps.Write(map),
         DistSpec distribution => FlowJson.Distributions.Write(distribution),
-        MlpSpec mlp => NetworkJson.Mlp.Write(mlp),
+        NetworkSpec network => NetworkJson.WriteNetwork(network),
         MaskSpec mask => FlowJson.Mask.Write(mask),
         _ => throw new ArgumentException($"{node.GetType().Name} is not a node with a JSON form of its own (bijector, univariate map, distribution, MLP or mask).", nameof(node)),
     };
