@@ -34,6 +34,7 @@ public class ExamplesTests
     [InlineData("realnvp", "moons")]
     [InlineData("maf", "eight-gaussians")]
     [InlineData("spline", "pinwheel")]
+    [InlineData("own", "moons")]
     public void Flow2d(string model, string set)
     {
         using var run = new ExampleRunner();

@@ -25,7 +25,7 @@ public static class Flow2dExample
         new[]
         {
             new OptionSpec("set", string.Join("|", Sets), "moons", "the toy data set"),
-            new OptionSpec("model", "realnvp|maf|spline|own", "realnvp", "the flow: affine couplings, masked autoregressive layers, rational-quadratic spline couplings, or couplings and MAF layers over a map and an LU step written outside the library (Extending/)"),
+            new OptionSpec("model", "realnvp|maf|spline|own", "realnvp", "the flow: affine couplings, masked autoregressive layers, rational-quadratic spline couplings, or couplings and MAF layers over a map and a Householder step written outside the library (Extending/)"),
             new OptionSpec("points", "N", "4000", "training points (a quarter as many are held out)"),
         },
         Run);
@@ -48,7 +48,7 @@ public static class Flow2dExample
             "own" => Flow.Over(Dist.StandardNormal(2))
                 .Then(Bij.Coupling(Mask.Alternating(2), Net.Mlp(64, 64), new SinhArcsinhMap()))
                 .Then(Bij.MaskedAutoregressive(new SinhArcsinhMap(), 64, 64))
-                .Then(new LuLinearStep(Seed: 3))
+                .Then(new HouseholderStep(Reflections: 2))
                 .Repeat(3),
             _ => Flow.Over(Dist.StandardNormal(2)).Then(Bij.AffineCoupling(Mask.Alternating(2), Net.Mlp(64, 64))).Then(Bij.Reverse()).Repeat(6),
         };

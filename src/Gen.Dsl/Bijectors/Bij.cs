@@ -99,6 +99,26 @@ public static class Bij
         return spec;
     }
 
+    /// <summary>
+    /// A learnable invertible linear map in LU form, starting at a fixed random permutation from <paramref name="seed"/>:
+    /// it mixes every feature with every other, where a permutation only reorders them.
+    /// </summary>
+    public static LuLinearSpec LuLinear(int seed = 0) => new(seed);
+
+    /// <summary>
+    /// Batch normalisation as a step (between MAF or RealNVP blocks, as in the MAF paper): batch statistics while
+    /// training, running averages in evaluation.
+    /// </summary>
+    /// <param name="momentum">The weight of a new batch in the running averages, in [0, 1].</param>
+    /// <param name="epsilon">Added to the variance, non-negative.</param>
+    /// <exception cref="GenShapeException">The momentum or epsilon is out of range.</exception>
+    public static BatchNormSpec BatchNorm(double momentum = 0.1, double epsilon = 1e-5)
+    {
+        var spec = new BatchNormSpec(momentum, epsilon);
+        spec.Check("batch_norm", StepShape.Vector(1));
+        return spec;
+    }
+
     /// <summary>A planar flow step f(z) = z + û tanh(wᵀz + b) (Rezende and Mohamed 2015); its inverse is numerical.</summary>
     public static PlanarSpec Planar() => new();
 

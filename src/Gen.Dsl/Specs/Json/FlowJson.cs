@@ -112,6 +112,15 @@ internal static class FlowJson
         // The inner step is any bijector node: the lambdas run after this field is set.
         .Add<InvertedSpec>("inverted", (s, o) => o["of"] = Bijectors!.Write(s.Inner), f => new InvertedSpec(f.Node("of", Bijectors!)))
         .Add<PlanarSpec>("planar", (_, _) => { }, _ => Bij.Planar())
+        .Add<LuLinearSpec>("lu_linear", (s, o) => o["seed"] = s.Seed, f => Bij.LuLinear(f.Int("seed")))
+        .Add<BatchNormSpec>(
+            "batch_norm",
+            (s, o) =>
+            {
+                o["momentum"] = s.Momentum;
+                o["epsilon"] = s.Epsilon;
+            },
+            f => Bij.BatchNorm(f.Double("momentum"), f.Double("epsilon")))
         .Add<RadialSpec>("radial", (_, _) => { }, _ => Bij.Radial());
 
     /// <summary>
