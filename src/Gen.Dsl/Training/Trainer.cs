@@ -42,7 +42,7 @@ public sealed class Trainer
 
     /// <summary>Creates a trainer. Build the optimizer after moving the model to its device.</summary>
     /// <param name="model">The module whose parameters the optimizer trains (used for clipping and snapshots).</param>
-    /// <param name="optimizer">The optimizer.</param>
+    /// <param name="optimizer">The optimizer: <see cref="FusedAdam"/> (whose state checkpoints keep and failed steps restore), or any <c>torch.optim</c> optimizer (see the overloads taking one).</param>
     /// <param name="loss">The loss of a minibatch (a scalar, with named terms if wanted).</param>
     /// <param name="options">How to train.</param>
     public Trainer(torch.nn.Module model, IStepOptimizer optimizer, Func<torch.Tensor, Loss> loss, TrainingOptions? options = null)
@@ -64,6 +64,30 @@ public sealed class Trainer
     /// <param name="loss">The loss of a minibatch, a scalar.</param>
     /// <param name="options">How to train.</param>
     public Trainer(torch.nn.Module model, IStepOptimizer optimizer, Func<torch.Tensor, torch.Tensor> loss, TrainingOptions? options = null)
+        : this(model, optimizer, ToLoss(loss), options)
+    {
+    }
+
+    /// <summary>
+    /// Creates a trainer with a TorchSharp optimizer (<c>torch.optim.Adam</c>, <c>SGD</c>, <c>AdamW</c> ...), adapted by
+    /// <see cref="TorchOptimizer"/>. Its state is not copied: after a failed step the parameters and buffers are put
+    /// back but the optimizer's moments are not, and checkpoints hold no optimizer state; <see cref="FusedAdam"/> has both.
+    /// </summary>
+    /// <param name="model">The module whose parameters the optimizer trains.</param>
+    /// <param name="optimizer">The TorchSharp optimizer, built after moving the model to its device.</param>
+    /// <param name="loss">The loss of a minibatch (a scalar, with named terms if wanted).</param>
+    /// <param name="options">How to train.</param>
+    public Trainer(torch.nn.Module model, torch.optim.Optimizer optimizer, Func<torch.Tensor, Loss> loss, TrainingOptions? options = null)
+        : this(model, new TorchOptimizer(optimizer ?? throw new ArgumentNullException(nameof(optimizer))), loss, options)
+    {
+    }
+
+    /// <summary>As <see cref="Trainer(torch.nn.Module, torch.optim.Optimizer, Func{torch.Tensor, Loss}, TrainingOptions?)"/>, with a plain scalar loss.</summary>
+    /// <param name="model">The module whose parameters the optimizer trains.</param>
+    /// <param name="optimizer">The TorchSharp optimizer, built after moving the model to its device.</param>
+    /// <param name="loss">The loss of a minibatch, a scalar.</param>
+    /// <param name="options">How to train.</param>
+    public Trainer(torch.nn.Module model, torch.optim.Optimizer optimizer, Func<torch.Tensor, torch.Tensor> loss, TrainingOptions? options = null)
         : this(model, optimizer, ToLoss(loss), options)
     {
     }

@@ -50,6 +50,22 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void A_torchsharp_optimizer_goes_straight_into_the_trainer()
+    {
+        // As the top README's loop would suggest: torch.optim.Adam, no adapter written by hand.
+        var (train, valid) = Digits();
+        using var model = Autoregressive.Made(64, 128).Compile(Device.Cpu, seed: 0);
+        var adam = torch.optim.Adam(model.parameters(), lr: 3e-3);
+        var trainer = new Trainer(model, adam, x => -model.LogProb(x).mean(), new TrainingOptions { Epochs = 3, BatchSize = 100, LearningRate = s => s < 20 ? 3e-3 : 1e-3 })
+        {
+            Validation = x => -model.LogProb(x),
+        };
+        var result = trainer.Fit(train, valid);
+        Assert.True(result.ValidationLoss[^1] < result.ValidationLoss[0] - 1, $"validation NLL {string.Join(", ", result.ValidationLoss)}");
+        Assert.Equal(1e-3, adam.ParamGroups.First().LearningRate, 12); // the schedule reached the wrapped optimizer
+    }
+
+    [Fact]
     public void Early_stopping_stops_and_puts_back_the_best_epoch()
     {
         // A large model on 60 examples overfits quickly; validation then worsens and training must stop.
