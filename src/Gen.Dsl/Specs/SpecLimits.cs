@@ -106,9 +106,10 @@ public sealed record SpecLimits
     internal SpecBudget Measure(IModelSpec<torch.nn.Module> spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        var family = ModelFamilies.OfSpec(spec);
+        // Every model spec a document or checkpoint can hold counts its own size.
+        var sized = spec as ISizedSpec ?? throw new ArgumentException($"A {spec.GetType().Name} is not one of Gen's model specs, so it cannot be sized.", nameof(spec));
         var budget = new SpecBudget(this);
-        family.Measure(spec, budget);
+        sized.Measure(budget);
         return budget;
     }
 
