@@ -135,7 +135,7 @@ internal static class KillProbes
         var after = Temporaries(path);
         string context = $"{MidSave.Count} of {Kills} kills landed mid-save and left {left.Length} temporary files ({bytes / 1e6:0} MB)";
         return after.Length == 0
-            ? Verdict.Handled($"{context}; the next save removed them all")
+            ? new Verdict(Outcome.Handled, $"{context}; the next save removed them all", Note: $"Killed saves: {context}; every kill left a loadable checkpoint, and the next save removed them.")
             : new Verdict(Outcome.Exhaustion, $"{context}; {after.Length} are still there after the next save: {string.Join(", ", after.Select(Path.GetFileName))}");
     }
 
