@@ -1,4 +1,5 @@
 using System;
+using Gen.Runtime;
 using System.Buffers.Binary;
 using System.IO;
 using System.Security.Cryptography;
@@ -87,6 +88,14 @@ internal static class CheckpointFile
     public static CheckpointReader Open(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
+        if (path.Length == 0 || path.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new GenCheckpointException(
+                CheckpointError.Unreadable,
+                path.Length == 0 ? "the path is empty; give the checkpoint file's path." : "the path contains a NUL character, which no file name can hold.",
+                path.Replace("\0", "\\0", StringComparison.Ordinal));
+        }
+
         try
         {
             if (FileKind.NotRegular(path) is { } kind)

@@ -178,10 +178,11 @@ public sealed class JsonFields
     {
         foreach (var property in node.EnumerateObject())
         {
-            if (!read.Contains(property.Name))
+            var name = Text(() => property.Name, Path);
+            if (!read.Contains(name))
             {
                 var known = read.Count == 0 ? "none" : string.Join(", ", read);
-                throw Invalid(At(property.Name), $"{what} has no field '{property.Name}' (its fields: {known}).");
+                throw Invalid(At(name), $"{what} has no field '{Shorten(name)}' (its fields: {known}).");
             }
         }
     }
@@ -195,13 +196,27 @@ public sealed class JsonFields
             JsonValueKind.Number when typeof(T) == typeof(long) && value.TryGetInt64(out long l) => l,
             JsonValueKind.Number when typeof(T) == typeof(double) && value.TryGetDouble(out double d) => d,
             JsonValueKind.True or JsonValueKind.False when typeof(T) == typeof(bool) => value.GetBoolean(),
-            JsonValueKind.String when typeof(T) == typeof(string) => value.GetString(),
+            JsonValueKind.String when typeof(T) == typeof(string) => Text(value.GetString, path),
             _ => null,
         };
         return result is T typed ? typed : throw Invalid(path, $"expected {expected}, found {Describe(value)}.");
     }
 
     private static bool IsNull(JsonElement value) => value.ValueKind == JsonValueKind.Null;
+
+    // A string of the document as text: the parser accepts escapes of lone UTF-16 surrogates and (in a file's bytes)
+    // invalid UTF-8 inside strings, and only turning them into .NET text finds them.
+    private static string Text(Func<string?> read, string path)
+    {
+        try
+        {
+            return read() ?? string.Empty;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw Invalid(path, "a string is not valid text: it holds a lone UTF-16 surrogate or bytes that are not UTF-8.", e);
+        }
+    }
 
     private JsonElement ArrayField(string name, out string path)
     {

@@ -323,8 +323,10 @@ public sealed record VaeSpec : IModelSpec<VaeModel>, ISizedSpec
         LatentObjective.CheckSamples(Objective.Samples, "samples");
 
         // Last, since the networks' shapes depend on the likelihood and the posterior flow.
-        _ = EncoderLayers;
-        _ = DecoderLayers;
+        // Checked without listing the layers: a spec's checks run after every With…, and a long list each time would
+        // cost a document of many layers far more than reading it.
+        Encoder.CheckShapes("vae.encoder", EventShape, new[] { EncoderOutputs });
+        Decoder.CheckShapes("vae.decoder", new long[] { LatentDimensions }, DecodedShape);
     }
 
     private void CheckDataShape()

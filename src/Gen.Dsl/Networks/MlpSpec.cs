@@ -58,6 +58,12 @@ public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation) : Net
         }
     }
 
+    /// <summary>An MLP flattens its input and fits any shapes, so only its own settings are checked.</summary>
+    /// <param name="path">Where the node sits in the spec.</param>
+    /// <param name="input">The input event shape.</param>
+    /// <param name="output">The output event shape.</param>
+    public override void CheckShapes(string path, long[] input, long[] output) => Check(path);
+
     /// <inheritdoc/>
     public override IReadOnlyList<LayerShape> Trace(string path, long[] input, long[] output)
     {

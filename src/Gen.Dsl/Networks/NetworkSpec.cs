@@ -54,6 +54,15 @@ public abstract record NetworkSpec
     public abstract torch.nn.Module<torch.Tensor, torch.Tensor> Build(long[] input, long[] output);
 
     /// <summary>
+    /// The checks of <see cref="Trace"/> without the list of layers; a network whose layers fit any shapes (an MLP)
+    /// overrides it to check its own settings in one pass. This default traces and discards.
+    /// </summary>
+    /// <param name="path">Where the node sits in the spec.</param>
+    /// <param name="input">The input event shape.</param>
+    /// <param name="output">The output event shape.</param>
+    public virtual void CheckShapes(string path, long[] input, long[] output) => Trace(path, input, output);
+
+    /// <summary>
     /// Counts what <see cref="Build"/> builds for the same shapes into <paramref name="budget"/>; <paramref name="path"/>
     /// names the node. Every network Gen ships counts itself; this default counts nothing, which is enough for a node
     /// that is never read from a document you did not write.

@@ -29,6 +29,9 @@ internal sealed class LastGoodState : IDisposable
         good = new TrainingSnapshot(model, optimizer, 0);
     }
 
+    /// <summary>Whether a proposed state waits for a finite loss to confirm it.</summary>
+    public bool HasPending => pending is not null;
+
     /// <summary>The epoch whose state a failure restores (0: the start of the training run).</summary>
     public int Epoch => good.Epoch;
 

@@ -22,7 +22,8 @@ namespace Gen.Dsl;
 /// step of the next epoch, with <see cref="TrainingOptions.CheckFiniteEvery"/> 1), or the epoch's validation loss. A
 /// last step that breaks the weights while its own loss was finite therefore never reaches the checkpoint; the
 /// pending checkpoint waits beside the target (a hidden file ending in <c>.unconfirmed</c>) and replaces it only when
-/// confirmed. The last epoch's weights, which no later step scores, are checked to be finite only. After a failure the
+/// confirmed. The last epoch's weights, which no later step scores, are scored once more on the last batch when no
+/// validation loss confirmed them (a loss with side effects, such as an adversary's critic update, runs once more). After a failure the
 /// parameters, buffers and the optimizer's state (<see cref="IStepOptimizer.Snapshot"/>) are put back to the last good
 /// state.
 /// </remarks>
@@ -156,6 +157,7 @@ public sealed class Trainer
         long step = 0;
         bool stoppedEarly = false, timeUp = false;
         using var window = new Window();
+        torch.Tensor? finalBatch = null;
         try
         {
             for (int epoch = 1; epoch <= options.Epochs; epoch++)
@@ -193,6 +195,14 @@ public sealed class Trainer
                     }
 
                     optimizer.Step();
+                    if (validation is null && (epoch == options.Epochs || options.TimeLimit is not null))
+                    {
+                        // Kept to score the weights this run ends with, which no later step would (see below).
+                        finalBatch?.Dispose();
+                        finalBatch = batch.detach().clone();
+                        finalBatch.DetachFromDisposeScope();
+                    }
+
                     using (torch.no_grad())
                     {
                         // Weighted by batch size: a smaller last batch counts for its examples, not as a whole batch.
@@ -287,7 +297,16 @@ public sealed class Trainer
                 }
             }
 
-            // The last epoch's weights: no later step scores them, and they were checked to be finite.
+            // The last epoch's weights: no later step scores them, so without a validation loss that confirmed them their
+            // loss on the last batch is computed once more, as the next epoch's first step would; a last step that broke
+            // them with a finite loss of its own is caught here, and they never reach the checkpoint.
+            if (lastGood.HasPending && finalBatch is not null)
+            {
+                // With autograd on, as in training: a loss may update something of its own (an adversary's critic).
+                using var scope = torch.NewDisposeScope();
+                CheckFinite(loss(finalBatch), step, lastGood);
+            }
+
             lastGood.Confirm();
             if (best is not null && bestEpoch != trainLosses.Count)
             {
@@ -303,6 +322,7 @@ public sealed class Trainer
         finally
         {
             best?.Dispose();
+            finalBatch?.Dispose();
         }
     }
 

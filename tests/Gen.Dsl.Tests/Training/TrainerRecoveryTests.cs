@@ -92,10 +92,49 @@ public sealed class TrainerRecoveryTests
     }
 
     [Fact]
-    public void The_loss_is_called_once_a_step_and_no_unconfirmed_checkpoint_is_left_behind()
+    public void A_spike_at_the_very_last_step_never_reaches_the_checkpoint()
     {
-        // Confirmation reads the next step's own loss: the trainer never calls the loss beyond the steps it trains (an
-        // adversarial loss updates its critic when called), and a finished run leaves only its checkpoint.
+        // Step 79 (from 0) is the run's last; nothing trains after it, so only the final scoring sees what it broke.
+        var x = Moons();
+        string reference = TempPath(), spiked = TempPath();
+        try
+        {
+            using (var m = MoonsFlow())
+            using (var adam = new FusedAdam(m.parameters(), 1e-3))
+            {
+                new Trainer(m, adam, b => -m.LogProb(b).mean(), new TrainingOptions { Epochs = 7, BatchSize = 100, CheckpointPath = reference }).Fit(x);
+            }
+
+            using var model = MoonsFlow();
+            using var optimizer = new FusedAdam(model.parameters(), 1e-3);
+            var trainer = new Trainer(model, optimizer, b => -model.LogProb(b).mean(), new TrainingOptions
+            {
+                Epochs = 8,
+                BatchSize = 100,
+                CheckpointPath = spiked,
+                LearningRate = s => s == 79 ? 1e10 : 1e-3,
+            });
+            var e = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(x));
+            Assert.Equal(7, e.RestoredEpoch);
+            using var expected = Model.Load<FlowModel>(reference, Device.Cpu);
+            using var saved = Model.Load<FlowModel>(spiked, Device.Cpu);
+            foreach (var (a, b, c) in expected.parameters().Zip(saved.parameters(), model.parameters()))
+            {
+                Assert.True(a.allclose(b, 0, 0) && a.allclose(c, 0, 0), "the checkpoint and the model must hold the end of epoch 7");
+            }
+        }
+        finally
+        {
+            File.Delete(reference);
+            File.Delete(spiked);
+        }
+    }
+
+    [Fact]
+    public void The_loss_is_called_once_a_step_and_once_more_for_the_last_weights_and_no_unconfirmed_checkpoint_is_left_behind()
+    {
+        // Confirmation reads the next step's own loss; only the weights the run ends with, which no step follows, cost
+        // one more call (without validation data), and a finished run leaves only its checkpoint.
         var x = Moons();
         string path = TempPath();
         try
@@ -104,7 +143,7 @@ public sealed class TrainerRecoveryTests
             using var adam = new FusedAdam(model.parameters(), 1e-3);
             long calls = 0;
             var result = new Trainer(model, adam, b => { calls++; return -model.LogProb(b).mean(); }, new TrainingOptions { Epochs = 3, BatchSize = 100, CheckpointPath = path }).Fit(x);
-            Assert.Equal(result.Steps, calls);
+            Assert.Equal(result.Steps + 1, calls);
             Assert.True(File.Exists(path));
             Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(path)!, "." + Path.GetFileName(path) + "*"));
             using var saved = Model.Load<FlowModel>(path, Device.Cpu);

@@ -70,6 +70,23 @@ internal static class Gzip
         return new Decoded(content, note);
     }
 
+    /// <summary>The first bytes (at most <paramref name="count"/>) that gzip content decompresses to, decompressing no more.</summary>
+    /// <exception cref="GenDataException">The gzip data is corrupt.</exception>
+    public static byte[] DecompressPrefix(byte[] bytes, string source, int count)
+    {
+        try
+        {
+            using var gzip = new GZipStream(new MemoryStream(bytes, writable: false), CompressionMode.Decompress);
+            var prefix = new byte[count];
+            int got = gzip.ReadAtLeast(prefix, count, throwOnEndOfStream: false);
+            return prefix.AsSpan(0, got).ToArray();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new GenDataException($"{source}: the gzip data is corrupt ({bytes.Length} compressed bytes): {e.Message}", source, e);
+        }
+    }
+
     /// <summary>Compresses content with gzip.</summary>
     public static byte[] Compress(ReadOnlySpan<byte> content)
     {

@@ -15,24 +15,57 @@ namespace Gen.Data;
 /// </summary>
 public static class Idx
 {
-    /// <summary>Reads and validates an IDX file, gzip-compressed or raw.</summary>
+    /// <summary>
+    /// Reads and validates an IDX file, gzip-compressed or raw. The header is read first, and no more is read or
+    /// decompressed than it announces (and one byte more, to tell a file that is too long), so a file that claims less
+    /// than it holds, or a small gzip file that expands without end, costs no more than its header says.
+    /// </summary>
     /// <param name="path">The file.</param>
-    /// <exception cref="GenDataException">The file is missing, unreadable, corrupt or truncated.</exception>
+    /// <exception cref="GenDataException">The file is missing, unreadable, not a regular file, corrupt or truncated.</exception>
     public static IdxArray Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            // A FIFO would wait for a writer for ever, and a device such as /dev/zero never ends.
+            if (Gen.Runtime.FileKind.NotRegular(path) is { } kind)
+            {
+                throw new GenDataException($"{path}: cannot read an IDX file from {kind}; it must be a regular file.", path);
+            }
+
+            using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16);
+            var prefix = new byte[MaxHeaderBytes];
+            int got = file.ReadAtLeast(prefix, prefix.Length, throwOnEndOfStream: false);
+            if (Gzip.IsGzip(prefix.AsSpan(0, got)))
+            {
+                // The compressed file is on the disk; what it expands to is bounded by the header inside it.
+                var bytes = File.ReadAllBytes(path);
+                var head = Gzip.DecompressPrefix(bytes, path, MaxHeaderBytes);
+                long declared = Declared(head, path, null) ?? throw ShortHeader(head, path);
+                var decoded = Gzip.DecompressIfGzip(bytes, path, declared + 1, $", more than the {declared} bytes its IDX header announces");
+                return ParseDecompressed(decoded.Content, path, decoded.TruncationNote);
+            }
+
+            var raw = prefix.AsSpan(0, got);
+            long length = Declared(raw, path, null) ?? throw ShortHeader(raw.ToArray(), path);
+            if (file.Length != length)
+            {
+                throw LengthMismatch(raw, path, file.Length, null);
+            }
+
+            var content = new byte[length];
+            file.Position = 0;
+            file.ReadExactly(content);
+            return ParseDecompressed(content, path, null);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new GenDataException($"{path}: cannot read the file: {e.Message}", path, e);
         }
-
-        return Parse(bytes, path);
     }
+
+    // The longest header: the magic number and 255 dimensions.
+    private const int MaxHeaderBytes = 4 + (4 * 255);
 
     /// <summary>Parses and validates the bytes of an IDX file, gzip-compressed or raw.</summary>
     /// <param name="bytes">The file's bytes.</param>
@@ -94,11 +127,29 @@ public static class Idx
 
     private static IdxArray ParseDecompressed(byte[] content, string source, string? truncationNote)
     {
-        var note = truncationNote is null ? string.Empty : " " + truncationNote;
+        var header = Header(content, source, truncationNote) ?? throw ShortHeader(content, source, truncationNote);
+        if (content.Length != header.Length)
+        {
+            throw LengthMismatch(content, source, content.Length, truncationNote);
+        }
+
+        return new IdxArray(source, header.Type, header.Dimensions, content, header.Bytes);
+    }
+
+    // The whole length (header and data) that the header at the start of content announces, capped at long.MaxValue − 1
+    // (no file is longer); null when content is too short to hold the header.
+    private static long? Declared(ReadOnlySpan<byte> content, string source, string? truncationNote) =>
+        Header(content, source, truncationNote) is { } header ? (long)BigInteger.Min(header.Length, long.MaxValue - 1) : null;
+
+    private sealed record IdxHeader(int Magic, IdxElementType Type, int[] Dimensions, int Bytes, BigInteger Length);
+
+    // The header at the start of content, checked (magic number, element type, rank, dimensions); null when content is
+    // too short to hold it all.
+    private static IdxHeader? Header(ReadOnlySpan<byte> content, string source, string? truncationNote)
+    {
         if (content.Length < 4)
         {
-            throw new GenDataException(
-                $"{source}: too short for an IDX file: {content.Length} bytes, but the magic number alone takes 4.{note}", source);
+            return null;
         }
 
         var magic = BinaryPrimitives.ReadInt32BigEndian(content);
@@ -114,9 +165,7 @@ public static class Idx
         var header = 4 + (4 * rank);
         if (content.Length < header)
         {
-            throw new GenDataException(
-                $"{source}: truncated IDX header: magic number 0x{magic:X8} announces {rank} dimensions, so the header takes " +
-                $"{header} bytes, but the content has {content.Length}.{note}", source);
+            return null;
         }
 
         var dimensions = new int[rank];
@@ -124,7 +173,7 @@ public static class Idx
         BigInteger elements = BigInteger.One;
         for (int i = 0; i < rank; i++)
         {
-            var d = BinaryPrimitives.ReadUInt32BigEndian(content.AsSpan(4 + (4 * i)));
+            var d = BinaryPrimitives.ReadUInt32BigEndian(content.Slice(4 + (4 * i)));
             if (d > int.MaxValue)
             {
                 throw new GenDataException($"{source}: corrupt IDX header: dimension {i} is {d}, more than any file can hold.", source);
@@ -134,24 +183,43 @@ public static class Idx
             elements *= d;
         }
 
-        var expected = header + (elements * ElementSize(type));
-        if (content.Length != expected)
+        var length = header + (elements * ElementSize(type));
+        return new IdxHeader(magic, type, dimensions, header, length);
+    }
+
+    private static GenDataException ShortHeader(ReadOnlySpan<byte> content, string source, string? truncationNote = null)
+    {
+        var note = truncationNote is null ? string.Empty : " " + truncationNote;
+        if (content.Length < 4)
         {
-            var what = string.Format(
-                CultureInfo.InvariantCulture,
-                "the header (magic number 0x{0:X8}) announces {1} {2}, {3} bytes with the header, but the content has {4} bytes",
-                magic,
-                string.Join(" x ", dimensions),
-                Describe(type),
-                expected,
-                content.Length);
-            throw new GenDataException(
-                content.Length < expected
-                    ? $"{source}: truncated IDX file: {what} ({expected - content.Length} missing).{note}"
-                    : $"{source}: IDX file too long: {what} ({content.Length - expected} bytes too many).",
-                source);
+            return new GenDataException(
+                $"{source}: too short for an IDX file: {content.Length} bytes, but the magic number alone takes 4.{note}", source);
         }
 
-        return new IdxArray(source, type, dimensions, content, header);
+        var magic = BinaryPrimitives.ReadInt32BigEndian(content);
+        int rank = content[3];
+        return new GenDataException(
+            $"{source}: truncated IDX header: magic number 0x{magic:X8} announces {rank} dimensions, so the header takes " +
+            $"{4 + (4 * rank)} bytes, but the content has {content.Length}.{note}", source);
+    }
+
+    // The error for content of contentLength bytes whose header (at the start of content) announces another length.
+    private static GenDataException LengthMismatch(ReadOnlySpan<byte> content, string source, long contentLength, string? truncationNote)
+    {
+        var header = Header(content, source, truncationNote)!;
+        var note = truncationNote is null ? string.Empty : " " + truncationNote;
+        var what = string.Format(
+            CultureInfo.InvariantCulture,
+            "the header (magic number 0x{0:X8}) announces {1} {2}, {3} bytes with the header, but the content has {4} bytes",
+            header.Magic,
+            string.Join(" x ", header.Dimensions),
+            Describe(header.Type),
+            header.Length,
+            contentLength);
+        return new GenDataException(
+            contentLength < header.Length
+                ? $"{source}: truncated IDX file: {what} ({header.Length - contentLength} missing).{note}"
+                : $"{source}: IDX file too long: {what} ({contentLength - header.Length} bytes too many).",
+            source);
     }
 }

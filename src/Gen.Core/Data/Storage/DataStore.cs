@@ -98,6 +98,14 @@ internal static class DataStore
 
     private static byte[] ReadStored(string path, DataFile file)
     {
+        // A FIFO would wait for a writer for ever (its length reads 0 until then), and a device never ends.
+        if (Gen.Runtime.FileKind.NotRegular(path) is { } kind)
+        {
+            throw new GenDataException(
+                $"{path}: {kind}, not a regular file, stands where {file.RelativePath} should be; remove it to have the file downloaded again, or put a good copy there.",
+                path);
+        }
+
         try
         {
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);

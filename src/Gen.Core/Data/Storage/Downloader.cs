@@ -149,6 +149,11 @@ internal static class Downloader
         {
             // A published file the user already has (binarized MNIST's .amat text, say): converted and verified like a
             // download, and never modified.
+            if (Gen.Runtime.FileKind.NotRegular(url.LocalPath) is { } kind)
+            {
+                throw new GenDataException($"{url.LocalPath}: {kind}, not a regular file; {file.RelativePath} is read from a regular file.", url.LocalPath);
+            }
+
             try
             {
                 using var local = new FileStream(url.LocalPath, FileMode.Open, FileAccess.Read, FileShare.Read);

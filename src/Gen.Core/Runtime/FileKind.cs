@@ -2,16 +2,16 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 
-namespace Gen.Dsl;
+namespace Gen.Runtime;
 
 /// <summary>
 /// What a path names — a regular file, a directory, a pipe, a device — asked before the path is opened. Opening a FIFO
 /// for reading waits for a writer (forever, if none comes), and a device such as <c>/dev/zero</c> never ends, so a
-/// checkpoint reader must refuse anything but a regular file before it opens it. .NET exposes no file type on Unix, so
+/// reader of checkpoints or data files must refuse anything but a regular file before it opens it. .NET exposes no file type on Unix, so
 /// this asks <c>stat(2)</c> through the runtime's own native shim (the one <see cref="File"/> uses), whose status
 /// record starts with two 32-bit fields, flags and mode, on every Unix .NET supports.
 /// </summary>
-internal static class FileKind
+public static class FileKind
 {
     // The runtime shim's portable file-type bits (pal_io.h), the same values on every Unix.
     private const int TypeMask = 0xF000;
@@ -27,8 +27,10 @@ internal static class FileKind
     /// Null when <paramref name="path"/> names a regular file (following symbolic links), or nothing, or its type cannot be asked (opening it then says why);
     /// otherwise what it is instead, in words ("a directory", "a FIFO (named pipe)").
     /// </summary>
+    /// <param name="path">The path to ask about.</param>
     public static string? NotRegular(string path)
     {
+        ArgumentNullException.ThrowIfNull(path);
         if (System.IO.Directory.Exists(path))
         {
             return "a directory";
