@@ -3,7 +3,7 @@ using System;
 namespace Gen.Dsl;
 
 /// <summary>Entry point for flow specs.</summary>
-public static class Flow
+public static partial class Flow
 {
     /// <summary>
     /// A flow with no steps yet over <paramref name="baseDistribution"/>; conditional on a context when the base
