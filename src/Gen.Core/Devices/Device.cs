@@ -30,6 +30,9 @@ public static class Device
         }
     }
 
+    /// <summary>The first CUDA GPU when one is present (<see cref="IsCudaAvailable"/>), otherwise the CPU.</summary>
+    public static torch.Device Best => IsCudaAvailable ? Cuda(0) : Cpu;
+
     /// <summary>The CUDA GPU with the given index.</summary>
     /// <param name="index">Zero-based GPU index.</param>
     /// <exception cref="GenDeviceException">No CUDA runtime is loaded, or there is no GPU with that index.</exception>

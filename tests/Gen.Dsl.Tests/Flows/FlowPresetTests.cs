@@ -32,6 +32,10 @@ public sealed class FlowPresetTests
         var nsf = Flow.Over(Dist.StandardNormal(3)).Then(Bij.MaskedAutoregressive(Univariate.Spline(5, 2.5), 16));
         Assert.Equal(nsf, Flow.Nsf(3, 1, bins: 5, bound: 2.5, 16));
         Assert.Equal(6, Flow.RealNvp(2).Steps.Count);
+
+        // A preset is an ordinary spec: conditioned on a context afterwards, every coupling reads it.
+        using var conditional = Flow.RealNvp(4, 2, 8).WithContext(3).Compile(Device.Cpu, seed: 0);
+        Assert.Equal(new long[] { 5 }, conditional.LogProb(torch.randn(5, 4), torch.randn(5, 3)).shape);
     }
 
     [Fact]
