@@ -128,7 +128,7 @@ public abstract class AutoregressiveBinaryModel : torch.nn.Module<torch.Tensor, 
             var flat = bad.flatten().nonzero()[0, 0].item<long>();
             var value = x.flatten()[flat].ToDouble();
             throw new ArgumentException(
-                $"{where}: the data must be binary (0 or 1), but entry [{flat / Features}, {flat % Features}] is {value}; binarise it first (for example x.ge(threshold)).",
+                $"{where}: the data must be binary (0 or 1), but entry [{flat / Features}, {flat % Features}] is {value}; binarise it first: Transforms.BinarizeStatic(x / 255, 0.5) for 0..255 pixels such as Mnist.Load's, or Transforms.BinarizeStatic(x) for values in [0, 1].",
                 nameof(x));
         }
     }

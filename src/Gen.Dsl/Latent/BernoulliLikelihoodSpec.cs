@@ -29,7 +29,7 @@ public sealed record BernoulliLikelihoodSpec : LikelihoodSpec
         {
             var bad = x.masked_select(x.ne(0).logical_and(x.ne(1)))[0].to(torch.float64).item<double>();
             throw new ArgumentException(
-                $"{node}: the Bernoulli likelihood needs binary data (every value 0 or 1), got {bad.ToString(System.Globalization.CultureInfo.InvariantCulture)}; binarise the data (for example x.gt(0.5)) or use Likelihood.Gaussian().",
+                $"{node}: the Bernoulli likelihood needs binary data (every value 0 or 1), got {bad.ToString(System.Globalization.CultureInfo.InvariantCulture)}; binarise the data first: Transforms.BinarizeStatic(x / 255, 0.5) for 0..255 pixels such as Mnist.Load's (or Transforms.BinarizeStatic(x) for values in [0, 1]), or use Likelihood.Gaussian().",
                 "x");
         }
     }
