@@ -150,6 +150,11 @@ public sealed class Trainer
         var clock = Stopwatch.StartNew();
         var trainLosses = new List<double>();
         var validLosses = new List<double>();
+        if (options.LearningRate is null)
+        {
+            CheckedRate(optimizer.LearningRate, "the optimizer's learning rate is {0}");
+        }
+
         using var lastGood = new LastGoodState(model, optimizer, options.CheckpointPath);
         TrainingSnapshot? best = null;
         double bestValid = double.PositiveInfinity;
@@ -176,7 +181,7 @@ public sealed class Trainer
                     using var scope = torch.NewDisposeScope();
                     if (options.LearningRate is { } schedule)
                     {
-                        optimizer.LearningRate = schedule(step);
+                        optimizer.LearningRate = CheckedRate(schedule(step), $"TrainingOptions.LearningRate gave {{0}} at step {step}");
                     }
 
                     optimizer.ZeroGrad();
@@ -324,6 +329,17 @@ public sealed class Trainer
             best?.Dispose();
             finalBatch?.Dispose();
         }
+    }
+
+    // A learning rate must be a finite number of 0 or more: NaN would only show later as a NaN loss, blamed on the loss.
+    private static double CheckedRate(double rate, string what)
+    {
+        if (!double.IsFinite(rate) || rate < 0)
+        {
+            throw new ArgumentException(string.Format(System.Globalization.CultureInfo.InvariantCulture, what, rate) + "; a learning rate must be finite and 0 or more.");
+        }
+
+        return rate;
     }
 
     // The name of the first parameter or buffer holding NaN or an infinity, or null; one read-back for all.

@@ -66,6 +66,20 @@ public sealed class TrainerTests
     }
 
     [Fact]
+    public void A_learning_rate_that_is_not_a_number_is_named_before_any_step()
+    {
+        var (train, _) = Digits();
+        using var model = Autoregressive.Made(64, 16).Compile(Device.Cpu, seed: 0);
+        var adam = torch.optim.Adam(model.parameters(), lr: double.NaN);
+        var fromOptimizer = Assert.Throws<ArgumentException>(() => new Trainer(model, adam, x => -model.LogProb(x).mean(), new TrainingOptions { Epochs = 1 }).Fit(train));
+        Assert.Contains("the optimizer's learning rate is NaN", fromOptimizer.Message);
+
+        using var fused = new FusedAdam(model.parameters(), 1e-3);
+        var fromSchedule = Assert.Throws<ArgumentException>(() => new Trainer(model, fused, x => -model.LogProb(x).mean(), new TrainingOptions { Epochs = 1, BatchSize = 100, LearningRate = s => s == 3 ? double.PositiveInfinity : 1e-3 }).Fit(train));
+        Assert.Contains("TrainingOptions.LearningRate gave ∞ at step 3", fromSchedule.Message.Replace("Infinity", "∞"));
+    }
+
+    [Fact]
     public void Early_stopping_stops_and_puts_back_the_best_epoch()
     {
         // A large model on 60 examples overfits quickly; validation then worsens and training must stop.
