@@ -23,7 +23,7 @@ internal static class ModelInput
 
         if (t.device.type != reference.device.type || t.device.index != reference.device.index)
         {
-            throw new ArgumentException($"{node}: the model lives on {reference.device}, but {what} is on {t.device}.", parameter);
+            throw new ArgumentException($"{node}: the model lives on {reference.device}, but {what} is on {t.device}; move it with .to({Describe(reference.device)}) (or the model with model.to(...)).", parameter);
         }
     }
 
@@ -35,6 +35,12 @@ internal static class ModelInput
             throw new ArgumentOutOfRangeException(nameof(count), count, $"{node}: the number of samples must be positive, got {count}.");
         }
     }
+
+    /// <summary>
+    /// The device as code would name it: <c>Device.Cpu</c>, <c>Device.Cuda(0)</c>.
+    /// </summary>
+    private static string Describe(torch.Device device) =>
+        device.type == DeviceType.CUDA ? $"Device.Cuda({Math.Max(device.index, 0)})" : device.type == DeviceType.CPU ? "Device.Cpu" : device.ToString();
 
     /// <summary>
     /// Whether every value of <paramref name="x"/> is 0 or 1, as a boolean scalar on its device: x·(x − 1) is exactly 0
