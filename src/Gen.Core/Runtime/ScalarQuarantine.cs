@@ -48,6 +48,7 @@ internal static unsafe class ScalarQuarantine
 
     private static readonly ConcurrentQueue<(IntPtr Scalar, long Due)> Queue = new();
     private static readonly object Gate = new();
+    private static readonly object FreeGate = new();
     private static delegate* unmanaged<IntPtr, nuint, void> delete;
     private static long freed;
     private static long leaked;
@@ -157,9 +158,24 @@ internal static unsafe class ScalarQuarantine
     /// <summary>Frees the queued scalars whose wait ended by <paramref name="now"/> (milliseconds of <see cref="Environment.TickCount64"/>).</summary>
     internal static void FreeDue(long now)
     {
-        while (Queue.TryPeek(out var head) && head.Due <= now && Queue.TryDequeue(out var item))
+        // One thread frees at a time: between another thread's look at the head and its dequeue, a second one could take
+        // that head, and the first would then dequeue (and free) the next scalar, which may not be due. A thread that
+        // finds the freeing taken leaves it to the one freeing.
+        if (!Monitor.TryEnter(FreeGate))
         {
-            Free(item.Scalar);
+            return;
+        }
+
+        try
+        {
+            while (Queue.TryPeek(out var head) && head.Due <= now && Queue.TryDequeue(out var item))
+            {
+                Free(item.Scalar);
+            }
+        }
+        finally
+        {
+            Monitor.Exit(FreeGate);
         }
     }
 
