@@ -39,7 +39,14 @@ public sealed class JsonFields
 
     /// <summary>An <see cref="CheckpointError.InvalidSpec"/> error at <paramref name="path"/>.</summary>
     internal static GenCheckpointException Invalid(string path, string message, Exception? inner = null) =>
-        new(CheckpointError.InvalidSpec, $"{path}: {message}", jsonPath: path, inner: inner);
+        new(CheckpointError.InvalidSpec, $"{Bounded(path)}: {Bounded(message)}", jsonPath: path, inner: inner);
+
+    // The most characters of a path or message an error repeats: a node's check quotes the value it refuses, and a
+    // hostile document's value can be a million numbers long.
+    private const int MessageLimit = 2000;
+
+    private static string Bounded(string text) =>
+        text.Length <= MessageLimit ? text : $"{text[..(MessageLimit - 200)]} … {text[^150..]} ({text.Length} characters in all)";
 
     /// <summary>
     /// Builds a node from parts read at <paramref name="path"/> (such as a flow with one more step): a check the node
