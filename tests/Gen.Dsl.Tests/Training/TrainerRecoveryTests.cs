@@ -27,44 +27,10 @@ public sealed class TrainerRecoveryTests
     public void A_last_step_that_breaks_the_weights_never_reaches_the_checkpoint()
     {
         // Ten batches an epoch; step 39 (from 0) is the last of epoch 4, and its learning rate of 1e10 breaks the
-        // weights after its own loss, computed before the update, was finite.
-        var x = Moons();
-        string reference = TempPath(), spiked = TempPath();
-        try
-        {
-            using (var m = MoonsFlow())
-            using (var adam = new FusedAdam(m.parameters(), 1e-3))
-            {
-                new Trainer(m, adam, b => -m.LogProb(b).mean(), new TrainingOptions { Epochs = 3, BatchSize = 100, CheckpointPath = reference }).Fit(x);
-            }
-
-            using var model = MoonsFlow();
-            using var optimizer = new FusedAdam(model.parameters(), 1e-3);
-            var trainer = new Trainer(model, optimizer, b => -model.LogProb(b).mean(), new TrainingOptions
-            {
-                Epochs = 8,
-                BatchSize = 100,
-                CheckpointPath = spiked,
-                LearningRate = s => s == 39 ? 1e10 : 1e-3,
-            });
-            var e = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(x));
-            Assert.Equal(41, e.Step); // the first step of epoch 5 scores the broken weights
-            Assert.Equal(3, e.RestoredEpoch);
-            Assert.Contains("the end of epoch 3", e.Message);
-
-            // The checkpoint and the live model both hold the weights of the end of epoch 3, bit for bit.
-            using var expected = Model.Load<FlowModel>(reference, Device.Cpu);
-            using var saved = Model.Load<FlowModel>(spiked, Device.Cpu);
-            foreach (var (a, b, c) in expected.parameters().Zip(saved.parameters(), model.parameters()))
-            {
-                Assert.True(a.allclose(b, 0, 0) && a.allclose(c, 0, 0), "the checkpoint and the model must hold the end of epoch 3");
-            }
-        }
-        finally
-        {
-            File.Delete(reference);
-            File.Delete(spiked);
-        }
+        // weights after its own loss, computed before the update, was finite. The first step of epoch 5 scores them.
+        var e = SpikeKeepsTheLastGoodEpoch(spikeStep: 39, goodEpochs: 3);
+        Assert.Equal(41, e.Step);
+        Assert.Contains("the end of epoch 3", e.Message);
     }
 
     [Fact]
@@ -95,6 +61,16 @@ public sealed class TrainerRecoveryTests
     public void A_spike_at_the_very_last_step_never_reaches_the_checkpoint()
     {
         // Step 79 (from 0) is the run's last; nothing trains after it, so only the final scoring sees what it broke.
+        SpikeKeepsTheLastGoodEpoch(spikeStep: 79, goodEpochs: 7);
+    }
+
+    /// <summary>
+    /// Trains the moons flow for 8 epochs of ten batches with a learning rate of 1e10 at <paramref name="spikeStep"/>, and
+    /// checks that the run fails and that the checkpoint and the live model both hold the weights of the end of epoch
+    /// <paramref name="goodEpochs"/>, bit for bit (those of a clean run of that many epochs).
+    /// </summary>
+    private static TrainingDivergedException SpikeKeepsTheLastGoodEpoch(int spikeStep, int goodEpochs)
+    {
         var x = Moons();
         string reference = TempPath(), spiked = TempPath();
         try
@@ -102,7 +78,7 @@ public sealed class TrainerRecoveryTests
             using (var m = MoonsFlow())
             using (var adam = new FusedAdam(m.parameters(), 1e-3))
             {
-                new Trainer(m, adam, b => -m.LogProb(b).mean(), new TrainingOptions { Epochs = 7, BatchSize = 100, CheckpointPath = reference }).Fit(x);
+                new Trainer(m, adam, b => -m.LogProb(b).mean(), new TrainingOptions { Epochs = goodEpochs, BatchSize = 100, CheckpointPath = reference }).Fit(x);
             }
 
             using var model = MoonsFlow();
@@ -112,16 +88,18 @@ public sealed class TrainerRecoveryTests
                 Epochs = 8,
                 BatchSize = 100,
                 CheckpointPath = spiked,
-                LearningRate = s => s == 79 ? 1e10 : 1e-3,
+                LearningRate = s => s == spikeStep ? 1e10 : 1e-3,
             });
             var e = Assert.Throws<TrainingDivergedException>(() => trainer.Fit(x));
-            Assert.Equal(7, e.RestoredEpoch);
+            Assert.Equal(goodEpochs, e.RestoredEpoch);
             using var expected = Model.Load<FlowModel>(reference, Device.Cpu);
             using var saved = Model.Load<FlowModel>(spiked, Device.Cpu);
             foreach (var (a, b, c) in expected.parameters().Zip(saved.parameters(), model.parameters()))
             {
-                Assert.True(a.allclose(b, 0, 0) && a.allclose(c, 0, 0), "the checkpoint and the model must hold the end of epoch 7");
+                Assert.True(a.allclose(b, 0, 0) && a.allclose(c, 0, 0), $"the checkpoint and the model must hold the end of epoch {goodEpochs}");
             }
+
+            return e;
         }
         finally
         {
