@@ -45,13 +45,13 @@ public class AdversaryTests
         {
             using var adversary = new Adversary(flow, critic, (wl * Objective.Likelihood) + (wa * Objective.Adversarial(Game)));
             var loss = adversary.ModelLoss(x, b => -flow.LogProb(b).mean(), Seed.Generator(3));
-            Assert.Equal(new[] { "nll", "adversarial", "critic" }, loss.Terms.Select(t => t.Name));
+            Assert.Equal(new[] { "critic", "nll", "adversarial" }, loss.Terms.Select(t => t.Name));
             var terms = loss.Terms.ToDictionary(t => t.Name, t => t.Value.ToDouble());
             Assert.All(terms.Values, v => Assert.True(double.IsFinite(v)));
             Assert.Equal((wl * terms["nll"]) + (wa * terms["adversarial"]), loss.Total.ToDouble(), 5);
             // The adversarial term carries gradient to the flow; the critic's reported loss does not.
-            Assert.True(loss.Terms[1].Value.requires_grad);
-            Assert.False(loss.Terms[2].Value.requires_grad);
+            Assert.True(loss.Terms[2].Value.requires_grad);
+            Assert.False(loss.Terms[0].Value.requires_grad);
         }
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -11,7 +12,7 @@ namespace Gen.Dsl;
 /// <c>network.body.linear{i}</c> and <c>network.head</c>; with spectral normalisation each layer holds
 /// <c>layer.weight</c>, <c>layer.bias</c>, <c>u</c> and <c>v</c>.
 /// </summary>
-public sealed class CriticModel : torch.nn.Module<torch.Tensor, torch.Tensor>
+public sealed class CriticModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ICritic
 {
     private const string Node = "critic";
 
@@ -27,6 +28,15 @@ public sealed class CriticModel : torch.nn.Module<torch.Tensor, torch.Tensor>
 
     /// <summary>The spec this model was compiled from.</summary>
     public CriticSpec Spec { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<long> InputShape => new long[] { Spec.Features };
+
+    /// <summary>0: the critic reads no class labels.</summary>
+    public int Classes => 0;
+
+    /// <summary>Whether the network is batch-normalised.</summary>
+    public bool DependsOnBatch => Spec.Network.Normalization == Normalization.Batch;
 
     /// <summary>The critic's parameters, for its optimizer (spectral normalisation's u and v are buffers, not parameters).</summary>
     public Parameter[] CriticParameters() => parameters().ToArray();
@@ -47,6 +57,11 @@ public sealed class CriticModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         return network.forward(x);
     }
 
-    /// <summary>The same as <see cref="Logits"/>.</summary>
+    /// <summary>The same as <see cref="Logits(torch.Tensor)"/>; <paramref name="labels"/> must be null (the critic is unconditional).</summary>
+    /// <exception cref="ArgumentException">Labels were given.</exception>
+    torch.Tensor ICritic.Logits(torch.Tensor x, torch.Tensor? labels) =>
+        labels is null ? Logits(x) : throw new ArgumentException($"{Node}: the critic is unconditional and reads no labels; a class-conditional GAN (GanSpec.WithClasses) judges labelled data with its own discriminator.", nameof(labels));
+
+    /// <summary>The same as <see cref="Logits(torch.Tensor)"/>.</summary>
     public override torch.Tensor forward(torch.Tensor input) => Logits(input);
 }

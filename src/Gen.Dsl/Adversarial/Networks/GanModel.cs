@@ -14,7 +14,7 @@ namespace Gen.Dsl;
 /// <c>discriminator.head</c>, <c>discriminator.projection</c> (conditional only); with spectral normalisation each
 /// discriminator layer holds <c>layer.weight</c>, <c>layer.bias</c>, <c>u</c> and <c>v</c>.
 /// </summary>
-public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDifferentiableSampler
+public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IConditionalSampler
 {
     private const string Node = "gan";
 
@@ -46,6 +46,15 @@ public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDif
 
     /// <summary>The discriminator's parameters, for its optimizer (spectral normalisation's u and v are buffers, not parameters).</summary>
     public Parameter[] DiscriminatorParameters() => discriminator.parameters().ToArray();
+
+    /// <summary>
+    /// The discriminator as a critic (<see cref="Discriminate"/> with the model's checks), the generator's adversary in an
+    /// <see cref="AdversarialTrainer"/>.
+    /// </summary>
+    public ICritic Critic => new Discriminator(this);
+
+    /// <summary>The number of classes of a conditional model; 0 for an unconditional one.</summary>
+    public int Classes => Spec.Classes;
 
     /// <summary>Standard-normal latents [count, Latent] in the model's dtype and on its device.</summary>
     /// <param name="count">How many.</param>
@@ -114,11 +123,11 @@ public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDif
         return Generate(Latent(count, generator)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Draws one sample per label, [batch, Data], from a class-conditional model, without gradient.</summary>
+    /// <summary>G(z) for one fresh latent per label: samples [batch, Data], differentiable with respect to the generator.</summary>
     /// <param name="labels">Class labels, int64 [batch], on the model's device.</param>
     /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>); the device's global generator when null.</param>
     /// <exception cref="ArgumentException">The model is unconditional, or the labels are not valid.</exception>
-    public torch.Tensor SampleGiven(torch.Tensor labels, torch.Generator? generator = null)
+    public torch.Tensor RSampleGiven(torch.Tensor labels, torch.Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(labels);
         if (labels.dim() != 1 || labels.shape[0] < 1)
@@ -126,12 +135,35 @@ public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDif
             throw new GenShapeException($"{Node}.labels", $"expects labels of shape [batch], got a tensor of shape {Shape.Format(labels.shape)}.");
         }
 
-        using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         return Generate(Latent(labels.shape[0], generator), labels).MoveToOuterDisposeScope();
     }
 
+    /// <summary>Draws one sample per label, [batch, Data], from a class-conditional model, without gradient.</summary>
+    /// <param name="labels">Class labels, int64 [batch], on the model's device.</param>
+    /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>); the device's global generator when null.</param>
+    /// <exception cref="ArgumentException">The model is unconditional, or the labels are not valid.</exception>
+    public torch.Tensor SampleGiven(torch.Tensor labels, torch.Generator? generator = null)
+    {
+        using var noGrad = torch.no_grad();
+        return RSampleGiven(labels, generator);
+    }
+
     private torch.Tensor Reference => generator.parameters().First();
+
+    // The discriminator seen as a critic: the model's checks, then its logits.
+    private sealed class Discriminator(GanModel model) : ICritic
+    {
+        public IReadOnlyList<long> InputShape => model.SampleShape;
+
+        public int Classes => model.Spec.Classes;
+
+        public bool DependsOnBatch => model.Spec.DiscriminatorNetwork.Normalization == Normalization.Batch;
+
+        public Parameter[] CriticParameters() => model.DiscriminatorParameters();
+
+        public torch.Tensor Logits(torch.Tensor x, torch.Tensor? labels = null) => model.Discriminate(x, labels);
+    }
 
     private void CheckInput(torch.Tensor x, long features, string what)
     {

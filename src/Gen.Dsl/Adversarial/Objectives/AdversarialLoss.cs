@@ -38,9 +38,9 @@ public abstract record AdversarialLoss
     /// Refuses a gradient penalty on a batch-normalised critic (Gulrajani et al. 2017, section 4: the penalty is on each
     /// example's gradient, and batch normalisation makes each output depend on the whole batch).
     /// </summary>
-    internal void CheckCritic(MlpSpec critic, string node)
+    internal void CheckCritic(ICritic critic, string node)
     {
-        if (PenalisesInputGradients && critic.Normalization == Normalization.Batch)
+        if (PenalisesInputGradients && critic.DependsOnBatch)
         {
             throw new ArgumentException(
                 $"{node}: the objective {this} penalises the critic's gradient for each example, but the critic is batch-normalised, so each of its outputs depends on the whole batch; normalise it by layer (Normalization.Layer) or not at all.");

@@ -5,12 +5,14 @@ using TorchSharp.Modules;
 
 namespace Gen.Dsl;
 
-/// <summary>The critic's side of every adversarial loop (<see cref="GanTrainer"/>, <see cref="Adversary"/>): one update, and the default optimizer.</summary>
+/// <summary>The critic's side of the adversarial game (<see cref="Adversary"/>): one update, and the default optimizer.</summary>
 internal static class CriticUpdate
 {
     /// <summary>
     /// One critic update: the objective's discriminator loss on <paramref name="real"/> against <paramref name="fake"/>
-    /// (drawn without gradient to the model), a step of <paramref name="optimizer"/>, then the objective's constraint.
+    /// (drawn without gradient to the model), a step of <paramref name="optimizer"/>, then the objective's constraint. The
+    /// gradients are cleared after the step, so none is left on the critic when a trainer clips or checks the gradients of
+    /// a module that holds both players (a GAN).
     /// </summary>
     /// <returns>The loss, detached (in the caller's dispose scope).</returns>
     public static torch.Tensor Run(AdversarialLoss objective, FusedAdam optimizer, Parameter[] parameters, torch.Tensor real, torch.Tensor fake, Func<torch.Tensor, torch.Tensor> critic, torch.Generator? generator)
@@ -20,6 +22,7 @@ internal static class CriticUpdate
         optimizer.ZeroGrad();
         loss.backward();
         optimizer.Step();
+        optimizer.ZeroGrad();
         objective.Constrain(parameters);
         return loss.detach();
     }

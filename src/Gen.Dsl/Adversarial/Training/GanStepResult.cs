@@ -1,6 +1,6 @@
 namespace Gen.Dsl;
 
-/// <summary>The losses of one <see cref="GanTrainer.Step"/>.</summary>
-/// <param name="DiscriminatorLoss">The discriminator's loss in the last critic update of the step.</param>
-/// <param name="GeneratorLoss">The generator's loss in the step's generator update.</param>
+/// <summary>The losses of one round of <see cref="AdversarialTrainer.Step"/>.</summary>
+/// <param name="DiscriminatorLoss">The critic's loss in the last critic update of the round.</param>
+/// <param name="GeneratorLoss">The model's game loss in the round's model update.</param>
 public readonly record struct GanStepResult(double DiscriminatorLoss, double GeneratorLoss);
