@@ -8,8 +8,9 @@ namespace Gen.Dsl;
 
 /// <summary>
 /// A diagonal normal over vectors of <paramref name="Features"/> coordinates whose mean and scale a network computes
-/// from a context of <paramref name="Context"/> features: N(μ(c), diag σ(c)²), with σ = softplus(raw + c₀) + 10⁻³ as in
-/// <see cref="StableLogScale"/>. The network's output layer starts at zero, so before training it is N(0, I) for every
+/// from a context of <paramref name="Context"/> features: N(μ(c), diag σ(c)²), the Gaussian head
+/// <see cref="Head"/> with σ = softplus(raw + c₀) + 10⁻³ (<see cref="GaussianHead.UnitScaleAtZero"/>, as in
+/// <see cref="StableLogScale"/>). The network's output layer starts at zero, so before training it is N(0, I) for every
 /// context. As the base of a flow it makes the flow conditional on that context.
 /// </summary>
 /// <param name="Features">Length of one event.</param>
@@ -56,6 +57,9 @@ public sealed record ConditionalNormalSpec(int Features, int Context, MlpSpec Ne
 
     private sealed class Module : DistributionModule
     {
+        // The network gives all the means, then all the unconstrained scales: the head's layout for vectors.
+        private static readonly GaussianHead Head = new(FixedScale: null, UnitScaleAtZero: true);
+
         private readonly Sequential net;
         private readonly int contextFeatures;
 
@@ -74,9 +78,7 @@ public sealed record ConditionalNormalSpec(int Features, int Context, MlpSpec Ne
                 throw new GenShapeException("conditional_normal.context", $"expects a context [..., {contextFeatures}], got {got}.");
             }
 
-            var parts = net.forward(context).chunk(2, -1);
-            var scale = StableLogScale.FromUnconstrained(parts[1]).exp();
-            return new Independent(new Normal(parts[0], scale), 1);
+            return Head.Joint(net.forward(context), eventRank: 1);
         }
     }
 

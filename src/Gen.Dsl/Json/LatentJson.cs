@@ -3,14 +3,8 @@ namespace Gen.Dsl;
 /// <summary>The JSON forms of latent-variable models and their likelihoods and objectives.</summary>
 internal static class LatentJson
 {
-    /// <summary>Likelihoods p(x|z).</summary>
-    public static readonly NodeKinds<LikelihoodSpec> Likelihoods = new NodeKinds<LikelihoodSpec>("likelihood")
-        .Add<BernoulliLikelihoodSpec>("bernoulli", (_, _) => { }, _ => Likelihood.Bernoulli())
-        .Add<DiscretizedLogisticLikelihoodSpec>("discretized_logistic", (s, o) => o["levels"] = s.Levels, f => Likelihood.DiscretizedLogistic(f.Int("levels")))
-        .Add<GaussianLikelihoodSpec>(
-            "gaussian",
-            (s, o) => o["fixed_scale"] = s.FixedScale,
-            f => f.NullableDouble("fixed_scale") is double scale ? Likelihood.GaussianWithScale(scale) : Likelihood.Gaussian());
+    /// <summary>Likelihoods p(x|z): the heads, under the VAE's name for them.</summary>
+    public static NodeKinds<HeadSpec> Likelihoods => HeadJson.Heads;
 
     /// <summary><c>{"samples": 5, "dreg": true}</c>.</summary>
     public static readonly NodeCodec<LatentObjective> Objective = new(

@@ -5,19 +5,8 @@ namespace Gen.Dsl;
 /// <summary>The JSON forms of the pixel models and their heads.</summary>
 internal static class PixelCnnJson
 {
-    /// <summary>Pixel heads.</summary>
-    public static readonly NodeKinds<PixelHead> Heads = new NodeKinds<PixelHead>("pixel head")
-        .Add<BernoulliPixelHead>("bernoulli", (_, _) => { }, _ => (BernoulliPixelHead)PixelHead.Bernoulli())
-        .Add<GaussianPixelHead>("gaussian", (_, _) => { }, _ => (GaussianPixelHead)PixelHead.Gaussian())
-        .Add<CategoricalPixelHead>("categorical", (s, o) => o["levels"] = s.Levels, f => (CategoricalPixelHead)PixelHead.Categorical(f.Int("levels")))
-        .Add<DiscretizedLogisticPixelHead>(
-            "discretized_logistic_mixture",
-            (s, o) =>
-            {
-                o["components"] = s.Components;
-                o["levels"] = s.Levels;
-            },
-            f => (DiscretizedLogisticPixelHead)PixelHead.DiscretizedLogisticMixture(f.Int("components"), f.Int("levels")));
+    /// <summary>Pixel heads: the heads, under the pixel models' name for them.</summary>
+    public static NodeKinds<HeadSpec> Heads => HeadJson.Heads;
 
     /// <summary>A PixelCNN: image shape, filters, residual blocks and head.</summary>
     public static readonly NodeCodec<PixelCnnSpec> PixelCnn = new(

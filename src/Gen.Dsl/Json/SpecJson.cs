@@ -75,7 +75,8 @@ public static class SpecJson
     /// Registers a node type of your own, so that specs holding it are written as JSON, saved with
     /// <see cref="Model.Save"/> and read back: a bijector (<see cref="BijSpec"/>), a univariate map
     /// (<see cref="Gen.Probability.Bijectors.UnivariateMap"/>), a distribution (<see cref="DistSpec"/>) or a network
-    /// (<see cref="NetworkSpec"/>, for a VAE's encoder or decoder). Reading goes
+    /// (<see cref="NetworkSpec"/>, for a VAE's encoder or decoder) or a head (<see cref="HeadSpec"/>, a VAE's likelihood or a
+    /// pixel model's head). Reading goes
     /// through <paramref name="read"/>, which should build the node through the same checks code would (a check that
     /// throws an <see cref="ArgumentException"/> is reported at the node's JSON path), and a field it does not read is
     /// an error. Register once per process, before reading or writing; registration is safe while other threads read
@@ -85,7 +86,7 @@ public static class SpecJson
     /// <param name="typeName">The name written in the node's <c>"type"</c> field: lower-case letters, digits and underscores, starting with a letter, and not a name Gen uses. Never change it once files use it.</param>
     /// <param name="write">Adds the node's fields (not <c>"type"</c>) to the object; nested nodes go in with <see cref="WriteNode"/>.</param>
     /// <param name="read">Builds the node from its fields; nested nodes come out with <see cref="JsonFields.Bijector"/>, <see cref="JsonFields.Map"/>, <see cref="JsonFields.Mlp"/> and the like.</param>
-    /// <exception cref="ArgumentException">The type name is not of the allowed form, or <typeparamref name="TNode"/> is not a bijector, univariate map, distribution or network node.</exception>
+    /// <exception cref="ArgumentException">The type name is not of the allowed form, or <typeparamref name="TNode"/> is not a bijector, univariate map, distribution, network or head node.</exception>
     /// <exception cref="InvalidOperationException">The type name or the node type is registered already.</exception>
     public static void Register<TNode>(string typeName, Action<TNode, JsonObject> write, Func<JsonFields, TNode> read)
         where TNode : class
@@ -119,9 +120,13 @@ public static class SpecJson
         {
             Add(NetworkJson.Networks, typeName, write, read);
         }
+        else if (typeof(HeadSpec).IsAssignableFrom(typeof(TNode)))
+        {
+            Add(HeadJson.Heads, typeName, write, read);
+        }
         else
         {
-            throw new ArgumentException($"{typeof(TNode).Name} is not a node type that takes a JSON form of your own: register a BijSpec, a UnivariateMap, a DistSpec or a NetworkSpec.", nameof(TNode));
+            throw new ArgumentException($"{typeof(TNode).Name} is not a node type that takes a JSON form of your own: register a BijSpec, a UnivariateMap, a DistSpec, a NetworkSpec or a HeadSpec.", nameof(TNode));
         }
     }
 
@@ -139,7 +144,8 @@ public static class SpecJson
         DistSpec distribution => FlowJson.Distributions.Write(distribution),
         NetworkSpec network => NetworkJson.WriteNetwork(network),
         MaskSpec mask => FlowJson.Mask.Write(mask),
-        _ => throw new ArgumentException($"{node.GetType().Name} is not a node with a JSON form of its own (bijector, univariate map, distribution, MLP or mask).", nameof(node)),
+        HeadSpec head => HeadJson.Heads.Write(head),
+        _ => throw new ArgumentException($"{node.GetType().Name} is not a node with a JSON form of its own (bijector, univariate map, distribution, MLP, mask or head).", nameof(node)),
     };
 
     private static void Add<TBase, TNode>(NodeKinds<TBase> kinds, string typeName, Action<TNode, JsonObject> write, Func<JsonFields, TNode> read)

@@ -85,7 +85,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     {
         ArgumentNullException.ThrowIfNull(z);
         Shape.CheckTrailing(z, new[] { LatentDimensions }, "vae.decode");
-        return Spec.Likelihood.Build(decoder.forward(z), Spec.DataShape.Count);
+        return Spec.Likelihood.Joint(decoder.forward(z), Spec.DataShape.Count);
     }
 
     /// <summary>

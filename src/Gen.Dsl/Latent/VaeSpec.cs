@@ -76,7 +76,7 @@ public sealed record VaeSpec : IModelSpec<VaeModel>, ISizedSpec
     public IReadOnlyList<LayerShape> DecoderLayers => Decoder.Trace("vae.decoder", new long[] { LatentDimensions }, DecodedShape);
 
     /// <summary>The likelihood p(x|z).</summary>
-    public LikelihoodSpec Likelihood { get; private init; }
+    public HeadSpec Likelihood { get; private init; }
 
     /// <summary>The training objective.</summary>
     public LatentObjective Objective { get; private init; }
@@ -158,7 +158,7 @@ public sealed record VaeSpec : IModelSpec<VaeModel>, ISizedSpec
     }
 
     /// <summary>The same model with another likelihood.</summary>
-    public VaeSpec WithLikelihood(LikelihoodSpec likelihood)
+    public VaeSpec WithLikelihood(HeadSpec likelihood)
     {
         ArgumentNullException.ThrowIfNull(likelihood);
         return Checked(this with { Likelihood = likelihood });
@@ -255,7 +255,7 @@ public sealed record VaeSpec : IModelSpec<VaeModel>, ISizedSpec
         get
         {
             var shape = EventShape;
-            shape[0] *= Likelihood.ParametersPerFeature;
+            shape[0] *= Likelihood.ParametersPerElement;
             return shape;
         }
     }

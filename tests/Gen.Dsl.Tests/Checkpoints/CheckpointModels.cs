@@ -82,7 +82,7 @@ internal static class CheckpointModels
                 return flow.LogProb(torch.randn(new long[] { 16, 4 }, dtype: torch.float64, generator: g).to(reference.dtype, reference.device));
             case AutoregressiveBinaryModel binary:
                 return binary.LogProb(Binary(16, binary.Features));
-            case PixelCnnModel pixel when pixel.Spec.Head is BernoulliPixelHead:
+            case PixelCnnModel pixel when pixel.Spec.Head is BernoulliHead:
                 return pixel.LogProb(Binary(4, 1, 4, 4));
             case PixelCnnModel pixel:
                 return pixel.LogProb(torch.randint(0, 8, new long[] { 4, 3, 3, 3 }, generator: g).to(reference.dtype, reference.device));

@@ -140,7 +140,7 @@ internal static class RandomSpecs
         };
         var likelihood = r.Next(3) switch
         {
-            0 => (LikelihoodSpec)Likelihood.Bernoulli(),
+            0 => (HeadSpec)Likelihood.Bernoulli(),
             1 => Likelihood.Gaussian(),
             _ => Likelihood.GaussianWithScale(0.001 + (r.NextDouble() * 3)),
         };
@@ -194,7 +194,7 @@ internal static class RandomSpecs
         _ => InputOrder.Given(Enumerable.Range(0, features).OrderBy(_ => r.Next()).ToArray()),
     };
 
-    private static PixelHead Head(Random r) => r.Next(4) switch
+    private static HeadSpec Head(Random r) => r.Next(4) switch
     {
         0 => PixelHead.Bernoulli(),
         2 => PixelHead.Gaussian(),

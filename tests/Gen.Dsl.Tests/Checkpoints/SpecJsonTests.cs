@@ -139,7 +139,7 @@ public sealed class SpecJsonTests
     [InlineData("""{"version": 1, "spec": """, "$", "not valid JSON")]
     [InlineData("""{"version": 1, "spec": {"type": "fvsbn", "features": 3, "features": 4, "order": {"type": "natural"}}}""", "$", "Duplicate property 'features'")]
     [InlineData("""{"version": 1, "spec": {"type": "pixel_cnn", "channels": 1, "height": 4, "width": 4, "filters": 8, "residual_blocks": 1, "head": {"type": "categorical", "levels": 1}}}""",
-        "$.spec.head", "pixel_head.levels: a categorical pixel needs at least two values")]
+        "$.spec.head", "head.levels: a categorical element needs at least two values")]
     [InlineData("""{"version": 1, "spec": {"type": "image_flow", "channels": 1, "height": 2, "width": 2, "context_features": 0, "preprocessing": {"kind": "centred", "levels": 256, "alpha": 0.7}, "steps": []}}""",
         "$.spec.preprocessing", "the centred map has no alpha")]
     public void An_invalid_document_names_the_json_path(string json, string path, string message)
@@ -178,8 +178,7 @@ public sealed class SpecJsonTests
         static bool Derives<TBase>(Type t) => typeof(TBase).IsAssignableFrom(t) && t != typeof(TBase);
         Assert.All(types.Where(Derives<BijSpec>), t => Assert.True(FlowJson.Bijectors.Knows(t), $"bijector {t.Name} has no JSON form"));
         Assert.All(types.Where(Derives<DistSpec>), t => Assert.True(FlowJson.Distributions.Knows(t), $"distribution {t.Name} has no JSON form"));
-        Assert.All(types.Where(Derives<PixelHead>), t => Assert.True(PixelCnnJson.Heads.Knows(t), $"pixel head {t.Name} has no JSON form"));
-        Assert.All(types.Where(Derives<LikelihoodSpec>), t => Assert.True(LatentJson.Likelihoods.Knows(t), $"likelihood {t.Name} has no JSON form"));
+        Assert.All(types.Where(Derives<HeadSpec>), t => Assert.True(HeadJson.Heads.Knows(t), $"head {t.Name} has no JSON form"));
         var modelSpecs = types.Where(t => t.GetInterfaces().Any(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IModelSpec<>))).ToArray();
         Assert.Superset(
             new[] { typeof(FlowSpec), typeof(MadeSpec), typeof(NadeSpec), typeof(FvsbnSpec), typeof(PixelCnnSpec), typeof(GatedPixelCnnSpec), typeof(VaeSpec) }.ToHashSet(),
@@ -197,8 +196,8 @@ public sealed class SpecJsonTests
         Assert.Throws<ArgumentOutOfRangeException>(() => flow.WithPreprocessing(ImagePreprocessing.Centred(256) with { Alpha = 0.3 }));
 
         var vae = Gen.Dsl.Latent.Vae(4, 2).WithEncoder(Net.Mlp(8)).WithDecoder(Net.Mlp(8));
-        Assert.Throws<ArgumentOutOfRangeException>(() => vae.WithLikelihood(new GaussianLikelihoodSpec(-1)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => vae.WithLikelihood(new DiscretizedLogisticLikelihoodSpec(1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => vae.WithLikelihood(new GaussianHead(-1)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => vae.WithLikelihood(new DiscretizedLogisticHead(1)));
         Assert.Throws<ArgumentOutOfRangeException>(() => vae.WithObjective(new LatentObjective(0, false)));
     }
 }

@@ -317,9 +317,9 @@ internal static class IllFormedSpecs
         int levels = r.Next(-2, 2), components = r.Next(-2, 1);
         return r.Next(3) switch
         {
-            0 => new($"categorical head with {levels} levels", () => PixelHead.Categorical(levels), "pixel_head.levels", new[] { "two values" }),
-            1 => new($"logistic mixture head with {levels} levels", () => PixelHead.DiscretizedLogisticMixture(3, levels), "pixel_head.levels", new[] { "two values" }),
-            _ => new($"logistic mixture head with {components} components", () => PixelHead.DiscretizedLogisticMixture(components, 256), "pixel_head.components", new[] { "one component" }),
+            0 => new($"categorical head with {levels} levels", () => PixelHead.Categorical(levels), "head.levels", new[] { "two values" }),
+            1 => new($"logistic mixture head with {levels} levels", () => PixelHead.DiscretizedLogisticMixture(3, levels), "head.levels", new[] { "two values" }),
+            _ => new($"logistic mixture head with {components} components", () => PixelHead.DiscretizedLogisticMixture(components, 256), "head.components", new[] { "one component" }),
         };
     }
 

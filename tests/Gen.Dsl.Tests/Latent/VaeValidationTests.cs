@@ -62,7 +62,7 @@ public class VaeValidationTests
         {
             var e = Assert.Throws<ArgumentException>(() => call(gaussian, infinite));
             Assert.StartsWith(node + ":", e.Message);
-            Assert.Contains("finite data", e.Message);
+            Assert.Contains("finite real numbers", e.Message);
         }
     }
 

@@ -12,13 +12,13 @@ public sealed class GaussianHeadTests
         using var model = Autoregressive.PixelCnn(2, 3, 3).WithFilters(4).WithResidualBlocks(1).WithHead(PixelHead.Gaussian()).Compile(Device.Cpu, torch.float64, seed: 1);
         using var g = Seed.Generator(2);
         var x = torch.randn(new long[] { 5, 2, 3, 3 }, dtype: torch.float64, generator: g);
-        var p = model.HeadParameters(x);                                    // [5, 2, 2, 3, 3]
-        var mean = p.select(2, 0);
-        var scale = torch.nn.functional.softplus(p.select(2, 1)) + GaussianPixelHead.MinScale;
+        var p = model.HeadParameters(x);                                    // [5, 2, 3, 3, 2]
+        var mean = p.select(-1, 0);
+        var scale = torch.nn.functional.softplus(p.select(-1, 1)) + GaussianHead.MinScale;
         var expected = (-0.5 * ((x - mean) / scale).square() - scale.log() - 0.5 * Math.Log(2 * Math.PI)).sum(new long[] { 1, 2, 3 });
         Assert.True(model.LogProb(x).allclose(expected, 1e-12, 1e-12));
-        Assert.Equal("Gaussian", PixelHead.Gaussian().ToString());
-        Assert.Equal(2, PixelHead.Gaussian().ParametersPerChannel);
+        Assert.Equal("Gaussian(decoded scale)", PixelHead.Gaussian().ToString());
+        Assert.Equal(2, PixelHead.Gaussian().ParametersPerElement);
     }
 
     [Fact]
@@ -27,7 +27,7 @@ public sealed class GaussianHeadTests
         using var model = Autoregressive.PixelCnn(1, 1, 1).WithFilters(4).WithResidualBlocks(1).WithHead(PixelHead.Gaussian()).Compile(Device.Cpu, torch.float64, seed: 3);
         var p = model.HeadParameters(torch.zeros(1, 1, 1, 1, dtype: torch.float64)).flatten();
         double mean = p[0].item<double>();
-        double scale = torch.nn.functional.softplus(p[1]).item<double>() + GaussianPixelHead.MinScale;
+        double scale = torch.nn.functional.softplus(p[1]).item<double>() + GaussianHead.MinScale;
         using var g = Seed.Generator(4);
         var s = model.Sample(20000, g).flatten();
         double se = scale / Math.Sqrt(20000);

@@ -7,7 +7,7 @@ namespace Gen.Dsl.Tests.PixelCnn;
 internal static class PixelDependence
 {
     /// <summary>
-    /// For a network giving head parameters [batch, C, K, H, W] from images x [batch, C, H, W]: entry [c, i, j, c2, i2, j2]
+    /// For a network giving head parameters [batch, C, H, W, K] from images x [batch, C, H, W]: entry [c, i, j, c2, i2, j2]
     /// is whether the parameters of channel c at pixel (i, j) have a non-zero gradient with respect to input channel c2
     /// at pixel (i2, j2) for some image of the batch.
     /// </summary>
@@ -25,7 +25,7 @@ internal static class PixelDependence
                 for (int oj = 0; oj < w; oj++)
                 {
                     using var step = torch.NewDisposeScope();
-                    var target = output.select(4, oj).select(3, oi).select(1, oc).sum();
+                    var target = output.select(3, oj).select(2, oi).select(1, oc).sum();
                     var grad = torch.autograd.grad(new[] { target }, new[] { input }, retain_graph: true, allow_unused: true)[0];
                     var nonzero = grad.abs().sum(dim: 0).gt(0).data<bool>().ToArray();
                     for (int k = 0; k < nonzero.Length; k++)
@@ -87,12 +87,12 @@ internal static class PixelDependence
     }
 
     /// <summary>Random images for the head: binary for Bernoulli, integers 0 … levels − 1 for the other heads.</summary>
-    internal static torch.Tensor Images(long batch, long c, long h, long w, PixelHead head, long seed)
+    internal static torch.Tensor Images(long batch, long c, long h, long w, HeadSpec head, long seed)
     {
         int levels = head switch
         {
-            CategoricalPixelHead cat => cat.Levels,
-            DiscretizedLogisticPixelHead mixture => mixture.Levels,
+            CategoricalHead cat => cat.Levels,
+            DiscretizedLogisticMixtureHead mixture => mixture.Levels,
             _ => 2,
         };
         return torch.randint(levels, new[] { batch, c, h, w }, dtype: torch.float64, generator: Gen.Seed.Generator(seed));

@@ -32,7 +32,7 @@ public static class Sampler
     public static IDifferentiableSampler Decoder(VaeModel vae)
     {
         ArgumentNullException.ThrowIfNull(vae);
-        if (vae.Spec.Likelihood is not GaussianLikelihoodSpec)
+        if (vae.Spec.Likelihood is not GaussianHead)
         {
             throw new ArgumentException($"vae.decoder: a {vae.Spec.Likelihood} likelihood has no reparameterised samples, so its samples carry no gradient; use Sampler.DecoderMean.", nameof(vae));
         }

@@ -29,7 +29,7 @@ public sealed class GatedPixelCnnModel : torch.nn.Module<torch.Tensor, torch.Ten
             .Select(l => new GatedPixelLayer(l == 0 ? c : spec.Filters, spec.Filters, l == 0 ? 7 : 3, l == 0, c, spec.Classes))
             .ToArray());
         output1 = MaskedConv2d.Create(spec.Filters, spec.Filters, 1, MaskType.B, c);
-        output2 = MaskedConv2d.Create(spec.Filters, (long)c * spec.Head.ParametersPerChannel, 1, MaskType.B, c);
+        output2 = MaskedConv2d.Create(spec.Filters, (long)c * spec.Head.ParametersPerElement, 1, MaskType.B, c);
         RegisterComponents();
     }
 
@@ -37,7 +37,7 @@ public sealed class GatedPixelCnnModel : torch.nn.Module<torch.Tensor, torch.Ten
     public GatedPixelCnnSpec Spec { get; }
 
     /// <summary>
-    /// The head's parameters for every pixel and channel, shape [batch, C, K, H, W]. Those at pixel (i, j), channel c depend
+    /// The head's parameters for every pixel and channel, shape [batch, C, H, W, K]. Those at pixel (i, j), channel c depend
     /// only on pixels before (i, j) in raster order, on channels before c of pixel (i, j), and on the label.
     /// </summary>
     /// <param name="x">Images [batch, C, H, W] with values in the head's support, in the model's dtype and on its device.</param>
@@ -151,7 +151,7 @@ public sealed class GatedPixelCnnModel : torch.nn.Module<torch.Tensor, torch.Ten
     private torch.Tensor Network(torch.Tensor x, torch.Tensor? classes)
     {
         using var scope = torch.NewDisposeScope();
-        var v = Spec.Head.Scale(x);
+        var v = Spec.Head.NetworkInput(x);
         var h = v;
         foreach (var layer in layers)
         {

@@ -32,7 +32,7 @@ namespace Gen.Dsl;
 /// </summary>
 public sealed record GatedPixelCnnSpec : IModelSpec<GatedPixelCnnModel>, ISizedSpec
 {
-    internal GatedPixelCnnSpec(int channels, int height, int width, int filters, int layers, int classes, PixelHead head)
+    internal GatedPixelCnnSpec(int channels, int height, int width, int filters, int layers, int classes, HeadSpec head)
     {
         Channels = channels;
         Height = height;
@@ -63,7 +63,7 @@ public sealed record GatedPixelCnnSpec : IModelSpec<GatedPixelCnnModel>, ISizedS
     public int Classes { get; private init; }
 
     /// <summary>The distribution of each colour channel of each pixel given those before it.</summary>
-    public PixelHead Head { get; private init; }
+    public HeadSpec Head { get; private init; }
 
     /// <summary>The same model with <paramref name="filters"/> features per stack (at least one per colour channel).</summary>
     /// <exception cref="GenShapeException">The filter count does not fit.</exception>
@@ -78,7 +78,7 @@ public sealed record GatedPixelCnnSpec : IModelSpec<GatedPixelCnnModel>, ISizedS
     public GatedPixelCnnSpec WithClasses(int classes) => Checked(this with { Classes = classes });
 
     /// <summary>The same model with another pixel distribution.</summary>
-    public GatedPixelCnnSpec WithHead(PixelHead head)
+    public GatedPixelCnnSpec WithHead(HeadSpec head)
     {
         ArgumentNullException.ThrowIfNull(head);
         return this with { Head = head };
@@ -132,7 +132,7 @@ public sealed record GatedPixelCnnSpec : IModelSpec<GatedPixelCnnModel>, ISizedS
         budget.Features(Path, (Int128)Channels * Height * Width);
         budget.Width($"{Path}.filters", Filters);
         budget.Width($"{Path}.classes", Classes);
-        Int128 outputs = (Int128)Channels * Head.ParametersPerChannel;
+        Int128 outputs = (Int128)Channels * Head.ParametersPerElement;
         budget.Width($"{Path}.head", outputs);
         Int128 gates = 2 * (Int128)Filters;
         for (int l = 0; l < Layers; l++)

@@ -28,7 +28,7 @@ public sealed class PixelCnnModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         input = MaskedConv2d.Create(c, spec.Filters, 7, MaskType.A, c);
         blocks = new ModuleList<PixelResidualBlock>(Enumerable.Range(0, spec.ResidualBlocks).Select(_ => new PixelResidualBlock(spec.Filters, c)).ToArray());
         output1 = MaskedConv2d.Create(spec.Filters, spec.Filters, 1, MaskType.B, c);
-        output2 = MaskedConv2d.Create(spec.Filters, (long)c * spec.Head.ParametersPerChannel, 1, MaskType.B, c);
+        output2 = MaskedConv2d.Create(spec.Filters, (long)c * spec.Head.ParametersPerElement, 1, MaskType.B, c);
         RegisterComponents();
     }
 
@@ -36,7 +36,7 @@ public sealed class PixelCnnModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     public PixelCnnSpec Spec { get; }
 
     /// <summary>
-    /// The head's parameters for every pixel and channel, shape [batch, C, K, H, W] (K = the head's parameters per
+    /// The head's parameters for every pixel and channel, shape [batch, C, H, W, K] (K = the head's parameters per
     /// channel: logits for the Bernoulli and categorical heads). Those at pixel (i, j), channel c depend only on pixels
     /// before (i, j) in raster order and on channels before c of pixel (i, j).
     /// </summary>
@@ -85,7 +85,7 @@ public sealed class PixelCnnModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     private torch.Tensor Network(torch.Tensor x)
     {
         using var scope = torch.NewDisposeScope();
-        var h = input.forward(Spec.Head.Scale(x));
+        var h = input.forward(Spec.Head.NetworkInput(x));
         foreach (var block in blocks)
         {
             h = block.forward(h);

@@ -24,7 +24,7 @@ namespace Gen.Dsl;
 /// </summary>
 public sealed record PixelCnnSpec : IModelSpec<PixelCnnModel>, ISizedSpec
 {
-    internal PixelCnnSpec(int channels, int height, int width, int filters, int residualBlocks, PixelHead head)
+    internal PixelCnnSpec(int channels, int height, int width, int filters, int residualBlocks, HeadSpec head)
     {
         Channels = channels;
         Height = height;
@@ -51,7 +51,7 @@ public sealed record PixelCnnSpec : IModelSpec<PixelCnnModel>, ISizedSpec
     public int ResidualBlocks { get; private init; }
 
     /// <summary>The distribution of each colour channel of each pixel given those before it.</summary>
-    public PixelHead Head { get; private init; }
+    public HeadSpec Head { get; private init; }
 
     /// <summary>The same model with <paramref name="filters"/> features between layers (an even number, at least 2 per colour channel).</summary>
     /// <exception cref="GenShapeException">The filter count does not fit.</exception>
@@ -62,7 +62,7 @@ public sealed record PixelCnnSpec : IModelSpec<PixelCnnModel>, ISizedSpec
     public PixelCnnSpec WithResidualBlocks(int blocks) => Checked(this with { ResidualBlocks = blocks });
 
     /// <summary>The same model with another pixel distribution.</summary>
-    public PixelCnnSpec WithHead(PixelHead head)
+    public PixelCnnSpec WithHead(HeadSpec head)
     {
         ArgumentNullException.ThrowIfNull(head);
         return this with { Head = head };
@@ -110,7 +110,7 @@ public sealed record PixelCnnSpec : IModelSpec<PixelCnnModel>, ISizedSpec
         const string Path = "pixel_cnn";
         budget.Features(Path, (Int128)Channels * Height * Width);
         budget.Width($"{Path}.filters", Filters);
-        Int128 outputs = (Int128)Channels * Head.ParametersPerChannel;
+        Int128 outputs = (Int128)Channels * Head.ParametersPerElement;
         budget.Width($"{Path}.head", outputs);
         // Every convolution is masked: its mask is a buffer the size of its weight.
         budget.MaskedConv($"{Path}.input", Channels, Filters, 7, 7);

@@ -14,7 +14,7 @@ internal static class PixelLikelihood
     /// Checks a batch of images against the model: shape [batch, C, H, W], dtype, device and, when
     /// <paramref name="checkValues"/>, that every value lies in the head's support (which reads a flag back from the device).
     /// </summary>
-    internal static void CheckImages(torch.Tensor x, string node, long[] imageShape, PixelHead head, torch.Tensor reference, bool checkValues)
+    internal static void CheckImages(torch.Tensor x, string node, long[] imageShape, HeadSpec head, torch.Tensor reference, bool checkValues)
     {
         ArgumentNullException.ThrowIfNull(x);
         if (x.dim() != 4 || !x.shape.AsSpan(1).SequenceEqual(imageShape))
@@ -29,7 +29,7 @@ internal static class PixelLikelihood
         }
 
         using var scope = torch.NewDisposeScope();
-        if (!head.InSupport(x).item<bool>())
+        if (!head.Contains(x).all().item<bool>())
         {
             throw new ArgumentException($"{node}: the {head} head needs pixel values in {head.SupportText}; the images hold other values (min {x.min().ToDouble()}, max {x.max().ToDouble()}).", nameof(x));
         }
@@ -55,15 +55,19 @@ internal static class PixelLikelihood
         }
     }
 
-    /// <summary>The network's output [batch, C·K, H, W] as head parameters [batch, C, K, H, W].</summary>
-    internal static torch.Tensor HeadParameters(torch.Tensor output, long[] imageShape, PixelHead head) =>
-        output.reshape(output.shape[0], imageShape[0], head.ParametersPerChannel, imageShape[1], imageShape[2]);
+    /// <summary>
+    /// The network's output [batch, C·K, H, W] (the K parameters of each channel together, channel by channel) as head
+    /// parameters [batch, C, H, W, K]: a view, the parameters of each element along the last dimension.
+    /// </summary>
+    internal static torch.Tensor HeadParameters(torch.Tensor output, long[] imageShape, HeadSpec head) =>
+        output.reshape(output.shape[0], imageShape[0], head.ParametersPerElement, imageShape[1], imageShape[2]).movedim(new long[] { 2 }, new long[] { -1 });
 
-    /// <summary>log p(x) in nats, [batch], from head parameters [batch, C, K, H, W] and images [batch, C, H, W].</summary>
-    internal static torch.Tensor LogProb(torch.Tensor parameters, torch.Tensor x, PixelHead head)
+    /// <summary>log p(x) in nats, [batch], from head parameters [batch, C, H, W, K] and images [batch, C, H, W] whose values were checked.</summary>
+    internal static torch.Tensor LogProb(torch.Tensor parameters, torch.Tensor x, HeadSpec head)
     {
         using var scope = torch.NewDisposeScope();
-        return head.LogProb(parameters, x).sum(new long[] { 1, 2, 3 }).MoveToOuterDisposeScope();
+        using var valid = Gen.Probability.Distribution.AssumeValid();
+        return head.Distribution(parameters).LogProb(x).sum(new long[] { 1, 2, 3 }).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -71,7 +75,7 @@ internal static class PixelLikelihood
     /// <paramref name="network"/> on the images drawn so far and draws that channel from its head parameters.
     /// That is C·H·W network passes, each over the whole batch.
     /// </summary>
-    /// <param name="network">Images [count, C, H, W] (values, not scaled) to head parameters [count, C, K, H, W].</param>
+    /// <param name="network">Images [count, C, H, W] (values, not scaled) to head parameters [count, C, H, W, K].</param>
     /// <param name="count">Number of images.</param>
     /// <param name="imageShape">[C, H, W].</param>
     /// <param name="head">The pixel head.</param>
@@ -82,7 +86,7 @@ internal static class PixelLikelihood
         Func<torch.Tensor, torch.Tensor> network,
         long count,
         long[] imageShape,
-        PixelHead head,
+        HeadSpec head,
         torch.Tensor reference,
         torch.Generator? generator,
         string node)
@@ -92,6 +96,7 @@ internal static class PixelLikelihood
         using var noGrad = torch.no_grad();
         using var frozen = MaskedWeights.Freeze(); // one mask product per layer per draw, not per pixel
         using var scope = torch.NewDisposeScope();
+        using var valid = Gen.Probability.Distribution.AssumeValid(); // the network's parameters are finite by construction of its checks
         var images = torch.zeros(new[] { count }.Concat(imageShape).ToArray(), dtype: reference.dtype, device: reference.device);
         for (long i = 0; i < imageShape[1]; i++)
         {
@@ -100,8 +105,8 @@ internal static class PixelLikelihood
                 for (long c = 0; c < imageShape[0]; c++)
                 {
                     using var step = torch.NewDisposeScope();
-                    var parameters = network(images).select(4, j).select(3, i).select(1, c); // [count, K]
-                    images.select(3, j).select(2, i).select(1, c).copy_(head.Sample(parameters, reference.dtype, generator));
+                    var parameters = network(images).select(3, j).select(2, i).select(1, c); // [count, K]
+                    images.select(3, j).select(2, i).select(1, c).copy_(head.Distribution(parameters).Sample(Array.Empty<long>(), generator).to_type(reference.dtype));
                 }
             }
         }

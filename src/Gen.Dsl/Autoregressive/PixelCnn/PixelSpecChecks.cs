@@ -8,12 +8,13 @@ namespace Gen.Dsl;
 internal static class PixelSpecChecks
 {
     /// <summary>Checks the image shape and head of a spec named <paramref name="node"/>.</summary>
-    internal static void Image(string node, int channels, int height, int width, PixelHead head)
+    internal static void Image(string node, int channels, int height, int width, HeadSpec head)
     {
         Positive(channels, node, "channels");
         Positive(height, node, "height");
         Positive(width, node, "width");
         ArgumentNullException.ThrowIfNull(head);
+        head.Check();
     }
 
     /// <summary>
