@@ -8,7 +8,8 @@ namespace Gen.Dsl;
 
 /// <summary>
 /// Batch normalisation as a flow step, as between the blocks of MAF and RealNVP (<see cref="Gen.Probability.Bijectors.BatchNorm"/>): towards the
-/// base it normalises each feature by the batch's mean and variance while the model trains (moving running averages
+/// base it normalises each feature of vector events (each channel of image events [C, H, W], over the batch and the
+/// pixels) by the batch's mean and variance while the model trains (moving running averages
 /// towards them) and by the running averages in evaluation, then scales by exp(logGamma) and shifts by beta. Sampling
 /// uses the running averages, so in evaluation the two directions are exact inverses. It starts at the identity
 /// scale and shift.
@@ -21,7 +22,6 @@ public sealed record BatchNormSpec(double Momentum, double Epsilon) : BijSpec
     public override void Check(string path, StepShape shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        shape.VectorFeatures(path);
         if (!(Momentum >= 0 && Momentum <= 1))
         {
             throw new GenShapeException($"{path}.momentum", $"the momentum must lie in [0, 1], got {Momentum}.");
@@ -34,15 +34,19 @@ public sealed record BatchNormSpec(double Momentum, double Epsilon) : BijSpec
     }
 
     /// <inheritdoc/>
-    public override BijectorModule Compile(StepShape shape) => new Module(this, shape.Features);
+    public override BijectorModule Compile(StepShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return new Module(this, shape.Event[0], shape.Event.Count, shape.Direction);
+    }
 
     /// <inheritdoc/>
     public override void Measure(SpecBudget budget, string path, StepShape shape)
     {
         ArgumentNullException.ThrowIfNull(budget);
         ArgumentNullException.ThrowIfNull(shape);
-        budget.Add(path, 2 * (Int128)shape.Features);
-        budget.Buffer($"{path}.running", 2 * (Int128)shape.Features);
+        budget.Add(path, 2 * (Int128)shape.Event[0]);
+        budget.Buffer($"{path}.running", 2 * (Int128)shape.Event[0]);
     }
 
     /// <inheritdoc/>
@@ -56,9 +60,14 @@ public sealed record BatchNormSpec(double Momentum, double Epsilon) : BijSpec
         private readonly torch.Tensor runningVariance;
         private readonly double momentum;
         private readonly double epsilon;
+        private readonly int eventRank;
+        private readonly NormalisingDirection direction;
 
-        public Module(BatchNormSpec spec, long features) : base("batch_norm")
+        public Module(BatchNormSpec spec, long features, int eventRank, FlowDirection flow) : base("batch_norm")
         {
+            this.eventRank = eventRank;
+            // The pass towards the base is the one that sees data, so it normalises.
+            direction = flow == FlowDirection.DataToBase ? NormalisingDirection.Forward : NormalisingDirection.Inverse;
             momentum = spec.Momentum;
             epsilon = spec.Epsilon;
             logGamma = new Parameter(torch.zeros(features));
@@ -73,6 +82,6 @@ public sealed record BatchNormSpec(double Momentum, double Epsilon) : BijSpec
 
         // The module's own training flag (train() / eval()) picks batch statistics or running averages.
         public override IBijector Build(torch.Tensor? context) =>
-            new Gen.Probability.Bijectors.BatchNorm(logGamma, beta, runningMean, runningVariance, eventRank: 1, training: training, momentum, epsilon);
+            new Gen.Probability.Bijectors.BatchNorm(logGamma, beta, runningMean, runningVariance, eventRank, training, momentum, epsilon, direction);
     }
 }

@@ -106,6 +106,13 @@ public static class Bij
     public static LuLinearSpec LuLinear(int seed = 0) => new(seed);
 
     /// <summary>
+    /// Glow's activation normalisation as a step of any flow: a per-feature (per-channel, for images) scale and shift
+    /// initialised from the first batch of data so that it leaves the step towards the base with zero mean and unit
+    /// variance (a data-dependent alternative to <see cref="BatchNorm"/> that keeps examples independent).
+    /// </summary>
+    public static ActNormSpec ActNorm() => new();
+
+    /// <summary>
     /// Batch normalisation as a step (between MAF or RealNVP blocks, as in the MAF paper): batch statistics while
     /// training, running averages in evaluation.
     /// </summary>

@@ -4,7 +4,7 @@ using TorchSharp;
 namespace Gen.Dsl;
 
 /// <summary>
-/// A bijector node of a spec: a step of a flow, of a VAE's prior, or of a conditional flow. It is the extension point
+/// A bijector node of a spec: a step of a vector or image flow, of a VAE's prior, or of a conditional flow. It is the extension point
 /// for steps of your own: derive a record from it, check the node against the events it will see in
 /// <see cref="Check"/>, and build a <see cref="BijectorModule"/> holding its parameters in <see cref="Compile"/>. A node
 /// that should be written to JSON (a spec document, a checkpoint) registers a type name and codec with
@@ -43,6 +43,14 @@ public abstract record BijSpec
     /// </summary>
     /// <param name="shape">The events the step sees and the flow's context width.</param>
     public abstract BijectorModule Compile(StepShape shape);
+
+    /// <summary>
+    /// Where the step's forward pass leaves the events: the same place unless the step changes the event shape (an
+    /// image flow's squeeze or factor-out), for a step already checked against <paramref name="shape"/>. The flow checks
+    /// and compiles the next step for the result.
+    /// </summary>
+    /// <param name="shape">The events the step sees.</param>
+    public virtual StepShape Next(StepShape shape) => shape;
 
     /// <summary>
     /// Counts what <see cref="Compile"/> builds into <paramref name="budget"/> (parameters, buffers, widths, layers), so

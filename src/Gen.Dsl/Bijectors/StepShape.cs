@@ -6,8 +6,10 @@ using Gen.Runtime;
 namespace Gen.Dsl;
 
 /// <summary>
-/// Where a step of a flow sits: the shape of the events it sees and the width of the context the flow is conditioned
-/// on (0: none). A node checks itself against it and compiles for it.
+/// Where a step of a flow sits: the shape of the events it sees, the width of the context the flow is conditioned
+/// on (0: none), and the direction in which the flow lists its steps. A node checks itself against it and compiles for
+/// it. The same step serves vector flows (events [features], listed base to data) and image flows (events [C, H, W],
+/// listed data to base).
 /// </summary>
 public sealed record StepShape
 {
@@ -41,6 +43,17 @@ public sealed record StepShape
     /// <summary>The width of the context; 0 for an unconditional flow.</summary>
     public long ContextFeatures { get; }
 
+    /// <summary>
+    /// The direction the flow lists its steps in, which is the direction of each step's forward pass:
+    /// <see cref="FlowDirection.BaseToData"/> in vector flows (the default), <see cref="FlowDirection.DataToBase"/> in image flows.
+    /// </summary>
+    public FlowDirection Direction { get; init; }
+
+    /// <summary>The same place with events of shape <paramref name="eventShape"/> (after a step that changes the shape).</summary>
+    /// <param name="eventShape">The new event shape.</param>
+    /// <exception cref="ArgumentException">The event shape is empty or has a size below 1.</exception>
+    public StepShape WithEvent(IReadOnlyList<long> eventShape) => new(eventShape, ContextFeatures) { Direction = Direction };
+
     /// <summary>The size of the last event dimension (the features of a vector event).</summary>
     public long Features => Event[^1];
 
@@ -54,4 +67,12 @@ public sealed record StepShape
 
     /// <inheritdoc/>
     public override string ToString() => ContextFeatures > 0 ? $"{Shape.Format(Event.ToArray())} given [{ContextFeatures}]" : Shape.Format(Event.ToArray());
+
+    /// <summary>
+    /// The events as images [C, H, W], for a step that acts on images only.
+    /// </summary>
+    /// <param name="path">The step's path, named in the error.</param>
+    /// <exception cref="GenShapeException">The events are not images.</exception>
+    internal ImageShape Image(string path) =>
+        Event.Count == 3 ? new ImageShape(Event[0], Event[1], Event[2]) : throw new GenShapeException(path, $"this step acts on image events [C, H, W], but the events here have shape {Shape.Format(Event.ToArray())}.");
 }

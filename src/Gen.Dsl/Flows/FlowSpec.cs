@@ -50,8 +50,19 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelS
     public FlowSpec Then(BijSpec step)
     {
         ArgumentNullException.ThrowIfNull(step);
-        step.Check($"flow.steps[{Steps.Count}]", StepShape);
+        CheckStep(step, $"flow.steps[{Steps.Count}]");
         return this with { Steps = Steps.Add(step) };
+    }
+
+    // A vector flow's steps keep the events' shape: one that changes it (a squeeze) belongs in an image flow.
+    private void CheckStep(BijSpec step, string path)
+    {
+        var shape = StepShape;
+        step.Check(path, shape);
+        if (step.Next(shape) is var next && next != shape)
+        {
+            throw new GenShapeException(path, $"{step} changes the events from {shape} to {next}, but the steps of a vector flow keep their shape; declare an image flow (ImageFlow.Over) for steps that reshape.");
+        }
     }
 
     /// <summary>The steps repeated <paramref name="times"/> times in total (so <c>Repeat(1)</c> changes nothing).</summary>
@@ -95,7 +106,7 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelS
 
         for (int i = 0; i < Steps.Count; i++)
         {
-            Steps[i].Check($"flow.steps[{i}]", StepShape);
+            CheckStep(Steps[i], $"flow.steps[{i}]");
         }
 
         CheckContext();

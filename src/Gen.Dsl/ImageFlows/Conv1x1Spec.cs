@@ -13,14 +13,25 @@ namespace Gen.Dsl;
 /// O(C), invertible for any parameters); otherwise it is dense (log-determinant by an O(C³) factorisation per pass).
 /// </summary>
 /// <param name="Lu">Whether the matrix is LU-parametrised.</param>
-public sealed record Conv1x1Spec(bool Lu) : ImageBijSpec
+public sealed record Conv1x1Spec(bool Lu) : BijSpec
 {
     /// <inheritdoc/>
     public override string ToString() => Lu ? "Conv1x1(LU)" : "Conv1x1";
 
-    internal override ImageShape Check(string path, ImageShape input) => input;
+    /// <inheritdoc/>
+    public override void Check(string path, StepShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        shape.Image(path);
+    }
 
-    internal override BijectorModule Compile(ImageShape input, long contextFeatures) => Lu ? new LuModule(input.Channels) : new DenseModule(input.Channels);
+    /// <inheritdoc/>
+    public override BijectorModule Compile(StepShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        long channels = shape.Image("conv1x1").Channels;
+        return Lu ? new LuModule(channels) : new DenseModule(channels);
+    }
 
     // Glow's initialisation: the Q of a QR factorisation of a Gaussian matrix (drawn from the compile's seed).
     private static torch.Tensor RandomRotation(long channels)
@@ -74,8 +85,11 @@ public sealed record Conv1x1Spec(bool Lu) : ImageBijSpec
     }
 
     /// <inheritdoc/>
-    internal override void Measure(SpecBudget budget, string path, ImageShape input, long contextFeatures)
+    public override void Measure(SpecBudget budget, string path, StepShape shape)
     {
+        ArgumentNullException.ThrowIfNull(budget);
+        ArgumentNullException.ThrowIfNull(shape);
+        var input = shape.Image(path);
         // One [C, C] matrix; factorised, a lower and an upper triangle (each stored as [C, C]) and a diagonal.
         Int128 c = input.Channels;
         budget.Layer(path);

@@ -1,3 +1,4 @@
+using System;
 using TorchSharp;
 using Gen.Probability;
 using Gen.Probability.Bijectors;
@@ -5,36 +6,46 @@ using Gen.Probability.Bijectors;
 namespace Gen.Dsl;
 
 /// <summary>
-/// The factor-out of multi-scale flows: of [C, H, W], the first C/2 channels go on through the following steps and
-/// the other C/2 go straight to the standard normal base. Needs an even channel count.
+/// The factor-out of multi-scale image flows: of [C, H, W], the first C/2 channels go on through the following steps
+/// and the other C/2 go straight to the standard normal base. Needs an even channel count, and an image flow
+/// (<see cref="ImageFlowSpec"/>), which nests the steps after it; a vector flow refuses it.
 /// </summary>
-public sealed record FactorOutSpec : ImageBijSpec
+public sealed record FactorOutSpec : BijSpec
 {
     /// <inheritdoc/>
     public override string ToString() => "FactorOut(half the channels to the base)";
 
-    internal override ImageShape Check(string path, ImageShape input)
+    /// <inheritdoc/>
+    public override void Check(string path, StepShape shape)
     {
+        ArgumentNullException.ThrowIfNull(shape);
+        var input = shape.Image(path);
+        if (shape.Direction != FlowDirection.DataToBase)
+        {
+            throw new GenShapeException(path, "a factor-out belongs in a multi-scale image flow (ImageFlow.Over(...).Then(ImageBij.FactorOut())), which sends the factored channels to its base.");
+        }
+
         if (input.Channels < 2 || input.Channels % 2 != 0)
         {
             throw new GenShapeException(path, $"a factor-out sends half the channels to the base and needs an even channel count, but the events here are {input} (C, H, W); squeeze first.");
         }
+    }
 
-        return input with { Channels = input.Channels / 2 };
+    /// <inheritdoc/>
+    public override StepShape Next(StepShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        var input = shape.Image("factor_out");
+        return shape.WithEvent(new[] { input.Channels / 2, input.Height, input.Width });
     }
 
     // The model nests the following steps inside a FactorOut bijector; this module only holds the step's place, so
     // that module indices match step indices.
-    internal override BijectorModule Compile(ImageShape input, long contextFeatures) => new Module();
+    /// <inheritdoc/>
+    public override BijectorModule Compile(StepShape shape) => new Module();
 
     private sealed class Module() : BijectorModule("factor_out")
     {
         public override IBijector Build(torch.Tensor? context) => Elementwise.Identity;
-    }
-
-    /// <inheritdoc/>
-    internal override void Measure(SpecBudget budget, string path, ImageShape input, long contextFeatures)
-    {
-        // A factor-out has no parameters.
     }
 }

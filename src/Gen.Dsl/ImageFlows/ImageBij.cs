@@ -2,30 +2,33 @@ using System;
 
 namespace Gen.Dsl;
 
-/// <summary>Factories for the steps of image flows (<see cref="ImageFlowSpec"/>).</summary>
+/// <summary>
+/// Factories for the steps of image flows (<see cref="ImageFlowSpec"/>), typed as the step base <see cref="BijSpec"/> so that
+/// they mix with any other step in one list (in F#, <c>[ ImageBij.Squeeze(); Bij.ActNorm() ]</c>).
+/// </summary>
 public static class ImageBij
 {
     /// <summary>The 2×2 squeeze: [C, H, W] becomes [4C, H/2, W/2].</summary>
-    public static SqueezeSpec Squeeze() => new();
+    public static BijSpec Squeeze() => new SqueezeSpec();
 
     /// <summary>Glow's ActNorm: a per-channel affine map initialised from the first batch.</summary>
-    public static ActNormSpec ActNorm() => new();
+    public static BijSpec ActNorm() => new ActNormSpec();
 
     /// <summary>Glow's invertible 1×1 convolution, LU-parametrised when <paramref name="lu"/> (the default).</summary>
-    public static Conv1x1Spec Conv1x1(bool lu = true) => new(lu);
+    public static BijSpec Conv1x1(bool lu = true) => new Conv1x1Spec(lu);
 
     /// <summary>The affine coupling of RealNVP and Glow with a convolutional conditioner.</summary>
     /// <exception cref="GenShapeException">The network's sizes are invalid.</exception>
-    public static ImageCouplingSpec AffineCoupling(ImageMaskSpec mask, ConvResNetSpec net) => Coupling(mask, net, additive: false);
+    public static BijSpec AffineCoupling(ImageMaskSpec mask, ConvResNetSpec net) => Coupling(mask, net, additive: false);
 
     /// <summary>NICE's additive coupling with a convolutional conditioner (volume-preserving).</summary>
     /// <exception cref="GenShapeException">The network's sizes are invalid.</exception>
-    public static ImageCouplingSpec AdditiveCoupling(ImageMaskSpec mask, ConvResNetSpec net) => Coupling(mask, net, additive: true);
+    public static BijSpec AdditiveCoupling(ImageMaskSpec mask, ConvResNetSpec net) => Coupling(mask, net, additive: true);
 
     /// <summary>Sends half the channels to the base; the following steps see the other half.</summary>
-    public static FactorOutSpec FactorOut() => new();
+    public static BijSpec FactorOut() => new FactorOutSpec();
 
-    private static ImageCouplingSpec Coupling(ImageMaskSpec mask, ConvResNetSpec net, bool additive)
+    private static BijSpec Coupling(ImageMaskSpec mask, ConvResNetSpec net, bool additive)
     {
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(net);

@@ -20,19 +20,31 @@ namespace Gen.Dsl;
 /// <param name="Mask">Which entries are kept.</param>
 /// <param name="Net">The conditioner network.</param>
 /// <param name="Additive">True for a volume-preserving additive coupling (no scale).</param>
-public sealed record ImageCouplingSpec(ImageMaskSpec Mask, ConvResNetSpec Net, bool Additive) : ImageBijSpec
+public sealed record ImageCouplingSpec(ImageMaskSpec Mask, ConvResNetSpec Net, bool Additive) : BijSpec
 {
     /// <inheritdoc/>
     public override string ToString() => $"{(Additive ? "AdditiveCoupling" : "AffineCoupling")}(mask: {Mask}, net: {Net})";
 
-    internal override ImageShape Check(string path, ImageShape input)
+    /// <inheritdoc/>
+    public override void Check(string path, StepShape shape)
     {
+        ArgumentNullException.ThrowIfNull(shape);
+        var input = shape.Image(path);
+        if (Mask is null || Net is null)
+        {
+            throw new GenShapeException(path, "an image coupling needs a mask and a network.");
+        }
+
         Mask.Check($"{path}.mask", input);
         Net.Check($"{path}.net");
-        return input;
     }
 
-    internal override BijectorModule Compile(ImageShape input, long contextFeatures) => new Module(this, input, contextFeatures);
+    /// <inheritdoc/>
+    public override BijectorModule Compile(StepShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return new Module(this, shape.Image("image_coupling"), shape.ContextFeatures);
+    }
 
     private sealed class Module : BijectorModule
     {
@@ -105,8 +117,12 @@ public sealed record ImageCouplingSpec(ImageMaskSpec Mask, ConvResNetSpec Net, b
     }
 
     /// <inheritdoc/>
-    internal override void Measure(SpecBudget budget, string path, ImageShape input, long contextFeatures)
+    public override void Measure(SpecBudget budget, string path, StepShape shape)
     {
+        ArgumentNullException.ThrowIfNull(budget);
+        ArgumentNullException.ThrowIfNull(shape);
+        var input = shape.Image(path);
+        long contextFeatures = shape.ContextFeatures;
         long inputs = (Mask.Kind == ImageMaskKind.Checkerboard ? input.Channels + 1 : Mask.KeptChannels(input).Count) + contextFeatures;
         Net.Measure(budget, $"{path}.net", inputs, Additive ? input.Channels : 2 * input.Channels);
         budget.Add(path, Additive ? 0 : input.Channels);

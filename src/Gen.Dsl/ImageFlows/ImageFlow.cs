@@ -15,7 +15,7 @@ public static class ImageFlow
             throw new GenShapeException("image_flow", $"image sizes must be positive, got [{channels}, {height}, {width}] (C, H, W).");
         }
 
-        return new ImageFlowSpec(channels, height, width, ValueList<ImageBijSpec>.Empty, ImagePreprocessing.None);
+        return new ImageFlowSpec(channels, height, width, ValueList<BijSpec>.Empty, ImagePreprocessing.None);
     }
 
     /// <summary>
@@ -30,7 +30,7 @@ public static class ImageFlow
     {
         CheckCount(scales, "scales");
         var net = Net.ConvResNet(hidden, blocks);
-        var steps = new List<ImageBijSpec>();
+        var steps = new List<BijSpec>();
         for (int scale = 0; scale < scales; scale++)
         {
             bool last = scale == scales - 1;
@@ -67,7 +67,7 @@ public static class ImageFlow
         CheckCount(levels, "levels");
         CheckCount(stepsPerLevel, "steps_per_level");
         var net = Net.ConvResNet(hidden, 0);
-        var steps = new List<ImageBijSpec>();
+        var steps = new List<BijSpec>();
         for (int level = 0; level < levels; level++)
         {
             steps.Add(ImageBij.Squeeze());

@@ -24,13 +24,13 @@ public sealed class ImageFlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     private const string Node = "image_flow";
     private readonly ModuleList<BijectorModule> steps;
     private readonly DistributionModule baseModule;
-    private readonly ImageShape[] shapes;
+    private readonly StepShape[] shapes;
 
     internal ImageFlowModel(ImageFlowSpec spec) : base("image_flow")
     {
         Spec = spec;
         shapes = spec.Shapes();
-        steps = new ModuleList<BijectorModule>(spec.Steps.Select((step, i) => step.Compile(shapes[i], spec.ContextFeatures)).ToArray());
+        steps = new ModuleList<BijectorModule>(spec.Steps.Select((step, i) => step.Compile(shapes[i])).ToArray());
         baseModule = new StandardNormalSpec(checked((int)spec.Dimensions)).Compile();
         register_module("steps", steps);
         register_module("base", baseModule);
@@ -190,15 +190,15 @@ public sealed class ImageFlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         {
             if (Spec.Steps[i] is FactorOutSpec)
             {
-                parts.Add(new FactorOut(shapes[i].ToArray(), From(i + 1, context)));
+                parts.Add(new FactorOut(shapes[i].Event.ToArray(), From(i + 1, context)));
                 return BijectorExtensions.Chain(parts);
             }
 
             parts.Add(steps[i].Build(context));
         }
 
-        var last = shapes[^1];
-        parts.Add(new Reshape(last.ToArray(), new[] { last.Size }));
+        var last = shapes[^1].Event.ToArray();
+        parts.Add(new Reshape(last, new[] { last.Aggregate(1L, (a, b) => a * b) }));
         return BijectorExtensions.Chain(parts);
     }
 

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using Gen.Runtime;
 using TorchSharp;
 
 namespace Gen.Dsl;
@@ -15,20 +16,20 @@ namespace Gen.Dsl;
 /// </summary>
 public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>, ISizedSpec
 {
-    internal ImageFlowSpec(int channels, int height, int width, ValueList<ImageBijSpec> steps, ImagePreprocessing preprocessing)
+    internal ImageFlowSpec(int channels, int height, int width, ValueList<BijSpec> steps, ImagePreprocessing preprocessing)
     {
         Channels = channels;
         Height = height;
         Width = width;
         Steps = steps;
         Preprocessing = preprocessing;
-        output = Shapes()[^1];
+        output = Shapes()[^1].Event;
     }
 
-    // The shape after the last step, kept so that appending a step checks only that step: recomputing it from every
-    // step made building (and reading) a flow of n steps cost n² checks. It follows from the fields above, so equal
-    // specs hold equal values here.
-    private ImageShape output;
+    // The event shape after the last step, kept so that appending a step checks only that step: recomputing it from
+    // every step made building (and reading) a flow of n steps cost n² checks. It follows from the fields above, so
+    // equal specs hold equal values here.
+    private ValueList<long> output;
 
     /// <summary>C: channels per image.</summary>
     public int Channels { get; private init; }
@@ -40,7 +41,7 @@ public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>, ISizedSpec
     public int Width { get; private init; }
 
     /// <summary>The steps, from data to base.</summary>
-    public ValueList<ImageBijSpec> Steps { get; private init; }
+    public ValueList<BijSpec> Steps { get; private init; }
 
     /// <summary>The map from pixel space to the steps' space (part of the density).</summary>
     public ImagePreprocessing Preprocessing { get; private init; }
@@ -57,17 +58,22 @@ public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>, ISizedSpec
     /// <summary>The event shape [C, H, W] of the data.</summary>
     public long[] EventShape => new long[] { Channels, Height, Width };
 
-    /// <summary>The flow with <paramref name="step"/> appended.</summary>
+    /// <summary>
+    /// The flow with <paramref name="step"/> appended: any step (<see cref="BijSpec"/>) that accepts the events it would
+    /// see, whether from <see cref="ImageBij"/>, an elementwise step from <see cref="Bij"/>, or one of your own. Steps
+    /// run data to base (<see cref="FlowDirection.DataToBase"/>).
+    /// </summary>
     /// <exception cref="GenShapeException">The step does not fit the events it would see; the message names <c>image_flow.steps[i]</c> and the shape.</exception>
-    public ImageFlowSpec Then(ImageBijSpec step)
+    public ImageFlowSpec Then(BijSpec step)
     {
         ArgumentNullException.ThrowIfNull(step);
-        var next = step.Check($"image_flow.steps[{Steps.Count}]", output);
-        return this with { Steps = Steps.Add(step), output = next };
+        var shape = StepAt(output);
+        step.Check($"image_flow.steps[{Steps.Count}]", shape);
+        return this with { Steps = Steps.Add(step), output = step.Next(shape).Event };
     }
 
-    /// <summary>The flow with <paramref name="steps"/> appended in order, each checked as by <see cref="Then(ImageBijSpec)"/>.</summary>
-    public ImageFlowSpec Then(IEnumerable<ImageBijSpec> steps)
+    /// <summary>The flow with <paramref name="steps"/> appended in order, each checked as by <see cref="Then(BijSpec)"/>.</summary>
+    public ImageFlowSpec Then(IEnumerable<BijSpec> steps)
     {
         ArgumentNullException.ThrowIfNull(steps);
         return steps.Aggregate(this, (flow, step) => flow.Then(step));
@@ -87,7 +93,9 @@ public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>, ISizedSpec
             throw new GenShapeException("image_flow.context", $"the context width must be positive, got {features}.");
         }
 
-        return this with { ContextFeatures = features };
+        var spec = this with { ContextFeatures = features };
+        spec.Shapes(); // the steps are checked again for the context
+        return spec;
     }
 
     /// <summary>The same flow with another preprocessing map.</summary>
@@ -123,7 +131,7 @@ public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>, ISizedSpec
         int depth = 1;
         for (int i = 0; i < Steps.Count; i++)
         {
-            sb.AppendLine().Append(' ', 2 * depth).Append('[').Append(i).Append("] ").Append(Steps[i]).Append("  -> ").Append(shapes[i + 1]);
+            sb.AppendLine().Append(' ', 2 * depth).Append('[').Append(i).Append("] ").Append(Steps[i]).Append("  -> ").Append(Shape.Format(shapes[i + 1].Event.ToArray()));
             if (Steps[i] is FactorOutSpec)
             {
                 depth++;
@@ -138,16 +146,20 @@ public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>, ISizedSpec
     internal ImageShape InputShape => new(Channels, Height, Width);
 
     /// <summary>The event shape after the last step.</summary>
-    internal ImageShape OutputShape => output;
+    internal ValueList<long> OutputShape => output;
 
-    /// <summary>The event shape before each step, and after the last (Steps.Count + 1 shapes).</summary>
-    internal ImageShape[] Shapes()
+    // What a step sees: events of the given shape, the flow's context, the data-to-base direction.
+    private StepShape StepAt(IReadOnlyList<long> events) => new(events, ContextFeatures) { Direction = FlowDirection.DataToBase };
+
+    /// <summary>Where each step sits, and where the last leaves the events (Steps.Count + 1 places), each step checked.</summary>
+    internal StepShape[] Shapes()
     {
-        var shapes = new ImageShape[Steps.Count + 1];
-        shapes[0] = InputShape;
+        var shapes = new StepShape[Steps.Count + 1];
+        shapes[0] = StepAt(InputShape.ToArray());
         for (int i = 0; i < Steps.Count; i++)
         {
-            shapes[i + 1] = Steps[i].Check($"image_flow.steps[{i}]", shapes[i]);
+            Steps[i].Check($"image_flow.steps[{i}]", shapes[i]);
+            shapes[i + 1] = Steps[i].Next(shapes[i]);
         }
 
         return shapes;
@@ -169,7 +181,7 @@ public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>, ISizedSpec
         {
             var step = $"{Path}.steps[{i}]";
             budget.Step(step);
-            Steps[i].Measure(budget, step, shapes[i], ContextFeatures);
+            Steps[i].Measure(budget, step, shapes[i]);
         }
     }
 }

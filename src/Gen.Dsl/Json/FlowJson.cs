@@ -121,7 +121,20 @@ internal static class FlowJson
                 o["epsilon"] = s.Epsilon;
             },
             f => Bij.BatchNorm(f.Double("momentum"), f.Double("epsilon")))
-        .Add<RadialSpec>("radial", (_, _) => { }, _ => Bij.Radial());
+        .Add<RadialSpec>("radial", (_, _) => { }, _ => Bij.Radial())
+        .Add<SqueezeSpec>("squeeze", (_, _) => { }, _ => new SqueezeSpec())
+        .Add<ActNormSpec>("actnorm", (_, _) => { }, _ => new ActNormSpec())
+        .Add<Conv1x1Spec>("conv1x1", (s, o) => o["lu"] = s.Lu, f => new Conv1x1Spec(f.Bool("lu")))
+        .Add<FactorOutSpec>("factor_out", (_, _) => { }, _ => new FactorOutSpec())
+        .Add<ImageCouplingSpec>(
+            "image_coupling",
+            (s, o) =>
+            {
+                o["mask"] = ImageFlowJson.Mask.Write(s.Mask);
+                o["net"] = NetworkJson.ConvResNet.Write(s.Net);
+                o["additive"] = s.Additive;
+            },
+            f => new ImageCouplingSpec(f.Node("mask", ImageFlowJson.Mask), f.Node("net", NetworkJson.ConvResNet), f.Bool("additive")));
 
     /// <summary>
     /// <c>{"base": {...}, "steps": [...]}</c>, with <c>"context": C</c> for a conditional flow (left out otherwise, so

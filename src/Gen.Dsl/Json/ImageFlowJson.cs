@@ -47,27 +47,19 @@ internal static class ImageFlowJson
             };
         });
 
-    /// <summary>Image flow steps. Their fit to the events they see is checked when the flow is rebuilt step by step.</summary>
-    public static readonly NodeKinds<ImageBijSpec> Steps = new NodeKinds<ImageBijSpec>("image flow step")
-        .Add<SqueezeSpec>("squeeze", (_, _) => { }, _ => ImageBij.Squeeze())
-        .Add<ActNormSpec>("actnorm", (_, _) => { }, _ => ImageBij.ActNorm())
-        .Add<Conv1x1Spec>("conv1x1", (s, o) => o["lu"] = s.Lu, f => ImageBij.Conv1x1(f.Bool("lu")))
-        .Add<FactorOutSpec>("factor_out", (_, _) => { }, _ => ImageBij.FactorOut())
-        .Add<ImageCouplingSpec>(
-            "image_coupling",
-            (s, o) =>
-            {
-                o["mask"] = Mask.Write(s.Mask);
-                o["net"] = NetworkJson.ConvResNet.Write(s.Net);
-                o["additive"] = s.Additive;
-            },
-            f => new ImageCouplingSpec(f.Node("mask", Mask), f.Node("net", NetworkJson.ConvResNet), f.Bool("additive")));
+    /// <summary>
+    /// Image flow steps: the one table of flow steps (<see cref="FlowJson.Bijectors"/>), where the image steps
+    /// (<c>squeeze</c>, <c>actnorm</c>, <c>conv1x1</c>, <c>factor_out</c>, <c>image_coupling</c>) sit beside the vector
+    /// ones and any registered step of one's own. Their fit to the events they see is checked when the flow is rebuilt
+    /// step by step.
+    /// </summary>
+    public static NodeKinds<BijSpec> Steps => FlowJson.Bijectors;
 
     /// <summary>
     /// <c>{"channels": 1, "height": 8, "width": 8, "preprocessing": {...}, "steps": [...]}</c>, with <c>"context": K</c>
     /// for a conditional flow (left out otherwise, so unconditional files read as before), rebuilt with
     /// <see cref="Dsl.ImageFlow.Over"/>, <see cref="ImageFlowSpec.WithContext"/> and
-    /// <see cref="ImageFlowSpec.Then(ImageBijSpec)"/>, so every step is checked.
+    /// <see cref="ImageFlowSpec.Then(BijSpec)"/>, so every step is checked.
     /// </summary>
     public static readonly NodeCodec<ImageFlowSpec> ImageFlow = new(
         "an image flow",

@@ -53,10 +53,10 @@ internal static class RandomSpecs
         for (int i = r.Next(0, 9); i > 0; i--)
         {
             var shape = flow.OutputShape;
-            bool evenChannels = shape.Channels % 2 == 0;
-            bool evenSize = shape.Height % 2 == 0 && shape.Width % 2 == 0;
-            bool checkerboard = shape.Height * shape.Width >= 2;
-            var fits = new List<Func<ImageBijSpec>> { ImageBij.ActNorm, () => ImageBij.Conv1x1(r.Next(2) == 0) };
+            bool evenChannels = shape[0] % 2 == 0;
+            bool evenSize = shape[1] % 2 == 0 && shape[2] % 2 == 0;
+            bool checkerboard = shape[1] * shape[2] >= 2;
+            var fits = new List<Func<BijSpec>> { ImageBij.ActNorm, () => ImageBij.Conv1x1(r.Next(2) == 0) };
             if (evenSize)
             {
                 fits.Add(ImageBij.Squeeze);

@@ -87,6 +87,6 @@ public sealed class ImageFlowCheckpointTests : IDisposable
         document["spec"]!["steps"]![0]!["mask"]!["kind"] = "checkerboard";
         document["spec"]!["steps"]![1]!["type"] = "unsqueeze";
         var step = Assert.Throws<GenCheckpointException>(() => SpecJson.FromJson(document.ToJsonString()));
-        Assert.Contains("unknown image flow step type 'unsqueeze'", step.Message, StringComparison.Ordinal);
+        Assert.Contains("unknown bijector type 'unsqueeze'", step.Message, StringComparison.Ordinal);
     }
 }

@@ -42,8 +42,8 @@ public class ImageFlowReadmeTests
         Assert.Equal(new long[] { 4, 3, 16, 16 }, drawn.shape);
         Assert.True(loss.isfinite().item<bool>());
         Assert.InRange(bitsPerDim.item<float>(), 0f, 30f);
-        Assert.Equal(new ImageShape(24, 4, 4), handWritten.OutputShape);
-        Assert.Equal(new ImageShape(6, 8, 8), handWritten.Shapes()[5]);
+        Assert.Equal(new long[] { 24, 4, 4 }, handWritten.OutputShape);
+        Assert.Equal(new long[] { 6, 8, 8 }, handWritten.Shapes()[5].Event);
         Assert.Equal(9, handWritten.Steps.Count);
     }
 
