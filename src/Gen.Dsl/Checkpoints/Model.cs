@@ -11,8 +11,8 @@ namespace Gen.Dsl;
 
 /// <summary>
 /// Saving and loading compiled models. A checkpoint is one file holding the model's spec (as JSON, see
-/// <see cref="SpecJson"/>), its weights and, optionally, the state of its <see cref="FusedAdam"/> optimizer, with
-/// checksums; loading rebuilds the model from the spec, so it needs no code from the user.
+/// <see cref="SpecJson"/>), its weights and, optionally, the state of its optimizer (a <see cref="FusedAdam"/>, or any
+/// <see cref="IStepOptimizer"/> that saves its state, such as a <see cref="TorchOptimizer"/>), with checksums; loading rebuilds the model from the spec, so it needs no code from the user.
 /// </summary>
 /// <remarks>
 /// Saving replaces the file atomically (a temporary file in the same folder, flushed to the disk, then renamed), so a
@@ -45,10 +45,13 @@ public static class Model
     /// </summary>
     /// <param name="path">The checkpoint file.</param>
     /// <param name="model">The model, on any device.</param>
-    /// <param name="optimizer">An optimizer over (some of) the model's parameters, or null.</param>
+    /// <param name="optimizer">An optimizer over (some of) the model's parameters, or null. A <see cref="FusedAdam"/> is
+    /// saved in Gen's own format (<see cref="LoadOptimizer"/> reads it); another optimizer whose
+    /// <see cref="IStepOptimizer.StateFormat"/> is not null in its own, named in the document
+    /// (<see cref="LoadOptimizerState"/> reads it); one that cannot save its state leaves none.</param>
     /// <exception cref="ArgumentException">The module is not a model compiled from a spec, or the optimizer trains a tensor that is not one of its parameters.</exception>
     /// <exception cref="IOException">The file cannot be written; the message names <paramref name="path"/> and the cause, and any previous file is unchanged.</exception>
-    public static void Save(string path, torch.nn.Module model, FusedAdam? optimizer = null) => Write(path, model, optimizer, wrap: null);
+    public static void Save(string path, torch.nn.Module model, IStepOptimizer? optimizer = null) => Write(path, model, optimizer, wrap: null);
 
     /// <summary>Loads the model saved in <paramref name="path"/> onto <paramref name="device"/>, in the dtype it was saved in.</summary>
     /// <param name="path">The checkpoint file.</param>
@@ -182,14 +185,72 @@ public static class Model
     public static FusedAdam LoadOptimizer(string path, torch.nn.Module model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        using var file = CheckpointFile.Open(path);
-        if (!file.HasOptimizer)
+        using var file = OpenWithOptimizer(path);
+        if (OptimizerFormat(file) is string format)
         {
-            throw new GenCheckpointException(CheckpointError.NoOptimizerState, "the checkpoint holds no optimizer state (it was saved without an optimizer).", path);
+            throw new GenCheckpointException(
+                CheckpointError.OptimizerMismatch,
+                $"the checkpoint holds the state of a {format}, not of a FusedAdam: build that optimizer over the model's parameters and load the state into it with Model.LoadOptimizerState(path, model, optimizer).",
+                path);
         }
 
         return Reading(path, () => OptimizerBlock.Read(model, file.Optimizer()));
     }
+
+    /// <summary>
+    /// Loads the optimizer state saved in <paramref name="path"/> into <paramref name="optimizer"/>, an optimizer of the
+    /// format it was saved from (<see cref="IStepOptimizer.StateFormat"/>, such as a <see cref="TorchOptimizer"/> over a
+    /// <c>torch.optim.Adam</c> with the same settings) built over <paramref name="model"/>'s parameters in the same
+    /// order, so training resumes where it stopped. Call it with the model just loaded from the same file.
+    /// </summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="model">The model whose parameters the optimizer trains.</param>
+    /// <param name="optimizer">The optimizer to load the state into.</param>
+    /// <exception cref="GenCheckpointException">The file is not a valid checkpoint, holds no optimizer state, holds a state of another format, or one that does not fit the optimizer's parameters and settings (checked before the optimizer reads it).</exception>
+    public static void LoadOptimizerState(string path, torch.nn.Module model, IStepOptimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        using var file = OpenWithOptimizer(path);
+        var format = OptimizerFormat(file);
+        if (format is null)
+        {
+            throw new GenCheckpointException(
+                CheckpointError.OptimizerMismatch,
+                "the checkpoint holds the state of a FusedAdam: Model.LoadOptimizer(path, model) gives a FusedAdam with it.",
+                path);
+        }
+
+        if (optimizer.StateFormat != format)
+        {
+            throw new GenCheckpointException(
+                CheckpointError.OptimizerMismatch,
+                $"the checkpoint holds the state of a {format}, but the optimizer given is a {optimizer.StateFormat ?? optimizer.GetType().Name + " that cannot load a state"}.",
+                path);
+        }
+
+        Reading(path, () =>
+        {
+            OptimizerBlock.ReadState(model, file.Optimizer(), optimizer);
+            return true;
+        });
+    }
+
+    // A checkpoint that holds an optimizer state, or the error that says it holds none.
+    private static CheckpointReader OpenWithOptimizer(string path)
+    {
+        var file = CheckpointFile.Open(path);
+        if (!file.HasOptimizer)
+        {
+            file.Dispose();
+            throw new GenCheckpointException(CheckpointError.NoOptimizerState, "the checkpoint holds no optimizer state (it was saved without an optimizer).", path);
+        }
+
+        return file;
+    }
+
+    // The format of a state saved by an optimizer other than FusedAdam, as the document names it; null for FusedAdam's.
+    private static string? OptimizerFormat(CheckpointReader file) => ReadDocument(file, SpecLimits.Default).OptimizerFormat;
 
     /// <summary>The spec of the model saved in <paramref name="path"/>, without building the model.</summary>
     /// <param name="path">The checkpoint file.</param>
@@ -201,8 +262,8 @@ public static class Model
         return ReadDocument(file, limits ?? SpecLimits.Default).Spec;
     }
 
-    /// <summary>As <see cref="Save(string, torch.nn.Module, FusedAdam?)"/>; <paramref name="wrap"/> wraps the file stream (for tests that fail part-way).</summary>
-    internal static void Write(string path, torch.nn.Module model, FusedAdam? optimizer, Func<Stream, Stream>? wrap)
+    /// <summary>As <see cref="Save(string, torch.nn.Module, IStepOptimizer?)"/>; <paramref name="wrap"/> wraps the file stream (for tests that fail part-way).</summary>
+    internal static void Write(string path, torch.nn.Module model, IStepOptimizer? optimizer, Func<Stream, Stream>? wrap)
     {
         ArgumentNullException.ThrowIfNull(path);
         var family = ModelFamilies.OfModel(model);
@@ -214,9 +275,21 @@ public static class Model
             ["spec"] = SpecJson.Write(family.SpecOf(model)),
             ["state"] = family.WriteState(model),
         };
+        var optimizerState = optimizer switch
+        {
+            null => CheckpointPart.None,
+            FusedAdam adam => OptimizerBlock.Plan(model, adam),
+            { StateFormat: not null } => OptimizerBlock.PlanState(model, optimizer),
+            _ => CheckpointPart.None,
+        };
+        if (optimizer is not FusedAdam && optimizer?.StateFormat is string format)
+        {
+            // Only for other optimizers' states, so a file with FusedAdam's reads as it always did.
+            document["optimizer"] = format;
+        }
+
         var json = Encoding.UTF8.GetBytes(SpecJson.Format(document));
         var weights = StateDictBlock.Plan(model);
-        var optimizerState = optimizer is null ? CheckpointPart.None : OptimizerBlock.Plan(model, optimizer);
         AtomicFile.Write(path, stream => CheckpointFile.Write(stream, json, weights, optimizerState), wrap);
     }
 
@@ -242,8 +315,9 @@ public static class Model
 
         var spec = SpecJson.ReadSpec(fields);
         var state = JsonFields.Of(fields.Field("state"), fields.At("state"), "the model's state");
+        var optimizerFormat = fields.Has("optimizer") ? fields.String("optimizer") : null;
         fields.RejectOthers("a checkpoint document");
-        return new Document(spec, ModelFamilies.OfSpec(spec), dtype, state, limits.Measure(spec));
+        return new Document(spec, ModelFamilies.OfSpec(spec), dtype, state, limits.Measure(spec), optimizerFormat);
     });
 
     /// <summary>
@@ -267,5 +341,5 @@ public static class Model
         }
     }
 
-    private sealed record Document(IModelSpec<torch.nn.Module> Spec, ModelFamily Family, torch.ScalarType Dtype, JsonFields State, SpecBudget Size);
+    private sealed record Document(IModelSpec<torch.nn.Module> Spec, ModelFamily Family, torch.ScalarType Dtype, JsonFields State, SpecBudget Size, string? OptimizerFormat);
 }

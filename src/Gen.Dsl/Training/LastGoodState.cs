@@ -46,7 +46,7 @@ internal sealed class LastGoodState : IDisposable
         pending = new TrainingSnapshot(model, optimizer, epoch);
         if (save && checkpoint is not null)
         {
-            Model.Save(PendingPath(checkpoint), model, optimizer as FusedAdam);
+            Model.Save(PendingPath(checkpoint), model, optimizer);
             pendingCheckpoint = true;
         }
     }

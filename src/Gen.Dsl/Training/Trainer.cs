@@ -43,7 +43,7 @@ public sealed class Trainer
 
     /// <summary>Creates a trainer. Build the optimizer after moving the model to its device.</summary>
     /// <param name="model">The module whose parameters the optimizer trains (used for clipping and snapshots).</param>
-    /// <param name="optimizer">The optimizer: <see cref="FusedAdam"/> (whose state checkpoints keep and failed steps restore), or any <c>torch.optim</c> optimizer (see the overloads taking one).</param>
+    /// <param name="optimizer">The optimizer: <see cref="FusedAdam"/>, a <see cref="TorchOptimizer"/> or one of your own; checkpoints keep and failed steps restore the state of any that can save and copy it (<see cref="IStepOptimizer.StateFormat"/>, <see cref="IStepOptimizer.Snapshot"/>).</param>
     /// <param name="loss">The loss of a minibatch (a scalar, with named terms if wanted).</param>
     /// <param name="options">How to train.</param>
     public Trainer(torch.nn.Module model, IStepOptimizer optimizer, Func<torch.Tensor, Loss> loss, TrainingOptions? options = null)
@@ -71,8 +71,8 @@ public sealed class Trainer
 
     /// <summary>
     /// Creates a trainer with a TorchSharp optimizer (<c>torch.optim.Adam</c>, <c>SGD</c>, <c>AdamW</c> ...), adapted by
-    /// <see cref="TorchOptimizer"/>. Its state is not copied: after a failed step the parameters and buffers are put
-    /// back but the optimizer's moments are not, and checkpoints hold no optimizer state; <see cref="FusedAdam"/> has both.
+    /// <see cref="TorchOptimizer"/>: after a failed step its state is put back with the parameters and buffers, and
+    /// checkpoints hold it (resume with <see cref="Model.LoadOptimizerState"/>).
     /// </summary>
     /// <param name="model">The module whose parameters the optimizer trains.</param>
     /// <param name="optimizer">The TorchSharp optimizer, built after moving the model to its device.</param>

@@ -27,7 +27,7 @@ public sealed record TrainingOptions
     public Func<long, double>? LearningRate { get; init; }
 
     /// <summary>
-    /// When set, the model (and a <see cref="Gen.Optimization.FusedAdam"/> optimizer's state) is saved there with
+    /// When set, the model (and the optimizer's state, when it can save it) is saved there with
     /// <see cref="Model.Save"/> after every epoch — after every epoch that improves the validation loss, when validation
     /// data is given. Writes are atomic, and an epoch's weights replace the file only once a finite loss has been seen at
     /// them (the next checked step's, or the validation loss; the last epoch's are checked to be finite): until then

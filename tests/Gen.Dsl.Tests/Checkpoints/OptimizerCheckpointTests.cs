@@ -59,7 +59,85 @@ public sealed class OptimizerCheckpointTests
         return torch.bernoulli(torch.full(new long[] { 32, 12 }, 0.3), g);
     }
 
-    private static float[] Train(VaeModel model, FusedAdam adam, torch.Tensor x, int steps, int firstStep)
+    [Fact]
+    public void A_torch_optimizers_state_is_saved_and_training_resumes_bit_for_bit()
+    {
+        var path = Path.Combine(CheckpointModels.Folder(), "vae-adamw.ckpt");
+        var x = Data();
+        using var model = CheckpointModels.VaeSpec().Compile(Device.Cpu, seed: 1);
+        using var adamW = new TorchOptimizer(torch.optim.AdamW(model.parameters(), lr: 0.01));
+        Train(model, adamW, x, steps: 3, firstStep: 0);
+        Model.Save(path, model, adamW);
+        var lossesBefore = Train(model, adamW, x, steps: 3, firstStep: 3);
+
+        using var loaded = Model.Load<VaeModel>(path, Device.Cpu);
+        using var resumed = new TorchOptimizer(torch.optim.AdamW(loaded.parameters(), lr: 0.5));
+        Model.LoadOptimizerState(path, loaded, resumed);
+        Assert.Equal(0.01, resumed.LearningRate, 12);
+        var lossesAfter = Train(loaded, resumed, x, steps: 3, firstStep: 3);
+        Assert.Equal(lossesBefore, lossesAfter);
+        Assert.All(model.named_parameters().Zip(loaded.named_parameters()), p =>
+            Assert.True(CheckpointModels.Same(p.First.parameter, p.Second.parameter), $"'{p.First.name}' differs"));
+    }
+
+    [Fact]
+    public void A_state_is_refused_by_an_optimizer_it_does_not_fit_before_it_reads_a_byte()
+    {
+        var path = Path.Combine(CheckpointModels.Folder(), "vae-adam.ckpt");
+        var x = Data();
+        using var model = CheckpointModels.VaeSpec().Compile(Device.Cpu, seed: 1);
+        using var adam = new TorchOptimizer(torch.optim.Adam(model.parameters(), lr: 0.01));
+        Train(model, adam, x, steps: 1, firstStep: 0);
+        Model.Save(path, model, adam);
+
+        var fused = Assert.Throws<GenCheckpointException>(() => Model.LoadOptimizer(path, model));
+        Assert.Equal(CheckpointError.OptimizerMismatch, fused.Error);
+        Assert.Contains("Model.LoadOptimizerState", fused.Message);
+
+        using var sgd = new TorchOptimizer(torch.optim.SGD(model.parameters(), 0.1));
+        var kind = Assert.Throws<GenCheckpointException>(() => Model.LoadOptimizerState(path, model, sgd));
+        Assert.Contains("TorchSharp.Modules.Adam", kind.Message);
+        Assert.Contains("TorchSharp.Modules.SGD", kind.Message);
+
+        using var reversed = new TorchOptimizer(torch.optim.Adam(model.parameters().Reverse(), lr: 0.01));
+        var order = Assert.Throws<GenCheckpointException>(() => Model.LoadOptimizerState(path, model, reversed));
+        Assert.Contains("same order", order.Message);
+
+        using var amsgrad = new TorchOptimizer(torch.optim.Adam(model.parameters(), lr: 0.01, amsgrad: true));
+        var settings = Assert.Throws<GenCheckpointException>(() => Model.LoadOptimizerState(path, model, amsgrad));
+        Assert.Equal(CheckpointError.OptimizerMismatch, settings.Error);
+
+        var fusedPath = Path.Combine(CheckpointModels.Folder(), "vae-fused.ckpt");
+        using var fusedAdam = new FusedAdam(model.parameters(), 0.01);
+        Model.Save(fusedPath, model, fusedAdam);
+        var wrongWay = Assert.Throws<GenCheckpointException>(() => Model.LoadOptimizerState(fusedPath, model, adam));
+        Assert.Contains("Model.LoadOptimizer(path, model)", wrongWay.Message);
+    }
+
+    [Fact]
+    public void A_torch_optimizers_snapshot_puts_its_moments_back()
+    {
+        var x = Data();
+        using var model = CheckpointModels.VaeSpec().Compile(Device.Cpu, seed: 1);
+        using var adam = new TorchOptimizer(torch.optim.Adam(model.parameters(), lr: 0.01));
+        Train(model, adam, x, steps: 2, firstStep: 0);
+        var before = State(adam);
+        using var snapshot = adam.Snapshot();
+        Assert.NotNull(snapshot);
+        Train(model, adam, x, steps: 2, firstStep: 2);
+        Assert.NotEqual(before, State(adam));
+        snapshot!.Restore();
+        Assert.Equal(before, State(adam));
+    }
+
+    private static byte[] State(IStepOptimizer optimizer)
+    {
+        using var stream = new MemoryStream();
+        optimizer.SaveState(stream);
+        return stream.ToArray();
+    }
+
+    private static float[] Train(VaeModel model, IStepOptimizer adam, torch.Tensor x, int steps, int firstStep)
     {
         var losses = new float[steps];
         for (int i = 0; i < steps; i++)
