@@ -1,4 +1,5 @@
 using System;
+using Gen.Dsl;
 using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
@@ -23,6 +24,7 @@ public sealed class ExampleRun
         new OptionSpec("data-dir", "DIR", null, "data directory for the full data sets (default: GEN_DATA_DIR, else ~/.cache/gen/data)"),
         new OptionSpec("out", "DIR", null, "where pictures are written (default: out/<example>)"),
         new OptionSpec("seed", "N", "0", "seed for weights, data order and samples"),
+        new OptionSpec("tensorboard", "DIR", null, "write the run's losses, learning rate, gradient norms and histograms there for TensorBoard"),
     };
 
     private readonly Dictionary<string, string> values;
@@ -193,4 +195,17 @@ public sealed class ExampleRun
 
     /// <summary>Prints a line.</summary>
     public void Say(string line) => Output.WriteLine(line);
+
+    /// <summary>A TensorBoard log in the --tensorboard folder, or null when the option was not given.</summary>
+    public TensorBoardLog? OpenTensorBoard()
+    {
+        if (!values.TryGetValue("tensorboard", out var directory))
+        {
+            return null;
+        }
+
+        var log = new TensorBoardLog(directory);
+        Output.WriteLine($"logging to {log.FilePath} (tensorboard --logdir {directory})");
+        return log;
+    }
 }

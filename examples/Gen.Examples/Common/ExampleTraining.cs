@@ -38,9 +38,11 @@ public static class ExampleTraining
     {
         long steps = epochs * ((train.shape[0] + batchSize - 1) / batchSize);
         using var optimizer = new FusedAdam(model.parameters(), learningRate);
+        using var tensorBoard = run.OpenTensorBoard();
         var trainer = new Trainer(model, optimizer, batch => loss(batch), new TrainingOptions { Epochs = epochs, BatchSize = batchSize, Seed = run.Seed + 1, ProgressEvery = 10 })
         {
             Validation = heldOut,
+            Callbacks = tensorBoard is null ? [] : [tensorBoard],
         };
         var bar = new ProgressBar(run.Output, run.Example.Name, steps, run.Interactive);
         double last = double.NaN;

@@ -63,11 +63,13 @@ public static class GanExample
         using var criticOptimizer = new FusedAdam(model.DiscriminatorParameters(), 2e-4, 0.5, 0.999);
         using var trainer = new GanTrainer(model, objective, critic, generatorOptimizer, criticOptimizer);
         using var random = Gen.Seed.Generator(run.Seed + 1);
+        using var tensorBoard = run.OpenTensorBoard();
         var bar = new ProgressBar(run.Output, run.Example.Name, steps, run.Interactive);
         GanStepResult last = default;
         for (int step = 1; step <= steps; step++)
         {
             last = trainer.Step(() => new GanBatch(data.index_select(0, DeviceRandom.Integers(data.shape[0], new long[] { 64 }, run.Device, random))), random);
+            Log(tensorBoard, last, step);
             bar.Report(step, string.Create(CultureInfo.InvariantCulture, $"step {step}/{steps}  critic {last.DiscriminatorLoss:F3}  generator {last.GeneratorLoss:F3}"));
         }
 
@@ -101,10 +103,12 @@ public static class GanExample
         using var criticOptimizer = new FusedAdam(model.DiscriminatorParameters(), lr, beta1, 0.999);
         using var trainer = new GanTrainer(model, objective, critic, generatorOptimizer, criticOptimizer);
         using var random = Gen.Seed.Generator(run.Seed + 1);
+        using var tensorBoard = run.OpenTensorBoard();
         var bar = new ProgressBar(run.Output, run.Example.Name, steps, run.Interactive);
         for (int step = 1; step <= steps; step++)
         {
-            trainer.Step(() => new GanBatch(pool.index_select(0, DeviceRandom.Integers(pool.shape[0], new long[] { 128 }, run.Device, random))), random);
+            var round = trainer.Step(() => new GanBatch(pool.index_select(0, DeviceRandom.Integers(pool.shape[0], new long[] { 128 }, run.Device, random))), random);
+            Log(tensorBoard, round, step);
             bar.Report(step, $"step {step}/{steps}");
         }
 
@@ -120,5 +124,12 @@ public static class GanExample
         var generated = ScatterPlot.Sets(new[] { new PointSet("samples", samples.cpu(), Rgb.Palette[1]) }, options.WithTitle($"GAN samples ({objectiveName})"));
         run.Save(Picture.Row(new[] { data, generated }), "samples.png");
         return 0;
+    }
+
+    // Both players' losses of a round, when --tensorboard is given.
+    private static void Log(TensorBoardLog? log, GanStepResult round, int step)
+    {
+        log?.Scalar("loss/critic", round.DiscriminatorLoss, step);
+        log?.Scalar("loss/generator", round.GeneratorLoss, step);
     }
 }

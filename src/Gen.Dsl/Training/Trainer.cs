@@ -6,6 +6,7 @@ using System.Threading;
 using Gen.Data;
 using Gen.Optimization;
 using TorchSharp;
+using TorchSharp.Modules;
 
 namespace Gen.Dsl;
 
@@ -112,6 +113,12 @@ public sealed class Trainer
     /// <summary>Called after every epoch with the epoch number and whether its validation loss is the best so far (for checkpoints).</summary>
     public Action<int, bool>? AfterEpoch { get; init; }
 
+    /// <summary>
+    /// Values that follow the run (<see cref="ITrainingCallback"/>): each receives every progress report and every
+    /// epoch's end, in order, on the training thread; for example <c>Callbacks = [new TensorBoardLog("runs/flow")]</c>.
+    /// </summary>
+    public IReadOnlyList<ITrainingCallback> Callbacks { get; init; } = Array.Empty<ITrainingCallback>();
+
     /// <summary>Trains on <paramref name="train"/> (examples along the first dimension, on the model's device).</summary>
     /// <exception cref="TrainingDivergedException">The loss or a term became NaN or infinite.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was triggered (between steps).</exception>
@@ -194,11 +201,18 @@ public sealed class Trainer
                     }
 
                     l.Total.backward();
+                    bool reporting = step % options.ProgressEvery == 0 && (progress is not null || Callbacks.Count > 0);
+                    double? norm = null;
                     if (options.ClipGradientNorm is double clip)
                     {
-                        torch.nn.utils.clip_grad_norm_(parameters, clip);
+                        norm = torch.nn.utils.clip_grad_norm_(parameters, clip);
+                    }
+                    else if (reporting)
+                    {
+                        norm = GradientNorm(parameters);
                     }
 
+                    double rate = optimizer.LearningRate;
                     optimizer.Step();
                     if (validation is null && (epoch == options.Epochs || options.TimeLimit is not null))
                     {
@@ -217,9 +231,9 @@ public sealed class Trainer
 
                     batchesDone++;
                     examplesDone += batch.shape[0];
-                    if (step % options.ProgressEvery == 0 && progress is not null)
+                    if (reporting)
                     {
-                        progress.Report(window.Report(epoch, step, totalSteps, null, clock.Elapsed, endOfEpoch: false));
+                        Report(progress, window.Report(epoch, step, totalSteps, null, clock.Elapsed, endOfEpoch: false) with { LearningRate = rate, GradientNorm = norm });
                     }
 
                     if (options.TimeLimit is TimeSpan limit && clock.Elapsed >= limit)
@@ -280,8 +294,8 @@ public sealed class Trainer
                     bestEpoch = epoch;
                 }
 
-                var report = window.Report(epoch, step, totalSteps, valid, clock.Elapsed, endOfEpoch: true);
-                progress?.Report(report);
+                var report = window.Report(epoch, step, totalSteps, valid, clock.Elapsed, endOfEpoch: true) with { LearningRate = optimizer.LearningRate };
+                Report(progress, report);
                 lastGood.Propose(epoch, save: validation is null || isBest);
                 if (valid is double v && double.IsFinite(v))
                 {
@@ -290,6 +304,10 @@ public sealed class Trainer
                 }
 
                 AfterEpoch?.Invoke(epoch, isBest);
+                foreach (var callback in Callbacks)
+                {
+                    callback.OnEpochEnd(new TrainingEpoch(epoch, step, epochLoss, valid, isBest || validation is null, model));
+                }
                 if (options.Patience is int patience && validation is not null && sinceBest >= patience)
                 {
                     stoppedEarly = true;
@@ -329,6 +347,23 @@ public sealed class Trainer
             best?.Dispose();
             finalBatch?.Dispose();
         }
+    }
+
+    private void Report(IProgress<TrainingProgress>? progress, TrainingProgress report)
+    {
+        progress?.Report(report);
+        foreach (var callback in Callbacks)
+        {
+            callback.OnProgress(report);
+        }
+    }
+
+    // The global L2 norm of the gradients, read back once (only on reporting steps).
+    private static double? GradientNorm(IReadOnlyList<Parameter> parameters)
+    {
+        using var scope = torch.NewDisposeScope();
+        var norms = parameters.Where(p => p.grad is not null).Select(p => p.grad!.detach().to_type(torch.float64).norm()).ToArray();
+        return norms.Length == 0 ? null : torch.stack(norms).norm().item<double>();
     }
 
     // A learning rate must be a finite number of 0 or more: NaN would only show later as a NaN loss, blamed on the loss.

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 
 namespace Gen.Dsl;
 
-/// <summary>A progress report from <see cref="Trainer"/>.</summary>
+/// <summary>A progress report from <see cref="Trainer"/> (also given to every <see cref="ITrainingCallback"/>).</summary>
 /// <param name="Epoch">The current epoch, from 1.</param>
 /// <param name="Step">Steps taken so far.</param>
 /// <param name="TotalSteps">Steps the run would take without early stopping.</param>
@@ -24,4 +24,14 @@ public sealed record TrainingProgress(
     double ExamplesPerSecond,
     TimeSpan Elapsed,
     TimeSpan Remaining,
-    bool EndOfEpoch);
+    bool EndOfEpoch)
+{
+    /// <summary>The optimizer's learning rate at the report.</summary>
+    public double LearningRate { get; init; }
+
+    /// <summary>
+    /// The global L2 norm of the gradients of the report's step, before any clipping; null at the end of an epoch
+    /// that does not end on a reporting step.
+    /// </summary>
+    public double? GradientNorm { get; init; }
+}

@@ -5,7 +5,8 @@ namespace Gen.Dsl;
 
 /// <summary>
 /// A compiled MADE density model of binary vectors: one network pass gives every conditional's logit, so
-/// <see cref="AutoregressiveBinaryModel.LogProb"/> is exact in one pass and sampling takes D passes.
+/// <see cref="AutoregressiveBinaryModel.LogProb"/> is exact in one pass, and sampling computes each hidden unit once,
+/// when the features it reads are drawn, so it costs about one pass too (in D small steps).
 /// </summary>
 public sealed class MadeModel : AutoregressiveBinaryModel
 {
@@ -66,6 +67,19 @@ public sealed class MadeModel : AutoregressiveBinaryModel
         }
 
         return (torch.stack(each).logsumexp(0) - Math.Log(masks)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Ancestral sampling in the cost of about one pass (see <see cref="Made"/>); the same draws as D full passes would make.</summary>
+    private protected override torch.Tensor SampleCore(long count, torch.Generator? generator) =>
+        network.SampleIncrementally(count, null, (_, logits) => Bernoulli(logits.squeeze(-1), generator), Reference());
+
+    /// <summary>Ancestral sampling with D full passes, the reference the incremental sampler is tested against.</summary>
+    internal torch.Tensor SampleByFullPasses(long count, torch.Generator? generator)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        using var frozen = MaskedWeights.Freeze();
+        return base.SampleCore(count, generator).MoveToOuterDisposeScope();
     }
 
     private protected override torch.Tensor LogitsCore(torch.Tensor x)
