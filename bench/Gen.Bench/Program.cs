@@ -81,8 +81,16 @@ try
             Console.WriteLine($"threads {torch.get_num_threads()}: " + MatmulRate.Measure(device, long.Parse(Get("size", "2048")), 2, int.Parse(Get("reps", "10"))).Format());
             return 0;
         case "sampling":
-            Sampling.Run(device, Catalog.Sampling(quick), quick ? 1 : 3, quick ? 3 : 10);
+        {
+            var machine = Machine.Describe(args, null);
+            var results = Sampling.Run(device, Catalog.Sampling(quick), quick ? 1 : 3, quick ? 3 : 10);
+            if (options.TryGetValue("out", out var dir))
+            {
+                Sampling.Write(dir, machine, results);
+            }
+
             return 0;
+        }
         case "memory":
             int steps = int.Parse(Get("steps", quick ? "500" : "10000"));
             foreach (var c in Cases(Catalog.Memory))

@@ -57,17 +57,23 @@ internal static class Catalog
     /// </summary>
     public static IReadOnlyList<SamplingCase> Sampling(bool quick) => new[]
     {
-        new SamplingCase("maf784", "MAF, 784 dims, 5 blocks of MADE 784-1024-1024", "784 passes per block (one per feature)", quick ? 10 : 100, Sequential: true,
+        new SamplingCase("maf784", "MAF, 784 dims, 5 blocks of MADE 784-1024-1024", "one pass per block in 784 steps (each unit once)", 100, Sequential: true,
             (device, seed) => Flow(MafCases.Spec(784, 5, 1024), device, seed)),
         new SamplingCase("iaf784", "IAF, 784 dims, 5 blocks of MADE 784-1024-1024", "one pass per block", 1000, Sequential: false,
             (device, seed) => Flow(IafSpec(784, 5, 1024), device, seed)),
         new SamplingCase("realnvp784", "RealNVP, 784 dims, 8 couplings, MLP 1024-1024", "one pass per coupling", 1000, Sequential: false,
             (device, seed) => Flow(RealNvpCases.Spec(784, 8, 1024), device, seed)),
-        new SamplingCase("made784", "MADE 784-500-500-784 Bernoulli, ancestral", "784 passes (one per feature)", 100, Sequential: true,
+        new SamplingCase("made784", "MADE 784-500-500-784 Bernoulli, ancestral", "one pass in 784 steps (each unit once)", 100, Sequential: true,
             (device, seed) =>
             {
                 var m = Autoregressive.Made(784, 500, 500).Compile(device, torch.float32, seed);
                 return new Sampler(m, m.Sample);
+            }),
+        new SamplingCase("made784-full-passes", "MADE 784-500-500-784 Bernoulli, ancestral by hand: Logits of the whole network per feature", "784 passes (one per feature)", quick ? 10 : 100, Sequential: true,
+            (device, seed) =>
+            {
+                var m = Autoregressive.Made(784, 500, 500).Compile(device, torch.float32, seed);
+                return new Sampler(m, (count, g) => FullPasses(m, count, g));
             }),
         new SamplingCase("pixelcnn28-small", "PixelCNN 1x28x28 Bernoulli, 32 filters, 2 residual blocks", "784 passes (one per pixel)", quick ? 8 : 64, Sequential: true,
             (device, seed) =>
@@ -76,6 +82,22 @@ internal static class Catalog
                 return new Sampler(m, m.Sample);
             }),
     };
+
+    // Plain ancestral sampling through the public API, the baseline of the sequential sampler: the whole network for
+    // every feature.
+    private static torch.Tensor FullPasses(MadeModel m, long count, torch.Generator? g)
+    {
+        using var noGrad = torch.no_grad();
+        var x = torch.zeros(new[] { count, m.Features }, device: m.parameters().First().device);
+        foreach (var feature in m.Order)
+        {
+            using var scope = torch.NewDisposeScope();
+            var p = torch.sigmoid(m.Logits(x).select(1, feature));
+            x.select(1, feature).copy_(DeviceRandom.Uniform(p.shape, p.dtype, p.device, g).lt(p).to(p.dtype));
+        }
+
+        return x;
+    }
 
     /// <summary>The IAF counterpart of <see cref="MafCases.Spec"/>: sampling in one pass per block.</summary>
     public static FlowSpec IafSpec(int features, int blocks, int hidden) =>

@@ -86,7 +86,8 @@ public sealed record MaskedAutoregressiveSpec(ValueList<int> Hidden, bool Invers
             register_module(nameof(made), made);
         }
 
+        // The MADE also solves feature by feature (about one pass instead of D when a MAF samples without gradient).
         public override IBijector Build(torch.Tensor? context) =>
-            new AutoregressiveLayer(z => map.Bind(made.Forward(z, context)), kind);
+            AutoregressiveLayer.Of(map, z => made.Forward(z, context), kind, made.Sequential(context));
     }
 }

@@ -20,6 +20,8 @@ public sealed class AutoregressiveLayer : IBijector
 {
     private readonly Func<torch.Tensor, IBijector> conditioner;
     private readonly string node;
+    private readonly UnivariateMap? map;
+    private readonly ISequentialConditioner? sequential;
 
     /// <summary>Creates the layer.</summary>
     /// <param name="conditioner">From values [..., D] on the side it reads to an elementwise bijector (event rank 0) acting on [..., D].</param>
@@ -44,11 +46,31 @@ public sealed class AutoregressiveLayer : IBijector
     /// <param name="map">The elementwise map.</param>
     /// <param name="network">The autoregressive conditioner network.</param>
     /// <param name="kind">Which side the network reads.</param>
-    public static AutoregressiveLayer Of(UnivariateMap map, Func<torch.Tensor, torch.Tensor> network, AutoregressiveKind kind)
+    public static AutoregressiveLayer Of(UnivariateMap map, Func<torch.Tensor, torch.Tensor> network, AutoregressiveKind kind) =>
+        Of(map, network, kind, null);
+
+    /// <summary>
+    /// The layer whose map is <paramref name="map"/> with parameters from an autoregressive network, which, when
+    /// <paramref name="sequential"/> is given, also gives them one feature at a time: the D-pass direction then solves
+    /// feature by feature in about one pass of the network whenever gradients are off (sampling), and by D full passes
+    /// when they are on (its in-place solve would break the gradient's graph).
+    /// </summary>
+    /// <param name="map">The elementwise map.</param>
+    /// <param name="network">The autoregressive conditioner network, [..., D] to [..., D, P].</param>
+    /// <param name="kind">Which side the network reads.</param>
+    /// <param name="sequential">The same network, one feature at a time; null for none.</param>
+    public static AutoregressiveLayer Of(UnivariateMap map, Func<torch.Tensor, torch.Tensor> network, AutoregressiveKind kind, ISequentialConditioner? sequential)
     {
         ArgumentNullException.ThrowIfNull(map);
         ArgumentNullException.ThrowIfNull(network);
-        return new AutoregressiveLayer(z => map.Bind(network(z)), kind);
+        return new AutoregressiveLayer(z => map.Bind(network(z)), kind, map, sequential);
+    }
+
+    private AutoregressiveLayer(Func<torch.Tensor, IBijector> conditioner, AutoregressiveKind kind, UnivariateMap map, ISequentialConditioner? sequential)
+        : this(conditioner, kind)
+    {
+        this.map = map;
+        this.sequential = sequential;
     }
 
     /// <summary>Which side the conditioner reads.</summary>
@@ -81,6 +103,11 @@ public sealed class AutoregressiveLayer : IBijector
     private Transformed Solved(torch.Tensor given, bool forward)
     {
         CheckInput(given);
+        if (sequential is not null && map is not null && !torch.is_grad_enabled())
+        {
+            return SolvedSequentially(given, forward);
+        }
+
         using var scope = torch.NewDisposeScope();
         long d = given.shape[^1];
         var result = new Transformed(torch.zeros_like(given), torch.zeros(given.shape[..^1], dtype: given.dtype, device: given.device));
@@ -90,6 +117,30 @@ public sealed class AutoregressiveLayer : IBijector
         }
 
         return new Transformed(result.Value.MoveToOuterDisposeScope(), result.LogDet.MoveToOuterDisposeScope());
+    }
+
+    // The same solve feature by feature: each feature's map reads the features fixed before it, so one step per feature
+    // gives it exactly, and the log-determinant is the sum of the features' log-derivatives.
+    private Transformed SolvedSequentially(torch.Tensor given, bool forward)
+    {
+        using var scope = torch.NewDisposeScope();
+        var z = torch.zeros_like(given).contiguous();
+        var logDet = torch.zeros(given.shape[..^1], dtype: given.dtype, device: given.device);
+        using (var solve = sequential!.Begin(z))
+        {
+            foreach (long feature in sequential.Order)
+            {
+                using var step = torch.NewDisposeScope();
+                var g = map!.Bind(solve.Parameters(feature).unsqueeze(-2));
+                var input = given.narrow(-1, feature, 1);
+                var t = forward ? g.ForwardAndLogDet(input) : g.InverseAndLogDet(input);
+                z.narrow(-1, feature, 1).copy_(t.Value);
+                logDet.add_(t.LogDet.squeeze(-1));
+                solve.Fixed(feature);
+            }
+        }
+
+        return new Transformed(z.MoveToOuterDisposeScope(), logDet.MoveToOuterDisposeScope());
     }
 
     // g conditioned on conditionOn, applied to value in one direction; log-determinants summed over the features.

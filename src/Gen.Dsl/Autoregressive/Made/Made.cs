@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using Gen.Probability.Bijectors;
 using TorchSharp;
 using TorchSharp.Modules;
 
@@ -173,85 +174,57 @@ public sealed class Made : torch.nn.Module<torch.Tensor, torch.Tensor>
     }
 
     /// <summary>
-    /// Ancestral sampling in the cost of about one pass: features are drawn in <see cref="Order"/>, and each hidden unit
-    /// is computed once, right after the last feature it reads (through the masks) is drawn; the outputs of a feature
-    /// read only units computed by then. So the D network passes of plain ancestral sampling become one pass, cut into
-    /// groups of units by the position at which they become final.
+    /// The network one feature at a time (<see cref="ISequentialConditioner"/>): each hidden unit is computed once, right
+    /// after the last feature it reads through the masks is fixed, and a feature's outputs read only units computed by
+    /// then; so solving or sampling feature by feature costs about one pass instead of D.
     /// </summary>
-    /// <param name="count">Rows to draw.</param>
-    /// <param name="contextValues">The context [count, C] or [C]; null exactly when C is 0.</param>
-    /// <param name="draw">Draws feature <c>f</c> from its outputs [count, K]: gives the values [count].</param>
-    /// <param name="reference">A tensor with the dtype and device of the samples.</param>
-    /// <returns>The samples [count, D].</returns>
+    /// <param name="contextValues">The context, broadcasting against the values' leading dimensions; null exactly when C is 0.</param>
+    internal ISequentialConditioner Sequential(torch.Tensor? contextValues) => new SequentialConditioner(this, contextValues);
+
+    /// <summary>Ancestral sampling through <see cref="Sequential"/>: <paramref name="draw"/> gives feature f's values [count] from its outputs [count, K].</summary>
     internal torch.Tensor SampleIncrementally(long count, torch.Tensor? contextValues, Func<long, torch.Tensor, torch.Tensor> draw, torch.Tensor reference)
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        int layerCount = layers.Count;
-        var weights = new torch.Tensor[layerCount];
-        var contexts = new torch.Tensor?[layerCount];
-        for (int l = 0; l < layerCount; l++)
-        {
-            weights[l] = layers[l].Weight * layers[l].Mask;
-            contexts[l] = contextValues is null ? null : context[l].forward(contextValues).expand(count, -1);
-        }
-
-        // When each unit becomes final: the position (1-based) of the last feature it reads, 0 for none.
-        var final = FinalPositions();
-        var groups = new Dictionary<long, (torch.Tensor Index, torch.Tensor Weight, torch.Tensor Bias, torch.Tensor? Context)>[layerCount - 1];
-        for (int l = 0; l < layerCount - 1; l++)
-        {
-            groups[l] = new();
-            foreach (var group in final[l].Select((position, unit) => (position, unit)).Where(u => u.position < Features).GroupBy(u => (long)u.position))
-            {
-                var index = torch.tensor(group.Select(u => (long)u.unit).ToArray(), device: reference.device);
-                groups[l][group.Key] = (index, weights[l].index_select(0, index), layers[l].Bias.index_select(0, index), contexts[l]?.index_select(1, index));
-            }
-        }
-
         var x = torch.zeros(new[] { count, Features }, dtype: reference.dtype, device: reference.device);
-        var hidden = this.hidden.Select(h => torch.zeros(new[] { count, (long)h }, dtype: reference.dtype, device: reference.device)).ToArray();
-        void Complete(long position)
+        using (var solve = new MadeSequentialSolve(this, x, contextValues))
         {
-            for (int l = 0; l < layerCount - 1; l++)
+            foreach (var feature in order)
             {
-                if (groups[l].TryGetValue(position, out var g))
-                {
-                    using var step = torch.NewDisposeScope();
-                    var pre = torch.nn.functional.linear(l == 0 ? x : hidden[l - 1], g.Weight, g.Bias);
-                    if (g.Context is not null)
-                    {
-                        pre = pre + g.Context;
-                    }
-
-                    hidden[l].index_copy_(1, g.Index, activation.forward(pre));
-                }
+                using var step = torch.NewDisposeScope();
+                x.select(1, feature).copy_(draw(feature, solve.Parameters(feature)));
+                solve.Fixed(feature);
             }
-        }
-
-        var last = layerCount == 1 ? x : hidden[^1];
-        Complete(0);
-        for (int p = 0; p < Features; p++)
-        {
-            using var step = torch.NewDisposeScope();
-            long feature = order[p];
-            var rows = torch.arange(feature * OutputsPerFeature, (feature + 1) * OutputsPerFeature, dtype: torch.int64, device: reference.device);
-            var outputs = torch.nn.functional.linear(last, weights[^1].index_select(0, rows), layers[^1].Bias.index_select(0, rows));
-            if (contexts[^1] is { } c)
-            {
-                outputs = outputs + c.index_select(1, rows);
-            }
-
-            x.select(1, feature).copy_(draw(feature, outputs));
-            Complete(p + 1);
         }
 
         return x.MoveToOuterDisposeScope();
     }
 
-    // For each hidden layer, the position after which each unit's inputs are all drawn: the largest input position
-    // (1-based) it reads through the masks, carried up the layers; 0 for a unit that reads no feature.
-    private int[][] FinalPositions()
+    /// <summary>The masked weights of each layer, [out, in], and its bias and context weights, for <see cref="MadeSequentialSolve"/>.</summary>
+    internal (torch.Tensor Weight, torch.Tensor Bias, Linear? Context)[] MaskedLayers() =>
+        layers.Select((l, i) => (l.Weight * l.Mask, (torch.Tensor)l.Bias, context.Count > 0 ? context[i] : null)).ToArray();
+
+    /// <summary>The activation between layers.</summary>
+    internal torch.Tensor Activate(torch.Tensor x) => activation.forward(x);
+
+    /// <summary>The widths of the hidden layers.</summary>
+    internal IReadOnlyList<int> Hidden => hidden;
+
+    /// <summary>The order of the mask in use, not copied.</summary>
+    internal long[] CurrentOrder => order;
+
+    private sealed class SequentialConditioner(Made made, torch.Tensor? contextValues) : ISequentialConditioner
+    {
+        public IReadOnlyList<long> Order => made.order;
+
+        public ISequentialSolve Begin(torch.Tensor values) => new MadeSequentialSolve(made, values, contextValues);
+    }
+
+    /// <summary>
+    /// For each hidden layer, the position after which each unit's inputs are all fixed: the largest input position
+    /// (1-based) it reads through the masks, carried up the layers; 0 for a unit that reads no feature.
+    /// </summary>
+    internal int[][] FinalPositions()
     {
         var position = new int[Features];
         for (int p = 0; p < Features; p++)
