@@ -13,7 +13,7 @@ public sealed class Bernoulli : Distribution, IDistribution
     private readonly BinaryParameter p;
 
     /// <summary>Creates the distribution from exactly one of <paramref name="logits"/> and <paramref name="probs"/>.</summary>
-    public Bernoulli(torch.Tensor? logits = null, torch.Tensor? probs = null)
+    public Bernoulli(ByName byName = default, torch.Tensor? logits = null, torch.Tensor? probs = null)
         : this(new BinaryParameter(logits, probs, "Bernoulli"))
     {
     }

@@ -12,7 +12,7 @@ public sealed class Binomial : Distribution, IDistribution
     private readonly BinaryParameter p;
 
     /// <summary>Creates Binomial(<paramref name="totalCount"/>, p) from exactly one of <paramref name="logits"/> and <paramref name="probs"/>.</summary>
-    public Binomial(torch.Tensor totalCount, torch.Tensor? logits = null, torch.Tensor? probs = null)
+    public Binomial(torch.Tensor totalCount, ByName byName = default, torch.Tensor? logits = null, torch.Tensor? probs = null)
         : this(totalCount, new BinaryParameter(logits, probs, "Binomial"))
     {
     }

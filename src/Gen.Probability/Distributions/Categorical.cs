@@ -14,7 +14,7 @@ public sealed class Categorical : Distribution, IDistribution
     private readonly torch.Tensor? probs;
 
     /// <summary>Creates the distribution from exactly one of <paramref name="logits"/> and <paramref name="probs"/> (shape batch ++ [K]).</summary>
-    public Categorical(torch.Tensor? logits = null, torch.Tensor? probs = null)
+    public Categorical(ByName byName = default, torch.Tensor? logits = null, torch.Tensor? probs = null)
         : base(BatchOf(logits, probs), Array.Empty<long>())
     {
         this.logits = logits;

@@ -35,9 +35,10 @@ public sealed class ContinuousBernoulli : Distribution, IDistribution
     private readonly BinaryParameter p;
 
     /// <summary>Creates the distribution from logits or from λ (give exactly one).</summary>
+    /// <param name="byName">Never given: it makes the parameters after it named-only (<see cref="Distributions.ByName"/>).</param>
     /// <param name="logits">log(λ / (1 − λ)).</param>
     /// <param name="probs">λ in [0, 1].</param>
-    public ContinuousBernoulli(torch.Tensor? logits = null, torch.Tensor? probs = null)
+    public ContinuousBernoulli(ByName byName = default, torch.Tensor? logits = null, torch.Tensor? probs = null)
         : this(new BinaryParameter(logits, probs, "ContinuousBernoulli"))
     {
     }

@@ -19,13 +19,13 @@ public static class Family
     public static D.Independent Independent(IDistribution distribution, int reinterpretedBatchDims) => new(distribution, reinterpretedBatchDims);
 
     /// <summary>The Bernoulli distribution, from exactly one of logits and probabilities.</summary>
-    public static D.Bernoulli Bernoulli(torch.Tensor? logits = null, torch.Tensor? probs = null) => new(logits, probs);
+    public static D.Bernoulli Bernoulli(D.ByName byName = default, torch.Tensor? logits = null, torch.Tensor? probs = null) => new(logits: logits, probs: probs);
 
     /// <summary>The categorical distribution over the last dimension, from exactly one of logits and probabilities.</summary>
-    public static D.Categorical Categorical(torch.Tensor? logits = null, torch.Tensor? probs = null) => new(logits, probs);
+    public static D.Categorical Categorical(D.ByName byName = default, torch.Tensor? logits = null, torch.Tensor? probs = null) => new(logits: logits, probs: probs);
 
     /// <summary>The categorical distribution over one-hot vectors, from exactly one of logits and probabilities.</summary>
-    public static D.OneHotCategorical OneHotCategorical(torch.Tensor? logits = null, torch.Tensor? probs = null) => new(logits, probs);
+    public static D.OneHotCategorical OneHotCategorical(D.ByName byName = default, torch.Tensor? logits = null, torch.Tensor? probs = null) => new(logits: logits, probs: probs);
 
     /// <summary>The uniform distribution on [low, high].</summary>
     public static D.Uniform Uniform(torch.Tensor low, torch.Tensor high) => new(low, high);
@@ -74,25 +74,25 @@ public static class Family
     public static D.Poisson Poisson(torch.Tensor rate) => new(rate);
 
     /// <summary>The geometric distribution (failures before the first success), from exactly one of logits and probabilities.</summary>
-    public static D.Geometric Geometric(torch.Tensor? logits = null, torch.Tensor? probs = null) => new(logits, probs);
+    public static D.Geometric Geometric(D.ByName byName = default, torch.Tensor? logits = null, torch.Tensor? probs = null) => new(logits: logits, probs: probs);
 
     /// <summary>The binomial distribution, from exactly one of logits and probabilities.</summary>
-    public static D.Binomial Binomial(torch.Tensor totalCount, torch.Tensor? logits = null, torch.Tensor? probs = null) => new(totalCount, logits, probs);
+    public static D.Binomial Binomial(torch.Tensor totalCount, D.ByName byName = default, torch.Tensor? logits = null, torch.Tensor? probs = null) => new(totalCount, logits: logits, probs: probs);
 
     /// <summary>A mixture of same-family components with categorical weights.</summary>
     public static D.MixtureSameFamily MixtureSameFamily(D.Categorical mixture, IDistribution components) => new(mixture, components);
 
     /// <summary>The continuous Bernoulli on [0, 1] (from logits or λ; give exactly one).</summary>
-    public static D.ContinuousBernoulli ContinuousBernoulli(torch.Tensor? logits = null, torch.Tensor? probs = null) => new(logits, probs);
+    public static D.ContinuousBernoulli ContinuousBernoulli(D.ByName byName = default, torch.Tensor? logits = null, torch.Tensor? probs = null) => new(logits: logits, probs: probs);
 
     /// <summary>The relaxed Bernoulli (binary Concrete) with temperature τ, from logits or probabilities.</summary>
-    public static D.RelaxedBernoulli RelaxedBernoulli(torch.Tensor temperature, torch.Tensor? logits = null, torch.Tensor? probs = null) => new(temperature, logits, probs);
+    public static D.RelaxedBernoulli RelaxedBernoulli(torch.Tensor temperature, D.ByName byName = default, torch.Tensor? logits = null, torch.Tensor? probs = null) => new(temperature, logits: logits, probs: probs);
 
     /// <summary>The relaxed one-hot categorical (Concrete / Gumbel-softmax) with temperature τ over the last dimension.</summary>
-    public static D.RelaxedOneHotCategorical RelaxedOneHotCategorical(torch.Tensor temperature, torch.Tensor? logits = null, torch.Tensor? probs = null) => new(temperature, logits, probs);
+    public static D.RelaxedOneHotCategorical RelaxedOneHotCategorical(torch.Tensor temperature, D.ByName byName = default, torch.Tensor? logits = null, torch.Tensor? probs = null) => new(temperature, logits: logits, probs: probs);
 
     /// <summary>A one-hot categorical whose reparameterised samples carry the straight-through gradient.</summary>
-    public static D.OneHotCategoricalStraightThrough OneHotCategoricalStraightThrough(torch.Tensor? logits = null, torch.Tensor? probs = null) => new(logits, probs);
+    public static D.OneHotCategoricalStraightThrough OneHotCategoricalStraightThrough(D.ByName byName = default, torch.Tensor? logits = null, torch.Tensor? probs = null) => new(logits: logits, probs: probs);
 
     /// <summary>A multivariate normal with covariance W Wᵀ + diag(d).</summary>
     public static D.LowRankMultivariateNormal LowRankMultivariateNormal(torch.Tensor loc, torch.Tensor covarianceFactor, torch.Tensor covarianceDiagonal) => new(loc, covarianceFactor, covarianceDiagonal);

@@ -12,7 +12,7 @@ public sealed class Geometric : Distribution, IDistribution
     private readonly BinaryParameter p;
 
     /// <summary>Creates the distribution from exactly one of <paramref name="logits"/> and <paramref name="probs"/>.</summary>
-    public Geometric(torch.Tensor? logits = null, torch.Tensor? probs = null)
+    public Geometric(ByName byName = default, torch.Tensor? logits = null, torch.Tensor? probs = null)
         : this(new BinaryParameter(logits, probs, "Geometric"))
     {
     }

@@ -7,8 +7,8 @@ namespace Gen.Probability.Distributions;
 public sealed class OneHotCategorical : Distribution, IDistribution
 {
     /// <summary>Creates the distribution from exactly one of <paramref name="logits"/> and <paramref name="probs"/> (shape batch ++ [K]).</summary>
-    public OneHotCategorical(torch.Tensor? logits = null, torch.Tensor? probs = null)
-        : this(new Categorical(logits, probs))
+    public OneHotCategorical(ByName byName = default, torch.Tensor? logits = null, torch.Tensor? probs = null)
+        : this(new Categorical(logits: logits, probs: probs))
     {
     }
 

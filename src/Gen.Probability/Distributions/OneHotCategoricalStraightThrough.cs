@@ -14,10 +14,11 @@ public sealed class OneHotCategoricalStraightThrough : Distribution, IDistributi
     private readonly OneHotCategorical inner;
 
     /// <summary>Creates the distribution from logits or probabilities over the last dimension (give exactly one).</summary>
+    /// <param name="byName">Never given: it makes the parameters after it named-only (<see cref="Distributions.ByName"/>).</param>
     /// <param name="logits">[..., K] unnormalised log-probabilities.</param>
     /// <param name="probs">[..., K] probabilities.</param>
-    public OneHotCategoricalStraightThrough(torch.Tensor? logits = null, torch.Tensor? probs = null)
-        : this(new OneHotCategorical(logits, probs))
+    public OneHotCategoricalStraightThrough(ByName byName = default, torch.Tensor? logits = null, torch.Tensor? probs = null)
+        : this(new OneHotCategorical(logits: logits, probs: probs))
     {
     }
 

@@ -18,9 +18,10 @@ public sealed class RelaxedBernoulli : Distribution, IDistribution
 
     /// <summary>Creates the distribution from a temperature and logits or probabilities (give exactly one of the two).</summary>
     /// <param name="temperature">τ &gt; 0 (a tensor that broadcasts with the parameter).</param>
+    /// <param name="byName">Never given: it makes the parameters after it named-only (<see cref="Distributions.ByName"/>).</param>
     /// <param name="logits">Logits of the Bernoulli it relaxes.</param>
     /// <param name="probs">Probabilities of the Bernoulli it relaxes.</param>
-    public RelaxedBernoulli(torch.Tensor temperature, torch.Tensor? logits = null, torch.Tensor? probs = null)
+    public RelaxedBernoulli(torch.Tensor temperature, ByName byName = default, torch.Tensor? logits = null, torch.Tensor? probs = null)
         : this(temperature, new BinaryParameter(logits, probs, "RelaxedBernoulli"))
     {
     }

@@ -19,10 +19,11 @@ public sealed class RelaxedOneHotCategorical : Distribution, IDistribution
 
     /// <summary>Creates the distribution from a temperature and logits or probabilities over the last dimension.</summary>
     /// <param name="temperature">τ &gt; 0 (a tensor that broadcasts with the batch shape).</param>
+    /// <param name="byName">Never given: it makes the parameters after it named-only (<see cref="Distributions.ByName"/>).</param>
     /// <param name="logits">[..., K] unnormalised log-probabilities of the categorical it relaxes.</param>
     /// <param name="probs">[..., K] probabilities of the categorical it relaxes.</param>
-    public RelaxedOneHotCategorical(torch.Tensor temperature, torch.Tensor? logits = null, torch.Tensor? probs = null)
-        : this(temperature, new Categorical(logits, probs))
+    public RelaxedOneHotCategorical(torch.Tensor temperature, ByName byName = default, torch.Tensor? logits = null, torch.Tensor? probs = null)
+        : this(temperature, new Categorical(logits: logits, probs: probs))
     {
     }
 
