@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using Gen.Probability;
+using Gen.Probability.Bijectors;
 using TorchSharp;
 using TorchSharp.Modules;
 
@@ -11,8 +12,12 @@ namespace Gen.Dsl;
 /// A compiled flow: a TorchSharp module (so <c>parameters()</c>, optimizers, <c>to()</c>, <c>train()</c>/<c>eval()</c> and
 /// <c>state_dict()</c> work as usual) whose forward pass is the log-density of a batch.
 /// </summary>
-public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDifferentiableSampler
+public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDifferentiableSampler, ITrainingDiagnostics
 {
+    // The share of a spline step's inputs outside its bound above which training is warned: there the spline is the
+    // identity, and a flow whose data lie mostly in its tails learns little there.
+    private const double TailShareWarned = 0.01;
+
     private readonly DistributionModule baseModule;
     private readonly ModuleList<BijectorModule> steps;
 
@@ -151,4 +156,63 @@ public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDi
         ModelInput.CheckContextRows(context, Spec.ContextFeatures, rows, what, shown, ContextNode, ContextDeclaration, () => Reference);
 
     private torch.Tensor Reference => parameters().FirstOrDefault() ?? buffers().First();
+
+    /// <summary>
+    /// For each spline step (a coupling or autoregressive step over <see cref="SplineMap"/>), the share of the values
+    /// that reach it from <paramref name="x"/> in the density direction and lie outside [−bound, bound], where the spline
+    /// is the identity, and the largest |value|; computed in evaluation mode (no statistics move). For an unconditional
+    /// flow; a conditional one gives none.
+    /// </summary>
+    /// <param name="x">Data [batch, features].</param>
+    public IReadOnlyList<SplineTail> SplineTails(torch.Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (Spec.ContextFeatures > 0 || !Spec.Steps.Any(s => BoundOf(s) is not null))
+        {
+            return Array.Empty<SplineTail>();
+        }
+
+        CheckInput(x);
+        bool wasTraining = training;
+        eval();
+        try
+        {
+            using var noGrad = torch.no_grad();
+            using var scope = torch.NewDisposeScope();
+            var tails = new List<SplineTail>();
+            var value = x;
+            for (int i = steps.Count - 1; i >= 0; i--)
+            {
+                if (BoundOf(Spec.Steps[i]) is double bound)
+                {
+                    var magnitude = value.abs();
+                    tails.Add(new SplineTail($"flow.steps[{i}]", bound, magnitude.gt(bound).to_type(torch.float64).mean().item<double>(), magnitude.max().to_type(torch.float64).item<double>()));
+                }
+
+                value = steps[i].Build(null).InverseAndLogDet(value).Value;
+            }
+
+            tails.Reverse();
+            return tails;
+        }
+        finally
+        {
+            train(wasTraining);
+        }
+    }
+
+    /// <summary>Warns of spline steps that would see more than 1 % of the batch's values outside their bound.</summary>
+    IReadOnlyList<string> ITrainingDiagnostics.Diagnose(torch.Tensor batch) =>
+        SplineTails(batch).Where(t => t.OutsideShare > TailShareWarned)
+            .Select(t => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                $"{t.Step}: {100 * t.OutsideShare:F1} % of the values reaching this spline step lie outside [-{t.Bound}, {t.Bound}] (the largest is {t.LargestMagnitude:G4}), where the spline is the identity; standardise the data, or give the spline a wider bound (Univariate.Spline(bins, bound: {Math.Ceiling(t.LargestMagnitude)}))."))
+            .ToArray();
+
+    // The bound of a step's spline, or null for a step without one.
+    private static double? BoundOf(BijSpec step) => step switch
+    {
+        CouplingSpec { Map: SplineMap spline } => spline.Bound,
+        MaskedAutoregressiveSpec { Map: SplineMap spline } => spline.Bound,
+        _ => null,
+    };
 }

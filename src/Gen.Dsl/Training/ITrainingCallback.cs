@@ -16,6 +16,12 @@ public interface ITrainingCallback
     {
     }
 
+    /// <summary>A warning about the run (from the model's <see cref="ITrainingDiagnostics"/>), before the first step.</summary>
+    /// <param name="message">The warning.</param>
+    void OnWarning(string message)
+    {
+    }
+
     /// <summary>The end of an epoch, after its validation, with the model at the weights the epoch ended with.</summary>
     /// <param name="epoch">The epoch's figures and the model.</param>
     void OnEpochEnd(TrainingEpoch epoch)

@@ -119,6 +119,13 @@ public sealed class Trainer
     /// </summary>
     public IReadOnlyList<ITrainingCallback> Callbacks { get; init; } = Array.Empty<ITrainingCallback>();
 
+    /// <summary>
+    /// Receives the warnings of a model that diagnoses its training data (<see cref="ITrainingDiagnostics"/>: a flow
+    /// whose splines would see data outside their bound), asked once on the first batch; they go to the callbacks too.
+    /// By default they are written to the standard error stream; set it to do nothing to silence them.
+    /// </summary>
+    public Action<string> Warn { get; init; } = message => Console.Error.WriteLine($"warning: {message}");
+
     /// <summary>Trains on <paramref name="train"/> (examples along the first dimension, on the model's device).</summary>
     /// <exception cref="TrainingDivergedException">The loss or a term became NaN or infinite.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> was triggered (between steps).</exception>
@@ -186,6 +193,11 @@ public sealed class Trainer
 
                     cancellation.ThrowIfCancellationRequested();
                     using var scope = torch.NewDisposeScope();
+                    if (step == 0)
+                    {
+                        Diagnose(batch);
+                    }
+
                     if (options.LearningRate is { } schedule)
                     {
                         optimizer.LearningRate = CheckedRate(schedule(step), $"TrainingOptions.LearningRate gave {{0}} at step {step}");
@@ -346,6 +358,30 @@ public sealed class Trainer
         {
             best?.Dispose();
             finalBatch?.Dispose();
+        }
+    }
+
+    // The model's own warnings about the training data, from the first batch.
+    private void Diagnose(torch.Tensor batch)
+    {
+        if (model is not ITrainingDiagnostics diagnostics)
+        {
+            return;
+        }
+
+        IReadOnlyList<string> messages;
+        using (torch.no_grad())
+        {
+            messages = diagnostics.Diagnose(batch);
+        }
+
+        foreach (var message in messages)
+        {
+            Warn(message);
+            foreach (var callback in Callbacks)
+            {
+                callback.OnWarning(message);
+            }
         }
     }
 
