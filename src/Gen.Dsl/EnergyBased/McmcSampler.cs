@@ -1,0 +1,152 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using Gen.Runtime;
+using TorchSharp;
+
+namespace Gen.Dsl;
+
+/// <summary>
+/// A Markov chain Monte Carlo sampler for a law known by its energy E(x) = −log p(x) + const, as a value: it runs a
+/// batch of chains (one per row of the start) for <see cref="Steps"/> steps from a start and gives their last states.
+/// The energy maps a batch [chains, ...] to one number per chain, [chains], differentiably (a network's output, or a
+/// closed form). The chains run without recording a graph for the energy's parameters.
+/// </summary>
+/// <param name="StepSize">ε: the gradient step is ε/2 · ∇E and the noise √ε · N(0, I).</param>
+/// <param name="Steps">Steps per run.</param>
+public abstract record McmcSampler(double StepSize, int Steps)
+{
+    /// <summary>The sampler's name in error messages.</summary>
+    protected abstract string Node { get; }
+
+    /// <summary>Runs the chains from <paramref name="start"/>.</summary>
+    /// <param name="energy">E, from [chains, ...] to [chains].</param>
+    /// <param name="start">The chains' first states [chains, ...].</param>
+    /// <param name="generator">A seeded generator for the noise and the acceptance draws; the device's global generator when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The step size is not positive and finite, or the steps are below 1.</exception>
+    /// <exception cref="GenShapeException">The energy does not give one number per chain.</exception>
+    /// <exception cref="InvalidOperationException">A chain left the finite numbers (its energy or state turned NaN or infinite); the message names the sampler and the step.</exception>
+    public ChainResult Run(Func<torch.Tensor, torch.Tensor> energy, torch.Tensor start, torch.Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(energy);
+        ArgumentNullException.ThrowIfNull(start);
+        Check();
+        if (start.dim() < 2 || start.shape[0] < 1)
+        {
+            throw new GenShapeException($"{Node}.start", $"expects the chains' states [chains, ...], got a tensor of shape {Shape.Format(start.shape)}.");
+        }
+
+        using var scope = torch.NewDisposeScope();
+        var x = start.detach().clone();
+        var (e, grad) = EnergyAndGradient(energy, x);
+        long accepted = 0, proposed = 0;
+        for (int step = 1; step <= Steps; step++)
+        {
+            using var inner = torch.NewDisposeScope();
+            var next = Propose(energy, x, e, grad, generator, out long acceptedNow);
+            accepted += acceptedNow;
+            proposed += x.shape[0];
+            x = next.X.MoveToOuterDisposeScope();
+            e = next.Energy.MoveToOuterDisposeScope();
+            grad = next.Gradient.MoveToOuterDisposeScope();
+            if (!x.isfinite().all().item<bool>() || !e.isfinite().all().item<bool>())
+            {
+                throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                    $"{Node}: a chain left the finite numbers at step {step} of {Steps} (step size {StepSize}); lower the step size, or bound the energy."));
+            }
+        }
+
+        return new ChainResult(x.MoveToOuterDisposeScope(), proposed == 0 ? 1 : accepted / (double)proposed);
+    }
+
+    /// <summary>One step of every chain from x (with its energy and gradient there): the new states, energies and gradients.</summary>
+    private protected abstract (torch.Tensor X, torch.Tensor Energy, torch.Tensor Gradient) Propose(
+        Func<torch.Tensor, torch.Tensor> energy, torch.Tensor x, torch.Tensor e, torch.Tensor grad, torch.Generator? generator, out long accepted);
+
+    /// <summary>The Langevin proposal x − ε/2 ∇E(x) + √ε ξ, ξ ~ N(0, I).</summary>
+    private protected torch.Tensor LangevinMove(torch.Tensor x, torch.Tensor grad, torch.Generator? generator) =>
+        x - (grad * (StepSize / 2)) + (DeviceRandom.Normal(x.shape, x.dtype, x.device, generator) * Math.Sqrt(StepSize));
+
+    /// <summary>E(x) [chains] and ∇ₓE(x), without gradient to anything else.</summary>
+    private protected (torch.Tensor Energy, torch.Tensor Gradient) EnergyAndGradient(Func<torch.Tensor, torch.Tensor> energy, torch.Tensor x)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var grad = torch.enable_grad();
+        var at = x.detach().requires_grad_(true);
+        var e = energy(at) ?? throw new InvalidOperationException($"{Node}: the energy returned null.");
+        if (e.dim() != 1 || e.shape[0] != x.shape[0])
+        {
+            throw new GenShapeException($"{Node}.energy", $"must give one energy per chain, [{x.shape[0]}], got a tensor of shape {Shape.Format(e.shape)}.");
+        }
+
+        var g = torch.autograd.grad(new[] { e.sum() }, new[] { at })[0];
+        return (e.detach().MoveToOuterDisposeScope(), g.detach().MoveToOuterDisposeScope());
+    }
+
+    private void Check()
+    {
+        if (!(StepSize > 0) || !double.IsFinite(StepSize))
+        {
+            throw new ArgumentOutOfRangeException(nameof(StepSize), StepSize, $"{Node}: the step size must be positive and finite.");
+        }
+
+        if (Steps < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(Steps), Steps, $"{Node}: a run takes at least one step.");
+        }
+    }
+}
+
+/// <summary>
+/// Unadjusted Langevin dynamics: x ← x − ε/2 ∇E(x) + √ε ξ. Every move is kept, so its stationary law is off the
+/// target by O(ε); use <see cref="MalaSampler"/> for the exact law.
+/// </summary>
+/// <param name="StepSize">ε.</param>
+/// <param name="Steps">Steps per run.</param>
+public sealed record LangevinSampler(double StepSize, int Steps) : McmcSampler(StepSize, Steps)
+{
+    /// <inheritdoc/>
+    protected override string Node => "langevin";
+
+    private protected override (torch.Tensor X, torch.Tensor Energy, torch.Tensor Gradient) Propose(
+        Func<torch.Tensor, torch.Tensor> energy, torch.Tensor x, torch.Tensor e, torch.Tensor grad, torch.Generator? generator, out long accepted)
+    {
+        var next = LangevinMove(x, grad, generator);
+        var (ne, ng) = EnergyAndGradient(energy, next);
+        accepted = x.shape[0];
+        return (next, ne, ng);
+    }
+}
+
+/// <summary>
+/// The Metropolis-adjusted Langevin algorithm (Roberts and Tweedie 1996): the Langevin move is a proposal x′, accepted
+/// with probability min(1, exp(E(x) − E(x′) + log q(x | x′) − log q(x′ | x))), q the proposal's Gaussian density, so
+/// the target law is exactly invariant for any step size.
+/// </summary>
+/// <param name="StepSize">ε.</param>
+/// <param name="Steps">Steps per run.</param>
+public sealed record MalaSampler(double StepSize, int Steps) : McmcSampler(StepSize, Steps)
+{
+    /// <inheritdoc/>
+    protected override string Node => "mala";
+
+    private protected override (torch.Tensor X, torch.Tensor Energy, torch.Tensor Gradient) Propose(
+        Func<torch.Tensor, torch.Tensor> energy, torch.Tensor x, torch.Tensor e, torch.Tensor grad, torch.Generator? generator, out long accepted)
+    {
+        var proposal = LangevinMove(x, grad, generator);
+        var (pe, pg) = EnergyAndGradient(energy, proposal);
+        // log q(b | a) = −‖b − a + ε/2 ∇E(a)‖² / (2ε) + const, summed over each chain's event.
+        long[] eventDims = EventDims(x);
+        torch.Tensor LogQ(torch.Tensor to, torch.Tensor from, torch.Tensor gradFrom) =>
+            (to - from + (gradFrom * (StepSize / 2))).square().sum(eventDims) * (-1 / (2 * StepSize));
+        var logRatio = e - pe + LogQ(x, proposal, pg) - LogQ(proposal, x, grad);
+        var u = DeviceRandom.Uniform(logRatio.shape, logRatio.dtype, logRatio.device, generator);
+        // A NaN ratio (a proposal off the finite numbers) is refused, not accepted.
+        var accept = u.log().lt(logRatio);
+        accepted = accept.sum().item<long>();
+        var mask = accept.reshape(new[] { x.shape[0] }.Concat(eventDims.Select(_ => 1L)).ToArray());
+        return (torch.where(mask, proposal, x), torch.where(accept, pe, e), torch.where(mask, pg, grad));
+    }
+
+    private static long[] EventDims(torch.Tensor x) => System.Linq.Enumerable.Range(1, (int)x.dim() - 1).Select(d => (long)d).ToArray();
+}
