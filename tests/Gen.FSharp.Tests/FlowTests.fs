@@ -20,6 +20,17 @@ let private fitsTheMoons name (spec: FlowSpec) steps margin =
     assertCheckpointRoundTrips model (fun m -> m.LogProb(data))
 
 [<Fact>]
+let ``Steps of different kinds mix as arguments, or in a list that states its type`` () =
+    // As arguments each step is taken as a BijSpec; a list literal of mixed steps needs its type stated.
+    let direct = Flow.Over(Dist.StandardNormal 2).Then(Bij.AffineCoupling(Mask.Alternating 2, Net.Mlp 8), Bij.Reverse(), Bij.ActNorm())
+    let steps: BijSpec list = [ Bij.AffineCoupling(Mask.Alternating 2, Net.Mlp 8); Bij.Reverse(); Bij.ActNorm() ]
+    let named = Flow.Over(Dist.StandardNormal 2).Then(steps)
+    Assert.Equal(direct, named)
+    Assert.Equal(3, named.Steps.Count)
+    let image = ImageFlow.Over(1, 4, 4).Then(ImageBij.Squeeze(), Bij.ActNorm(), ImageBij.Conv1x1())
+    Assert.Equal(3, image.Steps.Count)
+
+[<Fact>]
 let ``RealNVP trained with the Trainer fits the moons`` () =
     let data = moons ()
     let spec =

@@ -4,7 +4,7 @@ namespace Gen.Dsl;
 
 /// <summary>
 /// Flows of the papers in one line, as ordinary specs over a standard normal base that can be edited further
-/// (<see cref="FlowSpec.Then"/>, <see cref="FlowSpec.WithContext"/>, or a new spec from their steps).
+/// (<see cref="FlowSpec.Then(BijSpec)"/>, <see cref="FlowSpec.WithContext"/>, or a new spec from their steps).
 /// </summary>
 public static partial class Flow
 {

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using Gen.Runtime;
@@ -54,6 +55,23 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelS
         return this with { Steps = Steps.Add(step) };
     }
 
+    /// <summary>The flow with <paramref name="steps"/> appended in order, each checked as by <see cref="Then(BijSpec)"/>.</summary>
+    /// <exception cref="GenShapeException">A step does not fit the flow's events; the message names <c>flow.steps[i]</c>.</exception>
+    public FlowSpec Then(IEnumerable<BijSpec> steps)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        return steps.Aggregate(this, (flow, step) => flow.Then(step));
+    }
+
+    /// <summary>
+    /// The flow with <paramref name="steps"/> appended in order, each checked as by <see cref="Then(BijSpec)"/>. Steps of
+    /// different kinds mix as arguments without naming their common type, from F# too:
+    /// <c>spec.Then(Bij.AffineCoupling(...), Bij.Reverse(), Bij.ActNorm())</c> (an F# list literal of mixed steps needs
+    /// its type stated, <c>let steps: BijSpec list = [ ... ]</c>).
+    /// </summary>
+    /// <exception cref="GenShapeException">A step does not fit the flow's events; the message names <c>flow.steps[i]</c>.</exception>
+    public FlowSpec Then(params BijSpec[] steps) => Then((IEnumerable<BijSpec>)steps);
+
     // A vector flow's steps keep the events' shape: one that changes it (a squeeze) belongs in an image flow.
     private void CheckStep(BijSpec step, string path)
     {
@@ -84,7 +102,7 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelS
     /// <param name="dtype">Parameter type; float32 when null.</param>
     /// <param name="seed">Seed for the initial weights.</param>
     /// <exception cref="GenShapeException">The spec does not fit together (possible when it was built with the record
-    /// constructor instead of <see cref="Flow.Over"/> and <see cref="Then"/>).</exception>
+    /// constructor instead of <see cref="Flow.Over"/> and <see cref="Then(BijSpec)"/>).</exception>
     public FlowModel Compile(torch.Device device, torch.ScalarType? dtype = null, long? seed = null)
     {
         Check();
@@ -94,7 +112,7 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelS
     /// <summary>The module on the CPU in the default dtype, for a model that holds a flow as a part (a VAE's prior).</summary>
     internal FlowModel Build() => new(this, Base.Compile(), Steps.Select(step => step.Compile(StepShape)).ToArray());
 
-    /// <summary>The checks of <see cref="Flow.Over"/> and <see cref="Then"/>, for a spec built with the record constructor.</summary>
+    /// <summary>The checks of <see cref="Flow.Over"/> and <see cref="Then(BijSpec)"/>, for a spec built with the record constructor.</summary>
     private void Check()
     {
         ArgumentNullException.ThrowIfNull(Base);

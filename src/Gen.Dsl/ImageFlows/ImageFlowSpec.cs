@@ -79,6 +79,10 @@ public sealed record ImageFlowSpec : IModelSpec<ImageFlowModel>, ISizedSpec
         return steps.Aggregate(this, (flow, step) => flow.Then(step));
     }
 
+    /// <summary>The flow with <paramref name="steps"/> appended in order, as arguments of any step kinds (see <see cref="FlowSpec.Then(BijSpec[])"/>).</summary>
+    /// <exception cref="GenShapeException">A step does not fit the events it would see.</exception>
+    public ImageFlowSpec Then(params BijSpec[] steps) => Then((IEnumerable<BijSpec>)steps);
+
     /// <summary>
     /// The flow conditioned on a context vector of <paramref name="features"/> features, p(x | c): every coupling's
     /// network reads the context as <paramref name="features"/> more input channels, constant over the image (a one-hot

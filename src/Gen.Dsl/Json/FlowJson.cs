@@ -139,7 +139,7 @@ internal static class FlowJson
     /// <summary>
     /// <c>{"base": {...}, "steps": [...]}</c>, with <c>"context": C</c> for a conditional flow (left out otherwise, so
     /// an unconditional flow reads and writes as before), rebuilt with <see cref="Flow.Over"/>,
-    /// <see cref="FlowSpec.WithContext"/> and <see cref="FlowSpec.Then"/>, so every step is checked.
+    /// <see cref="FlowSpec.WithContext"/> and <see cref="FlowSpec.Then(BijSpec)"/>, so every step is checked.
     /// </summary>
     public static readonly NodeCodec<FlowSpec> Flow = new(
         "a flow",
