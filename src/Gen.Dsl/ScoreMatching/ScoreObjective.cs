@@ -70,6 +70,44 @@ public static class ScoreObjective
         };
     }
 
+    /// <summary>
+    /// Denoising score matching over several noise levels at once, for a noise-conditional score s(x, σ) (Song and
+    /// Ermon 2019): each example draws one of <paramref name="sigmas"/> uniformly, x̃ = x + σε, and the loss is
+    /// ½ E‖σ s(x̃, σ) + ε‖² (term <c>dsm</c>), so each level weighs alike.
+    /// </summary>
+    /// <param name="score">s(x, σ): a batch and each example's σ [batch] to the batch's shape.</param>
+    /// <param name="sigmas">The noise levels, positive and finite (see <see cref="AnnealedLangevin.Geometric"/>).</param>
+    /// <param name="generator">A seeded generator for the levels and the noise; the device's global generator when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">No level is given, or one is not positive and finite.</exception>
+    public static Func<torch.Tensor, Loss> NoiseConditional(Func<torch.Tensor, torch.Tensor, torch.Tensor> score, ValueList<double> sigmas, torch.Generator? generator = null)
+    {
+        ArgumentNullException.ThrowIfNull(score);
+        ArgumentNullException.ThrowIfNull(sigmas);
+        if (sigmas.Count == 0 || sigmas.Any(s => !(s > 0) || !double.IsFinite(s)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(sigmas), "score_matching: needs one or more positive, finite noise levels.");
+        }
+
+        var levels = sigmas.ToArray();
+        return x =>
+        {
+            ArgumentNullException.ThrowIfNull(x);
+            var table = torch.tensor(levels, dtype: x.dtype, device: x.device);
+            var sigma = table.index_select(0, DeviceRandom.Integers(levels.Length, new[] { x.shape[0] }, x.device, generator));
+            var perExample = sigma.reshape(new[] { x.shape[0] }.Concat(Enumerable.Repeat(1L, (int)x.dim() - 1)).ToArray());
+            var noise = DeviceRandom.Normal(x.shape, x.dtype, x.device, generator);
+            var noisy = x + (noise * perExample);
+            var s = score(noisy, sigma) ?? throw new InvalidOperationException("score_matching.noise_conditional: the score model returned null.");
+            if (!s.shape.SequenceEqual(x.shape))
+            {
+                throw new GenShapeException("score_matching.noise_conditional", $"the score must have the data's shape {Shape.Format(x.shape)}, got {Shape.Format(s.shape)}.");
+            }
+
+            var loss = ((s * perExample) + noise).square().flatten(1).sum(1).mean() * 0.5;
+            return new Loss(loss, new[] { ("dsm", loss) });
+        };
+    }
+
     private static torch.Tensor Checked(Func<torch.Tensor, torch.Tensor> score, torch.Tensor x, string node)
     {
         var s = score(x) ?? throw new InvalidOperationException($"{node}: the score model returned null.");
