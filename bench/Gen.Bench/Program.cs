@@ -17,7 +17,7 @@ using TorchSharp;
 //   probe                                          runtime, CUDA and CPU/device parity check
 //   quality [--list] [--cases a,b] [--seconds S] [--eval-samples K] [--quick] [--machine TEXT] [--json FILE]   papers' tables
 //   quality-merge [--inputs DIR] [--out DIR] [--note TEXT]   collects quality rows into quality.json and quality.md
-const string Usage = "usage: Gen.Bench list|speed|breakdown|matmul|sampling|memory|report|probe|quality|quality-merge [--device cpu|cuda[:N]] [--threads N] [options]; see bench/README.md";
+const string Usage = "usage: Gen.Bench list|speed|breakdown|matmul|sampling|memory|report|probe|quality|quality-merge|interop [--device cpu|cuda[:N]] [--threads N] [options]; see bench/README.md";
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
     Console.WriteLine(Usage);
@@ -77,6 +77,9 @@ try
                     RoundSeconds: double.Parse(Get("round-seconds", "1"), System.Globalization.CultureInfo.InvariantCulture),
                     LogProb: Flag("logprob")),
                 options.GetValueOrDefault("json"));
+        case "interop":
+            Interop.Export(Get("out", "bench/interop/out"));
+            return 0;
         case "matmul":
             Console.WriteLine($"threads {torch.get_num_threads()}: " + MatmulRate.Measure(device, long.Parse(Get("size", "2048")), 2, int.Parse(Get("reps", "10"))).Format());
             return 0;
