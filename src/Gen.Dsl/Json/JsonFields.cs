@@ -76,12 +76,18 @@ public sealed class JsonFields
     /// <summary>The path of field <paramref name="name"/>.</summary>
     public string At(string name) => $"{Path}.{name}";
 
+    /// <summary>
+    /// What the object is, once its type is known (such as <c>bijector 'image_coupling'</c>): named in the error for a
+    /// missing field, since a field is required by the type that was asked for.
+    /// </summary>
+    internal string? Owner { get; set; }
+
     /// <summary>The value of a field that must be present (it may be JSON null).</summary>
     internal JsonElement Field(string name)
     {
         if (!node.TryGetProperty(name, out var value))
         {
-            throw Invalid(At(name), $"the required field '{name}' is missing.");
+            throw Invalid(At(name), $"the required field '{name}' is missing{(Owner is null ? string.Empty : $" (a {Owner} needs it)")}.");
         }
 
         read.Add(name);

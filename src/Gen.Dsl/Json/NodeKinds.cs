@@ -120,6 +120,7 @@ internal sealed class NodeKinds<TBase>
             throw JsonFields.Invalid(fields.At(JsonFields.TypeField), $"unknown {what} type '{name}' (known: {string.Join(", ", byName.Keys.Order(StringComparer.Ordinal))}){(open ? "; a type of your own reads once it is registered with SpecJson.Register" : string.Empty)}.");
         }
 
+        fields.Owner = $"{what} '{name}'";
         return kind.Codec.ReadFields(fields);
     }
 
