@@ -199,27 +199,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         using var validated = CheckOnce(x, "vae.loss");
         double weight = KlWeight(step);
         using var scope = torch.NewDisposeScope();
-        var h = encoder.forward(x);
-        if (Spec.Objective.Dreg)
-        {
-            return DregLoss(h, x, Spec.Objective.Samples, weight, generator).MoveToOuterDisposeScope();
-        }
-
-        if (!Spec.Objective.IsElbo)
-        {
-            int k = Spec.Objective.Samples;
-            var bound = LogWeights(h, x, k, weight, generator).logsumexp(0) - Math.Log(k);
-            return (-bound.mean()).MoveToOuterDisposeScope();
-        }
-
-        var q = Posterior(h);
-        var s = Draw(q, generator);
-        var reconstruction = Decode(s.Value).LogProb(x).mean();
-        var groups = KlByGroup(q, s);
-        var kl = Spec.FreeBits > 0
-            ? groups.mean(new long[] { 0 }).clamp_min(Spec.FreeBits * LatentDimensions / groups.shape[^1]).sum()
-            : groups.sum(-1).mean();
-        return (weight * kl - reconstruction).MoveToOuterDisposeScope();
+        return Spec.Objective.Loss(this, encoder.forward(x), x, weight, Spec.FreeBits, generator).MoveToOuterDisposeScope();
     }
 
     /// <summary>Draws <paramref name="count"/> data points from the model (z ~ p(z), then x ~ p(x|z)), without gradient; [count, ...data shape].</summary>
@@ -256,7 +236,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// The posterior from the encoder's output [..., 2·latent + K·(parameters per step)]: N(μ, diag σ²), pushed through
     /// the amortised flow steps when the spec has them.
     /// </summary>
-    private IDistribution Posterior(torch.Tensor h)
+    internal IDistribution Posterior(torch.Tensor h)
     {
         long l = LatentDimensions;
         var loc = h.narrow(-1, 0, l);
@@ -322,7 +302,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// log wᵢ = log p(x|zᵢ) + weight · (log p(zᵢ) − log q(zᵢ|x)) for k reparameterised posterior samples, [k, batch];
     /// <paramref name="h"/> is the encoder's output for x.
     /// </summary>
-    private torch.Tensor LogWeights(torch.Tensor h, torch.Tensor x, long k, double weight, torch.Generator? generator)
+    internal torch.Tensor LogWeights(torch.Tensor h, torch.Tensor x, long k, double weight, torch.Generator? generator)
     {
         var s = Posterior(h).SampleAndLogProb(new[] { k }, generator);
         var logLikelihood = Decode(s.Value).LogProb(x);
@@ -332,46 +312,10 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     }
 
     /// <summary>
-    /// Minus the mean IWAE bound as a surrogate whose value is the bound and whose gradient is DReG's (Tucker et al. 2019):
-    /// the decoder gets Σᵢ w̃ᵢ ∇θ log wᵢ, the encoder Σᵢ w̃ᵢ² (∂ log wᵢ / ∂zᵢ)(∂zᵢ / ∂φ) with log q evaluated under
-    /// parameters held fixed. The log-weights are computed once at detached copies of the samples; their gradient with
-    /// respect to those copies, weighted by w̃ᵢ², is then sent back along the samples' reparameterisation path.
-    /// </summary>
-    private torch.Tensor DregLoss(torch.Tensor h, torch.Tensor x, long k, double weight, torch.Generator? generator)
-    {
-        if (!torch.is_grad_enabled())
-        {
-            // Without gradients there is no surrogate to build, and autograd.grad would abort the process (libtorch
-            // throws across the native boundary): the value alone is the same bound.
-            return -(LogWeights(h, x, k, weight, generator).logsumexp(0) - Math.Log(k)).mean();
-        }
-
-        var z = Posterior(h).RSample(new[] { k }, generator);
-        var at = z.detach().requires_grad_(true);
-        torch.Tensor fixedLogQ;
-        using (HoldPosteriorParametersFixed())
-        {
-            // log q under parameters held fixed: the encoder's output detached, and the weights of an inverse
-            // autoregressive posterior's own steps out of the graph too; through them the estimator would add
-            // −Σᵢ w̃ᵢ ∂log q(zᵢ)/∂λ at fixed z, whose mean is not zero for K > 1 (a biased gradient).
-            fixedLogQ = Posterior(h.detach()).LogProb(at);
-        }
-
-        var logWeights = Decode(at).LogProb(x) + weight * (Prior().LogProb(at) - fixedLogQ);
-        var normalised = logWeights.detach().softmax(0);
-        var pathGradient = torch.autograd.grad(
-            new[] { (normalised.square() * logWeights).sum() }, new[] { at }, retain_graph: true)[0];
-        var surrogate = (normalised * logWeights).sum() + (pathGradient.detach() * z).sum();
-        var bound = (logWeights.detach().logsumexp(0) - Math.Log(k)).sum();
-        // The value is the bound; the gradient is the surrogate's.
-        return -(bound + surrogate - surrogate.detach()) / x.shape[0];
-    }
-
-    /// <summary>
     /// Takes the posterior flow's own parameters (an inverse autoregressive posterior's step weights) out of the graph
     /// until disposed; the encoder-amortised flows have none.
     /// </summary>
-    private IDisposable HoldPosteriorParametersFixed()
+    internal IDisposable HoldPosteriorParametersFixed()
     {
         var held = posteriorSteps is null
             ? Array.Empty<torch.Tensor>()
@@ -415,7 +359,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
 
     // One reparameterised draw from q; its log-density only where the KL is estimated from it, since the analytic KL
     // needs none (a saved pass over the latents on every step).
-    private (torch.Tensor Value, torch.Tensor? LogProb) Draw(IDistribution q, torch.Generator? generator)
+    internal (torch.Tensor Value, torch.Tensor? LogProb) Draw(IDistribution q, torch.Generator? generator)
     {
         if (Spec.Kl == KlEstimate.Analytic && Kl.HasAnalytic(q, Prior()))
         {
@@ -431,7 +375,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// otherwise one group. Analytic where the spec asks for it and the pair is registered, else the one-sample estimate
     /// log q(z) − log p(z) at the sample <paramref name="s"/>.
     /// </summary>
-    private torch.Tensor KlByGroup(IDistribution q, (torch.Tensor Value, torch.Tensor? LogProb) s)
+    internal torch.Tensor KlByGroup(IDistribution q, (torch.Tensor Value, torch.Tensor? LogProb) s)
     {
         var p = Prior();
         // Elementwise bases of two diagonal distributions give the divergence per latent dimension.

@@ -198,6 +198,6 @@ public sealed class SpecJsonTests
         var vae = Gen.Dsl.Latent.Vae(4, 2).WithEncoder(Net.Mlp(8)).WithDecoder(Net.Mlp(8));
         Assert.Throws<ArgumentOutOfRangeException>(() => vae.WithLikelihood(new GaussianHead(-1)));
         Assert.Throws<ArgumentOutOfRangeException>(() => vae.WithLikelihood(new DiscretizedLogisticHead(1)));
-        Assert.Throws<ArgumentOutOfRangeException>(() => vae.WithObjective(new LatentObjective(0, false)));
+        Assert.Throws<ArgumentOutOfRangeException>(() => vae.WithObjective(new IwaeObjective(0)));
     }
 }
