@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using Gen.Data;
 using TorchSharp;
 using Xunit;
@@ -30,10 +31,25 @@ public class AnnealedImportanceSamplingTests
     public void The_log_partition_function_of_a_two_dimensional_energy_matches_numerical_integration()
     {
         // U1 of Rezende and Mohamed: a ring of radius 2 split in two, normalisable on the plane.
+        // Integrated row by row of the grid inside a dispose scope: a 2,400 × 2,400 grid at once held over a gigabyte
+        // of temporaries outside any scope, and the collections that memory set off finalised other tests' temporaries
+        // in the middle of native calls (see docs/known-defects.md).
         const double Step = 0.005;
-        var axis = torch.arange(-6.0, 6.0, Step, dtype: torch.float64);
-        var grid = torch.stack(torch.meshgrid(new[] { axis, axis }, indexing: "ij"), -1).reshape(-1, 2);
-        double numeric = (-Energies.U1(grid)).logsumexp(0).item<double>() + (2 * Math.Log(Step));
+        double numeric;
+        using (var scope = torch.NewDisposeScope())
+        {
+            var axis = torch.arange(-6.0, 6.0, Step, dtype: torch.float64);
+            var rows = new List<torch.Tensor>();
+            for (long i = 0; i < axis.shape[0]; i += 200)
+            {
+                using var chunk = torch.NewDisposeScope();
+                var z1 = axis.narrow(0, i, Math.Min(200, axis.shape[0] - i));
+                var grid = torch.stack(new[] { z1.unsqueeze(1).expand(-1, axis.shape[0]), axis.unsqueeze(0).expand(z1.shape[0], -1) }, -1).reshape(-1, 2);
+                rows.Add((-Energies.U1(grid)).logsumexp(0).MoveToOuterDisposeScope());
+            }
+
+            numeric = torch.stack(rows).logsumexp(0).item<double>() + (2 * Math.Log(Step));
+        }
 
         var ais = new AnnealedImportanceSampling(300, new MalaSampler(0.05, 2), BaseScale: 3);
         var estimate = ais.Estimate(Energies.U1, new long[] { 2 }, 1000, torch.float64, Device.Cpu, Seed.Generator(1));
