@@ -30,7 +30,7 @@ public abstract record McmcSampler(double StepSize, int Steps)
     {
         ArgumentNullException.ThrowIfNull(energy);
         ArgumentNullException.ThrowIfNull(start);
-        Check();
+        CheckSettings();
         if (start.dim() < 2 || start.shape[0] < 1)
         {
             throw new GenShapeException($"{Node}.start", $"expects the chains' states [chains, ...], got a tensor of shape {Shape.Format(start.shape)}.");
@@ -83,7 +83,8 @@ public abstract record McmcSampler(double StepSize, int Steps)
         return (e.detach().MoveToOuterDisposeScope(), g.detach().MoveToOuterDisposeScope());
     }
 
-    private void Check()
+    /// <summary>Refuses a step size that is not positive and finite, or fewer than one step.</summary>
+    private protected void CheckSettings()
     {
         if (!(StepSize > 0) || !double.IsFinite(StepSize))
         {

@@ -82,11 +82,15 @@ public abstract record HeadSpec
     public void CheckData(torch.Tensor x, string node)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (!Gen.Probability.Distribution.Validate)
+        if (Gen.Probability.Distribution.Validate)
         {
-            return;
+            CheckValues(x, node);
         }
+    }
 
+    /// <summary>The check of <see cref="CheckData"/> whatever the validation switch says (a model with a switch of its own calls it).</summary>
+    internal void CheckValues(torch.Tensor x, string node)
+    {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var inside = Contains(x);

@@ -45,30 +45,22 @@ public sealed record AnnealedLangevin(ValueList<double> Sigmas, int StepsPerLeve
         ArgumentNullException.ThrowIfNull(score);
         ArgumentNullException.ThrowIfNull(start);
         Check();
-        using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var x = start.detach().clone();
+        var x = start;
         double last = Sigmas[^1];
         for (int i = 0; i < Sigmas.Count; i++)
         {
             double sigma = Sigmas[i];
-            double alpha = Epsilon * sigma * sigma / (last * last);
-            for (int t = 0; t < StepsPerLevel; t++)
+            // Langevin at this level, with the step ε σᵢ² / σ_L².
+            var level = new LangevinSampler(Epsilon * sigma * sigma / (last * last), StepsPerLevel);
+            try
             {
-                using var step = torch.NewDisposeScope();
-                var s = score(x, sigma);
-                if (!s.shape.SequenceEqual(x.shape))
-                {
-                    throw new GenShapeException($"{Node}.score", $"must give the states' shape {Shape.Format(x.shape)}, got {Shape.Format(s.shape)}.");
-                }
-
-                x.add_((s * (alpha / 2)) + (DeviceRandom.Normal(x.shape, x.dtype, x.device, generator) * Math.Sqrt(alpha)));
+                x = level.RunOnScore(z => score(z, sigma), x, generator);
             }
-
-            if (!x.isfinite().all().item<bool>())
+            catch (InvalidOperationException e)
             {
                 throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
-                    $"{Node}: a chain left the finite numbers at noise level {i + 1} of {Sigmas.Count} (σ = {sigma:G4}); lower ε."));
+                    $"{Node}: at noise level {i + 1} of {Sigmas.Count} (σ = {sigma:G4}): {e.Message}"), e);
             }
         }
 

@@ -28,11 +28,7 @@ internal static class PixelLikelihood
             return;
         }
 
-        using var scope = torch.NewDisposeScope();
-        if (!head.Contains(x).all().item<bool>())
-        {
-            throw new ArgumentException($"{node}: the {head} head needs pixel values in {head.SupportText}; the images hold other values (min {x.min().ToDouble()}, max {x.max().ToDouble()}).", nameof(x));
-        }
+        head.CheckValues(x, node);
     }
 
     /// <summary>Checks that <paramref name="x"/> has the dtype and device of the model's <paramref name="reference"/> parameter.</summary>
