@@ -128,15 +128,16 @@ public static class GenRuntime
 
         AvoidBackgroundCollections();
         ScalarQuarantine.Install();
+        TensorQuarantine.Install();
     }
 
     /// <summary>
     /// Switches the process from concurrent to blocking garbage collection (<see cref="GCLatencyMode.Batch"/>) when it
     /// is in the default <see cref="GCLatencyMode.Interactive"/> mode. TorchSharp 0.107 reads the native handle of a
-    /// temporary (an implicitly converted <c>Scalar</c>, for example the <c>1</c> in <c>x.add_(y)</c>) and then calls
+    /// temporary (an implicitly converted <c>Scalar</c>, for example the <c>1</c> in <c>x.add_(y)</c>, or a tensor nothing refers to any more) and then calls
     /// libtorch without keeping the managed object alive, so a collection during that call can free it. Blocking
     /// collections made it rarer (background ones run beside every thread), but a collection that another thread
-    /// triggers still frees it; <see cref="ScalarQuarantine"/> is what makes it safe. An application that needs
+    /// triggers still frees it; <see cref="ScalarQuarantine"/> and <see cref="TensorQuarantine"/> are what make it safe. An application that needs
     /// another latency mode can set <see cref="GCSettings.LatencyMode"/> after Gen has loaded.
     /// </summary>
     private static void AvoidBackgroundCollections()

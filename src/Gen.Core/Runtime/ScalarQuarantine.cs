@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
@@ -39,32 +38,25 @@ internal static unsafe class ScalarQuarantine
     // je; mov eax, [rdi]; add eax, -5; cmp eax, 2. The redirect overwrites exactly these.
     private static readonly byte[] ExpectedPrologue = { 0x48, 0x85, 0xFF, 0x74, 0x2D, 0x8B, 0x07, 0x83, 0xC0, 0xFB, 0x83, 0xF8 };
 
-    private const int ProtRead = 1;
-    private const int ProtWrite = 2;
-    private const int ProtExec = 4;
-
     // c10::Scalar is 32 bytes: a tag, then the value at offset 16; tags 5 to 7 (symbolic numbers) hold a reference-counted node there.
     private const int ScalarSize = 32;
 
-    private static readonly ConcurrentQueue<(IntPtr Scalar, long Due)> Queue = new();
-    private static readonly object Gate = new();
-    private static readonly object FreeGate = new();
+    private static readonly RedirectState Redirect = new();
+    private static readonly DelayedFrees Queue = new(Delay, &Free);
     private static delegate* unmanaged<IntPtr, nuint, void> delete;
-    private static long freed;
     private static long leaked;
-    private static string? state;
 
     /// <summary>Whether the redirect is in place.</summary>
-    public static bool IsActive { get; private set; }
+    public static bool IsActive => Redirect.IsActive;
 
     /// <summary>Why the redirect is not in place (null when it is, or before <see cref="Install"/> ran).</summary>
-    public static string? WhyNot => state;
+    public static string? WhyNot => Redirect.WhyNot;
 
     /// <summary>Scalars waiting to be freed.</summary>
-    public static int Waiting => Queue.Count;
+    public static int Waiting => Queue.Waiting;
 
     /// <summary>Scalars freed so far.</summary>
-    public static long Freed => Interlocked.Read(ref freed);
+    public static long Freed => Queue.Freed - Leaked;
 
     /// <summary>Symbolic scalars seen (TorchSharp makes none), kept rather than freed: freeing them needs libtorch's reference counting.</summary>
     public static long Leaked => Interlocked.Read(ref leaked);
@@ -73,37 +65,15 @@ internal static unsafe class ScalarQuarantine
     /// Redirects <c>THSTorch_dispose_scalar</c> of the loaded <c>libLibTorchSharp.so</c> to <see cref="Release"/>, once.
     /// Call it after the library is loaded and before TorchSharp makes scalars (Gen does, when it loads TorchSharp).
     /// </summary>
-    public static void Install()
-    {
-        lock (Gate)
-        {
-            if (IsActive || state is not null)
-            {
-                return;
-            }
-
-            state = TryInstall();
-            IsActive = state is null;
-        }
-    }
+    public static void Install() => Redirect.Install(TryInstall);
 
     // Null when the redirect is in place, else why not.
     private static string? TryInstall()
     {
-        if (Environment.GetEnvironmentVariable(SwitchVariable) == "0")
+        var missing = CodePatch.TryFindGlueFunction(SwitchVariable, "THSTorch_dispose_scalar", out var function);
+        if (missing is not null)
         {
-            return $"{SwitchVariable}=0 turned it off";
-        }
-
-        if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
-        {
-            return "the redirect is made on x64 Linux only";
-        }
-
-        var glue = DynamicLoader.TryGetLoaded("libLibTorchSharp.so");
-        if (glue == IntPtr.Zero || !NativeLibrary.TryGetExport(glue, "THSTorch_dispose_scalar", out var function))
-        {
-            return "libLibTorchSharp.so is not loaded, or has no THSTorch_dispose_scalar";
+            return missing;
         }
 
         if (!NativeLibrary.TryLoad("libstdc++.so.6", out var cxx) || !NativeLibrary.TryGetExport(cxx, "_ZdlPvm", out var sizedDelete))
@@ -111,73 +81,19 @@ internal static unsafe class ScalarQuarantine
             return "libstdc++'s operator delete(void*, size_t) was not found";
         }
 
-        var code = new Span<byte>((void*)function, ExpectedPrologue.Length);
-        if (!code.SequenceEqual(ExpectedPrologue))
-        {
-            return "THSTorch_dispose_scalar is not the function of the TorchSharp build Gen knows; it is left alone";
-        }
-
         delete = (delegate* unmanaged<IntPtr, nuint, void>)sizedDelete;
 
-        // movabs rax, Release; jmp rax: the P/Invoke's call lands in Release with the scalar in rdi and returns to it.
-        var jump = new byte[12];
-        jump[0] = 0x48;
-        jump[1] = 0xB8;
-        BitConverter.TryWriteBytes(jump.AsSpan(2, 8), (long)(delegate* unmanaged<IntPtr, void>)&Release);
-        jump[10] = 0xFF;
-        jump[11] = 0xE0;
-
-        long page = Environment.SystemPageSize;
-        long start = (long)function & ~(page - 1);
-        long end = (long)function + jump.Length;
-        var length = (nuint)(end - start);
-        // Readable and executable throughout: other functions on the page may run while it is written.
-        if (Mprotect((IntPtr)start, length, ProtRead | ProtWrite | ProtExec) != 0)
-        {
-            return $"the code page could not be made writable (errno {Marshal.GetLastPInvokeError()})";
-        }
-
-        jump.CopyTo(code);
-        Mprotect((IntPtr)start, length, ProtRead | ProtExec);
-        return null;
+        // The P/Invoke's call lands in Release with the scalar in rdi and returns to TorchSharp from there.
+        var why = CodePatch.TryRedirect(function, ExpectedPrologue, (IntPtr)(delegate* unmanaged<IntPtr, void>)&Release);
+        return why is null ? null : "THSTorch_dispose_scalar: " + why;
     }
 
     /// <summary>Where TorchSharp's releases of scalars arrive: the scalar is queued, and those due are freed.</summary>
     [UnmanagedCallersOnly]
-    private static void Release(IntPtr scalar)
-    {
-        long now = Environment.TickCount64;
-        if (scalar != IntPtr.Zero)
-        {
-            Queue.Enqueue((scalar, now + (long)Delay.TotalMilliseconds));
-        }
-
-        FreeDue(now);
-    }
+    private static void Release(IntPtr scalar) => Queue.Add(scalar);
 
     /// <summary>Frees the queued scalars whose wait ended by <paramref name="now"/> (milliseconds of <see cref="Environment.TickCount64"/>).</summary>
-    internal static void FreeDue(long now)
-    {
-        // One thread frees at a time: between another thread's look at the head and its dequeue, a second one could take
-        // that head, and the first would then dequeue (and free) the next scalar, which may not be due. A thread that
-        // finds the freeing taken leaves it to the one freeing.
-        if (!Monitor.TryEnter(FreeGate))
-        {
-            return;
-        }
-
-        try
-        {
-            while (Queue.TryPeek(out var head) && head.Due <= now && Queue.TryDequeue(out var item))
-            {
-                Free(item.Scalar);
-            }
-        }
-        finally
-        {
-            Monitor.Exit(FreeGate);
-        }
-    }
+    internal static void FreeDue(long now) => Queue.FreeDue(now);
 
     private static void Free(IntPtr scalar)
     {
@@ -189,9 +105,5 @@ internal static unsafe class ScalarQuarantine
         }
 
         delete(scalar, ScalarSize);
-        Interlocked.Increment(ref freed);
     }
-
-    [DllImport("libc", EntryPoint = "mprotect", SetLastError = true)]
-    private static extern int Mprotect(IntPtr address, nuint length, int protection);
 }

@@ -1,7 +1,6 @@
 using System;
 using System.Reflection;
 using System.Runtime.InteropServices;
-using System.Threading;
 using Gen.Runtime;
 using TorchSharp;
 using Xunit;
@@ -45,34 +44,14 @@ public sealed class ScalarQuarantineTests
         // Without the quarantine, this failed 5 times in 3.2 million such calls (about 330,000 collections) on the
         // 2-core EPYC VM: "Unknown scalar type", or "Expected false to be true" from Scalar::toDouble.
         GenRuntime.EnsureLoaded();
-        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        var allocator = new Thread(() =>
-        {
-            var keep = new object[64];
-            int k = 0;
-            while (!stop.IsCancellationRequested)
-            {
-                keep[k++ & 63] = new byte[2000];
-            }
-        });
-        allocator.Start();
         var a = torch.ones(4);
         var b = torch.ones(4);
-        long calls = 0;
-        try
+        long calls = GarbageThread.RunBeside(TimeSpan.FromSeconds(2), () =>
         {
-            while (!stop.IsCancellationRequested)
-            {
-                using var sum = a + b;       // add(b, alpha: 1): a temporary scalar
-                using var scaled = sum * 2.0; // another one
-                Assert.Equal(4f, scaled[0].item<float>());
-                calls++;
-            }
-        }
-        finally
-        {
-            allocator.Join();
-        }
+            using var sum = a + b;       // add(b, alpha: 1): a temporary scalar
+            using var scaled = sum * 2.0; // another one
+            Assert.Equal(4f, scaled[0].item<float>());
+        });
 
         Assert.True(calls > 1000, $"only {calls} calls ran");
     }
