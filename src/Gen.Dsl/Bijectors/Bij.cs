@@ -9,16 +9,19 @@ public static class Bij
     private static readonly AffineMap TanhAffine = new(AffineScale.Tanh);
 
     /// <summary>
-    /// A coupling step: <paramref name="net"/> reads the features <paramref name="mask"/> keeps and gives the parameters
-    /// of <paramref name="map"/> for each of the others, which pass through it. Any map fits: affine
+    /// A coupling step over vectors or images: <paramref name="net"/> reads what <paramref name="mask"/> keeps and gives
+    /// the parameters of <paramref name="map"/> for each of the other entries, which pass through it. Any map fits: affine
     /// (<see cref="Univariate.Affine"/>), a spline (<see cref="Univariate.Spline"/>), or your own
-    /// <see cref="UnivariateMap"/>.
+    /// <see cref="UnivariateMap"/>. Over vectors the mask comes from <see cref="Mask"/> and the network is usually an
+    /// MLP (<see cref="Net.Mlp"/>); over images the mask comes from <see cref="ImageMask"/> and the network is usually a
+    /// <see cref="Net.ConvResNet"/> (so <c>Bij.Coupling(ImageMask.Checkerboard(), Net.ConvResNet(64, 4), Univariate.Spline())</c>
+    /// is a spline coupling of images).
     /// </summary>
-    /// <param name="mask">Which features are kept.</param>
+    /// <param name="mask">Which entries are kept.</param>
     /// <param name="net">The conditioner network.</param>
-    /// <param name="map">The map the other features pass through.</param>
-    /// <exception cref="GenShapeException">The map's settings are out of range (the mask and network are checked when the step joins a flow).</exception>
-    public static CouplingSpec Coupling(MaskSpec mask, MlpSpec net, UnivariateMap map)
+    /// <param name="map">The map the other entries pass through.</param>
+    /// <exception cref="GenShapeException">The map's settings are out of range (the mask and network are checked against the events when the step joins a flow).</exception>
+    public static CouplingSpec Coupling(CouplingMaskSpec mask, NetworkSpec net, UnivariateMap map)
     {
         ArgumentNullException.ThrowIfNull(mask);
         ArgumentNullException.ThrowIfNull(net);

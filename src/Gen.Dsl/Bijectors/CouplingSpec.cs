@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using Gen.Probability;
 using Gen.Probability.Bijectors;
 using TorchSharp;
@@ -7,16 +8,20 @@ using TorchSharp.Modules;
 namespace Gen.Dsl;
 
 /// <summary>
-/// A coupling step over any univariate map: the network reads the kept features (and the context, in a conditional
-/// flow) and gives <see cref="UnivariateMap.ParameterCount"/> parameters for each feature; every feature the mask does
-/// not keep passes through <see cref="Map"/> with its own parameters. With <see cref="AffineMap"/> (tanh scale) it is
-/// RealNVP's affine coupling, with <see cref="ShiftMap"/> NICE's additive coupling, with <see cref="SplineMap"/> the
-/// rational-quadratic coupling of neural spline flows. The output layer starts at zero, so a fresh step is the identity.
+/// A coupling step over any univariate map and any event shape: the network reads what the mask keeps (and the context,
+/// in a conditional flow) and gives <see cref="UnivariateMap.ParameterCount"/> parameters for each entry of the event;
+/// every entry the mask does not keep passes through <see cref="Map"/> with its own parameters. Over vectors
+/// (<see cref="MaskSpec"/>, an MLP) with <see cref="AffineMap"/> (tanh scale) it is RealNVP's affine coupling, with
+/// <see cref="ShiftMap"/> NICE's additive coupling, with <see cref="SplineMap"/> the rational-quadratic coupling of
+/// neural spline flows; over images (<see cref="ImageMaskSpec"/>, a <see cref="ConvResNetSpec"/>) the same maps give
+/// RealNVP's and Glow's couplings and spline couplings of images. The network's output holds P blocks of the event's
+/// size (all entries' first parameter, then all second ones; for images, P·C channels). Gen's networks start their
+/// output at zero, so a fresh step is the identity; a network of your own should do the same.
 /// </summary>
-/// <param name="Mask">Which features are kept.</param>
-/// <param name="Net">The conditioner network.</param>
-/// <param name="Map">The map the other features pass through.</param>
-public sealed record CouplingSpec(MaskSpec Mask, MlpSpec Net, UnivariateMap Map) : BijSpec
+/// <param name="Mask">Which entries are kept, and what the network reads.</param>
+/// <param name="Net">The conditioner network, from the mask's network input to P times the event.</param>
+/// <param name="Map">The map the other entries pass through.</param>
+public sealed record CouplingSpec(CouplingMaskSpec Mask, NetworkSpec Net, UnivariateMap Map) : BijSpec
 {
     /// <summary>
     /// How the network's outputs are grouped: false (the default) reads them as P blocks of D (all features' first
@@ -25,8 +30,22 @@ public sealed record CouplingSpec(MaskSpec Mask, MlpSpec Net, UnivariateMap Map)
     /// </summary>
     internal bool FeatureMajor { get; init; }
 
-    /// <summary>The same step with another map.</summary>
-    public CouplingSpec WithMap(UnivariateMap map) => this with { Map = map ?? throw new ArgumentNullException(nameof(map)), FeatureMajor = false };
+    /// <summary>
+    /// Whether the log-scale of an affine map with tanh scale is multiplied by a learnt factor per channel (per feature
+    /// over vectors), starting at 1: s = a·tanh(raw), as RealNVP's and Glow's image couplings do, so a step can scale
+    /// by more than e. Needs <c>Univariate.Affine(AffineScale.Tanh)</c>.
+    /// </summary>
+    public bool LearntScale { get; init; }
+
+    /// <summary>The same step with another map (the learnt scale, which only a tanh affine map has, is dropped).</summary>
+    public CouplingSpec WithMap(UnivariateMap map) => this with
+    {
+        Map = map ?? throw new ArgumentNullException(nameof(map)),
+        FeatureMajor = false,
+        LearntScale = LearntScale && map == TanhAffine,
+    };
+
+    private static readonly AffineMap TanhAffine = new(AffineScale.Tanh);
 
     /// <inheritdoc/>
     public override string ToString() => Map switch
@@ -40,17 +59,12 @@ public sealed record CouplingSpec(MaskSpec Mask, MlpSpec Net, UnivariateMap Map)
     public override void Check(string path, StepShape shape)
     {
         ArgumentNullException.ThrowIfNull(shape);
-        long features = shape.VectorFeatures(path);
         if (Mask is null)
         {
-            throw new GenShapeException($"{path}.mask", "a coupling needs a mask (Mask.Alternating or Mask.Halves).");
+            throw new GenShapeException($"{path}.mask", "a coupling needs a mask (Mask.Alternating or Mask.Halves over vectors, ImageMask.Checkerboard or ImageMask.Channel over images).");
         }
 
-        if (Mask.Features != features)
-        {
-            throw new GenShapeException($"{path}.mask", $"the mask has {Mask.Features} features, but the flow's events have {features}.");
-        }
-
+        Mask.Check($"{path}.mask", shape);
         if (Map is null)
         {
             throw new GenShapeException($"{path}.map", "a coupling needs a univariate map (Univariate.Affine, Univariate.Spline, ...).");
@@ -62,57 +76,119 @@ public sealed record CouplingSpec(MaskSpec Mask, MlpSpec Net, UnivariateMap Map)
             throw new GenShapeException($"{path}.map", $"a map needs at least one parameter per feature, {Map} has {Map.ParameterCount}.");
         }
 
-        if (Net is null)
+        if (LearntScale && Map != TanhAffine)
         {
-            throw new GenShapeException($"{path}.net", "a coupling needs a conditioner network (Net.Mlp).");
+            throw new GenShapeException($"{path}.map", $"a learnt scale multiplies the tanh log-scale of an affine map, but the map is {Map}.");
         }
 
-        Net.Check($"{path}.net");
+        if (Net is null)
+        {
+            throw new GenShapeException($"{path}.net", "a coupling needs a conditioner network (Net.Mlp over vectors, Net.ConvResNet over images).");
+        }
+
+        if (FeatureMajor && shape.Event.Count != 1)
+        {
+            throw new GenShapeException(path, "the feature-major layout of early spline couplings exists over vectors only.");
+        }
+
+        Net.CheckShapes($"{path}.net", Mask.NetworkInput(shape), NetworkOutput(shape));
     }
 
     /// <inheritdoc/>
-    public override BijectorModule Compile(StepShape shape) => new Module(this, shape.Features, shape.ContextFeatures);
+    public override BijectorModule Compile(StepShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        return new Module(this, shape);
+    }
 
     /// <inheritdoc/>
     public override void Measure(SpecBudget budget, string path, StepShape shape)
     {
-        budget.Buffer($"{path}.mask", shape.Features);
-        Net.Measure(budget, $"{path}.net", shape.Features + shape.ContextFeatures, shape.Features * (Int128)Map.ParameterCount);
+        ArgumentNullException.ThrowIfNull(budget);
+        ArgumentNullException.ThrowIfNull(shape);
+        budget.Buffer($"{path}.mask", CouplingMaskSpec.Size(shape));
+        Net.Measure(budget, $"{path}.net", Mask.NetworkInput(shape), NetworkOutput(shape));
+        if (LearntScale)
+        {
+            budget.Add(path, shape.Event[0]);
+        }
     }
+
+    // P blocks of the event: [P·D] over vectors, [P·C, H, W] over images.
+    private long[] NetworkOutput(StepShape shape) => shape.Event.Select((d, i) => i == 0 ? d * Map.ParameterCount : d).ToArray();
 
     private sealed class Module : BijectorModule
     {
-        private readonly torch.Tensor mask;
-        private readonly Sequential net;
+        private readonly CouplingSpec spec;
+        private readonly StepShape shape;
+        private readonly long[] eventShape;
         private readonly UnivariateMap map;
-        private readonly long[] grouping;
-        private readonly bool featureMajor;
+
+        // Field names are the state-dict names, so that .to(device) rebinds them; the image couplings saved before
+        // couplings took any event shape used the same three (a "scale" of shape [C, 1, 1]).
+        private readonly torch.Tensor mask;
+        private readonly torch.nn.Module<torch.Tensor, torch.Tensor> net;
+        private readonly Parameter? scale;
+
         private readonly BuiltPerBuffer built = new();
 
-        public Module(CouplingSpec spec, long features, long contextFeatures) : base("coupling")
+        public Module(CouplingSpec spec, StepShape shape) : base("coupling")
         {
+            this.spec = spec;
+            this.shape = shape;
+            eventShape = shape.Event.ToArray();
             map = spec.Map;
-            featureMajor = spec.FeatureMajor;
-            long p = map.ParameterCount;
-            grouping = featureMajor ? new[] { features, p } : new[] { p, features };
-            mask = spec.Mask.Build();
-            net = spec.Net.Build(features + contextFeatures, features * p, zeroLast: true);
+            mask = spec.Mask.Build(shape);
+            long[] input = spec.Mask.NetworkInput(shape);
+            long[] output = spec.NetworkOutput(shape);
+            // An MLP over vectors is the plain layer stack with its last layer at zero, as couplings always built it
+            // (so its parameter names and seeded initial weights are unchanged); other networks start at zero themselves.
+            net = spec.Net is MlpSpec mlp && input.Length == 1 && output.Length == 1
+                ? mlp.Build(input[0], output[0], zeroLast: true)
+                : spec.Net.Build(input, output);
+            if (spec.LearntScale)
+            {
+                var factor = new long[eventShape.Length];
+                Array.Fill(factor, 1L);
+                factor[0] = eventShape[0];
+                scale = torch.nn.Parameter(torch.ones(eventShape.Length == 1 ? new[] { eventShape[0] } : factor));
+            }
+
             register_buffer("mask", mask);
             register_module("net", net);
+            if (scale is not null)
+            {
+                register_parameter("scale", scale);
+            }
         }
 
         // Without a context the layer is built once per mask buffer; a context changes it, so it is built per call.
         public override IBijector Build(torch.Tensor? context) =>
             context is null
-                ? built.For(mask, () => new Coupling(mask, kept => map.Bind(Parameters(kept, null))))
-                : new Coupling(mask, kept => map.Bind(Parameters(kept, context)));
+                ? built.For(mask, () => new Coupling(mask, kept => Bind(kept, null)))
+                : new Coupling(mask, kept => Bind(kept, context));
 
-        // The network's output [..., D·P] as [..., D, P].
+        private IBijector Bind(torch.Tensor kept, torch.Tensor? context)
+        {
+            var parameters = Parameters(kept, context);
+            return scale is null
+                ? map.Bind(parameters)
+                : new ElementwiseAffine(parameters.select(-1, 0), scale * torch.tanh(parameters.select(-1, 1)));
+        }
+
+        // The network's output B ++ [P·E0, E1, ...] as B ++ E ++ [P].
         private torch.Tensor Parameters(torch.Tensor kept, torch.Tensor? context)
         {
-            var output = net.forward(ConditionerInput.Of(kept, context));
-            var h = output.unflatten(output.dim() - 1, grouping);
-            return featureMajor ? h : h.transpose(-1, -2);
+            var output = net.forward(spec.Mask.NetworkInput(kept, mask, context, shape));
+            int rank = eventShape.Length;
+            int first = (int)output.dim() - rank;
+            long p = map.ParameterCount;
+            if (spec.FeatureMajor)
+            {
+                return output.unflatten(first, new[] { eventShape[0], p });
+            }
+
+            return output.unflatten(first, new[] { p, eventShape[0] }).movedim(new long[] { first }, new long[] { -1 });
         }
     }
 }

@@ -1,45 +1,80 @@
+using System.Linq;
 using TorchSharp;
 
 namespace Gen.Dsl;
 
-/// <summary>A binary coupling mask over image events [C, H, W]: 1 marks an entry passed through and conditioned on, 0 one transformed.</summary>
+/// <summary>
+/// A binary coupling mask over image events [C, H, W]: 1 marks an entry passed through and conditioned on, 0 one
+/// transformed. For a checkerboard mask the coupling's network reads the masked image and the mask as one more channel
+/// (C + 1 channels); for a channel mask, the kept C/2 channels. In a conditional flow it also reads the context of K
+/// features as K more channels, constant over the image (as class-conditional Glow does).
+/// </summary>
 /// <param name="Kind">Checkerboard or channel mask.</param>
 /// <param name="Odd">The flipped mask: odd checkerboard squares, or the second half of the channels, are kept.</param>
-public sealed record ImageMaskSpec(ImageMaskKind Kind, bool Odd)
+public sealed record ImageMaskSpec(ImageMaskKind Kind, bool Odd) : CouplingMaskSpec
 {
     /// <summary>The complementary mask (kept and transformed swap roles).</summary>
-    public ImageMaskSpec Flipped() => this with { Odd = !Odd };
+    public override ImageMaskSpec Flipped() => this with { Odd = !Odd };
 
     /// <inheritdoc/>
     public override string ToString() => $"{(Kind == ImageMaskKind.Checkerboard ? "checkerboard" : "channel")}{(Odd ? ", odd" : string.Empty)}";
 
-    /// <summary>Checks that the mask keeps and transforms something of events of shape <paramref name="shape"/>.</summary>
-    internal void Check(string path, ImageShape shape)
+    /// <inheritdoc/>
+    internal override void Check(string path, StepShape shape)
     {
-        if (Kind == ImageMaskKind.Channel && (shape.Channels < 2 || shape.Channels % 2 != 0))
+        var image = shape.Image(path);
+        if (Kind == ImageMaskKind.Channel && (image.Channels < 2 || image.Channels % 2 != 0))
         {
-            throw new GenShapeException(path, $"a channel mask splits the channels in half and needs an even channel count, but the events here are {shape} (C, H, W); squeeze first or use a checkerboard mask.");
+            throw new GenShapeException(path, $"a channel mask splits the channels in half and needs an even channel count, but the events here are {image} (C, H, W); squeeze first or use a checkerboard mask.");
         }
 
-        if (Kind == ImageMaskKind.Checkerboard && shape.Height * shape.Width < 2)
+        if (Kind == ImageMaskKind.Checkerboard && image.Height * image.Width < 2)
         {
-            throw new GenShapeException(path, $"a checkerboard mask needs at least 2 pixels, but the events here are {shape} (C, H, W).");
+            throw new GenShapeException(path, $"a checkerboard mask needs at least 2 pixels, but the events here are {image} (C, H, W).");
         }
+    }
+
+    /// <inheritdoc/>
+    internal override long[] NetworkInput(StepShape shape)
+    {
+        var image = shape.Image("image_mask");
+        long channels = Kind == ImageMaskKind.Checkerboard ? image.Channels + 1 : KeptChannels(image).Count;
+        return new[] { channels + shape.ContextFeatures, image.Height, image.Width };
+    }
+
+    /// <inheritdoc/>
+    internal override torch.Tensor NetworkInput(torch.Tensor kept, torch.Tensor mask, torch.Tensor? context, StepShape shape)
+    {
+        var image = shape.Image("image_mask");
+        var batch = kept.shape[..^3];
+        var input = Kind == ImageMaskKind.Checkerboard
+            ? torch.cat(new[] { kept, mask.narrow(0, 0, 1).expand(batch.Concat(new[] { 1L, image.Height, image.Width }).ToArray()) }, -3)
+            : kept.narrow(-3, KeptChannels(image).Start, KeptChannels(image).Count);
+        if (context is null || shape.ContextFeatures == 0)
+        {
+            return input;
+        }
+
+        // The context B' ++ [K] as K constant channels of each image: B ++ [K, H, W].
+        long k = shape.ContextFeatures;
+        var rows = context.expand(batch.Append(k).ToArray()).unsqueeze(-1).unsqueeze(-1);
+        return torch.cat(new[] { input, rows.expand(batch.Concat(new[] { k, image.Height, image.Width }).ToArray()) }, -3);
     }
 
     /// <summary>The first kept channel and the number kept, for channel masks.</summary>
     internal (long Start, long Count) KeptChannels(ImageShape shape) => (Odd ? shape.Channels / 2 : 0, shape.Channels / 2);
 
-    /// <summary>The mask as a float32 tensor [C, H, W].</summary>
-    internal torch.Tensor Build(ImageShape shape)
+    /// <inheritdoc/>
+    internal override torch.Tensor Build(StepShape shape)
     {
-        var (start, count) = KeptChannels(shape);
-        var values = new float[shape.Size];
-        for (long c = 0, i = 0; c < shape.Channels; c++)
+        var image = shape.Image("image_mask");
+        var (start, count) = KeptChannels(image);
+        var values = new float[image.Size];
+        for (long c = 0, i = 0; c < image.Channels; c++)
         {
-            for (long h = 0; h < shape.Height; h++)
+            for (long h = 0; h < image.Height; h++)
             {
-                for (long w = 0; w < shape.Width; w++, i++)
+                for (long w = 0; w < image.Width; w++, i++)
                 {
                     bool kept = Kind == ImageMaskKind.Checkerboard ? ((h + w) % 2 == 0) ^ Odd : c >= start && c < start + count;
                     values[i] = kept ? 1f : 0f;
@@ -47,6 +82,6 @@ public sealed record ImageMaskSpec(ImageMaskKind Kind, bool Odd)
             }
         }
 
-        return torch.tensor(values, shape.ToArray());
+        return torch.tensor(values, image.ToArray());
     }
 }

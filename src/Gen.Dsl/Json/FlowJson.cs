@@ -38,6 +38,23 @@ internal static class FlowJson
             return f.Bool("halves") ? Dsl.Mask.Halves(features, second: odd) : Dsl.Mask.Alternating(features, odd);
         });
 
+    /// <summary>Either mask of a coupling: a vector mask in the form of <see cref="Mask"/>, an image mask in the form of <see cref="ImageFlowJson.Mask"/> (told apart by its <c>"kind"</c>).</summary>
+    public static readonly NodeCodec<CouplingMaskSpec> CouplingMask = new(
+        "a coupling mask",
+        (s, o) =>
+        {
+            switch (s)
+            {
+                case MaskSpec vector:
+                    Mask.WriteFields(vector, o);
+                    break;
+                case ImageMaskSpec image:
+                    ImageFlowJson.Mask.WriteFields(image, o);
+                    break;
+            }
+        },
+        f => f.Has("kind") ? ImageFlowJson.Mask.ReadFields(f) : Mask.ReadFields(f));
+
     private static readonly AffineMap TanhAffine = new(AffineScale.Tanh);
 
     /// <summary>The univariate maps of coupling and autoregressive steps.</summary>
@@ -55,22 +72,29 @@ internal static class FlowJson
 
     /// <summary>Bijector nodes. Their fit to the flow's features is checked when the flow is rebuilt step by step.</summary>
     public static readonly NodeKinds<BijSpec> Bijectors = new NodeKinds<BijSpec>("bijector", open: true)
-        // Couplings keep the forms they had before they took any map: affine (tanh scale) and shift maps read and write as
-        // "affine_coupling", splines in the old layout as "spline_coupling"; every other coupling is "coupling" with a map.
+        // Couplings keep the forms they had before they took any map and any event shape: over vectors with an MLP, affine
+        // (tanh scale) and shift maps read and write as "affine_coupling", splines in the old layout as "spline_coupling";
+        // over images with a convolutional network, shift maps and tanh affine maps with a learnt scale as
+        // "image_coupling". Every other coupling is "coupling" with its mask, network and map.
         .Add<CouplingSpec>(
             "coupling",
             (s, o) =>
             {
-                WriteCoupling(s.Mask, s.Net, o);
+                o["mask"] = CouplingMask.Write(s.Mask);
+                o["net"] = NetworkJson.WriteNetwork(s.Net);
                 o["map"] = Maps.Write(s.Map);
+                if (s.LearntScale)
+                {
+                    o["learnt_scale"] = true;
+                }
             },
-            f => Bij.Coupling(f.Node("mask", Mask), f.Node("net", NetworkJson.Mlp), f.Node("map", Maps)),
-            legacy: s => s.FeatureMajor ? "spline_coupling" : s.Map is ShiftMap || s.Map == TanhAffine ? "affine_coupling" : null)
+            f => Bij.Coupling(f.Node("mask", CouplingMask), f.Network("net"), f.Node("map", Maps)) with { LearntScale = f.Has("learnt_scale") && f.Bool("learnt_scale") },
+            legacy: LegacyCoupling)
         .Legacy<CouplingSpec>(
             "affine_coupling",
             (s, o) =>
             {
-                WriteCoupling(s.Mask, s.Net, o);
+                WriteCoupling((MaskSpec)s.Mask, (MlpSpec)s.Net, o);
                 o["additive"] = s.Map is ShiftMap;
             },
             f => new CouplingSpec(f.Node("mask", Mask), f.Node("net", NetworkJson.Mlp), f.Bool("additive") ? new ShiftMap() : TanhAffine))
@@ -79,11 +103,25 @@ internal static class FlowJson
             (s, o) =>
             {
                 var spline = (SplineMap)s.Map;
-                WriteCoupling(s.Mask, s.Net, o);
+                WriteCoupling((MaskSpec)s.Mask, (MlpSpec)s.Net, o);
                 o["bins"] = spline.Bins;
                 o["bound"] = spline.Bound;
             },
             f => Bij.SplineCoupling(f.Node("mask", Mask), f.Node("net", NetworkJson.Mlp), f.Int("bins"), f.Double("bound")) with { FeatureMajor = true })
+        .Legacy<CouplingSpec>(
+            "image_coupling",
+            (s, o) =>
+            {
+                o["mask"] = ImageFlowJson.Mask.Write((ImageMaskSpec)s.Mask);
+                o["net"] = NetworkJson.ConvResNet.Write((ConvResNetSpec)s.Net);
+                o["additive"] = s.Map is ShiftMap;
+            },
+            f =>
+            {
+                var mask = f.Node("mask", ImageFlowJson.Mask);
+                var net = f.Node("net", NetworkJson.ConvResNet);
+                return (CouplingSpec)(f.Bool("additive") ? ImageBij.AdditiveCoupling(mask, net) : ImageBij.AffineCoupling(mask, net));
+            })
         .Add<PermutationSpec>("permutation", (s, o) => o["seed"] = s.Seed, f => new PermutationSpec(f.NullableInt("seed")))
         .Add<AffineSpec>("affine", (_, _) => { }, _ => Bij.Affine())
         .Add<MaskedAutoregressiveSpec>(
@@ -125,16 +163,7 @@ internal static class FlowJson
         .Add<SqueezeSpec>("squeeze", (_, _) => { }, _ => new SqueezeSpec())
         .Add<ActNormSpec>("actnorm", (_, _) => { }, _ => new ActNormSpec())
         .Add<Conv1x1Spec>("conv1x1", (s, o) => o["lu"] = s.Lu, f => new Conv1x1Spec(f.Bool("lu")))
-        .Add<FactorOutSpec>("factor_out", (_, _) => { }, _ => new FactorOutSpec())
-        .Add<ImageCouplingSpec>(
-            "image_coupling",
-            (s, o) =>
-            {
-                o["mask"] = ImageFlowJson.Mask.Write(s.Mask);
-                o["net"] = NetworkJson.ConvResNet.Write(s.Net);
-                o["additive"] = s.Additive;
-            },
-            f => new ImageCouplingSpec(f.Node("mask", ImageFlowJson.Mask), f.Node("net", NetworkJson.ConvResNet), f.Bool("additive")));
+        .Add<FactorOutSpec>("factor_out", (_, _) => { }, _ => new FactorOutSpec());
 
     /// <summary>
     /// <c>{"base": {...}, "steps": [...]}</c>, with <c>"context": C</c> for a conditional flow (left out otherwise, so
@@ -168,6 +197,14 @@ internal static class FlowJson
 
             return flow;
         });
+
+    // The legacy form a coupling still writes, or null for "coupling".
+    private static string? LegacyCoupling(CouplingSpec s) => (s.Mask, s.Net) switch
+    {
+        (MaskSpec, MlpSpec) when !s.LearntScale => s.FeatureMajor ? "spline_coupling" : s.Map is ShiftMap || s.Map == TanhAffine ? "affine_coupling" : null,
+        (ImageMaskSpec, ConvResNetSpec) => (s.Map is ShiftMap && !s.LearntScale) || (s.Map == TanhAffine && s.LearntScale) ? "image_coupling" : null,
+        _ => null,
+    };
 
     private static void WriteCoupling(MaskSpec mask, MlpSpec net, JsonObject o)
     {

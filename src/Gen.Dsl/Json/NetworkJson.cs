@@ -46,6 +46,7 @@ internal static class NetworkJson
 
     /// <summary>Network nodes other than the MLP, under their type names.</summary>
     public static readonly NodeKinds<NetworkSpec> Networks = new NodeKinds<NetworkSpec>("network", open: true)
+        .Add<ConvResNetSpec>("conv_resnet", (s, o) => ConvResNet.WriteFields(s, o), f => ConvResNet.ReadFields(f))
         .Add<ConvEncoderSpec>(
             "conv_encoder",
             (s, o) => WriteConv(o, s.Channels, s.Kernel, s.Stride, s.Activation, s.Normalization),

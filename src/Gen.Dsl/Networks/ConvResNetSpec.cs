@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using Gen.Runtime;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -10,15 +12,16 @@ namespace Gen.Dsl;
 /// A convolutional residual network over images, the conditioner of image coupling layers: a 3×3 convolution from the
 /// input channels to <paramref name="Hidden"/> channels, <paramref name="Blocks"/> residual blocks
 /// h + conv3×3(act(conv3×3(act(h)))), an activation, and a 3×3 output convolution whose weights and bias start at zero
-/// (so a fresh coupling is the identity). Every convolution keeps the height and width (padding 1). Its input and output
-/// channel counts come from where it is used. With a normalisation (<see cref="WithNormalization"/>) every activation
+/// (so a fresh coupling is the identity). Every convolution keeps the height and width (padding 1), so it maps images
+/// [C, H, W] to images [C', H, W] of the same size; its channel counts come from where it is used. Any batch
+/// dimensions before [C, H, W] are kept. With a normalisation (<see cref="WithNormalization"/>) every activation
 /// is preceded by one, as in pre-activation residual networks: h + conv(act(norm(conv(act(norm(h)))))), and
 /// output(act(norm(h))).
 /// </summary>
 /// <param name="Hidden">Channels between the input and output convolutions.</param>
 /// <param name="Blocks">Residual blocks (0 or more).</param>
 /// <param name="Activation">The activation inside the network.</param>
-public sealed record ConvResNetSpec(int Hidden, int Blocks, Activation Activation)
+public sealed record ConvResNetSpec(int Hidden, int Blocks, Activation Activation) : NetworkSpec
 {
     /// <summary>The normalisation before each activation (per channel); none by default.</summary>
     public Normalization Normalization { get; init; }
@@ -54,8 +57,38 @@ public sealed record ConvResNetSpec(int Hidden, int Blocks, Activation Activatio
         NormalizationLayers.Check($"{path}.normalization", Normalization);
     }
 
-    /// <summary>Builds the network from <paramref name="inputs"/> to <paramref name="outputs"/> channels, for inputs [N, C, H, W].</summary>
-    internal Module<torch.Tensor, torch.Tensor> Build(long inputs, long outputs) => new Network(this, inputs, outputs);
+    /// <inheritdoc/>
+    public override IReadOnlyList<LayerShape> Trace(string path, long[] input, long[] output)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        Check(path);
+        if (input.Length != 3 || output.Length != 3 || input[1] != output[1] || input[2] != output[2])
+        {
+            throw new GenShapeException(path, $"a convolutional residual network maps images [C, H, W] to images [C', H, W] of the same height and width, but it is asked to map {Shape.Format(input)} to {Shape.Format(output)}.");
+        }
+
+        var hidden = new[] { Hidden, input[1], input[2] };
+        var layers = new List<LayerShape> { new("input", input, hidden) };
+        layers.AddRange(Enumerable.Range(0, Blocks).Select(i => new LayerShape($"blocks[{i}]", hidden, hidden)));
+        layers.Add(new LayerShape("output", hidden, output));
+        return layers;
+    }
+
+    /// <inheritdoc/>
+    public override Module<torch.Tensor, torch.Tensor> Build(long[] input, long[] output)
+    {
+        Trace("conv_resnet", input, output);
+        return new Network(this, input[0], output[0]);
+    }
+
+    /// <inheritdoc/>
+    public override void Measure(SpecBudget budget, string path, long[] input, long[] output)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(output);
+        Measure(budget, path, input[0], output[0]);
+    }
 
     private sealed class Network : Module<torch.Tensor, torch.Tensor>
     {
@@ -90,6 +123,14 @@ public sealed record ConvResNetSpec(int Hidden, int Blocks, Activation Activatio
         public override torch.Tensor forward(torch.Tensor x)
         {
             using var scope = torch.NewDisposeScope();
+            if (x.dim() != 4)
+            {
+                // The convolutions take [N, C, H, W]: any other batch dimensions are flattened into one and restored after.
+                var batch = x.shape[..^3];
+                var y = forward(x.reshape(new[] { -1L }.Concat(x.shape[^3..]).ToArray()));
+                return y.reshape(batch.Concat(y.shape[1..]).ToArray()).MoveToOuterDisposeScope();
+            }
+
             var h = Convolutions.Apply(input, x);
             foreach (var block in blocks)
             {

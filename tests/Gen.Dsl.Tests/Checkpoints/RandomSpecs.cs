@@ -74,6 +74,8 @@ internal static class RandomSpecs
                 fits.Add(() => ImageBij.AdditiveCoupling(Mask(), Conditioner()));
                 fits.Add(() => ImageBij.AffineCoupling(Mask(), Conditioner()));
                 fits.Add(() => ImageBij.AffineCoupling(Mask(), Conditioner()));
+                fits.Add(() => Bij.Coupling(Mask(), Conditioner(), r.Next(2) == 0 ? Univariate.Spline(r.Next(2, 9), 1 + (r.NextDouble() * 4)) : Univariate.Affine()));
+                fits.Add(() => Bij.Coupling(Mask(), Net.Mlp(r.Next(1, 6)).WithActivation(Activation(r)), Univariate.Shift()));
             }
 
             flow = flow.Then(fits[r.Next(fits.Count)]());

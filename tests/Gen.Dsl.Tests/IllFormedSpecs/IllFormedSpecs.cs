@@ -158,7 +158,7 @@ internal static class IllFormedSpecs
 
         var net = Net.ConvResNet(r.Next(1, 9), r.Next(0, 3)) with { Normalization = normalization };
         return new($"image coupling network with normalisation {code}", () => ImageBij.AffineCoupling(ImageMask.Checkerboard(), net),
-            "image_coupling.net.normalization", new[] { $"unknown normalisation {code}" });
+            "coupling.net.normalization", new[] { $"unknown normalisation {code}" });
     }
 
     private static IllFormedCase MaskWidth(Random r)

@@ -16,13 +16,14 @@ public class ConditionalImageFlowTests
 {
     private const int Classes = 3;
 
-    public static TheoryData<string> Flows => new() { "every_step", "real_nvp", "glow" };
+    public static TheoryData<string> Flows => new() { "every_step", "real_nvp", "glow", "any_map" };
 
     private static ImageFlowSpec Spec(string name) => (name switch
     {
         "every_step" => ImageFlowModels.EveryStep(),
         "real_nvp" => ImageFlow.RealNvp(1, 4, 4, scales: 2, hidden: 4, blocks: 1),
         "glow" => ImageFlow.Glow(1, 4, 4, levels: 2, stepsPerLevel: 2, hidden: 4).WithPreprocessing(ImagePreprocessing.Logit(256, 0.01)),
+        "any_map" => ImageFlowModels.AnyMap(),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     }).WithContext(Classes);
 

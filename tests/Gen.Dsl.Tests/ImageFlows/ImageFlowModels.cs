@@ -29,6 +29,16 @@ internal static class ImageFlowModels
             .Then(ImageBij.AffineCoupling(ImageMask.Channel(), Net.ConvResNet(3, 0)));
     }
 
+    /// <summary>
+    /// Image couplings over other maps than RealNVP's: rational-quadratic splines with a convolutional conditioner on a
+    /// checkerboard and on a channel mask, and an affine map whose conditioner is an MLP over the flattened image.
+    /// </summary>
+    public static ImageFlowSpec AnyMap() => ImageFlow.Over(2, 4, 4).WithPreprocessing(ImagePreprocessing.Logit(256, 0.05))
+        .Then(Bij.Coupling(ImageMask.Checkerboard(), Net.ConvResNet(4, 1), Univariate.Spline(6, 4.0)))
+        .Then(ImageBij.Squeeze())
+        .Then(Bij.Coupling(ImageMask.Channel(), Net.ConvResNet(4, 0), Univariate.Spline()))
+        .Then(Bij.Coupling(ImageMask.Checkerboard(odd: true), Net.Mlp(8), Univariate.Affine()));
+
     /// <summary>Dequantised 8-bit pixels in [0, 256), [batch, C, H, W], with a fixed seed.</summary>
     public static torch.Tensor Pixels(long batch, long[] eventShape, torch.ScalarType dtype, long seed)
     {

@@ -51,7 +51,7 @@ public class ImageFlowSpecTests
 
         Assert.Equal("conv_resnet.hidden", Fails(() => Net.ConvResNet(0, 1)).Node);
         Assert.Equal("conv_resnet.blocks", Fails(() => Net.ConvResNet(8, -1)).Node);
-        var unchecked_ = new ImageCouplingSpec(ImageMask.Checkerboard(), new ConvResNetSpec(-2, 0, Activation.Relu), false);
+        var unchecked_ = new CouplingSpec(ImageMask.Checkerboard(), new ConvResNetSpec(-2, 0, Activation.Relu), Univariate.Shift());
         Assert.Equal("image_flow.steps[0].net.hidden", Fails(() => ImageFlow.Over(1, 4, 4).Then(unchecked_)).Node);
         Assert.Equal("image_flow", Fails(() => ImageFlow.Over(0, 4, 4)).Node);
         Assert.Equal("image_flow.levels", Fails(() => ImageFlow.Glow(1, 4, 4, 0, 1, 4)).Node);

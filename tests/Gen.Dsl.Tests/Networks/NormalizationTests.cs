@@ -26,7 +26,7 @@ public class NormalizationTests
         "mlp" => (Net.Mlp(5, 4).WithNormalization(n).Build(new long[] { 6 }, new long[] { 3 }), new long[] { 6 }),
         "conv_encoder" => (Net.ConvEncoder(4, 8).WithNormalization(n).Build(Image, new long[] { 3 }), Image),
         "conv_decoder" => (Net.ConvDecoder(8, 4).WithNormalization(n).Build(new long[] { 3 }, Image), new long[] { 3 }),
-        "conv_resnet" => (Net.ConvResNet(4, 2).WithNormalization(n).Build(1, 2), Image),
+        "conv_resnet" => (Net.ConvResNet(4, 2).WithNormalization(n).Build(Image, new long[] { 2, Image[1], Image[2] }), Image),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -249,7 +249,7 @@ public class NormalizationTests
     public void A_feature_map_with_one_value_per_channel_is_refused_by_batch_normalisation_in_training()
     {
         using var scope = torch.NewDisposeScope();
-        var net = Net.ConvResNet(4, 1).WithNormalization(Normalization.Batch).Build(2, 2);
+        var net = Net.ConvResNet(4, 1).WithNormalization(Normalization.Batch).Build(new long[] { 2, 1, 1 }, new long[] { 2, 1, 1 });
         Assert.Equal("batch_norm", Assert.Throws<GenShapeException>(() => net.forward(torch.randn(1, 2, 1, 1))).Node);
         Assert.True(net.forward(torch.randn(2, 2, 1, 1)).isfinite().all().item<bool>());
         Assert.True(net.forward(torch.randn(1, 2, 2, 1)).isfinite().all().item<bool>());
