@@ -160,6 +160,8 @@ public sealed class Trainer
         }
 
         long totalSteps = batchesPerEpoch is long b ? b * options.Epochs : 0;
+        var rules = options.Rules();
+        bool stepRules = rules.Any(r => r.ChecksSteps);
         var parameters = model.parameters().ToArray();
         var clock = Stopwatch.StartNew();
         var trainLosses = new List<double>();
@@ -172,9 +174,9 @@ public sealed class Trainer
         using var lastGood = new LastGoodState(model, optimizer, options.CheckpointPath);
         TrainingSnapshot? best = null;
         double bestValid = double.PositiveInfinity;
-        int bestEpoch = 0, sinceBest = 0;
+        int bestEpoch = 0;
         long step = 0;
-        bool stoppedEarly = false, timeUp = false;
+        StopRule? stoppedBy = null;
         using var window = new ProgressWindow();
         torch.Tensor? finalBatch = null;
         try
@@ -226,7 +228,7 @@ public sealed class Trainer
 
                     double rate = optimizer.LearningRate;
                     optimizer.Step();
-                    if (validation is null && (epoch == options.Epochs || options.TimeLimit is not null))
+                    if (validation is null && (epoch == options.Epochs || stepRules))
                     {
                         // Kept to score the weights this run ends with, which no later step would (see below).
                         finalBatch?.Dispose();
@@ -248,10 +250,14 @@ public sealed class Trainer
                         Report(progress, window.Report(epoch, step, totalSteps, null, clock.Elapsed, endOfEpoch: false) with { LearningRate = rate, GradientNorm = norm });
                     }
 
-                    if (options.TimeLimit is TimeSpan limit && clock.Elapsed >= limit)
+                    if (stepRules)
                     {
-                        timeUp = true;
-                        break;
+                        var now = new TrainingState(epoch, step, clock.Elapsed, trainLosses, validLosses, bestEpoch);
+                        stoppedBy = rules.FirstOrDefault(r => r.ChecksSteps && r.StopsAfterStep(now));
+                        if (stoppedBy is not null)
+                        {
+                            break;
+                        }
                     }
                 }
 
@@ -291,14 +297,9 @@ public sealed class Trainer
                     {
                         bestValid = valid.Value;
                         bestEpoch = epoch;
-                        sinceBest = 0;
                         isBest = true;
                         best?.Dispose();
-                        best = options.Patience is null && options.TimeLimit is null ? null : new TrainingSnapshot(model, null, epoch);
-                    }
-                    else
-                    {
-                        sinceBest++;
+                        best = rules.Count == 0 ? null : new TrainingSnapshot(model, null, epoch);
                     }
                 }
                 else
@@ -320,13 +321,13 @@ public sealed class Trainer
                 {
                     callback.OnEpochEnd(new TrainingEpoch(epoch, step, epochLoss, valid, isBest || validation is null, model));
                 }
-                if (options.Patience is int patience && validation is not null && sinceBest >= patience)
+                if (stoppedBy is null)
                 {
-                    stoppedEarly = true;
-                    break;
+                    var ended = new TrainingState(epoch, step, clock.Elapsed, trainLosses, validLosses, bestEpoch);
+                    stoppedBy = rules.FirstOrDefault(r => r.StopsAfterEpoch(ended));
                 }
 
-                if (timeUp)
+                if (stoppedBy is not null)
                 {
                     break;
                 }
@@ -352,7 +353,10 @@ public sealed class Trainer
                 bestEpoch = trainLosses.Count;
             }
 
-            return new TrainingResult(trainLosses.Count, step, trainLosses, validLosses, bestEpoch, stoppedEarly, timeUp, clock.Elapsed);
+            return new TrainingResult(trainLosses.Count, step, trainLosses, validLosses, bestEpoch, stoppedBy is not null and not TimeLimitRule, stoppedBy is TimeLimitRule, clock.Elapsed)
+            {
+                StoppedBy = stoppedBy,
+            };
         }
         finally
         {

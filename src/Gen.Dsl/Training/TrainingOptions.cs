@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 
 namespace Gen.Dsl;
 
@@ -19,9 +21,18 @@ public sealed record TrainingOptions
 
     /// <summary>
     /// When set (and validation data is given), training stops after this many epochs without a better validation
-    /// loss, and the parameters of the best epoch are restored.
+    /// loss, and the parameters of the best epoch are restored: the same as <c>Stop.Patience(n)</c> among
+    /// <see cref="StopRules"/>.
     /// </summary>
     public int? Patience { get; init; }
+
+    /// <summary>
+    /// Rules that end the run before its last epoch (<see cref="Stop"/>: patience, a time or step budget, a validation
+    /// target, a condition of your own), asked in order; the first that fires ends the run and is reported as
+    /// <see cref="TrainingResult.StoppedBy"/>. With validation data and any rule (these, <see cref="Patience"/> or
+    /// <see cref="TimeLimit"/>), the run ends with the parameters of its best validation epoch.
+    /// </summary>
+    public IReadOnlyList<StopRule> StopRules { get; init; } = Array.Empty<StopRule>();
 
     /// <summary>The learning rate at each step (0-based), or null to leave the optimizer's rate as it is.</summary>
     public Func<long, double>? LearningRate { get; init; }
@@ -38,7 +49,8 @@ public sealed record TrainingOptions
     /// <summary>
     /// When set, training stops after the first step that ends past this much wall time (validation time counts), as if
     /// that step ended the last epoch: the partial epoch's mean loss is recorded, validation runs, and the best epoch is
-    /// restored as with <see cref="Patience"/>. For fixed compute budgets ("train for ten minutes").
+    /// restored as with <see cref="Patience"/>. For fixed compute budgets ("train for ten minutes"). The same as
+    /// <c>Stop.TimeLimit(t)</c> among <see cref="StopRules"/>.
     /// </summary>
     public TimeSpan? TimeLimit { get; init; }
 
@@ -64,10 +76,38 @@ public sealed record TrainingOptions
             throw new ArgumentOutOfRangeException(nameof(TimeLimit), t, "training.TimeLimit must be positive.");
         }
 
+        if (StopRules is null || StopRules.Any(r => r is null))
+        {
+            throw new ArgumentException("training.StopRules must be a list of rules, without nulls.", nameof(StopRules));
+        }
+
+        foreach (var rule in StopRules)
+        {
+            rule.Check();
+        }
+
         if (ClipGradientNorm is double c && !(c > 0))
         {
             throw new ArgumentOutOfRangeException(nameof(ClipGradientNorm), c, "training.ClipGradientNorm must be positive.");
         }
+    }
+
+    /// <summary>Every stop rule of the run: <see cref="Patience"/> and <see cref="TimeLimit"/> as rules, then <see cref="StopRules"/>.</summary>
+    internal IReadOnlyList<StopRule> Rules()
+    {
+        var rules = new List<StopRule>();
+        if (Patience is int p)
+        {
+            rules.Add(new PatienceRule(p));
+        }
+
+        if (TimeLimit is TimeSpan t)
+        {
+            rules.Add(new TimeLimitRule(t));
+        }
+
+        rules.AddRange(StopRules);
+        return rules;
     }
 
     private static void Positive(int value, string name)

@@ -9,8 +9,8 @@ namespace Gen.Dsl;
 /// <param name="ValidationLoss">Validation loss (mean per example) after each epoch; empty without validation data.</param>
 /// <param name="BestEpoch">The epoch (from 1) whose parameters the model holds at the end: the best validation epoch when
 /// early stopping restored it, else the last.</param>
-/// <param name="StoppedEarly">Whether early stopping ended the run.</param>
-/// <param name="ReachedTimeLimit">Whether <see cref="TrainingOptions.TimeLimit"/> ended the run (its last epoch may be partial).</param>
+/// <param name="StoppedEarly">Whether a stop rule other than a time limit ended the run (early stopping, a step budget, a target).</param>
+/// <param name="ReachedTimeLimit">Whether a time limit (<see cref="TrainingOptions.TimeLimit"/>, <see cref="Stop.TimeLimit"/>) ended the run (its last epoch may be partial).</param>
 /// <param name="Elapsed">Wall time of the run, validation included.</param>
 public sealed record TrainingResult(
     int Epochs,
@@ -20,4 +20,8 @@ public sealed record TrainingResult(
     int BestEpoch,
     bool StoppedEarly,
     bool ReachedTimeLimit,
-    System.TimeSpan Elapsed);
+    System.TimeSpan Elapsed)
+{
+    /// <summary>The stop rule that ended the run, or null when it ran all its epochs.</summary>
+    public StopRule? StoppedBy { get; init; }
+}

@@ -11,7 +11,7 @@ namespace Gen.Dsl.Tests.Training;
 
 public sealed class TrainerTests
 {
-    private static (torch.Tensor Train, torch.Tensor Valid) Digits()
+    internal static (torch.Tensor Train, torch.Tensor Valid) Digits()
     {
         var pixels = Gen.Data.Digits.Load(Device.Cpu).Images.ge(8).to(torch.float32);
         var split = DataSplit.Shuffled(pixels, 0.25, seed: 0);
