@@ -134,4 +134,22 @@ public static class Bij
 
     /// <summary>A radial flow step f(z) = z + β (z − z₀) / (α + ‖z − z₀‖) (Rezende and Mohamed 2015), starting at the identity.</summary>
     public static RadialSpec Radial() => new();
+
+    /// <summary>
+    /// <paramref name="step"/> with its parameters read from the flow's context, one set per example, instead of being
+    /// its own (amortised inference: <c>Bij.Amortised(Bij.Planar())</c> in a flow whose context is the 2D + 1 numbers an
+    /// encoder computes). The step must implement <see cref="IParametersFromContext"/>; the context's width is checked
+    /// when the step joins a flow.
+    /// </summary>
+    /// <exception cref="GenShapeException">The step cannot take its parameters from the context.</exception>
+    public static AmortisedSpec Amortised(BijSpec step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        if (step is not IParametersFromContext)
+        {
+            throw new GenShapeException("amortised", $"{step} cannot take its parameters from the context; a step that can implements IParametersFromContext (Bij.Planar, Bij.Radial).");
+        }
+
+        return new AmortisedSpec(step);
+    }
 }

@@ -14,7 +14,7 @@ namespace Gen.Dsl;
 /// identity (the projection would turn a u near 0 into wᵀû = m(0) ≈ −0.31, a contraction along w). Sampling and <c>SampleAndLogProb</c> use the closed-form forward map; <c>LogProb</c> of
 /// data needs the inverse, which is found numerically (tens of elementwise passes per step).
 /// </summary>
-public sealed record PlanarSpec : BijSpec
+public sealed record PlanarSpec : BijSpec, IParametersFromContext
 {
     /// <summary>The standard deviation of the initial entries of w.</summary>
     public const double InitialScale = 0.1;
@@ -37,6 +37,28 @@ public sealed record PlanarSpec : BijSpec
 
     /// <inheritdoc/>
     public override BijectorModule Compile(StepShape shape) => new Module(shape.Features);
+
+    /// <summary>2D + 1: w and u (D each), then b.</summary>
+    /// <param name="features">D.</param>
+    public long ParameterCount(long features) => (2 * features) + 1;
+
+    /// <inheritdoc/>
+    public IBijector FromParameters(torch.Tensor parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        long d = (parameters.shape[^1] - 1) / 2;
+        return new Planar(parameters.narrow(-1, 0, d), parameters.narrow(-1, d, d), parameters.narrow(-1, 2 * d, 1).squeeze(-1));
+    }
+
+    /// <summary>
+    /// w with N(0, 0.1²) entries, u = softplus⁻¹(1) w / ‖w‖² (so û = 0: the identity) and b = 0, from the global generator.
+    /// </summary>
+    /// <param name="features">D.</param>
+    public torch.Tensor IdentityParameters(long features)
+    {
+        var (w, u) = InitialDirections(features, displacement: 0);
+        return torch.cat(new[] { w, u, torch.zeros(1) });
+    }
 
     /// <summary>
     /// Initial w (N(0, 0.1²) entries) and u = softplus⁻¹(1) w / ‖w‖² + v, v with N(0, <paramref name="displacement"/>²)

@@ -12,7 +12,7 @@ namespace Gen.Dsl;
 /// The centre starts as a small random vector (N(0, 0.1²) each, from the seeded global generator) and β at 0, so a
 /// fresh step is the identity. Both directions are closed form.
 /// </summary>
-public sealed record RadialSpec : BijSpec
+public sealed record RadialSpec : BijSpec, IParametersFromContext
 {
     /// <summary>The standard deviation of the initial centre's entries.</summary>
     public const double InitialScale = 0.1;
@@ -29,6 +29,22 @@ public sealed record RadialSpec : BijSpec
 
     /// <inheritdoc/>
     public override BijectorModule Compile(StepShape shape) => new Module(shape.Features);
+
+    /// <summary>D + 2: the centre z₀ (D numbers), then α and β before their softplus.</summary>
+    /// <param name="features">D.</param>
+    public long ParameterCount(long features) => features + 2;
+
+    /// <inheritdoc/>
+    public IBijector FromParameters(torch.Tensor parameters)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        long d = parameters.shape[^1] - 2;
+        return new Radial(parameters.narrow(-1, 0, d), parameters.narrow(-1, d, 1).squeeze(-1), parameters.narrow(-1, d + 1, 1).squeeze(-1));
+    }
+
+    /// <summary>Zeros: z₀ = 0, and α, β at 0 before their softplus, where β is 0 (the identity).</summary>
+    /// <param name="features">D.</param>
+    public torch.Tensor IdentityParameters(long features) => torch.zeros(features + 2);
 
     private sealed class Module : BijectorModule
     {

@@ -149,6 +149,7 @@ internal static class FlowJson
             })
         // The inner step is any bijector node: the lambdas run after this field is set.
         .Add<InvertedSpec>("inverted", (s, o) => o["of"] = Bijectors!.Write(s.Inner), f => new InvertedSpec(f.Node("of", Bijectors!)))
+        .Add<AmortisedSpec>("amortised", (s, o) => o["of"] = Bijectors!.Write(s.Step), f => Bij.Amortised(f.Node("of", Bijectors!)))
         .Add<PlanarSpec>("planar", (_, _) => { }, _ => Bij.Planar())
         .Add<LuLinearSpec>("lu_linear", (s, o) => o["seed"] = s.Seed, f => Bij.LuLinear(f.Int("seed")))
         .Add<BatchNormSpec>(

@@ -33,6 +33,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     private readonly torch.nn.Module<torch.Tensor, torch.Tensor> decoder;
     private readonly DistributionModule prior;
     private readonly ModuleList<BijectorModule>? posteriorSteps;
+    private readonly (BijSpec Step, long At, long Width)[] posteriorContexts;
     private readonly FlowModel? flowPrior;
 
     internal VaeModel(VaeSpec spec) : base("vae")
@@ -51,12 +52,12 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
             register_module("prior_flow", flowPrior);
         }
 
-        if (spec.PosteriorFlow == PosteriorFlowKind.InverseAutoregressive)
+        // Amortised steps hold no weights, and inverse autoregressive ones draw theirs after the decoder's, as always.
+        posteriorContexts = spec.PosteriorSteps();
+        if (posteriorContexts.Length > 0)
         {
-            // Natural and reversed orders alternate, so every coordinate is conditioned on every other after two steps.
-            var step = Bij.InverseAutoregressive(spec.IafHidden, spec.IafHidden);
-            posteriorSteps = new ModuleList<BijectorModule>(Enumerable.Range(0, spec.PosteriorFlowSteps)
-                .Select(k => (k % 2 == 0 ? step : step.WithOrder(InputOrder.Reversed)).Compile(StepShape.Vector(spec.LatentDimensions, spec.LatentDimensions)))
+            posteriorSteps = new ModuleList<BijectorModule>(posteriorContexts
+                .Select(p => p.Step.Compile(StepShape.Vector(spec.LatentDimensions, p.Width)))
                 .ToArray());
             register_module("posterior_flow", posteriorSteps);
         }
@@ -245,56 +246,29 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         return Spec.PosteriorFlow == PosteriorFlowKind.None ? diagonal : new TransformedDistribution(diagonal, Flow(h));
     }
 
-    /// <summary>The flow steps, in order, read from the encoder's output after μ and σ.</summary>
-    private IBijector Flow(torch.Tensor h)
-    {
-        long l = LatentDimensions;
-        if (posteriorSteps is not null)
-        {
-            var context = h.narrow(-1, 2 * l, l);
-            return BijectorExtensions.Chain(posteriorSteps.Select(s => s.Build(context)).ToArray());
-        }
-
-        long per = Spec.FlowParameters;
-        var steps = new IBijector[Spec.PosteriorFlowSteps];
-        for (int k = 0; k < steps.Length; k++)
-        {
-            long at = 2 * l + k * per;
-            steps[k] = Spec.PosteriorFlow == PosteriorFlowKind.Planar
-                ? new Planar(h.narrow(-1, at, l), h.narrow(-1, at + l, l), h.narrow(-1, at + 2 * l, 1).squeeze(-1))
-                : new Radial(h.narrow(-1, at, l), h.narrow(-1, at + l, 1).squeeze(-1), h.narrow(-1, at + l + 1, 1).squeeze(-1));
-        }
-
-        return BijectorExtensions.Chain(steps);
-    }
+    /// <summary>The flow steps, in order, each built for its part of the encoder's output after μ and σ.</summary>
+    private IBijector Flow(torch.Tensor h) =>
+        BijectorExtensions.Chain(posteriorSteps!.Select((step, k) => step.Build(h.narrow(-1, posteriorContexts[k].At, posteriorContexts[k].Width))).ToArray());
 
     /// <summary>
-    /// Sets the encoder's output rows for the flow parameters to constants at which every step is the identity (zero
-    /// weights; planar: a random w with u = softplus⁻¹(1) w / ‖w‖², so û = 0, and b = 0; radial: z₀ = 0, α = softplus(0),
-    /// β = 0). The rows still get gradients, so the flow learns to depend on x.
+    /// Sets the encoder's output rows that amortised steps read to constants at which every step is the identity (zero
+    /// weights, the step's identity parameters as the bias: planar a random w with u = softplus⁻¹(1) w / ‖w‖², so û = 0,
+    /// and b = 0; radial z₀ = 0, α = softplus(0), β = 0). The rows still get gradients, so the flow learns to depend on x.
     /// </summary>
     private void StartFlowsAtIdentity()
     {
-        if (Spec.PosteriorFlow == PosteriorFlowKind.None)
+        var amortised = Spec.PosteriorSteps().Where(p => p.Step is AmortisedSpec).ToArray();
+        if (amortised.Length == 0)
         {
             return;
         }
 
         var output = (Linear)encoder.named_children().Single(c => c.name == "output").module;
-        long l = LatentDimensions;
-        long per = Spec.FlowParameters;
         using var noGrad = torch.no_grad();
-        output.weight!.narrow(0, 2 * l, Spec.PosteriorFlowSteps * per).zero_();
-        var bias = output.bias!.narrow(0, 2 * l, Spec.PosteriorFlowSteps * per);
-        bias.zero_();
-        if (Spec.PosteriorFlow == PosteriorFlowKind.Planar)
+        foreach (var (step, at, width) in amortised)
         {
-            for (int k = 0; k < Spec.PosteriorFlowSteps; k++)
-            {
-                var (w, u) = PlanarSpec.InitialDirections(l, displacement: 0);
-                bias.narrow(0, k * per, l).copy_(w);
-                bias.narrow(0, k * per + l, l).copy_(u);
-            }
+            output.weight!.narrow(0, at, width).zero_();
+            output.bias!.narrow(0, at, width).copy_(((IParametersFromContext)((AmortisedSpec)step).Step).IdentityParameters(LatentDimensions));
         }
     }
 

@@ -244,10 +244,39 @@ public sealed record VaeSpec : IModelSpec<VaeModel>, ISizedSpec
     /// <summary>Amortised parameters per flow step: w, u, b for planar; z₀, α, β for radial.</summary>
     internal long FlowParameters => PosteriorFlow switch
     {
-        PosteriorFlowKind.Planar => 2L * LatentDimensions + 1,
-        PosteriorFlowKind.Radial => LatentDimensions + 2L,
+        PosteriorFlowKind.Planar => new PlanarSpec().ParameterCount(LatentDimensions),
+        PosteriorFlowKind.Radial => new RadialSpec().ParameterCount(LatentDimensions),
         _ => 0,
     };
+
+    /// <summary>
+    /// The posterior flow's steps in order, each an ordinary step conditioned on a part of the encoder's output (from
+    /// <c>At</c>, <c>Width</c> numbers): amortised planar or radial steps read their own parameters there, one block each
+    /// after μ and σ; inverse autoregressive steps (natural and reversed orders alternating, so every coordinate is
+    /// conditioned on every other after two steps) all read the same context of L numbers.
+    /// </summary>
+    internal (BijSpec Step, long At, long Width)[] PosteriorSteps()
+    {
+        long l = LatentDimensions;
+        if (PosteriorFlow == PosteriorFlowKind.InverseAutoregressive)
+        {
+            var step = Bij.InverseAutoregressive(IafHidden, IafHidden);
+            return Enumerable.Range(0, PosteriorFlowSteps)
+                .Select(k => ((BijSpec)(k % 2 == 0 ? step : step.WithOrder(InputOrder.Reversed)), 2 * l, l))
+                .ToArray();
+        }
+
+        BijSpec? amortised = PosteriorFlow switch
+        {
+            PosteriorFlowKind.Planar => Bij.Amortised(Bij.Planar()),
+            PosteriorFlowKind.Radial => Bij.Amortised(Bij.Radial()),
+            _ => null,
+        };
+        long per = FlowParameters;
+        return amortised is null
+            ? Array.Empty<(BijSpec, long, long)>()
+            : Enumerable.Range(0, PosteriorFlowSteps).Select(k => (amortised, (2 * l) + (k * per), per)).ToArray();
+    }
 
     /// <summary>The decoder's output per latent code: the data shape with the likelihood's parameters stacked along its first dimension.</summary>
     internal long[] DecodedShape
