@@ -18,4 +18,10 @@ public enum PosteriorFlowKind
     /// of latent units from the encoder. Its weights are the model's own; only h is amortised.
     /// </summary>
     InverseAutoregressive,
+
+    /// <summary>
+    /// Steps of any kind (<see cref="VaeSpec.WithPosteriorSteps"/>), each conditioned on the encoder: an amortised step
+    /// (<see cref="Bij.Amortised"/>) on a block of parameters of its own, every other step on one shared context.
+    /// </summary>
+    Steps,
 }

@@ -53,7 +53,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
         }
 
         // Amortised steps hold no weights, and inverse autoregressive ones draw theirs after the decoder's, as always.
-        posteriorContexts = spec.PosteriorSteps();
+        posteriorContexts = spec.PosteriorStepContexts();
         if (posteriorContexts.Length > 0)
         {
             posteriorSteps = new ModuleList<BijectorModule>(posteriorContexts
@@ -257,7 +257,7 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// </summary>
     private void StartFlowsAtIdentity()
     {
-        var amortised = Spec.PosteriorSteps().Where(p => p.Step is AmortisedSpec).ToArray();
+        var amortised = Spec.PosteriorStepContexts().Where(p => p.Step is AmortisedSpec).ToArray();
         if (amortised.Length == 0)
         {
             return;

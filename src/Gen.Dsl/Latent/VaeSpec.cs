@@ -102,6 +102,12 @@ public sealed record VaeSpec : IModelSpec<VaeModel>, ISizedSpec
     /// <summary>The number of flow steps on the posterior (0 without a flow).</summary>
     public int PosteriorFlowSteps { get; private init; }
 
+    /// <summary>The posterior's steps of any kind (<see cref="WithPosteriorSteps"/>); empty for the named kinds.</summary>
+    public ValueList<BijSpec> PosteriorSteps { get; private init; } = ValueList<BijSpec>.Empty;
+
+    /// <summary>The width of the context the encoder gives the posterior's steps that are not amortised (<see cref="WithPosteriorSteps"/>; 0 otherwise).</summary>
+    public int PosteriorContext { get; private init; }
+
     /// <summary>A learnt flow prior over the latent code, or null for the standard normal.</summary>
     public FlowSpec? Prior { get; private init; }
 
@@ -139,7 +145,34 @@ public sealed record VaeSpec : IModelSpec<VaeModel>, ISizedSpec
     /// </summary>
     /// <param name="kind">Planar, radial or inverse autoregressive (or None, with 0 steps).</param>
     /// <param name="steps">Flow steps K, at least 1 (0 for None).</param>
-    public VaeSpec WithPosteriorFlow(PosteriorFlowKind kind, int steps) => Checked(this with { PosteriorFlow = kind, PosteriorFlowSteps = steps });
+    public VaeSpec WithPosteriorFlow(PosteriorFlowKind kind, int steps)
+    {
+        if (kind == PosteriorFlowKind.Steps)
+        {
+            throw new ArgumentException("vae.posterior_flow: give steps of any kind with WithPosteriorSteps.", nameof(kind));
+        }
+
+        return Checked(this with { PosteriorFlow = kind, PosteriorFlowSteps = steps, PosteriorSteps = ValueList<BijSpec>.Empty, PosteriorContext = 0 });
+    }
+
+    /// <summary>
+    /// The same model with <paramref name="steps"/> of any kind on the posterior, in order from z₀ ~ N(μ(x), diag σ(x)²):
+    /// Gen's steps or your own, each an ordinary step conditioned on the encoder. An amortised step
+    /// (<see cref="Bij.Amortised"/>, say of a planar step) reads its parameters from a block of the encoder's output of
+    /// its own, started at the step's identity; every other step reads one shared context of <paramref name="context"/>
+    /// numbers the encoder outputs (a MAF or IAF step sees it as its context, a coupling's network next to the kept
+    /// features), and holds its own weights. <c>WithPosteriorFlow(PosteriorFlowKind.Planar, k)</c> is k amortised planar
+    /// steps.
+    /// </summary>
+    /// <param name="steps">The steps (at least one), each keeping the latent code's shape.</param>
+    /// <param name="context">The shared context's width, for the steps that are not amortised (0 when all are).</param>
+    /// <exception cref="GenShapeException">A step does not fit the latent code or its context; the message names <c>vae.posterior_flow[k]</c>.</exception>
+    public VaeSpec WithPosteriorSteps(IEnumerable<BijSpec> steps, int context)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        var list = new ValueList<BijSpec>(steps);
+        return Checked(this with { PosteriorFlow = PosteriorFlowKind.Steps, PosteriorFlowSteps = list.Count, PosteriorSteps = list, PosteriorContext = context });
+    }
 
     /// <summary>The same model with another encoder network (<see cref="Net.Mlp"/>, or <see cref="Net.ConvEncoder"/> for images).</summary>
     /// <exception cref="GenShapeException">The network cannot map the data to the posterior's parameters; the message names the layer and the shapes.</exception>
@@ -213,7 +246,11 @@ public sealed record VaeSpec : IModelSpec<VaeModel>, ISizedSpec
         sb.AppendLine().Append("  encoder: ").Append(Encoder).Append(" -> DiagonalNormal(").Append(LatentDimensions).Append(')');
         if (PosteriorFlow != PosteriorFlowKind.None)
         {
-            if (PosteriorFlow == PosteriorFlowKind.InverseAutoregressive)
+            if (PosteriorFlow == PosteriorFlowKind.Steps)
+            {
+                sb.Append(CultureInfo.InvariantCulture, $" + steps {PosteriorSteps} (context {PosteriorContext})");
+            }
+            else if (PosteriorFlow == PosteriorFlowKind.InverseAutoregressive)
             {
                 sb.Append(CultureInfo.InvariantCulture, $" + {PosteriorFlowSteps} inverse autoregressive steps (MADE {LatentDimensions}-{IafHidden}-{IafHidden}, context {LatentDimensions})");
             }
@@ -235,8 +272,8 @@ public sealed record VaeSpec : IModelSpec<VaeModel>, ISizedSpec
     /// <summary>The data shape as longs.</summary>
     internal long[] EventShape => DataShape.Select(d => (long)d).ToArray();
 
-    /// <summary>The encoder's outputs per data point: μ and σ, then every amortised flow step's parameters.</summary>
-    internal long EncoderOutputs => 2L * LatentDimensions + (PosteriorFlow == PosteriorFlowKind.InverseAutoregressive ? LatentDimensions : PosteriorFlowSteps * FlowParameters);
+    /// <summary>The encoder's outputs per data point: μ and σ, then the posterior steps' contexts.</summary>
+    internal long EncoderOutputs => PosteriorStepContexts().Aggregate(2L * LatentDimensions, (end, p) => Math.Max(end, p.At + p.Width));
 
     /// <summary>Hidden units in each of the two hidden layers of an inverse autoregressive step's MADE.</summary>
     internal int IafHidden => Math.Max(2 * LatentDimensions, 32);
@@ -255,7 +292,7 @@ public sealed record VaeSpec : IModelSpec<VaeModel>, ISizedSpec
     /// after μ and σ; inverse autoregressive steps (natural and reversed orders alternating, so every coordinate is
     /// conditioned on every other after two steps) all read the same context of L numbers.
     /// </summary>
-    internal (BijSpec Step, long At, long Width)[] PosteriorSteps()
+    internal (BijSpec Step, long At, long Width)[] PosteriorStepContexts()
     {
         long l = LatentDimensions;
         if (PosteriorFlow == PosteriorFlowKind.InverseAutoregressive)
@@ -264,6 +301,23 @@ public sealed record VaeSpec : IModelSpec<VaeModel>, ISizedSpec
             return Enumerable.Range(0, PosteriorFlowSteps)
                 .Select(k => ((BijSpec)(k % 2 == 0 ? step : step.WithOrder(InputOrder.Reversed)), 2 * l, l))
                 .ToArray();
+        }
+
+        if (PosteriorFlow == PosteriorFlowKind.Steps)
+        {
+            // After μ and σ: the shared context, then one block per amortised step.
+            long next = (2 * l) + PosteriorContext;
+            return PosteriorSteps.Select(step =>
+            {
+                if (step is AmortisedSpec { Step: IParametersFromContext amortisable })
+                {
+                    long at = next;
+                    next += amortisable.ParameterCount(l);
+                    return (step, at, amortisable.ParameterCount(l));
+                }
+
+                return (step, 2 * l, (long)PosteriorContext);
+            }).ToArray();
         }
 
         BijSpec? amortised = PosteriorFlow switch
@@ -303,6 +357,38 @@ public sealed record VaeSpec : IModelSpec<VaeModel>, ISizedSpec
         return spec;
     }
 
+    // Each step of any kind against the latent code and its context, as it will be compiled.
+    private void CheckPosteriorSteps()
+    {
+        if (PosteriorSteps.Count == 0)
+        {
+            throw new GenShapeException("vae.posterior_flow", "steps of any kind need at least one step.");
+        }
+
+        if (PosteriorContext < 0)
+        {
+            throw new GenShapeException("vae.posterior_context", $"the context's width must be 0 or more, got {PosteriorContext}.");
+        }
+
+        var contexts = PosteriorStepContexts();
+        for (int k = 0; k < contexts.Length; k++)
+        {
+            var (step, _, width) = contexts[k];
+            var path = $"vae.posterior_flow[{k}]";
+            if (step is null)
+            {
+                throw new GenShapeException(path, "a step is missing (null).");
+            }
+
+            var shape = StepShape.Vector(LatentDimensions, width);
+            step.Check(path, shape);
+            if (step.Next(shape) != shape)
+            {
+                throw new GenShapeException(path, $"{step} changes the latent code's shape from {shape} to {step.Next(shape)}; a posterior's steps keep it.");
+            }
+        }
+    }
+
     private void Check()
     {
         CheckDataShape();
@@ -335,6 +421,11 @@ public sealed record VaeSpec : IModelSpec<VaeModel>, ISizedSpec
         if (!Enum.IsDefined(PosteriorFlow))
         {
             throw new ArgumentOutOfRangeException("kind", PosteriorFlow, "vae.posterior_flow: unknown flow kind.");
+        }
+
+        if (PosteriorFlow == PosteriorFlowKind.Steps)
+        {
+            CheckPosteriorSteps();
         }
 
         if ((PosteriorFlow == PosteriorFlowKind.None) != (PosteriorFlowSteps == 0) || PosteriorFlowSteps < 0)
@@ -402,7 +493,12 @@ public sealed record VaeSpec : IModelSpec<VaeModel>, ISizedSpec
             // of two hidden layers that reads the latent code as its context.
             var step = $"vae.posterior_flow[{k}]";
             budget.Step(step);
-            if (PosteriorFlow == PosteriorFlowKind.InverseAutoregressive)
+            if (PosteriorFlow == PosteriorFlowKind.Steps)
+            {
+                var (own, _, width) = PosteriorStepContexts()[k];
+                own.Measure(budget, step, StepShape.Vector(LatentDimensions, width));
+            }
+            else if (PosteriorFlow == PosteriorFlowKind.InverseAutoregressive)
             {
                 MadeSpec.MeasureNetwork(budget, step, LatentDimensions, new ValueList<int>(new[] { IafHidden, IafHidden }), 2, LatentDimensions);
             }
