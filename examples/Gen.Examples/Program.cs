@@ -21,6 +21,7 @@ public static class Program
         MadeExample.Example,
         NadeExample.Example,
         PixelCnnExample.Example,
+        JemExample.Example,
         VaeExample.Example,
         GanExample.Example,
     };

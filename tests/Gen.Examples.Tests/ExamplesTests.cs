@@ -80,6 +80,19 @@ public class ExamplesTests
     }
 
     [Fact]
+    public void Jem()
+    {
+        using var run = new ExampleRunner();
+        Assert.Equal(0, run.Run("jem", "--epochs", "2", "--hidden", "16", "--chain-steps", "5", "--samples", "6"));
+        var accuracy = Regex.Match(run.Output, @"held-out: ([0-9.]+) accuracy \(JEM.*vs ([0-9.]+) \(cross-entropy alone");
+        Assert.True(accuracy.Success, run.Output);
+        Assert.InRange(double.Parse(accuracy.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), 0.2, 1); // two epochs: above chance (0.1)
+        Assert.Matches(@"MMD² of 200-step Langevin samples to held-out digits: JEM -?[0-9.]+, cross-entropy alone -?[0-9.]+, uniform noise [0-9.]+", run.Output);
+        // Held-out digits and samples side by side: one row of 6 digits of 8·4 pixels with 2 of padding each.
+        Assert.Equal(((2 * ((6 * 34) + 2)) + 16, 36), run.Png("samples.png"));
+    }
+
+    [Fact]
     public void PlanarFlowsOnTheEnergies()
     {
         using var run = new ExampleRunner();

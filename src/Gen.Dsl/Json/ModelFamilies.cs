@@ -27,6 +27,7 @@ internal static class ModelFamilies
         ModelFamily.Of<RnnSpec, RnnModel>("rnn", AutoregressiveJson.Rnn, m => m.Spec),
         ModelFamily.Of<GanSpec, GanModel>("gan", AdversarialJson.Gan, m => m.Spec),
         ModelFamily.Of<CriticSpec, CriticModel>("critic", AdversarialJson.Critic, m => m.Spec),
+        ModelFamily.Of<EnergySpec, EnergyModel>("energy", EnergyJson.Energy, m => m.Spec),
     };
 
     /// <summary>The JSON forms of the model specs, under the families' names.</summary>

@@ -59,6 +59,20 @@ public class McmcSamplerTests
     }
 
     [Fact]
+    public void At_a_temperature_mala_samples_the_tempered_law_whose_covariance_is_t_times_the_targets()
+    {
+        // exp(−E/T) for the Gaussian energy is N(0, T Σ); start at exact draws scaled to it, as above.
+        const double t = 0.25;
+        var start = Exact(4000, 2) * Math.Sqrt(t);
+        var chains = new MalaSampler(0.2, 40) { Temperature = t }.Run(Energy, start, Seed.Generator(3));
+        var target = torch.tensor(new[] { 1.0, 0.8, 0.8, 1.0 }, dtype: torch.float64).reshape(2, 2) * t;
+        // About √(2/4000)·T ≈ 0.006 per entry of sampling error.
+        double gap = (Covariance(chains.Samples) - target).abs().max().item<double>();
+        Assert.True(gap < 0.02, $"covariance off by {gap:F4}");
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LangevinSampler(0.1, 1) { Temperature = 0 }.Run(Energy, start));
+    }
+
+    [Fact]
     public void Bad_settings_and_diverging_chains_get_clear_errors()
     {
         var start = torch.zeros(4, 2, dtype: torch.float64);
