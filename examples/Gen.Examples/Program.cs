@@ -22,6 +22,9 @@ public static class Program
         NadeExample.Example,
         PixelCnnExample.Example,
         JemExample.Example,
+        EbmExample.Example,
+        GmmnExample.Example,
+        ScoreExample.Example,
         VaeExample.Example,
         GanExample.Example,
     };

@@ -92,6 +92,18 @@ public class ExamplesTests
         Assert.Equal(((2 * ((6 * 34) + 2)) + 16, 36), run.Png("samples.png"));
     }
 
+    [Theory]
+    [InlineData("ebm", "--chain-steps", "5")]
+    [InlineData("gmmn")]
+    [InlineData("score", "--levels", "3")]
+    public void FamiliesBeyondLikelihoodOnTheRing(string example, params string[] extra)
+    {
+        using var run = new ExampleRunner();
+        Assert.Equal(0, run.Run(new[] { example, "--epochs", "1", "--samples", "200" }.Concat(extra).ToArray()));
+        Assert.Matches(@"[0-8] of 8 modes captured, [0-9.]+ % high-quality samples .*; MMD² to held-out points -?[0-9.]+ \(a second sample of the data: -?[0-9.]+\)", run.Output);
+        Assert.Equal((360 + 360 + 128, 360), run.Png("samples.png"));
+    }
+
     [Fact]
     public void PlanarFlowsOnTheEnergies()
     {

@@ -65,6 +65,15 @@ public static class ExampleTraining
         return new ExampleCurves(trainCurve, testCurve, result.Elapsed.TotalSeconds);
     }
 
+    /// <summary>Runs <paramref name="trainer"/> on <paramref name="data"/> (no validation) behind a progress bar of the run.</summary>
+    public static TrainingResult Fit(ExampleRun run, Trainer trainer, torch.Tensor data, int epochs, int batchSize)
+    {
+        long steps = epochs * ((data.shape[0] + batchSize - 1) / batchSize);
+        var bar = new ProgressBar(run.Output, run.Example.Name, steps, run.Interactive);
+        return trainer.Fit(data, null, new Callback(p =>
+            bar.Report(p.Step, string.Create(CultureInfo.InvariantCulture, $"epoch {p.Epoch}/{epochs}  loss {p.Loss:F4}"))));
+    }
+
     /// <summary>The mean over <paramref name="data"/> of a per-example value, computed in chunks without gradient.</summary>
     public static double Mean(Func<torch.Tensor, torch.Tensor> perExample, torch.Tensor data, torch.Device device, int chunk = 1000)
     {
