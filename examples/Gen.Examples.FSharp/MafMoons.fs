@@ -73,7 +73,7 @@ let run (epochs: int) (points: int) (seed: int64) (device: torch.Device) (outDir
 
     let region = Region.Around(train, 0.05)
     let density =
-        DensityMap.LogDensity(Func<_, _>(model.LogProb), region, DensityMapOptions.Default.WithTitle("MAF density").On(device))
+        DensityMap.LogDensity(model, region, DensityMapOptions.Default.WithTitle("MAF density").On(device))
     let samples = ScatterPlot.Points(model.Sample(2000L, Seed.Generator(seed + 3L)), ScatterOptions.Default.WithRegion(region).WithTitle("MAF samples").WithMarkerSize 2.0)
     let curves = TrainingCurves.Render([| train'; test' |], CurveOptions.Default.WithLabels("epoch", "nats/point").WithTitle "MAF on the moons (F#)")
     let pictures =

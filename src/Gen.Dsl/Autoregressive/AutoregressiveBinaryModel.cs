@@ -9,7 +9,7 @@ namespace Gen.Dsl;
 /// model's <see cref="Order"/> o. A TorchSharp module (parameters, optimizers, <c>to()</c>, <c>state_dict()</c> work as
 /// usual) whose forward pass is the log-probability of a batch.
 /// </summary>
-public abstract class AutoregressiveBinaryModel : torch.nn.Module<torch.Tensor, torch.Tensor>
+public abstract class AutoregressiveBinaryModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDensityModel
 {
     private readonly string node;
 

@@ -12,7 +12,7 @@ namespace Gen.Dsl;
 /// A compiled flow: a TorchSharp module (so <c>parameters()</c>, optimizers, <c>to()</c>, <c>train()</c>/<c>eval()</c> and
 /// <c>state_dict()</c> work as usual) whose forward pass is the log-density of a batch.
 /// </summary>
-public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDifferentiableSampler, ITrainingDiagnostics
+public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDifferentiableSampler, ITrainingDiagnostics, IDensityModel
 {
     // The share of a spline step's inputs outside its bound above which training is warned: there the spline is the
     // identity, and a flow whose data lie mostly in its tails learns little there.

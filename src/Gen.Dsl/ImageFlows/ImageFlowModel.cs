@@ -19,7 +19,7 @@ namespace Gen.Dsl;
 /// vector and passes the rest on. So log p(x) = log N(f(x); 0, I) + log|det ∂f/∂x| scores every factored-out part under
 /// the standard normal base, with the log-determinants of every scale and of the preprocessing.
 /// </remarks>
-public sealed class ImageFlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>
+public sealed class ImageFlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDensityModel
 {
     private const string Node = "image_flow";
     private readonly ModuleList<BijectorModule> steps;

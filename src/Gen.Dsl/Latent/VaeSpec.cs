@@ -273,64 +273,13 @@ public sealed record VaeSpec : IModelSpec<VaeModel>, ISizedSpec
     internal long[] EventShape => DataShape.Select(d => (long)d).ToArray();
 
     /// <summary>The encoder's outputs per data point: μ and σ, then the posterior steps' contexts.</summary>
-    internal long EncoderOutputs => PosteriorStepContexts().Aggregate(2L * LatentDimensions, (end, p) => Math.Max(end, p.At + p.Width));
+    internal long EncoderOutputs => PosteriorLayout.EncoderOutputs(this);
 
     /// <summary>Hidden units in each of the two hidden layers of an inverse autoregressive step's MADE.</summary>
-    internal int IafHidden => Math.Max(2 * LatentDimensions, 32);
+    internal int IafHidden => PosteriorLayout.IafHidden(LatentDimensions);
 
-    /// <summary>Amortised parameters per flow step: w, u, b for planar; z₀, α, β for radial.</summary>
-    internal long FlowParameters => PosteriorFlow switch
-    {
-        PosteriorFlowKind.Planar => new PlanarSpec().ParameterCount(LatentDimensions),
-        PosteriorFlowKind.Radial => new RadialSpec().ParameterCount(LatentDimensions),
-        _ => 0,
-    };
-
-    /// <summary>
-    /// The posterior flow's steps in order, each an ordinary step conditioned on a part of the encoder's output (from
-    /// <c>At</c>, <c>Width</c> numbers): amortised planar or radial steps read their own parameters there, one block each
-    /// after μ and σ; inverse autoregressive steps (natural and reversed orders alternating, so every coordinate is
-    /// conditioned on every other after two steps) all read the same context of L numbers.
-    /// </summary>
-    internal (BijSpec Step, long At, long Width)[] PosteriorStepContexts()
-    {
-        long l = LatentDimensions;
-        if (PosteriorFlow == PosteriorFlowKind.InverseAutoregressive)
-        {
-            var step = Bij.InverseAutoregressive(IafHidden, IafHidden);
-            return Enumerable.Range(0, PosteriorFlowSteps)
-                .Select(k => ((BijSpec)(k % 2 == 0 ? step : step.WithOrder(InputOrder.Reversed)), 2 * l, l))
-                .ToArray();
-        }
-
-        if (PosteriorFlow == PosteriorFlowKind.Steps)
-        {
-            // After μ and σ: the shared context, then one block per amortised step.
-            long next = (2 * l) + PosteriorContext;
-            return PosteriorSteps.Select(step =>
-            {
-                if (step is AmortisedSpec { Step: IParametersFromContext amortisable })
-                {
-                    long at = next;
-                    next += amortisable.ParameterCount(l);
-                    return (step, at, amortisable.ParameterCount(l));
-                }
-
-                return (step, 2 * l, (long)PosteriorContext);
-            }).ToArray();
-        }
-
-        BijSpec? amortised = PosteriorFlow switch
-        {
-            PosteriorFlowKind.Planar => Bij.Amortised(Bij.Planar()),
-            PosteriorFlowKind.Radial => Bij.Amortised(Bij.Radial()),
-            _ => null,
-        };
-        long per = FlowParameters;
-        return amortised is null
-            ? Array.Empty<(BijSpec, long, long)>()
-            : Enumerable.Range(0, PosteriorFlowSteps).Select(k => (amortised, (2 * l) + (k * per), per)).ToArray();
-    }
+    /// <summary>The posterior flow's steps in order, each with the part of the encoder's output it is conditioned on (<see cref="PosteriorLayout.Steps"/>).</summary>
+    internal (BijSpec Step, long At, long Width)[] PosteriorStepContexts() => PosteriorLayout.Steps(this);
 
     /// <summary>The decoder's output per latent code: the data shape with the likelihood's parameters stacked along its first dimension.</summary>
     internal long[] DecodedShape
@@ -355,38 +304,6 @@ public sealed record VaeSpec : IModelSpec<VaeModel>, ISizedSpec
     {
         spec.Check();
         return spec;
-    }
-
-    // Each step of any kind against the latent code and its context, as it will be compiled.
-    private void CheckPosteriorSteps()
-    {
-        if (PosteriorSteps.Count == 0)
-        {
-            throw new GenShapeException("vae.posterior_flow", "steps of any kind need at least one step.");
-        }
-
-        if (PosteriorContext < 0)
-        {
-            throw new GenShapeException("vae.posterior_context", $"the context's width must be 0 or more, got {PosteriorContext}.");
-        }
-
-        var contexts = PosteriorStepContexts();
-        for (int k = 0; k < contexts.Length; k++)
-        {
-            var (step, _, width) = contexts[k];
-            var path = $"vae.posterior_flow[{k}]";
-            if (step is null)
-            {
-                throw new GenShapeException(path, "a step is missing (null).");
-            }
-
-            var shape = StepShape.Vector(LatentDimensions, width);
-            step.Check(path, shape);
-            if (step.Next(shape) != shape)
-            {
-                throw new GenShapeException(path, $"{step} changes the latent code's shape from {shape} to {step.Next(shape)}; a posterior's steps keep it.");
-            }
-        }
     }
 
     private void Check()
@@ -425,7 +342,7 @@ public sealed record VaeSpec : IModelSpec<VaeModel>, ISizedSpec
 
         if (PosteriorFlow == PosteriorFlowKind.Steps)
         {
-            CheckPosteriorSteps();
+            PosteriorLayout.Check(this);
         }
 
         if ((PosteriorFlow == PosteriorFlowKind.None) != (PosteriorFlowSteps == 0) || PosteriorFlowSteps < 0)

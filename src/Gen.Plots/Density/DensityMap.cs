@@ -27,6 +27,27 @@ public static class DensityMap
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public static Picture LogDensity(Func<torch.Tensor, torch.Tensor> logDensity, Region region, DensityMapOptions? options = null)
     {
+        return Evaluate(logDensity, region, options);
+    }
+
+    /// <summary>
+    /// The density of <paramref name="model"/> (a flow over 2-D points, say) on a grid over <paramref name="region"/>,
+    /// as <see cref="LogDensity(Func{torch.Tensor, torch.Tensor}, Region, DensityMapOptions?)"/> draws it: the same
+    /// as passing <c>model.LogProb</c>, which F# cannot pass where the model has several <c>LogProb</c> overloads.
+    /// </summary>
+    /// <param name="model">A model of 2-D points.</param>
+    /// <param name="region">The rectangle to draw.</param>
+    /// <param name="options">Grid, size, scale, device and overlay; null for <see cref="DensityMapOptions.Default"/>.</param>
+    /// <exception cref="GenShapeException">The model does not give one log-density per point.</exception>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
+    public static Picture LogDensity(IDensityModel model, Region region, DensityMapOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return Evaluate(model.LogProb, region, options);
+    }
+
+    private static Picture Evaluate(Func<torch.Tensor, torch.Tensor> logDensity, Region region, DensityMapOptions? options)
+    {
         ArgumentNullException.ThrowIfNull(logDensity);
         Region.Checked(region);
         options ??= DensityMapOptions.Default;

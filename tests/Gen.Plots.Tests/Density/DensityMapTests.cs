@@ -98,6 +98,25 @@ public class DensityMapTests
         Assert.True(Pixels.Distance(columnPixels[(int)area.PixelX(0.8), (int)area.PixelY(2.5)], High) <= 2);
     }
 
+    /// <summary>A model of 2-D points with one LogProb of its own, as Gen's models have (beside overloads that take more).</summary>
+    private sealed class GaussianModel : IDensityModel
+    {
+        public torch.Tensor LogProb(torch.Tensor x) => Gaussian(x, 1, -0.5, 0.3);
+
+        public torch.Tensor LogProb(torch.Tensor x, torch.Tensor? context) => LogProb(x);
+    }
+
+    [Fact]
+    public void A_model_draws_the_same_map_as_its_log_prob()
+    {
+        var model = new GaussianModel();
+        var options = new DensityMapOptions(Resolution: 30);
+        var fromModel = DensityMap.LogDensity(model, Region.Square(2), options);
+        var fromFunction = DensityMap.LogDensity(x => model.LogProb(x), Region.Square(2), options);
+        Assert.Equal(fromFunction.ToPng(), fromModel.ToPng());
+        Assert.Throws<ArgumentNullException>(() => DensityMap.LogDensity((IDensityModel)null!, Region.Square(2)));
+    }
+
     [Fact]
     public void A_density_far_below_one_everywhere_is_shown_relative_to_its_maximum()
     {

@@ -11,7 +11,7 @@ namespace Gen.Dsl;
 /// <c>blocks.{b}.up</c>, <c>output1</c>, <c>output2</c>; each is a <see cref="MaskedConv2d"/> (<c>conv.weight</c>,
 /// <c>conv.bias</c>, buffer <c>mask</c>).
 /// </summary>
-public sealed class PixelCnnModel : torch.nn.Module<torch.Tensor, torch.Tensor>
+public sealed class PixelCnnModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDensityModel
 {
     private const string Node = "pixel_cnn";
     private readonly MaskedConv2d input;
