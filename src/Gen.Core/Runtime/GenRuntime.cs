@@ -3,6 +3,7 @@ using System.Runtime;
 using System.Collections.Generic;
 using System.Diagnostics.CodeAnalysis;
 using System.IO;
+using System.Linq;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -99,7 +100,7 @@ public static class GenRuntime
         }
 
         Register();
-        PreloadConfiguredLibTorch();
+        PreloadLibTorch();
         try
         {
             torch.InitializeDeviceType(DeviceType.CPU);
@@ -212,29 +213,41 @@ public static class GenRuntime
     }
 
     // TorchSharp's first probe asks the system loader for torch_cpu by bare name, before any fallback runs; on a
-    // machine with another libtorch in the loader's path (Debian's libtorch-dev, say) that one would be bound, and
-    // the glue would then fail on a missing symbol or, worse, run against another version. Loading the configured
-    // folder's libraries first makes every later request for them (by soname) resolve to these.
-    private static void PreloadConfiguredLibTorch()
+    // machine with another libtorch in the loader's path (Debian's libtorch-dev or python3-torch, say) that one would be
+    // bound, and the glue would then fail on a missing symbol or, worse, run against another version. Loading the right
+    // folder's libraries first makes every later request for them (by soname) resolve to these: the configured folder,
+    // or, in a host that keeps no native assets beside itself (a script, F# Interactive, a notebook), the NuGet cache's
+    // libtorch, which the fallback would take anyway. An application with libtorch in its own folders is left as it is.
+    private static void PreloadLibTorch()
     {
         lock (Gate)
         {
-            if (glueAttempted || libTorchDirectory is null || !OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
+            if (glueAttempted || !OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
             {
                 return;
             }
 
-            if (ConfiguredFolderProblem(libTorchDirectory) is { } problem)
+            if (libTorchDirectory is not null && ConfiguredFolderProblem(libTorchDirectory) is { } problem)
             {
                 diagnosis = problem;
                 return;
             }
 
-            if (LoadLibTorchParts(libTorchDirectory) is { } error)
+            var folder = libTorchDirectory ?? CachedLibTorchForHostsWithout(typeof(torch).Assembly);
+            if (folder is not null && LoadLibTorchParts(folder) is { } error)
             {
                 diagnosis = error;
             }
         }
+    }
+
+    // The NuGet cache's libtorch when the host's own folders hold none, else null.
+    private static string? CachedLibTorchForHostsWithout(Assembly torchSharp)
+    {
+        var host = NativeLibraryLocator.HostFolders(torchSharp).ToList();
+        return host.Any(f => File.Exists(Path.Combine(f, NativeLibraryLocator.TorchCpuFileName)))
+            ? null
+            : NativeLibraryLocator.FindLibTorchFolder(host, NativeLibraryLocator.NuGetRoot(), configured: null);
     }
 
     // Why a configured libtorch folder cannot be used, or null when it can: it must exist and hold libtorch_cpu.

@@ -12,8 +12,12 @@ internal static class NativeLibraryLocator
     public const string GlueFileName = "libLibTorchSharp.so";
     public const string TorchCpuFileName = "libtorch_cpu.so";
 
-    /// <summary>Folders the host probes for native assets, then TorchSharp's own folder, then the NuGet cache.</summary>
-    public static IEnumerable<string> CandidateFolders(Assembly torchSharp, string packageId, string packageVersion)
+    /// <summary>Folders the host probes for native assets, then TorchSharp's own folder, then the NuGet cache's folder of the package.</summary>
+    public static IEnumerable<string> CandidateFolders(Assembly torchSharp, string packageId, string packageVersion) =>
+        HostFolders(torchSharp).Append(Path.Combine(NuGetRoot(), packageId, packageVersion, "runtimes", "linux-x64", "native"));
+
+    /// <summary>Folders the host probes for native assets, then TorchSharp's own folder and the application's.</summary>
+    public static IEnumerable<string> HostFolders(Assembly torchSharp)
     {
         if (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") is string dirs)
         {
@@ -32,14 +36,15 @@ internal static class NativeLibraryLocator
 
         yield return AppContext.BaseDirectory;
         yield return Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native");
+    }
 
+    /// <summary>The NuGet package cache: <c>NUGET_PACKAGES</c>, else ~/.nuget/packages.</summary>
+    public static string NuGetRoot()
+    {
         var nuget = Environment.GetEnvironmentVariable("NUGET_PACKAGES");
-        if (string.IsNullOrEmpty(nuget))
-        {
-            nuget = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
-        }
-
-        yield return Path.Combine(nuget, packageId, packageVersion, "runtimes", "linux-x64", "native");
+        return string.IsNullOrEmpty(nuget)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages")
+            : nuget;
     }
 
     public static string TorchSharpVersion(Assembly torchSharp)
@@ -51,7 +56,15 @@ internal static class NativeLibraryLocator
     public static string? FindGlue(Assembly torchSharp) =>
         FirstContaining(CandidateFolders(torchSharp, "torchsharp", TorchSharpVersion(torchSharp)), GlueFileName);
 
-    public static string? FindLibTorchFolder(Assembly torchSharp, string? configured)
+    public static string? FindLibTorchFolder(Assembly torchSharp, string? configured) =>
+        FindLibTorchFolder(HostFolders(torchSharp), NuGetRoot(), configured);
+
+    /// <summary>
+    /// The configured folder; else the first of <paramref name="hostFolders"/> that holds libtorch; else the newest
+    /// libtorch-cpu-linux-x64 in the NuGet cache <paramref name="nugetRoot"/> (where a script or notebook host, which
+    /// copies no native assets next to itself, finds the one TorchSharp-cpu brought).
+    /// </summary>
+    internal static string? FindLibTorchFolder(IEnumerable<string> hostFolders, string nugetRoot, string? configured)
     {
         if (!string.IsNullOrEmpty(configured))
         {
@@ -60,18 +73,16 @@ internal static class NativeLibraryLocator
 
         // The libtorch package's version is not TorchSharp's: take whichever libtorch-cpu-linux-x64 the cache holds
         // only after the folders the host itself probes.
-        var folders = CandidateFolders(torchSharp, "libtorch-cpu-linux-x64", "_").ToList();
-        var found = FirstContaining(folders.Take(folders.Count - 1), TorchCpuFileName);
+        var found = FirstContaining(hostFolders, TorchCpuFileName);
         if (found != null)
         {
             return Path.GetDirectoryName(found);
         }
 
-        var cacheRoot = Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(folders[^1]))));
-        var package = cacheRoot is null ? null : Path.Combine(cacheRoot, "libtorch-cpu-linux-x64");
-        if (package != null && Directory.Exists(package))
+        var package = Path.Combine(nugetRoot, "libtorch-cpu-linux-x64");
+        if (Directory.Exists(package))
         {
-            foreach (var version in Directory.GetDirectories(package).OrderByDescending(d => d, StringComparer.Ordinal))
+            foreach (var version in Directory.GetDirectories(package).OrderByDescending(d => Version.TryParse(Path.GetFileName(d), out var v) ? v : new Version(0, 0)))
             {
                 var native = Path.Combine(version, "runtimes", "linux-x64", "native");
                 if (File.Exists(Path.Combine(native, TorchCpuFileName)))
