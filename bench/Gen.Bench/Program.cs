@@ -16,6 +16,7 @@ using TorchSharp;
 //   report [--quick] [--out DIR] [--commit SHA] [--note TEXT] [--cases a,b]   all groups; writes speed.md and speed.json
 //   probe                                          runtime, CUDA and CPU/device parity check
 //   quality [--list] [--cases a,b] [--seconds S] [--eval-samples K] [--quick] [--machine TEXT] [--json FILE]   papers' tables
+//           [--converge DIR [--patience P] [--max-epochs E]]   to convergence instead, resumable from DIR after any kill
 //   quality-merge [--inputs DIR] [--out DIR] [--note TEXT]   collects quality rows into quality.json and quality.md
 const string Usage = "usage: Gen.Bench list|speed|breakdown|matmul|sampling|memory|report|probe|quality|quality-merge|interop [--device cpu|cuda[:N]] [--threads N] [options]; see bench/README.md";
 if (args.Length == 0 || args[0] is "-h" or "--help")
@@ -119,7 +120,12 @@ try
             var context = new QualityContext(device,
                 double.Parse(Get("seconds", quick ? "5" : "600"), System.Globalization.CultureInfo.InvariantCulture), quick,
                 Get("machine", Machine.Describe(args, null).Cpu + $" ({Environment.ProcessorCount} cores)"),
-                int.Parse(Get("eval-samples", quick ? "50" : "5000")));
+                int.Parse(Get("eval-samples", quick ? "50" : "5000")))
+            {
+                ConvergeDirectory = options.GetValueOrDefault("converge"),
+                Patience = int.Parse(Get("patience", "30")),
+                MaxEpochs = int.Parse(Get("max-epochs", "5000")),
+            };
             return Quality.Run(context, qualityCases, Get("json", "quality-rows.json"));
         case "quality-merge":
             return Quality.Merge(Get("inputs", "."), Get("out", Path.Combine(Machine.RepositoryRoot(), "bench", "results")),

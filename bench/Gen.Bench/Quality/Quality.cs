@@ -20,7 +20,8 @@ internal static class Quality
         var rows = new List<QualityRow>();
         foreach (var c in cases)
         {
-            Console.WriteLine($"{c.Name}: {c.Description} ({context.Seconds:F0} s budget, {context.Device.type})");
+            string budget = context.ConvergeDirectory is null ? $"{context.Seconds:F0} s budget" : $"to convergence, patience {context.Patience}, state in {context.ConvergeDirectory}";
+            Console.WriteLine($"{c.Name}: {c.Description} ({budget}, {context.Device.type})");
             foreach (var row in c.Run(context))
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {row.Metric}: {row.Value:F2} (paper {row.PaperValue?.ToString("F2", CultureInfo.InvariantCulture) ?? "-"}); {row.Budget}"));

@@ -1,8 +1,12 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
+using System.Linq;
 using Gen.Data;
 using Gen.Dsl;
 using Gen.Optimization;
+using Gen.Plots;
 using TorchSharp;
 
 namespace Gen.Bench;
@@ -42,6 +46,19 @@ internal sealed class QualityContext
 
     public int EvalSamples { get; }
 
+    /// <summary>
+    /// When set, cases train to convergence instead of for <see cref="Seconds"/>: early stopping on the validation split
+    /// with <see cref="Patience"/>, resumable from DIR/CASE/state after any kill, with the learning curve kept in
+    /// DIR/CASE/curve.csv and drawn in curve.png.
+    /// </summary>
+    public string? ConvergeDirectory { get; init; }
+
+    /// <summary>Epochs without a better validation loss before a converging run stops (the MADE paper's look-ahead is 30).</summary>
+    public int Patience { get; init; } = 30;
+
+    /// <summary>The most epochs a converging run trains.</summary>
+    public int MaxEpochs { get; init; } = 5000;
+
     /// <summary>The data set name written into the rows.</summary>
     public string Dataset => Quick ? "binarized MNIST, embedded 200-image sample (quick mode)" : "binarized MNIST (Larochelle & Murray), test 10000";
 
@@ -61,17 +78,50 @@ internal sealed class QualityContext
     public string GreyDataset => Quick ? "binarized MNIST sample times 255 (quick mode)" : "MNIST, dequantised, test 10000";
 
     /// <summary>
-    /// Trains with Adam for the budget's wall time (at most 10000 epochs), validating after every epoch and keeping the
-    /// best epoch's parameters.
+    /// Trains with Adam (or <paramref name="optimizer"/>) for the budget's wall time (at most 10000 epochs), or to
+    /// convergence (<see cref="ConvergeDirectory"/>), validating after every epoch and keeping the best epoch's
+    /// parameters. <paramref name="generators"/> are the loss's own, saved with a converging run's state.
     /// </summary>
-    public TrainingResult Fit(string name, torch.nn.Module model, torch.Tensor train, torch.Tensor valid, Func<torch.Tensor, Loss> loss, Func<torch.Tensor, torch.Tensor> validationNll, int batchSize = 100, double learningRate = 1e-3)
+    public TrainingResult Fit(string name, torch.nn.Module model, torch.Tensor train, torch.Tensor valid, Func<torch.Tensor, Loss> loss, Func<torch.Tensor, torch.Tensor> validationNll,
+        int batchSize = 100, double learningRate = 1e-3, IStepOptimizer? optimizer = null, IReadOnlyList<torch.Generator>? generators = null) =>
+        Fit(name, model, epoch => Batches.Of(train, batchSize, train.device, order!), train, valid, loss, validationNll, batchSize, learningRate, optimizer, generators);
+
+    // The minibatch order of Fit over a tensor: one seeded generator per context, as Trainer.Fit(tensor) keeps one.
+    private torch.Generator? order;
+
+    /// <summary>As <see cref="Fit(string, torch.nn.Module, torch.Tensor, torch.Tensor, Func{torch.Tensor, Loss}, Func{torch.Tensor, torch.Tensor}, int, double, IStepOptimizer?, IReadOnlyList{torch.Generator}?)"/>, with each epoch's batches from <paramref name="epochBatches"/> (<paramref name="train"/> only sizes them).</summary>
+    public TrainingResult Fit(string name, torch.nn.Module model, Func<int, IEnumerable<torch.Tensor>> epochBatches, torch.Tensor train, torch.Tensor valid, Func<torch.Tensor, Loss> loss,
+        Func<torch.Tensor, torch.Tensor> validationNll, int batchSize = 100, double learningRate = 1e-3, IStepOptimizer? optimizer = null, IReadOnlyList<torch.Generator>? generators = null)
     {
-        using var adam = new FusedAdam(model.parameters(), learningRate);
+        order?.Dispose();
+        order = Seed.Generator(1);
+        using var adam = optimizer is null ? new FusedAdam(model.parameters(), learningRate) : null;
         var options = new TrainingOptions { Epochs = 10000, BatchSize = batchSize, Seed = 1, TimeLimit = TimeSpan.FromSeconds(Seconds), CheckFiniteEvery = 100, ProgressEvery = 1000 };
-        var trainer = new Trainer(model, adam, loss, options) { Validation = validationNll };
+        var callbacks = new List<ITrainingCallback>();
+        string? folder = ConvergeDirectory is string root ? Path.Combine(root, name) : null;
+        if (folder is not null)
+        {
+            Directory.CreateDirectory(folder);
+            options = options with { Epochs = MaxEpochs, TimeLimit = null, Patience = Patience, ResumeDirectory = Path.Combine(folder, "state"), ResumeInterval = TimeSpan.FromMinutes(3) };
+            callbacks.Add(new CurveFile(Path.Combine(folder, "curve.csv")));
+        }
+
+        var trainer = new Trainer(model, optimizer ?? adam!, loss, options)
+        {
+            Validation = validationNll,
+            Callbacks = callbacks,
+            Generators = new[] { order }.Concat(generators ?? Array.Empty<torch.Generator>()).ToArray(),
+        };
         model.train();
-        var result = trainer.Fit(train, valid, new Progress(name));
+        var result = trainer.Fit(epochBatches, valid, new Progress(name));
         model.eval();
+        if (folder is not null)
+        {
+            var epochs = Enumerable.Range(1, result.Epochs).Select(e => (double)e).ToArray();
+            TrainingCurves.Render(new[] { Series.Of("training", epochs, result.TrainingLoss), Series.Of("validation", epochs, result.ValidationLoss) },
+                CurveOptions.Default.WithTitle(name).WithLabels("epoch", "NLL, nats (per example)").WithSize(640, 400)).Save(Path.Combine(folder, "curve.png"));
+        }
+
         return result;
     }
 
@@ -91,9 +141,12 @@ internal sealed class QualityContext
     }
 
     /// <summary>"140 s of training (12 epochs, 6000 steps; best epoch 11), batch 100, Adam lr 0.001, on MACHINE".</summary>
-    public string Budget(TrainingResult result, int batchSize = 100, double learningRate = 1e-3, string? extra = null) =>
-        string.Create(CultureInfo.InvariantCulture,
-            $"{result.Elapsed.TotalSeconds:F0} s of training ({result.Epochs} epochs{(result.ReachedTimeLimit ? ", the last partial" : "")}, {result.Steps} steps; best validation epoch {result.BestEpoch}), batch {batchSize}, Adam lr {learningRate}{extra}, on {Machine}");
+    public string Budget(TrainingResult result, int batchSize = 100, double learningRate = 1e-3, string? extra = null, string optimizer = "Adam") =>
+        ConvergeDirectory is null
+            ? string.Create(CultureInfo.InvariantCulture,
+                $"{result.Elapsed.TotalSeconds:F0} s of training ({result.Epochs} epochs{(result.ReachedTimeLimit ? ", the last partial" : "")}, {result.Steps} steps; best validation epoch {result.BestEpoch}), batch {batchSize}, {optimizer} lr {learningRate}{extra}, on {Machine}")
+            : string.Create(CultureInfo.InvariantCulture,
+                $"trained to convergence: {result.Epochs} epochs, {result.Steps} steps, {(result.StoppedEarly ? $"stopped after {Patience} epochs without a better validation NLL" : "the epoch limit reached")}, best validation epoch {result.BestEpoch}; {result.Elapsed.TotalHours:F2} hours on one thread of {Machine}; batch {batchSize}, {optimizer} lr {learningRate}{extra}");
 
     private (torch.Tensor, torch.Tensor, torch.Tensor) LoadGrey()
     {
@@ -122,6 +175,25 @@ internal sealed class QualityContext
         return (BinarizedMnist.Load(BinarizedMnistSplit.Train, Device, layout, source),
                 BinarizedMnist.Load(BinarizedMnistSplit.Valid, Device, layout, source),
                 BinarizedMnist.Load(BinarizedMnistSplit.Test, Device, layout, source));
+    }
+
+    // The learning curve as CSV, rewritten after every epoch; a resumed run drops the lines of epochs it redoes.
+    private sealed class CurveFile : ITrainingCallback
+    {
+        private readonly string path;
+
+        public CurveFile(string path) => this.path = path;
+
+        public void OnEpochEnd(TrainingEpoch epoch)
+        {
+            var kept = File.Exists(path)
+                ? File.ReadAllLines(path).Skip(1).Where(l => int.Parse(l.Split(',')[0], CultureInfo.InvariantCulture) < epoch.Epoch).ToList()
+                : new List<string>();
+            kept.Add(string.Create(CultureInfo.InvariantCulture, $"{epoch.Epoch},{epoch.Step},{epoch.TrainingLoss:R},{epoch.ValidationLoss:R},{DateTime.UtcNow:O}"));
+            var temp = path + ".tmp";
+            File.WriteAllLines(temp, new[] { "epoch,step,train_nll,valid_nll,utc" }.Concat(kept));
+            File.Move(temp, path, overwrite: true);
+        }
     }
 
     // An epoch's line on standard error at most every 15 seconds, so a long run shows that it is alive.

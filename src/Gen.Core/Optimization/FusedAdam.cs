@@ -224,6 +224,64 @@ public sealed class FusedAdam : IStepOptimizer
         }
     }
 
+    /// <summary>The format <see cref="SaveState"/> writes: <see cref="Save"/>'s.</summary>
+    public string StateFormat => typeof(FusedAdam).FullName!;
+
+    /// <summary>The parameters trained, in the order the saved state lists them (<see cref="Parameters"/>).</summary>
+    public IReadOnlyList<Parameter> TrainedParameters => Parameters;
+
+    /// <summary>Writes the state as <see cref="Save"/> does.</summary>
+    /// <param name="stream">Where to write; left open.</param>
+    public void SaveState(Stream stream) => Save(stream);
+
+    /// <summary>
+    /// Reads into this optimizer the state <see cref="Save"/> wrote from an optimizer with the same betas, ε and weight
+    /// decay over parameters of the same shapes and dtype, in the same order: the learning rate, step counts and moment
+    /// estimates. Nothing changes unless the whole state fits.
+    /// </summary>
+    /// <param name="stream">The saved state.</param>
+    /// <exception cref="InvalidDataException">The stream does not hold such a state, ends early, or its settings or shapes differ; the message names the first difference.</exception>
+    public void LoadState(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        using var reader = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+        using var before = new FusedAdamSnapshot(this);
+        try
+        {
+            if (reader.ReadInt32() != StateTag || reader.ReadInt32() != StateVersion)
+            {
+                throw new InvalidDataException($"fused_adam: the stream does not hold a FusedAdam state of format version {StateVersion}.");
+            }
+
+            double savedRate = reader.ReadDouble();
+            var saved = (Beta1: reader.ReadDouble(), Beta2: reader.ReadDouble(), Epsilon: reader.ReadDouble(), WeightDecay: reader.ReadDouble());
+            if (saved != (Beta1, Beta2, Epsilon, WeightDecay))
+            {
+                throw new InvalidDataException($"fused_adam: the saved state has betas ({saved.Beta1}, {saved.Beta2}), epsilon {saved.Epsilon} and weight decay {saved.WeightDecay}, this optimizer ({Beta1}, {Beta2}), {Epsilon} and {WeightDecay}.");
+            }
+
+            int count = reader.ReadInt32();
+            if (count != slots.Length)
+            {
+                throw new InvalidDataException($"fused_adam: the saved state is for {count} parameters, this optimizer trains {slots.Length}.");
+            }
+
+            LearningRate = savedRate;
+            for (int k = 0; k < slots.Length; k++)
+            {
+                var (group, index) = slots[k];
+                group.ReadState(reader, index, k);
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or ArgumentException or EndOfStreamException)
+        {
+            // Put back what a partial read changed (the learning rate included).
+            before.Restore();
+            throw e as InvalidDataException ?? new InvalidDataException(e.Message, e);
+        }
+    }
+
     /// <summary>
     /// A copy of the moment estimates, step counts and learning rate (on the parameters' devices), which
     /// <see cref="IOptimizerSnapshot.Restore"/> puts back into this optimizer. The parameters' values are not part of it.

@@ -164,14 +164,79 @@ public static class Model
         {
             // The document is checked as a whole (its version first); the weights need nothing from its spec.
             var fields = SpecJson.OpenDocument(file.ReadJson(), "a checkpoint document");
-            fields.String("dtype");
-            fields.Field("spec");
-            fields.Field("state");
-            fields.RejectOthers("a checkpoint document");
+            ReadWeightsDocument(file);
             var weights = file.Weights();
             StateDictBlock.LoadInto(model, weights, StateDictBlock.ReadTable(weights), "the model given");
             return model;
         });
+    }
+
+    /// <summary>
+    /// Saves the weights of any module with its optimizer's state (when the optimizer can save it), without a spec: a
+    /// training run's state for resuming (<see cref="TrainingOptions.ResumeDirectory"/>). <see cref="LoadTrainingState"/>
+    /// reads it back, and <see cref="LoadWeights"/> reads its weights.
+    /// </summary>
+    internal static void SaveTrainingState(string path, torch.nn.Module model, IStepOptimizer? optimizer, CheckpointPart? weights = null)
+    {
+        var document = new JsonObject
+        {
+            ["version"] = SpecJson.FormatVersion,
+            ["dtype"] = DtypeName(StateDictBlock.DtypeOf(model), nameof(model)),
+            ["spec"] = null,
+            ["state"] = new JsonObject(),
+        };
+        var optimizerState = CheckpointPart.None;
+        if (optimizer?.StateFormat is string format)
+        {
+            document["optimizer"] = format;
+            optimizerState = OptimizerBlock.PlanState(model, optimizer);
+        }
+
+        var json = Encoding.UTF8.GetBytes(SpecJson.Format(document));
+        var block = weights ?? StateDictBlock.Plan(model);
+        AtomicFile.Write(path, stream => CheckpointFile.Write(stream, json, block, optimizerState), null);
+    }
+
+    /// <summary>
+    /// Loads what <see cref="SaveTrainingState"/> wrote into <paramref name="model"/> and, when it can load a state,
+    /// <paramref name="optimizer"/>: the optimizer's state must be of its format (a run is resumed with the optimizer
+    /// it was saved with). Returns whether an optimizer state was loaded.
+    /// </summary>
+    /// <exception cref="GenCheckpointException">The file is not such a checkpoint, or its weights or optimizer state do not fit; the message names the file.</exception>
+    internal static bool LoadTrainingState(string path, torch.nn.Module model, IStepOptimizer? optimizer)
+    {
+        using var file = CheckpointFile.Open(path);
+        return Reading(path, () =>
+        {
+            var format = ReadWeightsDocument(file);
+            var weights = file.Weights();
+            StateDictBlock.LoadInto(model, weights, StateDictBlock.ReadTable(weights), "the model given");
+            if (optimizer?.StateFormat is not string own || format is null || !file.HasOptimizer)
+            {
+                return false;
+            }
+
+            if (format != own)
+            {
+                throw new GenCheckpointException(CheckpointError.OptimizerMismatch, $"the run was saved with the state of a {format}, but the optimizer given is a {own}; resume a run with the optimizer it was trained with.");
+            }
+
+            OptimizerBlock.ReadState(model, file.Optimizer(), optimizer);
+            return true;
+        });
+    }
+
+    // The fields of a checkpoint document as far as its weights are concerned, all checked (its version first); the
+    // spec is not read. Returns the format of the optimizer state a non-FusedAdam optimizer saved, or null.
+    private static string? ReadWeightsDocument(CheckpointReader file)
+    {
+        var fields = SpecJson.OpenDocument(file.ReadJson(), "a checkpoint document");
+        fields.String("dtype");
+        fields.Field("spec");
+        fields.Field("state");
+        var format = fields.Has("optimizer") ? fields.String("optimizer") : null;
+        fields.RejectOthers("a checkpoint document");
+        return format;
     }
 
     /// <summary>
@@ -213,6 +278,17 @@ public static class Model
         ArgumentNullException.ThrowIfNull(optimizer);
         using var file = OpenWithOptimizer(path);
         var format = OptimizerFormat(file);
+        if (format is null && optimizer is FusedAdam)
+        {
+            // FusedAdam's block in a checkpoint is its parameter names and Save's bytes, which LoadState reads.
+            Reading(path, () =>
+            {
+                OptimizerBlock.ReadState(model, file.Optimizer(), optimizer);
+                return true;
+            });
+            return;
+        }
+
         if (format is null)
         {
             throw new GenCheckpointException(

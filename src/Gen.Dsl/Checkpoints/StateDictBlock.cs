@@ -21,19 +21,21 @@ internal static class StateDictBlock
     private const int MaxRank = 64;
 
     /// <summary>The block of the model's parameters and buffers, in the state dict's order, ready to stream.</summary>
-    public static CheckpointPart Plan(torch.nn.Module model)
+    public static CheckpointPart Plan(torch.nn.Module model) => Plan(model.state_dict().ToArray());
+
+    /// <summary>The block of <paramref name="entries"/> (names and tensors, as a state dict lists them), ready to stream.</summary>
+    public static CheckpointPart Plan(IReadOnlyList<KeyValuePair<string, torch.Tensor>> entries)
     {
-        var entries = model.state_dict().ToArray();
-        var headers = new byte[entries.Length][];
+        var headers = new byte[entries.Count][];
         using var buffer = new MemoryStream();
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
-            writer.Write7BitEncodedInt64(entries.Length);
+            writer.Write7BitEncodedInt64(entries.Count);
         }
 
         var count = buffer.ToArray();
         long length = count.Length;
-        for (int i = 0; i < entries.Length; i++)
+        for (int i = 0; i < entries.Count; i++)
         {
             headers[i] = Header(entries[i].Key, entries[i].Value);
             length += headers[i].Length + TensorBytes.Length(entries[i].Value);
@@ -42,7 +44,7 @@ internal static class StateDictBlock
         return new CheckpointPart(length, stream =>
         {
             stream.Write(count);
-            for (int i = 0; i < entries.Length; i++)
+            for (int i = 0; i < entries.Count; i++)
             {
                 stream.Write(headers[i]);
                 TensorBytes.Write(stream, entries[i].Value);

@@ -65,6 +65,11 @@ internal static class AutoregressiveJson
             o["degrees"] = Degrees.Write(s.Degrees);
             o["masks"] = s.Masks;
             o["activation"] = NetworkJson.Activations.Name(s.Activation);
+            if (s.DirectConnections)
+            {
+                // Written only when on, so the specs (and checkpoints) of earlier versions read and write as before.
+                o["direct_connections"] = true;
+            }
         },
         f => MadeSpec.Checked(new MadeSpec(
             f.Long("features"),
@@ -74,7 +79,10 @@ internal static class AutoregressiveJson
             f.Node("order", Order),
             f.Node("degrees", Degrees),
             f.Int("masks"),
-            f.Enum("activation", NetworkJson.Activations))));
+            f.Enum("activation", NetworkJson.Activations))
+        {
+            DirectConnections = f.Has("direct_connections") && f.Bool("direct_connections"),
+        }));
 
     /// <summary><c>{"features": 784, "hidden": 500, "order": {...}}</c>.</summary>
     public static readonly NodeCodec<NadeSpec> Nade = new(

@@ -17,16 +17,19 @@ internal sealed class LastGoodState : IDisposable
     private readonly torch.nn.Module model;
     private readonly IStepOptimizer optimizer;
     private readonly string? checkpoint;
+    private readonly ResumeFolder? resume;
     private TrainingSnapshot good;
     private TrainingSnapshot? pending;
     private bool pendingCheckpoint;
+    private string? pendingResume;
 
-    public LastGoodState(torch.nn.Module model, IStepOptimizer optimizer, string? checkpoint)
+    public LastGoodState(torch.nn.Module model, IStepOptimizer optimizer, string? checkpoint, ResumeFolder? resume, int epoch)
     {
         this.model = model;
         this.optimizer = optimizer;
         this.checkpoint = checkpoint;
-        good = new TrainingSnapshot(model, optimizer, 0);
+        this.resume = resume;
+        good = new TrainingSnapshot(model, optimizer, epoch);
     }
 
     /// <summary>Whether a proposed state waits for a finite loss to confirm it.</summary>
@@ -37,10 +40,11 @@ internal sealed class LastGoodState : IDisposable
 
     /// <summary>
     /// The state at the end of <paramref name="epoch"/> is proposed: kept pending, with its checkpoint (when
-    /// <paramref name="save"/>) written beside the target until <see cref="Confirm"/>. A proposal that was never confirmed
-    /// is dropped for the newer one.
+    /// <paramref name="save"/>) written beside the target and its resume point (when <paramref name="writeResume"/> is
+    /// given, which writes it and returns its subfolder) written but not yet latest, until <see cref="Confirm"/>. A
+    /// proposal that was never confirmed is dropped for the newer one.
     /// </summary>
-    public void Propose(int epoch, bool save)
+    public void Propose(int epoch, bool save, Func<string>? writeResume)
     {
         DropPending();
         pending = new TrainingSnapshot(model, optimizer, epoch);
@@ -49,6 +53,8 @@ internal sealed class LastGoodState : IDisposable
             Model.Save(PendingPath(checkpoint), model, optimizer);
             pendingCheckpoint = true;
         }
+
+        pendingResume = writeResume?.Invoke();
     }
 
     /// <summary>A finite loss at or after the pending state: it becomes the last good state, its checkpoint the checkpoint.</summary>
@@ -66,6 +72,12 @@ internal sealed class LastGoodState : IDisposable
         {
             File.Move(PendingPath(checkpoint!), checkpoint!, overwrite: true);
             pendingCheckpoint = false;
+        }
+
+        if (pendingResume is not null)
+        {
+            resume!.Commit(pendingResume);
+            pendingResume = null;
         }
     }
 
@@ -94,6 +106,12 @@ internal sealed class LastGoodState : IDisposable
         {
             File.Delete(PendingPath(checkpoint!));
             pendingCheckpoint = false;
+        }
+
+        if (pendingResume is not null)
+        {
+            ResumeFolder.Discard(pendingResume);
+            pendingResume = null;
         }
     }
 }

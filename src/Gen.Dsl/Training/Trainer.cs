@@ -120,6 +120,13 @@ public sealed class Trainer
     public IReadOnlyList<ITrainingCallback> Callbacks { get; init; } = Array.Empty<ITrainingCallback>();
 
     /// <summary>
+    /// Generators that the loss (or a batch source) draws from, such as a VAE's noise: a resumable run
+    /// (<see cref="TrainingOptions.ResumeDirectory"/>) saves their states after each epoch and puts them back when it
+    /// resumes, so it draws the numbers the uninterrupted run would have drawn.
+    /// </summary>
+    public IReadOnlyList<torch.Generator> Generators { get; init; } = Array.Empty<torch.Generator>();
+
+    /// <summary>
     /// Receives the warnings of a model that diagnoses its training data (<see cref="ITrainingDiagnostics"/>: a flow
     /// whose splines would see data outside their bound), asked once on the first batch; they go to the callbacks too.
     /// By default they are written to the standard error stream; set it to do nothing to silence them.
@@ -134,7 +141,7 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(train);
         long batchesPerEpoch = (train.shape[0] + options.BatchSize - 1) / options.BatchSize;
         using var order = Seed.Generator(options.Seed);
-        return Run(_ => Batches.Of(train, options.BatchSize, train.device, order), batchesPerEpoch, validation, progress, cancellation);
+        return Run(_ => Batches.Of(train, options.BatchSize, train.device, order), batchesPerEpoch, validation, progress, cancellation, order);
     }
 
     /// <summary>
@@ -149,10 +156,10 @@ public sealed class Trainer
     public TrainingResult Fit(Func<int, IEnumerable<torch.Tensor>> epochBatches, torch.Tensor? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(epochBatches);
-        return Run(epochBatches, null, validation, progress, cancellation);
+        return Run(epochBatches, null, validation, progress, cancellation, null);
     }
 
-    private TrainingResult Run(Func<int, IEnumerable<torch.Tensor>> epochBatches, long? batchesPerEpoch, torch.Tensor? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellation)
+    private TrainingResult Run(Func<int, IEnumerable<torch.Tensor>> epochBatches, long? batchesPerEpoch, torch.Tensor? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellation, torch.Generator? order)
     {
         if (validation is not null && Validation is null)
         {
@@ -171,17 +178,37 @@ public sealed class Trainer
             CheckedRate(optimizer.LearningRate, "the optimizer's learning rate is {0}");
         }
 
-        using var lastGood = new LastGoodState(model, optimizer, options.CheckpointPath);
         TrainingSnapshot? best = null;
         double bestValid = double.PositiveInfinity;
         int bestEpoch = 0;
         long step = 0;
         StopRule? stoppedBy = null;
+        var resume = options.ResumeDirectory is string directory ? new ResumeFolder(directory) : null;
+        using var global = torch.Generator.Default;
+        var generators = new[] { order, global }.Concat(Generators).ToArray();
+        int firstEpoch = 1;
+        var before = TimeSpan.Zero;
+        TimeSpan Elapsed() => before + clock.Elapsed;
+        TimeSpan? lastSave = null;
+        if (resume?.Latest() is var (saved, folder))
+        {
+            // Where the run stopped: its weights and optimizer state, its best epoch's weights, history and generators.
+            resume.Load(folder, saved, model, optimizer, rules.Count == 0 ? null : () => best = new TrainingSnapshot(model, null, saved.BestEpoch));
+            (firstEpoch, step, bestValid, bestEpoch, before) = (saved.Epoch + 1, saved.Step, saved.BestValidation, saved.BestEpoch, TimeSpan.FromSeconds(saved.ElapsedSeconds));
+            trainLosses.AddRange(saved.TrainLosses);
+            validLosses.AddRange(saved.ValidationLosses);
+            lastSave = before;
+            RestoreGenerators(generators, saved.Generators, folder);
+            var state = new TrainingState(saved.Epoch, step, Elapsed(), trainLosses, validLosses, bestEpoch);
+            stoppedBy = rules.FirstOrDefault(r => r.StopsAfterEpoch(state));
+        }
+
+        using var lastGood = new LastGoodState(model, optimizer, options.CheckpointPath, resume, firstEpoch - 1);
         using var window = new ProgressWindow();
         torch.Tensor? finalBatch = null;
         try
         {
-            for (int epoch = 1; epoch <= options.Epochs; epoch++)
+            for (int epoch = firstEpoch; epoch <= options.Epochs && stoppedBy is null; epoch++)
             {
                 torch.Tensor? epochSum = null;
                 long batchesDone = 0, examplesDone = 0;
@@ -247,12 +274,12 @@ public sealed class Trainer
                     examplesDone += batch.shape[0];
                     if (reporting)
                     {
-                        Report(progress, window.Report(epoch, step, totalSteps, null, clock.Elapsed, endOfEpoch: false) with { LearningRate = rate, GradientNorm = norm });
+                        Report(progress, window.Report(epoch, step, totalSteps, null, Elapsed(), endOfEpoch: false) with { LearningRate = rate, GradientNorm = norm });
                     }
 
                     if (stepRules)
                     {
-                        var now = new TrainingState(epoch, step, clock.Elapsed, trainLosses, validLosses, bestEpoch);
+                        var now = new TrainingState(epoch, step, Elapsed(), trainLosses, validLosses, bestEpoch);
                         stoppedBy = rules.FirstOrDefault(r => r.ChecksSteps && r.StopsAfterStep(now));
                         if (stoppedBy is not null)
                         {
@@ -307,29 +334,36 @@ public sealed class Trainer
                     bestEpoch = epoch;
                 }
 
-                var report = window.Report(epoch, step, totalSteps, valid, clock.Elapsed, endOfEpoch: true) with { LearningRate = optimizer.LearningRate };
+                var report = window.Report(epoch, step, totalSteps, valid, Elapsed(), endOfEpoch: true) with { LearningRate = optimizer.LearningRate };
                 Report(progress, report);
-                lastGood.Propose(epoch, save: validation is null || isBest);
-                if (valid is double v && double.IsFinite(v))
-                {
-                    // A finite validation loss was computed at these weights: they are good.
-                    lastGood.Confirm();
-                }
-
                 AfterEpoch?.Invoke(epoch, isBest);
                 foreach (var callback in Callbacks)
                 {
                     callback.OnEpochEnd(new TrainingEpoch(epoch, step, epochLoss, valid, isBest || validation is null, model));
                 }
+
                 if (stoppedBy is null)
                 {
-                    var ended = new TrainingState(epoch, step, clock.Elapsed, trainLosses, validLosses, bestEpoch);
+                    var ended = new TrainingState(epoch, step, Elapsed(), trainLosses, validLosses, bestEpoch);
                     stoppedBy = rules.FirstOrDefault(r => r.StopsAfterEpoch(ended));
                 }
 
-                if (stoppedBy is not null)
+                // After the callbacks, which may draw from the global generator: the saved state is the one the next
+                // epoch starts from.
+                Func<string>? writeResume = null;
+                if (resume is not null && (stoppedBy is not null || epoch == options.Epochs || lastSave is not TimeSpan last || Elapsed() - last >= (options.ResumeInterval ?? TimeSpan.Zero)))
                 {
-                    break;
+                    lastSave = Elapsed();
+                    var record = new ResumeRecord(epoch, step, Elapsed().TotalSeconds, trainLosses.ToArray(), validLosses.ToArray(), bestValid, bestEpoch,
+                        best is not null && bestEpoch != epoch, generators.Select(g => SaveGenerator(g)).ToArray());
+                    writeResume = () => resume.Write(record, model, optimizer, record.HasBestWeights ? best : null);
+                }
+
+                lastGood.Propose(epoch, save: validation is null || isBest, writeResume);
+                if (valid is double v && double.IsFinite(v))
+                {
+                    // A finite validation loss was computed at these weights: they are good.
+                    lastGood.Confirm();
                 }
             }
 
@@ -353,7 +387,7 @@ public sealed class Trainer
                 bestEpoch = trainLosses.Count;
             }
 
-            return new TrainingResult(trainLosses.Count, step, trainLosses, validLosses, bestEpoch, stoppedBy is not null and not TimeLimitRule, stoppedBy is TimeLimitRule, clock.Elapsed)
+            return new TrainingResult(trainLosses.Count, step, trainLosses, validLosses, bestEpoch, stoppedBy is not null and not TimeLimitRule, stoppedBy is TimeLimitRule, Elapsed())
             {
                 StoppedBy = stoppedBy,
             };
@@ -362,6 +396,35 @@ public sealed class Trainer
         {
             best?.Dispose();
             finalBatch?.Dispose();
+        }
+    }
+
+    // A generator's state as bytes (the minibatch order's is absent for a source of batches: an empty state).
+    private static byte[] SaveGenerator(torch.Generator? generator)
+    {
+        if (generator is null)
+        {
+            return Array.Empty<byte>();
+        }
+
+        using var state = generator.get_state();
+        return state.data<byte>().ToArray();
+    }
+
+    private void RestoreGenerators(torch.Generator?[] generators, byte[][] states, string folder)
+    {
+        if (states.Length != generators.Length)
+        {
+            throw new ArgumentException($"training: the run in {folder} was saved with {states.Length - 2} generators in Trainer.Generators, this trainer has {generators.Length - 2}; resume it with the same generators.", nameof(Generators));
+        }
+
+        for (int i = 0; i < generators.Length; i++)
+        {
+            if (generators[i] is { } generator && states[i].Length > 0)
+            {
+                using var state = torch.tensor(states[i], dtype: torch.uint8);
+                generator.set_state(state);
+            }
         }
     }
 

@@ -47,6 +47,25 @@ public sealed record TrainingOptions
     public string? CheckpointPath { get; init; }
 
     /// <summary>
+    /// When set, the run can be resumed: after every epoch (at most once per <see cref="ResumeInterval"/>) its whole
+    /// state goes into this folder (created when missing): the weights, the optimizer's state, the epoch and step, the
+    /// losses so far, the best epoch's weights, the wall time spent and the states of the random generators (the
+    /// minibatch order's, TorchSharp's global one and <see cref="Trainer.Generators"/>). When the folder holds a
+    /// state, <c>Fit</c> goes on from it, with the model and optimizer built as before: a run killed or cancelled at
+    /// any moment loses only the epochs since its last save, and on the CPU goes on with the same numbers as if it had
+    /// never stopped. An epoch's state becomes the one to resume from only once its weights are confirmed good (as for
+    /// <see cref="CheckpointPath"/>). A run that already finished (its epochs done, or a stop rule met) returns at once.
+    /// </summary>
+    public string? ResumeDirectory { get; init; }
+
+    /// <summary>
+    /// With <see cref="ResumeDirectory"/>, the least wall time between two saves of the run's state (an epoch's end
+    /// saves only when this much has passed since the last save; the run's last epoch always saves). Null saves every
+    /// epoch.
+    /// </summary>
+    public TimeSpan? ResumeInterval { get; init; }
+
+    /// <summary>
     /// When set, training stops after the first step that ends past this much wall time (validation time counts), as if
     /// that step ended the last epoch: the partial epoch's mean loss is recorded, validation runs, and the best epoch is
     /// restored as with <see cref="Patience"/>. For fixed compute budgets ("train for ten minutes"). The same as
@@ -84,6 +103,16 @@ public sealed record TrainingOptions
         foreach (var rule in StopRules)
         {
             rule.Check();
+        }
+
+        if (ResumeInterval is TimeSpan r && r < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ResumeInterval), r, "training.ResumeInterval must be zero or more.");
+        }
+
+        if (ResumeDirectory is { Length: 0 })
+        {
+            throw new ArgumentException("training.ResumeDirectory must name a folder.", nameof(ResumeDirectory));
         }
 
         if (ClipGradientNorm is double c && !(c > 0))

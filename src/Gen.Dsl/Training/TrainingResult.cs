@@ -11,7 +11,7 @@ namespace Gen.Dsl;
 /// early stopping restored it, else the last.</param>
 /// <param name="StoppedEarly">Whether a stop rule other than a time limit ended the run (early stopping, a step budget, a target).</param>
 /// <param name="ReachedTimeLimit">Whether a time limit (<see cref="TrainingOptions.TimeLimit"/>, <see cref="Stop.TimeLimit"/>) ended the run (its last epoch may be partial).</param>
-/// <param name="Elapsed">Wall time of the run, validation included.</param>
+/// <param name="Elapsed">Wall time of the run, validation included (of every session of a resumed run).</param>
 public sealed record TrainingResult(
     int Epochs,
     long Steps,

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using Gen.Optimization;
 using TorchSharp;
@@ -32,6 +33,10 @@ internal sealed class TrainingSnapshot : IDisposable
 
     /// <summary>Where the copy was taken, as a message says it.</summary>
     public string Description => Epoch == 0 ? "the start of this training run" : $"the end of epoch {Epoch}";
+
+    /// <summary>The copies under the names of <paramref name="module"/>'s state dict, which they were taken from.</summary>
+    public IReadOnlyList<KeyValuePair<string, torch.Tensor>> Entries(torch.nn.Module module) =>
+        module.state_dict().Keys.Zip(copies, (name, copy) => new KeyValuePair<string, torch.Tensor>(name, copy)).ToArray();
 
     /// <summary>Puts the parameters, buffers and optimizer state back.</summary>
     public void Restore(torch.nn.Module module)

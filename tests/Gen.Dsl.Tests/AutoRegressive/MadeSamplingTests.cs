@@ -18,6 +18,7 @@ public class MadeSamplingTests
         new object[] { "one layer", Autoregressive.Made(24, 40) },
         new object[] { "two layers, random order and degrees", Autoregressive.Made(24, 32, 48).WithOrder(InputOrder.Random(3)).WithDegrees(HiddenDegrees.Random(4)) },
         new object[] { "three layers, tanh, more units than features", Autoregressive.Made(10, 64, 16, 64).WithActivation(Activation.Tanh) },
+        new object[] { "direct connections, random order", Autoregressive.Made(24, 16).WithOrder(InputOrder.Random(5)).WithDirectConnections() },
     };
 
     [Theory]

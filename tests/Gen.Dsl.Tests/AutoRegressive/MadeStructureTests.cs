@@ -51,7 +51,7 @@ public class MadeStructureTests
     [Property(MaxTest = 60)]
     public void Output_d_depends_exactly_on_the_reachable_earlier_inputs(
         int seed, PositiveInt features, PositiveInt depth, PositiveInt outputs, NonNegativeInt contextWidth,
-        NonNegativeInt orderKind, bool evenDegrees, NonNegativeInt maskSteps)
+        NonNegativeInt orderKind, bool evenDegrees, NonNegativeInt maskSteps, bool direct)
     {
         using var scope = torch.NewDisposeScope();
         int d = 1 + (features.Get % 7);
@@ -63,7 +63,7 @@ public class MadeStructureTests
         var degrees = evenDegrees ? HiddenDegrees.Even : HiddenDegrees.Random(seed);
         int masks = order.IsRandom || degrees.IsRandom ? 3 : 1;
         var spec = Autoregressive.Made(d, hidden).WithOrder(order).WithDegrees(degrees).WithOutputsPerFeature(k)
-            .WithContext(c).WithMasks(masks).WithActivation(Activation.Tanh);
+            .WithContext(c).WithMasks(masks).WithActivation(Activation.Tanh).WithDirectConnections(direct);
 
         using var net = spec.CompileNetwork(Device.Cpu, torch.float64, seed);
         for (int s = 0; s < maskSteps.Get % 3; s++)
@@ -113,8 +113,9 @@ public class MadeStructureTests
             }
         }
 
-        // Evenly spread degrees over layers at least D − 1 wide connect every output to every earlier input.
-        if (evenDegrees && hidden.All(h => h >= d - 1))
+        // Evenly spread degrees over layers at least D − 1 wide connect every output to every earlier input, and so do
+        // direct connections.
+        if (direct || (evenDegrees && hidden.All(h => h >= d - 1)))
         {
             for (int i = 0; i < d; i++)
             {

@@ -17,6 +17,11 @@ public class MadeTests
         Assert.NotEqual(Small.WithDegrees(HiddenDegrees.Random(1)), Small);
         var text = Small.WithOrder(InputOrder.Random(5)).WithMasks(4).WithOutputsPerFeature(2).ToString();
         Assert.Equal("Made(4; hidden: [16, 16], order: random(seed: 5), degrees: random(seed: 0), outputs: 2, masks: 4; relu)", text);
+        Assert.NotEqual(Small.WithDirectConnections(), Small);
+        Assert.Equal("Made(4; hidden: [16, 16], order: natural, degrees: random(seed: 0), direct connections; relu)", Small.WithDirectConnections().ToString());
+        // Without direct connections the JSON (and so every checkpoint) is as before; with them it says so.
+        Assert.DoesNotContain("direct", SpecJson.Write(Small).ToJsonString());
+        Assert.Contains("\"direct_connections\": true", SpecJson.Write(Small.WithDirectConnections()).ToJsonString().Replace(":true", ": true"));
     }
 
     [Fact]

@@ -91,7 +91,7 @@ internal static class RandomSpecs
         var degrees = Degrees(r);
         int masks = order.IsRandom || degrees.IsRandom ? r.Next(1, 5) : 1;
         return Autoregressive.Made(d, Hidden(r, 1)).WithOrder(order).WithDegrees(degrees).WithOutputsPerFeature(r.Next(1, 4))
-            .WithContext(r.Next(0, 4)).WithMasks(masks).WithActivation(Activation(r));
+            .WithContext(r.Next(0, 4)).WithMasks(masks).WithActivation(Activation(r)).WithDirectConnections(r.Next(2) == 0);
     }
 
     public static RnnSpec Rnn(Random r)

@@ -41,6 +41,7 @@ public sealed class SpecJsonTests
                 .Then(Bij.Planar()).Then(Bij.Radial()).Repeat(2),
             Autoregressive.Made(6, 16, 16).WithOrder(InputOrder.Random(3)).WithMasks(4).WithOutputsPerFeature(2).WithContext(3).WithActivation(Activation.Gelu),
             Autoregressive.Made(5, 8).WithDegrees(HiddenDegrees.Even).WithOrder(InputOrder.Reversed),
+            Autoregressive.Made(5, 8).WithDirectConnections(),
             Autoregressive.Nade(10, 7).WithOrder(InputOrder.Given(9, 8, 7, 6, 5, 4, 3, 2, 1, 0)),
             Autoregressive.Fvsbn(3),
             Autoregressive.PixelCnn(3, 5, 6).WithFilters(12).WithResidualBlocks(0).WithHead(PixelHead.DiscretizedLogisticMixture(3, 16)),

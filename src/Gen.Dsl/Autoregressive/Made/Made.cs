@@ -23,6 +23,7 @@ public sealed class Made : torch.nn.Module<torch.Tensor, torch.Tensor>
 {
     private readonly ModuleList<MaskedLinear> layers;
     private readonly ModuleList<Linear> context;
+    private readonly MaskedLinear? direct;
     private readonly torch.nn.Module<torch.Tensor, torch.Tensor> activation;
     private readonly int[] hidden;
     private readonly InputOrder orderSpec;
@@ -31,7 +32,7 @@ public sealed class Made : torch.nn.Module<torch.Tensor, torch.Tensor>
     private long[] order;
 
     internal Made(long features, IReadOnlyList<int> hidden, int outputsPerFeature, long contextFeatures,
-        InputOrder order, HiddenDegrees degrees, int maskCount, Activation activation, string path) : base("made")
+        InputOrder order, HiddenDegrees degrees, int maskCount, Activation activation, string path, bool directConnections = false) : base("made")
     {
         Features = features;
         OutputsPerFeature = outputsPerFeature;
@@ -60,6 +61,13 @@ public sealed class Made : torch.nn.Module<torch.Tensor, torch.Tensor>
         register_module(nameof(layers), layers);
         register_module(nameof(this.context), this.context);
         register_module(nameof(this.activation), this.activation);
+        if (directConnections)
+        {
+            // Registered only when asked for, so a network without them keeps its state-dict names.
+            using var m = masks.Direct(outputsPerFeature);
+            direct = new MaskedLinear(features, features * outputsPerFeature, m);
+            register_module(nameof(direct), direct);
+        }
     }
 
     /// <summary>D, the number of features.</summary>
@@ -109,6 +117,11 @@ public sealed class Made : torch.nn.Module<torch.Tensor, torch.Tensor>
             }
         }
 
+        if (direct is not null)
+        {
+            h = h + direct.forward(x);
+        }
+
         var shape = h.shape[..^1].Append(Features).Append(OutputsPerFeature).ToArray();
         return h.reshape(shape).MoveToOuterDisposeScope();
     }
@@ -138,6 +151,12 @@ public sealed class Made : torch.nn.Module<torch.Tensor, torch.Tensor>
             layers[l].SetMask(m);
         }
 
+        if (direct is not null)
+        {
+            using var m = masks.Direct(OutputsPerFeature);
+            direct.SetMask(m);
+        }
+
         order = masks.Order;
         CurrentMask = index;
     }
@@ -151,6 +170,12 @@ public sealed class Made : torch.nn.Module<torch.Tensor, torch.Tensor>
         using var noGrad = torch.no_grad();
         layers[^1].Weight.zero_();
         layers[^1].Bias.zero_();
+        if (direct is not null)
+        {
+            direct.Weight.zero_();
+            direct.Bias.zero_();
+        }
+
         if (context.Count > 0)
         {
             context[^1].weight!.zero_();
@@ -168,6 +193,11 @@ public sealed class Made : torch.nn.Module<torch.Tensor, torch.Tensor>
         for (int l = 1; l < layers.Count; l++)
         {
             reach = layers[l].Mask.to(torch.float64, torch.CPU).matmul(reach).clamp_max(1);
+        }
+
+        if (direct is not null)
+        {
+            reach = (reach + direct.Mask.to(torch.float64, torch.CPU)).clamp_max(1);
         }
 
         return reach.reshape(Features, OutputsPerFeature, Features).amax(1).MoveToOuterDisposeScope();
@@ -203,6 +233,9 @@ public sealed class Made : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// <summary>The masked weights of each layer, [out, in], and its bias and context weights, for <see cref="MadeSequentialSolve"/>.</summary>
     internal (torch.Tensor Weight, torch.Tensor Bias, Linear? Context)[] MaskedLayers() =>
         layers.Select((l, i) => (l.Weight * l.Mask, (torch.Tensor)l.Bias, context.Count > 0 ? context[i] : null)).ToArray();
+
+    /// <summary>The masked weights and bias of the direct connections, [D·K, D] and [D·K], or null without them.</summary>
+    internal (torch.Tensor Weight, torch.Tensor Bias)? MaskedDirect() => direct is null ? null : (direct.Weight * direct.Mask, direct.Bias);
 
     /// <summary>The activation between layers.</summary>
     internal torch.Tensor Activate(torch.Tensor x) => activation.forward(x);

@@ -39,6 +39,19 @@ internal sealed record MadeMasks(long[] Order, float[][] Layers)
 
     public torch.Tensor Layer(int index, long rows, long cols) => torch.tensor(Layers[index], rows, cols);
 
+    /// <summary>The mask of direct connections, [D·K, D]: output (d, ·) reads input j when j comes before d in the order.</summary>
+    public torch.Tensor Direct(int outputsPerFeature)
+    {
+        var input = new int[Order.Length];
+        for (int p = 0; p < Order.Length; p++)
+        {
+            input[Order[p]] = p + 1;
+        }
+
+        var outputs = input.SelectMany(d => Enumerable.Repeat(d, outputsPerFeature)).ToArray();
+        return torch.tensor(Connect(outputs, input, (a, b) => a > b), outputs.Length, input.Length);
+    }
+
     private static float[] Connect(int[] above, int[] below, System.Func<int, int, bool> connected)
     {
         var m = new float[above.Length * below.Length];

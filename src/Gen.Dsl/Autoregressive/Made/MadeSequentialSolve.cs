@@ -25,6 +25,7 @@ internal sealed class MadeSequentialSolve : ISequentialSolve
     private readonly torch.Tensor? outputContext;
     private readonly torch.Tensor outputWeight;
     private readonly torch.Tensor outputBias;
+    private readonly (torch.Tensor Weight, torch.Tensor Bias)? direct;
     private readonly long[] positionOf;
 
     public MadeSequentialSolve(Made made, torch.Tensor values, torch.Tensor? contextValues)
@@ -56,6 +57,7 @@ internal sealed class MadeSequentialSolve : ISequentialSolve
         outputWeight = Keep(layers[^1].Weight);
         outputBias = layers[^1].Bias; // the layer's own parameter: not the pass's to free
         outputContext = contexts[^1] is { } last ? Keep(last) : null;
+        direct = made.MaskedDirect() is var (w, b) ? (Keep(w), b) : null;
         hidden = made.Hidden.Select(h => Keep(torch.zeros(new[] { rows, (long)h }, dtype: values.dtype, device: values.device))).ToArray();
         positionOf = new long[d];
         var order = made.CurrentOrder;
@@ -78,6 +80,12 @@ internal sealed class MadeSequentialSolve : ISequentialSolve
         if (outputContext is not null)
         {
             outputs = outputs + outputContext.index_select(1, rows);
+        }
+
+        if (direct is var (w, b))
+        {
+            // Only the features before this one have weights here, and they are fixed.
+            outputs = outputs + torch.nn.functional.linear(values, w.index_select(0, rows), b.index_select(0, rows));
         }
 
         return outputs.reshape(leading.Append(k).ToArray());

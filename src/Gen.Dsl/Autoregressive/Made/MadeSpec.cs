@@ -52,6 +52,16 @@ public sealed record MadeSpec(
     public MadeSpec WithActivation(Activation activation) => Checked(this with { Activation = activation });
 
     /// <summary>
+    /// Whether the outputs also read the inputs directly, through a masked linear map from every feature to the outputs
+    /// of the features after it (an FVSBN term beside the hidden layers), as in the MADE paper's code for its
+    /// binarized-MNIST results. Off by default.
+    /// </summary>
+    public bool DirectConnections { get; init; }
+
+    /// <summary>The same spec with (or without) direct connections from the inputs to the outputs (<see cref="DirectConnections"/>).</summary>
+    public MadeSpec WithDirectConnections(bool on = true) => Checked(this with { DirectConnections = on });
+
+    /// <summary>
     /// Compiles the network alone: a module mapping [..., D] (and a context [..., C]) to [..., D, K]. With a
     /// <paramref name="seed"/>, the initial weights are the same on every compile (even while other threads compile or draw through Gen; see <see cref="Seed.Building{T}"/>).
     /// </summary>
@@ -93,7 +103,8 @@ public sealed record MadeSpec(
     {
         var extras = (OutputsPerFeature != 1 ? $", outputs: {OutputsPerFeature}" : "")
             + (ContextFeatures != 0 ? $", context: {ContextFeatures}" : "")
-            + (Masks != 1 ? $", masks: {Masks}" : "");
+            + (Masks != 1 ? $", masks: {Masks}" : "")
+            + (DirectConnections ? ", direct connections" : "");
         return $"Made({Features}; hidden: {Hidden}, order: {Order}, degrees: {Degrees}{extras}; {Activation.ToString().ToLowerInvariant()})";
     }
 
@@ -157,7 +168,7 @@ public sealed record MadeSpec(
     }
 
     private Made Build(string path) =>
-        new(Features, Hidden, OutputsPerFeature, ContextFeatures, Order, Degrees, Masks, Activation, path);
+        new(Features, Hidden, OutputsPerFeature, ContextFeatures, Order, Degrees, Masks, Activation, path, DirectConnections);
 
     /// <inheritdoc/>
     void ISizedSpec.Measure(SpecBudget budget)
@@ -166,6 +177,11 @@ public sealed record MadeSpec(
         budget.Features($"{Path}.context", ContextFeatures);
         budget.Width($"{Path}.outputs_per_feature", OutputsPerFeature);
         MeasureNetwork(budget, Path, Features, Hidden, OutputsPerFeature, ContextFeatures);
+        if (DirectConnections)
+        {
+            budget.Linear($"{Path}.direct", Features, Features * (Int128)OutputsPerFeature);
+            budget.Buffer($"{Path}.direct.mask", Features * (Int128)Features * OutputsPerFeature);
+        }
     }
 
     /// <summary>
