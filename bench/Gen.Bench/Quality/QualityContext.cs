@@ -74,6 +74,27 @@ internal sealed class QualityContext
     /// </summary>
     public (torch.Tensor Train, torch.Tensor Valid, torch.Tensor Test) Grey => grey ??= LoadGrey();
 
+    /// <summary>
+    /// MNIST's 60000 training and 10000 test images as [N, 784] float32 grey levels in [0, 1] (the probabilities of
+    /// dynamic binarisation). In quick mode, the embedded binarized sample's split.
+    /// </summary>
+    public (torch.Tensor Train, torch.Tensor Test) GreyFlat => greyFlat ??= LoadGreyFlat();
+
+    private (torch.Tensor Train, torch.Tensor Test)? greyFlat;
+
+    private (torch.Tensor, torch.Tensor) LoadGreyFlat()
+    {
+        if (Quick)
+        {
+            var (train, _, test) = Flat;
+            return (train, test);
+        }
+
+        var source = DataSource.Default.WithDownload(false);
+        return (Mnist.Load(MnistSplit.Train, Device, ImageLayout.Flat, source).Images.to_type(torch.float32) / 255,
+                Mnist.Load(MnistSplit.Test, Device, ImageLayout.Flat, source).Images.to_type(torch.float32) / 255);
+    }
+
     /// <summary>The grey data set name written into the rows.</summary>
     public string GreyDataset => Quick ? "binarized MNIST sample times 255 (quick mode)" : "MNIST, dequantised, test 10000";
 
@@ -86,12 +107,16 @@ internal sealed class QualityContext
         int batchSize = 100, double learningRate = 1e-3, IStepOptimizer? optimizer = null, IReadOnlyList<torch.Generator>? generators = null) =>
         Fit(name, model, epoch => Batches.Of(train, batchSize, train.device, order!), train, valid, loss, validationNll, batchSize, learningRate, optimizer, generators);
 
+    /// <summary>A paper's fixed schedule: this many epochs, with the learning rate at each step; no early stopping.</summary>
+    public sealed record Schedule(int Epochs, Func<long, double> LearningRate, string Description);
+
     // The minibatch order of Fit over a tensor: one seeded generator per context, as Trainer.Fit(tensor) keeps one.
     private torch.Generator? order;
 
     /// <summary>As <see cref="Fit(string, torch.nn.Module, torch.Tensor, torch.Tensor, Func{torch.Tensor, Loss}, Func{torch.Tensor, torch.Tensor}, int, double, IStepOptimizer?, IReadOnlyList{torch.Generator}?)"/>, with each epoch's batches from <paramref name="epochBatches"/> (<paramref name="train"/> only sizes them).</summary>
     public TrainingResult Fit(string name, torch.nn.Module model, Func<int, IEnumerable<torch.Tensor>> epochBatches, torch.Tensor train, torch.Tensor valid, Func<torch.Tensor, Loss> loss,
-        Func<torch.Tensor, torch.Tensor> validationNll, int batchSize = 100, double learningRate = 1e-3, IStepOptimizer? optimizer = null, IReadOnlyList<torch.Generator>? generators = null)
+        Func<torch.Tensor, torch.Tensor> validationNll, int batchSize = 100, double learningRate = 1e-3, IStepOptimizer? optimizer = null, IReadOnlyList<torch.Generator>? generators = null,
+        Schedule? schedule = null)
     {
         order?.Dispose();
         order = Seed.Generator(1);
@@ -104,6 +129,12 @@ internal sealed class QualityContext
             Directory.CreateDirectory(folder);
             options = options with { Epochs = MaxEpochs, TimeLimit = null, Patience = Patience, ResumeDirectory = Path.Combine(folder, "state"), ResumeInterval = TimeSpan.FromMinutes(3) };
             callbacks.Add(new CurveFile(Path.Combine(folder, "curve.csv")));
+        }
+
+        if (schedule is not null)
+        {
+            // The paper's schedule replaces early stopping; within a time budget it is cut short.
+            options = options with { LearningRate = schedule.LearningRate, Epochs = Math.Min(options.Epochs, schedule.Epochs), Patience = folder is null ? null : (int?)null };
         }
 
         var trainer = new Trainer(model, optimizer ?? adam!, loss, options)
