@@ -17,7 +17,9 @@ using TorchSharp;
 //   probe                                          runtime, CUDA and CPU/device parity check
 //   quality [--list] [--cases a,b] [--seconds S] [--eval-samples K] [--quick] [--machine TEXT] [--json FILE]   papers' tables
 //           [--converge DIR [--patience P] [--max-epochs E]]   to convergence instead, resumable from DIR after any kill
-//   quality-merge [--inputs DIR] [--out DIR] [--note TEXT]   collects quality rows into quality.json and quality.md
+//   twin-train [--dir DIR] [--model made|vae] [--seed S] [--epochs E] [--limit N]   MADE curve beside PyTorch's (bench/interop/twin_train.py)
+//   twin-report [--dir DIR] [--out DIR]   compares the twin curves (twins.md, .json, .png)
+//   quality-merge [--inputs DIR] [--out DIR] [--note TEXT] [--reasons FILE] [--curves DIR]   collects quality rows into quality.json and quality.md
 const string Usage = "usage: Gen.Bench list|speed|breakdown|matmul|sampling|memory|report|probe|quality|quality-merge|interop [--device cpu|cuda[:N]] [--threads N] [options]; see bench/README.md";
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
@@ -127,10 +129,16 @@ try
                 MaxEpochs = int.Parse(Get("max-epochs", "5000")),
             };
             return Quality.Run(context, qualityCases, Get("json", "quality-rows.json"));
+        case "twin-train":
+            return TwinTraining.Run(Get("dir", "twins"), Get("model", "made"), long.Parse(Get("seed", "0")), int.Parse(Get("epochs", "5")), int.Parse(Get("limit", "0")),
+                double.Parse(Get("lr", "1e-3"), System.Globalization.CultureInfo.InvariantCulture));
+        case "twin-report":
+            return TwinReport.Run(Get("dir", "twins"), Get("out", Path.Combine(Machine.RepositoryRoot(), "bench", "results")),
+                Get("machine", Machine.Describe(args, null).Cpu + $" ({Environment.ProcessorCount} cores)"), Get("command", "bench/interop/twins.sh"));
         case "quality-merge":
             return Quality.Merge(Get("inputs", "."), Get("out", Path.Combine(Machine.RepositoryRoot(), "bench", "results")),
                 DateTime.UtcNow.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
-                Get("command", "Gen.Bench " + string.Join(' ', args)), options.GetValueOrDefault("note"));
+                Get("command", "Gen.Bench " + string.Join(' ', args)), options.GetValueOrDefault("note"), options.GetValueOrDefault("reasons"), options.GetValueOrDefault("curves"));
         default:
             Console.Error.WriteLine($"unknown command '{args[0]}'; {Usage}");
             return 2;

@@ -39,12 +39,15 @@ internal static class Quality
     /// Collects the rows of every *.json file in <paramref name="inputs"/> (a later file's row replaces an earlier one of
     /// the same model, data set and metric) into <paramref name="outDirectory"/>/quality.json and quality.md.
     /// </summary>
-    public static int Merge(string inputs, string outDirectory, string date, string command, string? note)
+    public static int Merge(string inputs, string outDirectory, string date, string command, string? note, string? reasonsFile = null, string? curves = null)
     {
         var rows = new List<QualityRow>();
         foreach (var file in Directory.GetFiles(inputs, "*.json").Order(StringComparer.Ordinal))
         {
-            foreach (var row in JsonSerializer.Deserialize<List<QualityRow>>(File.ReadAllText(file)) ?? new())
+            // A rows file, or an earlier quality.json whose rows are kept unless a later file measures them again.
+            using var parsed = JsonDocument.Parse(File.ReadAllText(file));
+            var list = parsed.RootElement.ValueKind == JsonValueKind.Object ? parsed.RootElement.GetProperty("rows") : parsed.RootElement;
+            foreach (var row in list.Deserialize<List<QualityRow>>(Json.Options) ?? new())
             {
                 rows.RemoveAll(r => r.Model == row.Model && r.Dataset == row.Dataset && r.Metric == row.Metric);
                 rows.Add(row);
@@ -54,14 +57,52 @@ internal static class Quality
         var order = QualityCatalog.All.Select(c => c.Name).ToList();
         rows = rows.OrderBy(r => order.IndexOf(r.Model) is var i && i < 0 ? int.MaxValue : i).ToList();
         Directory.CreateDirectory(outDirectory);
-        var document = new Dictionary<string, object?> { ["date"] = date, ["command"] = command, ["note"] = note, ["rows"] = rows };
+        // Why a row is still behind its paper, as measured (a JSON object from model name to text), and each converged
+        // case's learning curve (DIR/CASE/curve.png, copied to quality/CASE.png).
+        var reasons = reasonsFile is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(reasonsFile)) ?? new();
+        var pictures = new List<string>();
+        if (curves is not null)
+        {
+            Directory.CreateDirectory(Path.Combine(outDirectory, "quality"));
+            foreach (var model in rows.Select(r => r.Model).Distinct())
+            {
+                var csv = Path.Combine(curves, model, "curve.csv");
+                if (File.Exists(csv))
+                {
+                    Curve(csv, model, rows.First(r => r.Model == model).PaperValue).Save(Path.Combine(outDirectory, "quality", model + ".png"));
+                    pictures.Add(model);
+                }
+            }
+        }
+
+        var document = new Dictionary<string, object?> { ["date"] = date, ["command"] = command, ["note"] = note, ["rows"] = rows, ["reasons"] = reasons };
         File.WriteAllText(Path.Combine(outDirectory, "quality.json"), JsonSerializer.Serialize(document, Json.Options));
-        File.WriteAllText(Path.Combine(outDirectory, "quality.md"), Markdown(rows, date, command, note));
+        File.WriteAllText(Path.Combine(outDirectory, "quality.md"), Markdown(rows, date, command, note, reasons, pictures));
         Console.WriteLine($"wrote {rows.Count} rows to {Path.Combine(outDirectory, "quality.json")} and quality.md");
         return 0;
     }
 
-    private static string Markdown(IReadOnlyList<QualityRow> rows, string date, string command, string? note)
+    // A converged run's curve from its CSV: from the first epoch whose validation NLL is within 10 % of the best (the
+    // first epochs' hundreds of nats would flatten the rest), with the paper's figure as a line.
+    private static Gen.Plots.Picture Curve(string csv, string model, double? paper)
+    {
+        var lines = File.ReadAllLines(csv).Skip(1).Select(l => l.Split(',')).ToArray();
+        var epoch = lines.Select(l => double.Parse(l[0], CultureInfo.InvariantCulture)).ToArray();
+        var train = lines.Select(l => double.Parse(l[2], CultureInfo.InvariantCulture)).ToArray();
+        var valid = lines.Select(l => l[3].Length == 0 ? double.NaN : double.Parse(l[3], CultureInfo.InvariantCulture)).ToArray();
+        double best = valid.Where(double.IsFinite).DefaultIfEmpty(train.Min()).Min();
+        int from = Math.Max(0, Array.FindIndex(valid, v => v <= 1.1 * best));
+        var x = epoch[from..];
+        var series = new List<Gen.Plots.Series> { Gen.Plots.Series.Of("training", x, train[from..]), Gen.Plots.Series.Of("validation", x, valid[from..]) };
+        if (paper is double p && double.IsFinite(p))
+        {
+            series.Add(Gen.Plots.Series.Of("paper (test)", new[] { x[0], x[^1] }, new[] { p, p }));
+        }
+
+        return Gen.Plots.TrainingCurves.Render(series, Gen.Plots.CurveOptions.Default.WithTitle($"{model}: NLL per example").WithLabels("epoch", "nats").WithSize(640, 400));
+    }
+
+    private static string Markdown(IReadOnlyList<QualityRow> rows, string date, string command, string? note, IReadOnlyDictionary<string, string> reasons, IReadOnlyList<string> pictures)
     {
         static string F(double? v) => v is double d ? d.ToString("F2", CultureInfo.InvariantCulture) : "-";
         var md = new StringBuilder();
@@ -87,6 +128,24 @@ internal static class Quality
             foreach (var n in group.Select(r => r.Note).Where(n => n is not null).Distinct())
             {
                 md.AppendLine($"  {n}.");
+            }
+        }
+
+        if (reasons.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Rows behind their papers: what was measured").AppendLine();
+            foreach (var (model, reason) in reasons)
+            {
+                md.AppendLine($"- **{model}**: {reason}");
+            }
+        }
+
+        if (pictures.Count > 0)
+        {
+            md.AppendLine().AppendLine("## Learning curves of the runs to convergence").AppendLine();
+            foreach (var model in pictures)
+            {
+                md.AppendLine($"![{model}](quality/{model}.png)");
             }
         }
 
