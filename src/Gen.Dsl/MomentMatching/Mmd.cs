@@ -26,10 +26,17 @@ public static class Mmd
     {
         var (a, b) = Rows(x, y, kernel, 2);
         using var scope = torch.NewDisposeScope();
-        long n = a.shape[0], m = b.shape[0];
-        var xx = kernel.Of(SquaredDistances(a, a));
-        var yy = kernel.Of(SquaredDistances(b, b));
-        var xy = kernel.Of(SquaredDistances(a, b));
+        return UnbiasedFromMatrices(kernel.Of(SquaredDistances(a, a)), kernel.Of(SquaredDistances(b, b)), kernel.Of(SquaredDistances(a, b))).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The unbiased estimate from the kernel matrices within and between the samples ([n, n], [m, m], [n, m]), for any
+    /// kernel, radial or not (the kernel distance's polynomial one).
+    /// </summary>
+    internal static torch.Tensor UnbiasedFromMatrices(torch.Tensor xx, torch.Tensor yy, torch.Tensor xy)
+    {
+        using var scope = torch.NewDisposeScope();
+        long n = xx.shape[0], m = yy.shape[0];
         var within = ((xx.sum() - xx.diagonal().sum()) / (n * (n - 1))) + ((yy.sum() - yy.diagonal().sum()) / (m * (m - 1)));
         return (within - (2 * xy.mean())).MoveToOuterDisposeScope();
     }
