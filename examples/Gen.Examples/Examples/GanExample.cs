@@ -114,15 +114,7 @@ public static class GanExample
 
         model.eval();
         using var samples = model.Sample(run.Int("samples", 2500), Gen.Seed.Generator(run.Seed + 2));
-        var coverage = ModeCoverage.Measure(samples.cpu(), MixtureModes.Of(ToySet.EightGaussians));
-        run.Say(string.Create(CultureInfo.InvariantCulture,
-            $"GAN ({objectiveName}), {steps} generator steps, {bar.Seconds:F0} s: {coverage.ModesCaptured} of {coverage.Modes} modes captured, {100 * coverage.HighQualityShare:F1} % high-quality samples (within 3 standard deviations of a mode)"));
-
-        var region = Region.Square(4);
-        var options = ScatterOptions.Default.WithRegion(region).WithMarkerSize(2);
-        var data = ScatterPlot.Points(pool.narrow(0, 0, samples.shape[0]).cpu(), options.WithTitle("data: 8 Gaussians"));
-        var generated = ScatterPlot.Sets(new[] { new PointSet("samples", samples.cpu(), Rgb.Palette[1]) }, options.WithTitle($"GAN samples ({objectiveName})"));
-        run.Save(Picture.Row(new[] { data, generated }), "samples.png");
+        RingReport.Report(run, $"GAN ({objectiveName}), {steps} generator steps", samples, bar.Seconds);
         return 0;
     }
 

@@ -150,7 +150,7 @@ public static class GenRuntime
     }
 
     // Runs when any type of Gen.Core is first touched, so that the fallback is in place before Gen's first
-    // TorchSharp call. It only registers callbacks; it cannot fail.
+    // TorchSharp call. It only registers callbacks and sets libgomp's spin count; it cannot fail.
     [ModuleInitializer]
     [SuppressMessage("Usage", "CA2255", Justification = "The loader fallback must be registered before TorchSharp's static constructor runs.")]
     internal static void Register()
@@ -165,6 +165,8 @@ public static class GenRuntime
             registered = true;
         }
 
+        // Before libtorch (and with it libgomp) is loaded, which reads it once.
+        OpenMpWaiting.Apply();
         if (!OperatingSystem.IsLinux() || RuntimeInformation.ProcessArchitecture != Architecture.X64)
         {
             return;
