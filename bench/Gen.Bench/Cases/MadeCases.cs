@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Gen.Dsl;
 using TorchSharp;
@@ -14,8 +15,10 @@ namespace Gen.Bench;
 internal static class MadeCases
 {
     /// <summary>
-    /// The case; with <paramref name="checkValues"/> false, Gen's model skips its per-call check that the data is binary
-    /// (<see cref="AutoregressiveBinaryModel.CheckValues"/>), which measures what that check costs.
+    /// The case, as a <see cref="Trainer"/> runs it: the data set (here the batch) is checked once
+    /// (<see cref="AutoregressiveBinaryModel.Accepts"/>) and each step's batch is marked as checked
+    /// (<see cref="CheckedBatches"/>). With <paramref name="checkValues"/> false the model's per-call check is switched
+    /// off instead (<see cref="AutoregressiveBinaryModel.CheckValues"/>), which the two must match.
     /// </summary>
     public static SpeedCase Create(string name, int features, int[] hidden, int batch, bool checkValues = true) => new(
         name,
@@ -27,7 +30,16 @@ internal static class MadeCases
             var model = Spec(features, hidden).Compile(device, float32, seed);
             model.CheckValues = checkValues;
             var x = Batch(features, batch, device, seed);
-            return TrainStep.WithFusedAdam(model, model.parameters(), () => model.LogProb(x));
+            if (!model.Accepts(x))
+            {
+                throw new InvalidOperationException("the benchmark's batch is not binary");
+            }
+
+            return TrainStep.WithFusedAdam(model, model.parameters(), () =>
+            {
+                using var marked = CheckedBatches.Trust(x);
+                return model.LogProb(x);
+            });
         },
         (device, seed) =>
         {

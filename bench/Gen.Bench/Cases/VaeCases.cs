@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Gen.Dsl;
 using Gen;
@@ -26,7 +27,17 @@ internal static class VaeCases
             var model = Spec(features, hidden, latent).Compile(device, float32, seed);
             var x = Batch(features, batch, device, seed);
             var noise = Seed.Generator(seed + 4000);
-            return TrainStep.WithFusedAdam(model, model.parameters(), () => model.Elbo(x, noise));
+            if (!model.Accepts(x))
+            {
+                throw new InvalidOperationException("the benchmark's batch is not binary");
+            }
+
+            // As a Trainer runs it: the data checked once, each step's batch marked as checked.
+            return TrainStep.WithFusedAdam(model, model.parameters(), () =>
+            {
+                using var marked = CheckedBatches.Trust(x);
+                return model.Elbo(x, noise);
+            });
         },
         (device, seed) =>
         {

@@ -9,7 +9,7 @@ namespace Gen.Dsl;
 /// model's <see cref="Order"/> o. A TorchSharp module (parameters, optimizers, <c>to()</c>, <c>state_dict()</c> work as
 /// usual) whose forward pass is the log-probability of a batch.
 /// </summary>
-public abstract class AutoregressiveBinaryModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDensityModel
+public abstract class AutoregressiveBinaryModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDensityModel, IChecksData
 {
     private readonly string node;
 
@@ -102,6 +102,9 @@ public abstract class AutoregressiveBinaryModel : torch.nn.Module<torch.Tensor, 
     }
 
     /// <summary>A parameter (or buffer) of the model: its dtype and device are the model's.</summary>
+    /// <inheritdoc/>
+    public bool Accepts(torch.Tensor data) => CheckedBatches.Passes(() => CheckInput(data, "accepts"));
+
     private protected torch.Tensor Reference() => parameters().FirstOrDefault() ?? buffers().First();
 
     private void CheckInput(torch.Tensor x, string method)
@@ -115,7 +118,7 @@ public abstract class AutoregressiveBinaryModel : torch.nn.Module<torch.Tensor, 
 
         ModelInput.CheckPlacement(x, Reference(), where, "the data", nameof(x));
 
-        if (!CheckValues)
+        if (!CheckValues || CheckedBatches.IsTrusted(x))
         {
             return;
         }

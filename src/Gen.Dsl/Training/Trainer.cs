@@ -141,7 +141,12 @@ public sealed class Trainer
         ArgumentNullException.ThrowIfNull(train);
         long batchesPerEpoch = (train.shape[0] + options.BatchSize - 1) / options.BatchSize;
         using var order = Seed.Generator(options.Seed);
-        return Run(_ => Batches.Of(train, options.BatchSize, train.device, order), batchesPerEpoch, validation, progress, cancellation, order);
+        // A model that checks every batch's values (binary pixels, a likelihood's support) checks the whole set once
+        // instead; the batches drawn from it are then not checked again, unless the loss makes new tensors of them.
+        var checks = model as IChecksData;
+        bool trusted = checks?.Accepts(train) == true;
+        bool trustedValidation = validation is not null && checks?.Accepts(validation) == true;
+        return Run(_ => Batches.Of(train, options.BatchSize, train.device, order), batchesPerEpoch, validation, progress, cancellation, order, trusted, trustedValidation);
     }
 
     /// <summary>
@@ -156,10 +161,11 @@ public sealed class Trainer
     public TrainingResult Fit(Func<int, IEnumerable<torch.Tensor>> epochBatches, torch.Tensor? validation = null, IProgress<TrainingProgress>? progress = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(epochBatches);
-        return Run(epochBatches, null, validation, progress, cancellation, null);
+        return Run(epochBatches, null, validation, progress, cancellation, null, trusted: false, trustedValidation: false);
     }
 
-    private TrainingResult Run(Func<int, IEnumerable<torch.Tensor>> epochBatches, long? batchesPerEpoch, torch.Tensor? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellation, torch.Generator? order)
+    private TrainingResult Run(Func<int, IEnumerable<torch.Tensor>> epochBatches, long? batchesPerEpoch, torch.Tensor? validation, IProgress<TrainingProgress>? progress, CancellationToken cancellation, torch.Generator? order,
+        bool trusted, bool trustedValidation)
     {
         if (validation is not null && Validation is null)
         {
@@ -233,7 +239,12 @@ public sealed class Trainer
                     }
 
                     optimizer.ZeroGrad();
-                    var l = loss(batch);
+                    Loss l;
+                    using (trusted ? CheckedBatches.Trust(batch) : null)
+                    {
+                        l = loss(batch);
+                    }
+
                     step++;
                     if (step % options.CheckFiniteEvery == 0)
                     {
@@ -318,7 +329,7 @@ public sealed class Trainer
                 bool isBest = false;
                 if (validation is not null)
                 {
-                    valid = Evaluate(validation);
+                    valid = Evaluate(validation, trustedValidation);
                     validLosses.Add(valid.Value);
                     if (valid.Value < bestValid)
                     {
@@ -374,6 +385,7 @@ public sealed class Trainer
             {
                 // With autograd on, as in training: a loss may update something of its own (an adversary's critic).
                 using var scope = torch.NewDisposeScope();
+                using var checkedBatch = trusted ? CheckedBatches.Trust(finalBatch) : null;
                 CheckFinite(loss(finalBatch), step, lastGood);
             }
 
@@ -498,7 +510,7 @@ public sealed class Trainer
 
     // The mean per-example validation loss, in evaluation mode: batch normalisation then uses its running statistics
     // (a per-example score, not one that depends on the rest of the batch) and does not fold validation data into them.
-    private double Evaluate(torch.Tensor data)
+    private double Evaluate(torch.Tensor data, bool trusted)
     {
         using var noGrad = torch.no_grad();
         bool wasTraining = model.training;
@@ -509,7 +521,12 @@ public sealed class Trainer
             foreach (var batch in Batches.Of(data, options.BatchSize, data.device))
             {
                 using var scope = torch.NewDisposeScope();
-                var losses = Validation!(batch);
+                torch.Tensor losses;
+                using (trusted ? CheckedBatches.Trust(batch) : null)
+                {
+                    losses = Validation!(batch);
+                }
+
                 if (losses.numel() != batch.shape[0])
                 {
                     // A batch mean here would be divided by the example count again, silently shrinking the score.

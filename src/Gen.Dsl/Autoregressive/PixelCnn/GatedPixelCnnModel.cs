@@ -12,7 +12,7 @@ namespace Gen.Dsl;
 /// (each a <see cref="MaskedConv2d"/>), <c>layers.{l}.link</c> (a plain 1×1 convolution), <c>layers.{l}.classVertical</c>
 /// and <c>layers.{l}.classHorizontal</c> (conditional models only), <c>output1</c>, <c>output2</c>.
 /// </summary>
-public sealed class GatedPixelCnnModel : torch.nn.Module<torch.Tensor, torch.Tensor>
+public sealed class GatedPixelCnnModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IChecksData
 {
     private const string Node = "gated_pixel_cnn";
     private readonly ModuleList<GatedPixelLayer> layers;
@@ -49,6 +49,9 @@ public sealed class GatedPixelCnnModel : torch.nn.Module<torch.Tensor, torch.Ten
         PixelLikelihood.CheckImages(x, Node, imageShape, Spec.Head, Reference, CheckValues);
         return Network(x, OneHot(labels, x.shape[0]));
     }
+
+    /// <inheritdoc/>
+    public bool Accepts(torch.Tensor data) => CheckedBatches.Passes(() => PixelLikelihood.CheckImages(data, Node, imageShape, Spec.Head, Reference, checkValues: true));
 
     /// <summary>log p(x | label) in nats, exact, for images [batch, C, H, W]; returns [batch].</summary>
     /// <param name="x">Binary 0/1 images for the Bernoulli head, integer values 0 … levels − 1 (as floats) for the categorical head; in the model's dtype and on its device.</param>

@@ -11,7 +11,7 @@ namespace Gen.Dsl;
 /// <c>blocks.{b}.up</c>, <c>output1</c>, <c>output2</c>; each is a <see cref="MaskedConv2d"/> (<c>conv.weight</c>,
 /// <c>conv.bias</c>, buffer <c>mask</c>).
 /// </summary>
-public sealed class PixelCnnModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDensityModel
+public sealed class PixelCnnModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDensityModel, IChecksData
 {
     private const string Node = "pixel_cnn";
     private readonly MaskedConv2d input;
@@ -48,6 +48,9 @@ public sealed class PixelCnnModel : torch.nn.Module<torch.Tensor, torch.Tensor>,
         PixelLikelihood.CheckImages(x, Node, imageShape, Spec.Head, Reference, CheckValues);
         return Network(x);
     }
+
+    /// <inheritdoc/>
+    public bool Accepts(torch.Tensor data) => CheckedBatches.Passes(() => PixelLikelihood.CheckImages(data, Node, imageShape, Spec.Head, Reference, checkValues: true));
 
     /// <summary>log p(x) in nats, exact, for images [batch, C, H, W]; returns [batch].</summary>
     /// <param name="x">Binary 0/1 images for the Bernoulli head, integer values 0 … levels − 1 (as floats) for the categorical head; in the model's dtype and on its device.</param>

@@ -23,7 +23,7 @@ internal static class PixelLikelihood
         }
 
         CheckPlacement(x, node, reference, "images");
-        if (!checkValues)
+        if (!checkValues || CheckedBatches.IsTrusted(x))
         {
             return;
         }
