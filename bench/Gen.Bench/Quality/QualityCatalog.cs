@@ -38,6 +38,10 @@ internal static class QualityCatalog
         new QualityCase("realnvp-mnist", "multi-scale RealNVP (2 scales, ResNet conditioners 64 channels, 2 blocks) on dequantised MNIST", c => ImageFlowCase(c, "realnvp-mnist", ImageFlow.RealNvp(1, 28, 28, scales: 2, hidden: 64, blocks: 2), 1.06, "Grathwohl et al. (2019), FFJORD, Table 2 (Real NVP on MNIST)")),
         new QualityCase("glow-mnist", "Glow (2 levels of 8 steps, 128 hidden channels) on dequantised MNIST", c => ImageFlowCase(c, "glow-mnist", ImageFlow.Glow(1, 28, 28, levels: 2, stepsPerLevel: 8, hidden: 128), 1.05, "Grathwohl et al. (2019), FFJORD, Table 2 (Glow on MNIST)")),
         new QualityCase("maf-mnist", "MAF (5 blocks of MADE 784-1024-1024) on dequantised MNIST in logit space (lambda 1e-6)", MafMnist),
+        new QualityCase("floor-mnist", "the metrics' floor on MNIST: training images against test images, on a classifier's features", c => SampleQualityCases.Floor(c, "mnist")),
+        new QualityCase("gan-mlp-mnist", "MLP GAN (spectral norm, non-saturating) on MNIST: Fréchet and kernel distances, precision and recall on a classifier's features", c => SampleQualityCases.MlpGan(c, "mnist")),
+        new QualityCase("floor-fashion", "the metrics' floor on Fashion-MNIST", c => SampleQualityCases.Floor(c, "fashion")),
+        new QualityCase("gan-mlp-fashion", "MLP GAN on Fashion-MNIST, the same metrics", c => SampleQualityCases.MlpGan(c, "fashion")),
         new QualityCase("gan-ring", "GAN (non-saturating) on the 8-Gaussian ring, MLP 128-128 both", c => Gan(c, ToySet.EightGaussians)),
         new QualityCase("gan-grid", "GAN (non-saturating) on the 25-Gaussian grid, MLP 128-128 both", c => Gan(c, ToySet.TwentyFiveGaussians)),
     };

@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using Gen.Data;
+using Gen.Dsl;
+using Gen.Optimization;
+using TorchSharp;
+
+namespace Gen.Bench;
+
+/// <summary>
+/// Sample-quality rows on MNIST and Fashion-MNIST: the Fréchet distance, kernel distance, precision and recall on the
+/// features of a classifier Gen trains on the same training set (<see cref="ClassifierFeatures"/>; not Inception's, so
+/// these are not the papers' FID), for the floor (the training set against the test set) and for a model's samples.
+/// </summary>
+internal static class SampleQualityCases
+{
+    private const int Count = 10_000;
+
+    /// <summary>The training images [60000, 784] and test images [10000, 784] in [0, 1], with labels; the embedded sample in quick mode.</summary>
+    private static (torch.Tensor Train, torch.Tensor TrainLabels, torch.Tensor Test, torch.Tensor TestLabels) Load(QualityContext c, string data)
+    {
+        if (c.Quick)
+        {
+            var digits = Digits.Load(c.Device);
+            var images = torch.nn.functional.interpolate(digits.Images.reshape(-1, 1, 8, 8).to(torch.float32) / 16, new long[] { 28, 28 }).reshape(-1, 784);
+            return (images.narrow(0, 0, 1400), digits.Labels.narrow(0, 0, 1400), images.narrow(0, 1400, 397), digits.Labels.narrow(0, 1400, 397));
+        }
+
+        var source = DataSource.Default.WithDownload(false);
+        var train = data == "fashion" ? FashionMnist.Load(MnistSplit.Train, c.Device, ImageLayout.Flat, source) : Mnist.Load(MnistSplit.Train, c.Device, ImageLayout.Flat, source);
+        var test = data == "fashion" ? FashionMnist.Load(MnistSplit.Test, c.Device, ImageLayout.Flat, source) : Mnist.Load(MnistSplit.Test, c.Device, ImageLayout.Flat, source);
+        return (train.Images.to(torch.float32) / 255, train.Labels, test.Images.to(torch.float32) / 255, test.Labels);
+    }
+
+    private static string DatasetName(QualityContext c, string data) =>
+        c.Quick ? "8x8 digits upsampled to 28x28 (quick mode)" : data == "fashion" ? "Fashion-MNIST, test 10000" : "MNIST, test 10000";
+
+    /// <summary>The metrics of <paramref name="samples"/> [n, 784] in [0, 1] against the test images, as rows.</summary>
+    private static IEnumerable<QualityRow> Rows(QualityContext c, string model, string data, ClassifierFeatures features, torch.Tensor test, torch.Tensor samples, string architecture, string budget)
+    {
+        using var scope = torch.NewDisposeScope();
+        var real = features.Features(test);
+        var fake = features.Features(samples);
+        double fd = FrechetDistance.Between(real, fake);
+        var kd = KernelDistance.Between(real, fake, Seed.Generator(7), subsets: c.Quick ? 5 : 100, subsetSize: 1000);
+        var pr = PrecisionRecall.Measure(real, fake);
+        string note = "on the features of " + features.Description + " (not Inception's: not comparable with papers' FID)";
+        string dataset = DatasetName(c, data);
+        yield return new QualityRow(model, dataset, "Fréchet distance (classifier features)", fd, null, "-", architecture, budget, note);
+        yield return new QualityRow(model, dataset, "kernel distance (classifier features)", kd.Mean, null, "-", architecture, budget,
+            string.Create(CultureInfo.InvariantCulture, $"mean over {kd.Subsets} subsets of {kd.SubsetSize}; sd {kd.StandardDeviation:G3}"));
+        yield return new QualityRow(model, dataset, "precision (k = 3)", pr.Precision, null, "-", architecture, budget, null);
+        yield return new QualityRow(model, dataset, "recall (k = 3)", pr.Recall, null, "-", architecture, budget, null);
+    }
+
+    private static ClassifierFeatures Features(QualityContext c, string data, torch.Tensor train, torch.Tensor trainLabels, torch.Tensor test, torch.Tensor testLabels)
+    {
+        var features = ClassifierFeatures.Train(train, trainLabels, 10, data == "fashion" ? "Fashion-MNIST's 60000 training images" : "MNIST's 60000 training images", seed: 0, epochs: c.Quick ? 3 : 10);
+        features.Accuracy(test, testLabels);
+        return features;
+    }
+
+    /// <summary>The floor: 10,000 training images against the 10,000 test images.</summary>
+    public static IEnumerable<QualityRow> Floor(QualityContext c, string data)
+    {
+        var (train, trainLabels, test, testLabels) = Load(c, data);
+        using var features = Features(c, data, train, trainLabels, test, testLabels);
+        var subset = train.narrow(0, 0, Math.Min(Count, train.shape[0]));
+        foreach (var row in Rows(c, $"floor-{data}", data, features, test, subset, "the first 10000 training images", "no training"))
+        {
+            yield return row;
+        }
+    }
+
+    /// <summary>
+    /// The MLP GAN of the gan example (latent 64, MLP 256-256 both, spectrally normalised discriminator, non-saturating
+    /// loss, Adam 2e-4 (0.5, 0.999), batch 64) trained for the budget on the training images scaled to [−1, 1]; its
+    /// 10,000 samples mapped back to [0, 1].
+    /// </summary>
+    public static IEnumerable<QualityRow> MlpGan(QualityContext c, string data)
+    {
+        var (train, trainLabels, test, testLabels) = Load(c, data);
+        using var features = Features(c, data, train, trainLabels, test, testLabels);
+        var scaled = (train * 2) - 1;
+        var spec = Adversarial.Gan(64, 784).Generator(Net.Mlp(256, 256)).Discriminator(Net.Mlp(256, 256)).WithSpectralNorm();
+        using var model = spec.Compile(c.Device, seed: 0);
+        using var generatorOptimizer = new FusedAdam(model.GeneratorParameters(), 2e-4, 0.5, 0.999);
+        using var criticOptimizer = new FusedAdam(model.DiscriminatorParameters(), 2e-4, 0.5, 0.999);
+        using var trainer = new GanTrainer(model, Objective.NonSaturating, 1, generatorOptimizer, criticOptimizer);
+        using var random = Seed.Generator(1);
+        var clock = Stopwatch.StartNew();
+        long steps = 0;
+        while (clock.Elapsed.TotalSeconds < c.Seconds)
+        {
+            trainer.Step(() => new GanBatch(scaled.index_select(0, DeviceRandom.Integers(scaled.shape[0], new long[] { 64 }, c.Device, random))), random);
+            steps++;
+        }
+
+        model.eval();
+        using var samples = ((model.Sample(c.Quick ? 397 : Count, Seed.Generator(2)) + 1) / 2).clamp(0, 1);
+        string budget = string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:F0} s of training ({steps} generator steps, one critic step each), batch 64, Adam 2e-4 (0.5, 0.999), on {c.Machine}");
+        foreach (var row in Rows(c, $"gan-mlp-{data}", data, features, test, samples, spec.ToString(), budget))
+        {
+            yield return row;
+        }
+    }
+}
