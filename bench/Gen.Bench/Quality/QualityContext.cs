@@ -156,6 +156,29 @@ internal sealed class QualityContext
         return result;
     }
 
+    /// <summary>
+    /// Trains a GAN for the budget's wall time with the non-saturating loss, one critic step per generator step, Adam
+    /// with β = (0.5, 0.999) for both players, on batches of <paramref name="batch"/> rows drawn with replacement from
+    /// <paramref name="pool"/>; returns the generator steps taken and the wall time.
+    /// </summary>
+    public (long Steps, TimeSpan Elapsed) TrainGan(GanModel model, torch.Tensor pool, int batch, double learningRate)
+    {
+        using var generatorOptimizer = new FusedAdam(model.GeneratorParameters(), learningRate, 0.5, 0.999);
+        using var criticOptimizer = new FusedAdam(model.DiscriminatorParameters(), learningRate, 0.5, 0.999);
+        using var trainer = new GanTrainer(model, Objective.NonSaturating, 1, generatorOptimizer, criticOptimizer);
+        using var random = Seed.Generator(1);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        long steps = 0;
+        while (clock.Elapsed.TotalSeconds < Seconds)
+        {
+            trainer.Step(() => new GanBatch(pool.index_select(0, DeviceRandom.Integers(pool.shape[0], new long[] { batch }, Device, random))), random);
+            steps++;
+        }
+
+        model.eval();
+        return (steps, clock.Elapsed);
+    }
+
     /// <summary>The mean of a per-example value over <paramref name="data"/>, without gradient, in chunks.</summary>
     public static double Mean(Func<torch.Tensor, torch.Tensor> perExample, torch.Tensor data, int chunk)
     {

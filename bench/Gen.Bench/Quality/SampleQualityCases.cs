@@ -1,10 +1,8 @@
 using System;
 using System.Collections.Generic;
-using System.Diagnostics;
 using System.Globalization;
 using Gen.Data;
 using Gen.Dsl;
-using Gen.Optimization;
 using TorchSharp;
 
 namespace Gen.Bench;
@@ -86,21 +84,9 @@ internal static class SampleQualityCases
         var scaled = (train * 2) - 1;
         var spec = Adversarial.Gan(64, 784).Generator(Net.Mlp(256, 256)).Discriminator(Net.Mlp(256, 256)).WithSpectralNorm();
         using var model = spec.Compile(c.Device, seed: 0);
-        using var generatorOptimizer = new FusedAdam(model.GeneratorParameters(), 2e-4, 0.5, 0.999);
-        using var criticOptimizer = new FusedAdam(model.DiscriminatorParameters(), 2e-4, 0.5, 0.999);
-        using var trainer = new GanTrainer(model, Objective.NonSaturating, 1, generatorOptimizer, criticOptimizer);
-        using var random = Seed.Generator(1);
-        var clock = Stopwatch.StartNew();
-        long steps = 0;
-        while (clock.Elapsed.TotalSeconds < c.Seconds)
-        {
-            trainer.Step(() => new GanBatch(scaled.index_select(0, DeviceRandom.Integers(scaled.shape[0], new long[] { 64 }, c.Device, random))), random);
-            steps++;
-        }
-
-        model.eval();
+        var (steps, elapsed) = c.TrainGan(model, scaled, 64, 2e-4);
         using var samples = ((model.Sample(c.Quick ? 397 : Count, Seed.Generator(2)) + 1) / 2).clamp(0, 1);
-        string budget = string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:F0} s of training ({steps} generator steps, one critic step each), batch 64, Adam 2e-4 (0.5, 0.999), on {c.Machine}");
+        string budget = string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F0} s of training ({steps} generator steps, one critic step each), batch 64, Adam 2e-4 (0.5, 0.999), on {c.Machine}");
         foreach (var row in Rows(c, $"gan-mlp-{data}", data, features, test, samples, spec.ToString(), budget))
         {
             yield return row;
