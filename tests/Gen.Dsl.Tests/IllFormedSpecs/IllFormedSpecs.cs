@@ -369,7 +369,7 @@ internal static class IllFormedSpecs
     private static IllFormedCase VaePosteriorFlow(Random r)
     {
         var vae = Dsl.Latent.Vae(r.Next(1, 50), r.Next(1, 9));
-        switch (r.Next(4))
+        switch (r.Next(5))
         {
             case 0:
                 var kind = r.Next(2) == 0 ? PosteriorFlowKind.Planar : PosteriorFlowKind.Radial;
@@ -379,9 +379,13 @@ internal static class IllFormedSpecs
                 int extra = r.Next(1, 5);
                 return new($"VAE with no flow but {extra} steps", () => vae.WithPosteriorFlow(PosteriorFlowKind.None, extra), "vae.posterior_flow", new[] { "0 steps", $"got {extra}" });
             case 2:
-                return new("VAE with an unknown flow kind", () => vae.WithPosteriorFlow((PosteriorFlowKind)r.Next(4, 50), 1), "vae.posterior_flow", new[] { "unknown flow kind" });
+                // Past the last kind the enum declares (Steps, given with WithPosteriorSteps, is a known kind).
+                int unknown = r.Next(Enum.GetValues<PosteriorFlowKind>().Length, 50);
+                return new("VAE with an unknown flow kind", () => vae.WithPosteriorFlow((PosteriorFlowKind)unknown, 1), "vae.posterior_flow", new[] { "unknown flow kind" });
+            case 3:
+                return new("VAE with steps of any kind asked of WithPosteriorFlow", () => vae.WithPosteriorFlow(PosteriorFlowKind.Steps, r.Next(1, 5)), "vae.posterior_flow", new[] { "WithPosteriorSteps" });
             default:
-                return new("VAE with an unknown KL estimate", () => vae.WithKl((KlEstimate)r.Next(2, 50)), "vae.kl", new[] { "unknown KL estimate" });
+                return new("VAE with an unknown KL estimate", () => vae.WithKl((KlEstimate)r.Next(Enum.GetValues<KlEstimate>().Length, 50)), "vae.kl", new[] { "unknown KL estimate" });
         }
     }
 
