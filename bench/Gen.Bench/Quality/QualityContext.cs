@@ -134,7 +134,7 @@ internal sealed class QualityContext
         if (schedule is not null)
         {
             // The paper's schedule replaces early stopping; within a time budget it is cut short.
-            options = options with { LearningRate = schedule.LearningRate, Epochs = Math.Min(options.Epochs, schedule.Epochs), Patience = folder is null ? null : (int?)null };
+            options = options with { LearningRate = schedule.LearningRate, Epochs = Math.Min(options.Epochs, schedule.Epochs), Patience = null };
         }
 
         var trainer = new Trainer(model, optimizer ?? adam!, loss, options)
