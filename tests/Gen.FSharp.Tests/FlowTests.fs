@@ -40,13 +40,18 @@ let ``RealNVP trained with the Trainer fits the moons`` () =
             .Repeat 2
     use model = spec.Compile(Device.Cpu, seed = 0L)
     use adam = new FusedAdam(model.parameters(), 1e-2)
-    let options = TrainingOptions(Epochs = 10, BatchSize = 64, Seed = 3L)
+    let options = TrainingOptions(Epochs = 20, BatchSize = 64, Seed = 3L)
     // A plain tensor loss, no Loss.Of: the overload for Func<Tensor, Tensor> takes it.
     let trainer = Trainer(model, adam, (fun x -> -model.LogProb(x).mean()), options, Validation = (fun x -> -model.LogProb(x)))
     let result = trainer.Fit(data, data)
-    Assert.Equal(10, result.Epochs)
+    Assert.Equal(20, result.Epochs)
+    // The best Gaussian's NLL on these points is 3.29 nats; after 20 epochs the flow is 0.34 to 0.58 nats below it over
+    // compile seeds 0 to 7 (after 10 epochs, 0.15 to 0.39: too close to the seed's luck to test).
+    let centred = data - data.mean([| 0L |])
+    let covariance = centred.t().matmul(centred) / float32 data.shape.[0]
+    let gaussian = 0.5 * (2.0 * log (2.0 * System.Math.PI * System.Math.E) + log (float (torch.linalg.det(covariance).item<float32>())))
     let losses = result.ValidationLoss
-    Assert.True(losses.[losses.Count - 1] < losses.[0] - 0.3, sprintf "validation NLL went from %f to %f" losses.[0] losses.[losses.Count - 1])
+    Assert.True(losses.[losses.Count - 1] < gaussian - 0.2, sprintf "validation NLL %f should be 0.2 nats below the best Gaussian's %f" losses.[losses.Count - 1] gaussian)
     Assert.Equal<int64[]>([| 7L; 2L |], model.Sample(7L).shape)
     assertCheckpointRoundTrips model (fun m -> m.LogProb(data))
 

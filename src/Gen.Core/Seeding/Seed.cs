@@ -27,11 +27,18 @@ public static class Seed
     /// with that generator seeded by <paramref name="seed"/>; every Gen <c>Compile(..., seed)</c> goes through here.
     /// </summary>
     /// <remarks>
-    /// The build holds a process-wide lock that Gen's other uses of the global generator also take, so a seed gives
-    /// the same initial weights even while other threads compile models or draw numbers through Gen. Afterwards the
-    /// generator's state is put back: a seed fixes what is built and nothing after it. (Code that draws from the
-    /// global generator directly through TorchSharp on another thread, during the build, can still change it.)
-    /// Without a seed the build runs as it is, drawing from the generator's current state.
+    /// <para>With a seed, every draw Gen makes during the build comes from a generator of the build's own
+    /// (<see cref="BuildGenerator"/>, seeded from <paramref name="seed"/>): the layers Gen builds are initialised through
+    /// <see cref="LayerInitialization"/>, and <see cref="DeviceRandom"/> draws with it when given no generator. Nothing
+    /// another thread does can change those weights, not even drawing from TorchSharp's global generator directly (which
+    /// xunit tests and users' own loops do, beside a compile on another thread).</para>
+    /// <para>TorchSharp's layer constructors still draw from the global generator before Gen redraws their weights, and
+    /// a user's own module built inside the build may draw from it too; so the global generator is also seeded for the
+    /// build, under a process-wide lock that Gen's other uses of it take, and its state is put back afterwards: a seed
+    /// fixes what is built and nothing after it. Only such draws of a user's own are open to another thread drawing from
+    /// the global generator directly at the same time; a user's module is safe from that when it draws its initial
+    /// weights with <see cref="BuildGenerator"/> or wraps its layers in <see cref="LayerInitialization"/>.</para>
+    /// <para>Without a seed the build runs as it is, drawing from the generators' current state.</para>
     /// </remarks>
     /// <typeparam name="T">What is built.</typeparam>
     /// <param name="seed">The seed, or null for the generator's current state.</param>
@@ -50,16 +57,40 @@ public static class Seed
             using var generator = torch.Generator.Default;
             using var saved = generator.get_state();
             generator.manual_seed(s);
+            var outer = building;
+            using var own = new torch.Generator(BuildSeed(s), torch.CPU);
+            building = own;
             try
             {
                 return build();
             }
             finally
             {
+                building = outer;
                 generator.set_state(saved);
             }
         }
     }
+
+    /// <summary>
+    /// The generator of the seeded <see cref="Building{T}"/> running on this thread, or null outside one (and inside an
+    /// unseeded one). Draw a module's initial weights with it (on the CPU; <see cref="DeviceRandom"/> takes it for any
+    /// device) to make them depend on the seed alone.
+    /// </summary>
+    public static torch.Generator? BuildGenerator => building;
+
+    // The build's own stream, distinct from the global generator's stream for the same seed (which the layers'
+    // constructors and a user's own draws consume): SplitMix64's finaliser of the seed.
+    private static ulong BuildSeed(long seed)
+    {
+        ulong z = unchecked((ulong)seed + 0x9E3779B97F4A7C15UL);
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return z ^ (z >> 31);
+    }
+
+    [ThreadStatic]
+    private static torch.Generator? building;
 
     /// <summary>Serialises Gen's uses of TorchSharp's global generators.</summary>
     internal static readonly object GlobalGenerator = new();

@@ -13,8 +13,11 @@ namespace Gen.Dsl;
 /// </summary>
 /// <remarks>
 /// Records compare by value, so a spec holding your node keeps value equality when the node's fields do (use
-/// <see cref="ValueList{T}"/> rather than arrays). Compile builds parameters with TorchSharp's default initialisers,
-/// which draw from the global generator: <c>Compile(..., seed)</c> makes them reproducible. In the module, register each
+/// <see cref="ValueList{T}"/> rather than arrays). <c>Compile(..., seed)</c> makes initial parameters reproducible: wrap
+/// TorchSharp layers in <see cref="LayerInitialization.Seeded(TorchSharp.Modules.Linear)"/> and draw parameters of your
+/// own through <see cref="DeviceRandom"/> or <see cref="LayerInitialization.FillUniform"/> (they then come from the
+/// build's own generator, which no other thread can disturb); draws straight from TorchSharp's global generator are
+/// seeded too, but another thread drawing from it at the same time changes them. In the module, register each
 /// parameter and buffer under the name of the field that holds it (<c>register_parameter(nameof(weight), weight)</c>):
 /// TorchSharp re-binds fields by that name when a module moves to another device or dtype, and a field registered under
 /// another name would keep pointing at the old tensor.

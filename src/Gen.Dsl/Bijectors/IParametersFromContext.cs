@@ -20,7 +20,8 @@ public interface IParametersFromContext
 
     /// <summary>
     /// Parameters [P] (float32, on the CPU) at which the step is the identity, so that whatever computes them can start
-    /// there (a linear layer with zero weights and these as its bias). May draw from the global generator.
+    /// there (a linear layer with zero weights and these as its bias). May draw through <see cref="DeviceRandom"/>, which
+    /// inside a seeded build uses the build's own generator.
     /// </summary>
     /// <param name="features">The features of the events.</param>
     torch.Tensor IdentityParameters(long features);

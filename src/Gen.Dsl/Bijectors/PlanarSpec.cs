@@ -9,7 +9,7 @@ namespace Gen.Dsl;
 /// <summary>
 /// A planar flow step (Rezende and Mohamed 2015) with its own learnable parameters w, u (one number per feature) and b:
 /// f(z) = z + û tanh(wᵀz + b), û the projection of u that keeps the map invertible (see <see cref="Planar"/>). w starts as a
-/// small random vector (N(0, 0.1²) entries, from the seeded global generator), b at 0, and u at
+/// small random vector (N(0, 0.1²) entries, from the build's seeded generator), b at 0, and u at
 /// softplus⁻¹(1) w / ‖w‖² + v with v of N(0, 0.01²) entries: there m(wᵀu) ≈ 0, so û ≈ v and a fresh step is close to the
 /// identity (the projection would turn a u near 0 into wᵀû = m(0) ≈ −0.31, a contraction along w). Sampling and <c>SampleAndLogProb</c> use the closed-form forward map; <c>LogProb</c> of
 /// data needs the inverse, which is found numerically (tens of elementwise passes per step).
@@ -51,7 +51,8 @@ public sealed record PlanarSpec : BijSpec, IParametersFromContext
     }
 
     /// <summary>
-    /// w with N(0, 0.1²) entries, u = softplus⁻¹(1) w / ‖w‖² (so û = 0: the identity) and b = 0, from the global generator.
+    /// w with N(0, 0.1²) entries, u = softplus⁻¹(1) w / ‖w‖² (so û = 0: the identity) and b = 0, drawn through
+    /// <see cref="DeviceRandom"/> (from the build's generator inside a seeded build).
     /// </summary>
     /// <param name="features">D.</param>
     public torch.Tensor IdentityParameters(long features)
@@ -62,7 +63,7 @@ public sealed record PlanarSpec : BijSpec, IParametersFromContext
 
     /// <summary>
     /// Initial w (N(0, 0.1²) entries) and u = softplus⁻¹(1) w / ‖w‖² + v, v with N(0, <paramref name="displacement"/>²)
-    /// entries, so that û = v; float32 on the CPU, from the global generator.
+    /// entries, so that û = v; float32 on the CPU, drawn through <see cref="DeviceRandom"/>.
     /// </summary>
     internal static (torch.Tensor W, torch.Tensor U) InitialDirections(long features, double displacement)
     {

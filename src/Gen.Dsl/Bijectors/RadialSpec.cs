@@ -9,7 +9,7 @@ namespace Gen.Dsl;
 /// <summary>
 /// A radial flow step (Rezende and Mohamed 2015) with its own learnable centre z₀ (one number per feature) and the two
 /// unconstrained numbers that give α &gt; 0 and β ≥ −α (see <see cref="Radial"/>): f(z) = z + β (z − z₀) / (α + ‖z − z₀‖).
-/// The centre starts as a small random vector (N(0, 0.1²) each, from the seeded global generator) and β at 0, so a
+/// The centre starts as a small random vector (N(0, 0.1²) each, from the build's seeded generator) and β at 0, so a
 /// fresh step is the identity. Both directions are closed form.
 /// </summary>
 public sealed record RadialSpec : BijSpec, IParametersFromContext

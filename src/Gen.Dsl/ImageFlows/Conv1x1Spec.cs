@@ -37,7 +37,7 @@ public sealed record Conv1x1Spec(bool Lu) : BijSpec
     private static torch.Tensor RandomRotation(long channels)
     {
         using var scope = torch.NewDisposeScope();
-        return torch.linalg.qr(torch.randn(channels, channels)).Q.MoveToOuterDisposeScope();
+        return torch.linalg.qr(DeviceRandom.Normal(new[] { channels, channels }, torch.float32, torch.CPU)).Q.MoveToOuterDisposeScope();
     }
 
     private sealed class DenseModule : BijectorModule

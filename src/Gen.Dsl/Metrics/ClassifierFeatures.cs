@@ -24,8 +24,8 @@ public sealed class ClassifierFeatures : IDisposable
     private ClassifierFeatures(long inputs, int hidden, int features, int classes, string data)
     {
         this.inputs = inputs;
-        body = torch.nn.Sequential(torch.nn.Linear(inputs, hidden), torch.nn.ReLU(), torch.nn.Linear(hidden, features), torch.nn.ReLU());
-        head = torch.nn.Linear(features, classes);
+        body = torch.nn.Sequential(LayerInitialization.Seeded(torch.nn.Linear(inputs, hidden)), torch.nn.ReLU(), LayerInitialization.Seeded(torch.nn.Linear(hidden, features)), torch.nn.ReLU());
+        head = LayerInitialization.Seeded(torch.nn.Linear(features, classes));
         Description = string.Create(CultureInfo.InvariantCulture, $"an MLP {inputs}-{hidden}-{features}-{classes} (ReLU) trained on {data}; features: its {features} last hidden units");
     }
 

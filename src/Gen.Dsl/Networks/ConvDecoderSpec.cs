@@ -124,7 +124,7 @@ public sealed record ConvDecoderSpec(ValueList<int> Channels, int Kernel, int St
         {
             map = geometry.Layers[0].Output.ToArray();
             image = geometry.Layers[^1].Output.ToArray();
-            input = Linear(geometry.Layers[0].Input[0], map.Aggregate(1L, (a, b) => a * b));
+            input = LayerInitialization.Seeded(Linear(geometry.Layers[0].Input[0], map.Aggregate(1L, (a, b) => a * b)));
             act = MlpSpec.MakeActivation(spec.Activation);
             int padding = ConvGeometry.Padding(spec.Kernel);
             strides = new long[] { spec.Stride, spec.Stride };
@@ -134,7 +134,7 @@ public sealed record ConvDecoderSpec(ValueList<int> Channels, int Kernel, int St
             for (int i = 0; i < layers.Length; i++)
             {
                 var shape = geometry.Layers[i + 1];
-                layers[i] = ConvTranspose2d(shape.Input[0], shape.Output[0], spec.Kernel, stride: spec.Stride, padding: padding);
+                layers[i] = LayerInitialization.Seeded(ConvTranspose2d(shape.Input[0], shape.Output[0], spec.Kernel, stride: spec.Stride, padding: padding));
             }
 
             deconv = new ModuleList<ConvTranspose2d>(layers);

@@ -107,14 +107,14 @@ public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int St
             long channels = image[0];
             for (int i = 0; i < layers.Length; i++)
             {
-                layers[i] = Conv2d(channels, spec.Channels[i], spec.Kernel, stride: spec.Stride, padding: ConvGeometry.Padding(spec.Kernel));
+                layers[i] = LayerInitialization.Seeded(Conv2d(channels, spec.Channels[i], spec.Kernel, stride: spec.Stride, padding: ConvGeometry.Padding(spec.Kernel)));
                 channels = spec.Channels[i];
             }
 
             conv = new ModuleList<Conv2d>(layers);
             norm = new ModuleList<Module<torch.Tensor, torch.Tensor>>(spec.Channels.Select(c => NormalizationLayers.Channels(spec.Normalization, c)).OfType<Module<torch.Tensor, torch.Tensor>>().ToArray());
             act = MlpSpec.MakeActivation(spec.Activation);
-            output = Linear(flat, outputs);
+            output = LayerInitialization.Seeded(Linear(flat, outputs));
             RegisterComponents();
         }
 

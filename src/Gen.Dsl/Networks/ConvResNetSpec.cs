@@ -100,7 +100,7 @@ public sealed record ConvResNetSpec(int Hidden, int Blocks, Activation Activatio
 
         public Network(ConvResNetSpec spec, long inputs, long outputs) : base("conv_resnet")
         {
-            input = Conv2d(inputs, spec.Hidden, 3, padding: 1);
+            input = LayerInitialization.Seeded(Conv2d(inputs, spec.Hidden, 3, padding: 1));
             var list = new Block[spec.Blocks];
             for (int i = 0; i < list.Length; i++)
             {
@@ -110,7 +110,7 @@ public sealed record ConvResNetSpec(int Hidden, int Blocks, Activation Activatio
             blocks = new ModuleList<Block>(list);
             norm = NormalizationLayers.Channels(spec.Normalization, spec.Hidden);
             act = MlpSpec.MakeActivation(spec.Activation);
-            output = Conv2d(spec.Hidden, outputs, 3, padding: 1);
+            output = LayerInitialization.Seeded(Conv2d(spec.Hidden, outputs, 3, padding: 1));
             using (torch.no_grad())
             {
                 output.weight!.zero_();
@@ -153,9 +153,9 @@ public sealed record ConvResNetSpec(int Hidden, int Blocks, Activation Activatio
         {
             act = MlpSpec.MakeActivation(activation);
             norm1 = NormalizationLayers.Channels(normalization, channels);
-            conv1 = Conv2d(channels, channels, 3, padding: 1);
+            conv1 = LayerInitialization.Seeded(Conv2d(channels, channels, 3, padding: 1));
             norm2 = NormalizationLayers.Channels(normalization, channels);
-            conv2 = Conv2d(channels, channels, 3, padding: 1);
+            conv2 = LayerInitialization.Seeded(Conv2d(channels, channels, 3, padding: 1));
             RegisterComponents();
         }
 

@@ -111,7 +111,7 @@ public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation) : Net
         long width = inputs;
         for (int i = 0; i < Hidden.Count; i++)
         {
-            layers.Add(($"linear{i}", Linear(width, Hidden[i])));
+            layers.Add(($"linear{i}", LayerInitialization.Seeded(Linear(width, Hidden[i]))));
             if (NormalizationLayers.Features(Normalization, Hidden[i]) is { } norm)
             {
                 layers.Add(($"norm{i}", norm));
@@ -121,7 +121,7 @@ public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation) : Net
             width = Hidden[i];
         }
 
-        var last = Linear(width, outputs);
+        var last = LayerInitialization.Seeded(Linear(width, outputs));
         if (zeroLast)
         {
             using var noGrad = torch.no_grad();

@@ -30,20 +30,23 @@ internal static class FlowGanTraining
     public static (torch.Tensor Train, torch.Tensor HeldOut) Data() =>
         (ToyData.Sample(Set, 4096, Device.Cpu, Seed.Generator(0)), ToyData.Sample(Set, 2048, Device.Cpu, Seed.Generator(1)));
 
-    /// <summary>Trains; <paramref name="objective"/> null means likelihood alone, without an adversary.</summary>
-    public static Outcome Run(HybridObjective? objective, int epochs, double learningRate = 2e-3, int batchSize = 256, IProgress<TrainingProgress>? progress = null)
+    /// <summary>
+    /// Trains; <paramref name="objective"/> null means likelihood alone, without an adversary. <paramref name="seed"/>
+    /// shifts every seed of the run (weights, minibatches, the adversary's draws) together.
+    /// </summary>
+    public static Outcome Run(HybridObjective? objective, int epochs, double learningRate = 2e-3, int batchSize = 256, IProgress<TrainingProgress>? progress = null, int seed = 0)
     {
         var clock = Stopwatch.StartNew();
         var (train, heldOut) = Data();
-        using var flow = RealNvp().Compile(Device.Cpu, seed: 0);
-        using var critic = Critic().Compile(Device.Cpu, seed: 1);
+        using var flow = RealNvp().Compile(Device.Cpu, seed: 10 * seed);
+        using var critic = Critic().Compile(Device.Cpu, seed: (10 * seed) + 1);
         using var adam = new FusedAdam(flow.parameters(), learningRate);
         using var adversary = objective is null ? null : new Adversary(flow, critic, objective, criticOptimizer: new FusedAdam(critic.CriticParameters(), learningRate, 0.5, 0.999));
-        using var random = Seed.Generator(2);
+        using var random = Seed.Generator((10 * seed) + 2);
         Func<torch.Tensor, Loss> loss = adversary is null
             ? x => -flow.LogProb(x).mean()
             : x => adversary.ModelLoss(x, b => -flow.LogProb(b).mean(), random);
-        var trainer = new Trainer(flow, adam, loss, new TrainingOptions { Epochs = epochs, BatchSize = batchSize, Seed = 3, ProgressEvery = 1000 });
+        var trainer = new Trainer(flow, adam, loss, new TrainingOptions { Epochs = epochs, BatchSize = batchSize, Seed = (10 * seed) + 3, ProgressEvery = 1000 });
         var result = trainer.Fit(train, progress: progress);
         return Measure(flow, heldOut, clock.Elapsed.TotalSeconds, result);
     }

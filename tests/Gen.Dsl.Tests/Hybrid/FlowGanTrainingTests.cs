@@ -17,7 +17,7 @@ public class FlowGanTrainingTests
     public FlowGanTrainingTests(ITestOutputHelper output) => this.output = output;
 
     [Fact]
-    public void Adding_an_adversarial_term_keeps_the_likelihood_and_covers_the_modes_at_least_as_well()
+    public void Adding_an_adversarial_term_keeps_the_likelihood_and_the_modes()
     {
         var likelihood = FlowGanTraining.Run(null, epochs: 10);
         var hybrid = FlowGanTraining.Run(Objective.Likelihood + (0.5 * Objective.Adversarial(Objective.NonSaturating)), epochs: 10);
@@ -25,11 +25,12 @@ public class FlowGanTrainingTests
         output.WriteLine($"hybrid:     held-out log p {hybrid.HeldOutLogLikelihood:F3}, {hybrid.Coverage}, energy distance {hybrid.EnergyDistance:F4}, {hybrid.Seconds:F1} s");
         // The untrained flow scores about -5.96 nats; the data's own density, about -3.6.
         Assert.True(likelihood.HeldOutLogLikelihood > -4.2, $"the likelihood baseline did not learn: {likelihood.HeldOutLogLikelihood}");
-        // Measured: the hybrid is 0.15 nats better; the bound allows it to be up to 0.2 nats worse.
+        // Over run seeds 0 to 5 the hybrid was 0.10 nats better to 0.04 worse; the bound allows 0.2 worse.
         Assert.True(hybrid.HeldOutLogLikelihood >= likelihood.HeldOutLogLikelihood - 0.2, $"hybrid {hybrid.HeldOutLogLikelihood} vs likelihood {likelihood.HeldOutLogLikelihood}");
-        Assert.True(hybrid.Coverage.ModesCaptured >= likelihood.Coverage.ModesCaptured, $"hybrid {hybrid.Coverage} vs likelihood {likelihood.Coverage}");
-        // Likelihood training spreads mass between the modes; the critic pulls samples onto them (measured 65 % vs 56 %).
-        Assert.True(hybrid.Coverage.HighQualityShare >= likelihood.Coverage.HighQualityShare, $"hybrid {hybrid.Coverage} vs likelihood {likelihood.Coverage}");
+        Assert.Equal(8, hybrid.Coverage.ModesCaptured);
+        // Over those seeds both put 72 to 77 % of their samples near a centre, with equal means (73.7 %): at this weight
+        // and length the critic does not measurably sharpen the modes, so no ordering between the two is asserted.
+        Assert.True(hybrid.Coverage.HighQualityShare >= 0.65, $"hybrid {hybrid.Coverage} vs likelihood {likelihood.Coverage}");
     }
 
     [Fact]

@@ -55,7 +55,9 @@ public class MnistVaeTests(TrainedMnistVae trained) : IClassFixture<TrainedMnist
         double importanceSpread = importance.std(0).mean().item<float>();
         double naiveSpread = naive.std(0).mean().item<float>();
         Assert.True(naiveMean < importanceMean - 5, $"naive {naiveMean:F2} should lie far below importance sampling {importanceMean:F2}");
-        Assert.True(naiveSpread > 5 * importanceSpread, $"naive spread {naiveSpread:F3} should be far above importance sampling's {importanceSpread:F3}");
+        // Over 12 repeats the spreads were 6.83 and 1.18 nats (5.8 times); a spread from 3 repeats is itself noisy (the
+        // naive one was 4.8 to 6.9 in blocks of 3), so 3 times is what the test can tell from the seed's luck.
+        Assert.True(naiveSpread > 3 * importanceSpread, $"naive spread {naiveSpread:F3} should be far above importance sampling's {importanceSpread:F3}");
     }
 
     [Fact]

@@ -62,7 +62,10 @@ public class GatedPixelCnnTests
     [Fact]
     public void A_class_conditional_model_normalises_for_every_label_and_samples_match_its_density()
     {
-        using var model = Autoregressive.GatedPixelCnn(2, 1, 2).WithFilters(4).WithLayers(2).WithClasses(3).Compile(Device.Cpu, torch.float64, seed: 0);
+        // Seed 2: with seed 0 the perturbed model's output ReLUs are dead for all 16 images (every logit is its bias,
+        // log p is the same sum of per-pixel terms for any label), so no label could have an effect there; with seed 1
+        // label 0 puts 0.64 on one image, too concentrated for the chi-square test to mean much.
+        using var model = Autoregressive.GatedPixelCnn(2, 1, 2).WithFilters(4).WithLayers(2).WithClasses(3).Compile(Device.Cpu, torch.float64, seed: 2);
         PixelCnnModelTests.Perturb(model, 0.7, 1);
         var g = Gen.Seed.Generator(2);
         for (long label = 0; label < 3; label++)

@@ -31,7 +31,7 @@ internal sealed class GanCritic : torch.nn.Module<torch.Tensor, torch.Tensor>
         if (classes > 0)
         {
             long features = network.Hidden.Count == 0 ? inputs : network.Hidden[^1];
-            projection = Wrap(torch.nn.Linear(classes, features, hasBias: false), spectralNorm);
+            projection = Wrap(LayerInitialization.Seeded(torch.nn.Linear(classes, features, hasBias: false)), spectralNorm);
             register_module(nameof(projection), projection);
         }
     }

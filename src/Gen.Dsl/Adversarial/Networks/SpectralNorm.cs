@@ -66,7 +66,7 @@ public sealed class SpectralNorm : torch.nn.Module<torch.Tensor, torch.Tensor>
             throw new ArgumentOutOfRangeException(nameof(kernelSize), $"spectral_norm.conv2d: channels, kernel size and stride must be positive and padding non-negative; got {inChannels} → {outChannels}, kernel {kernelSize}, stride {stride}, padding {padding}.");
         }
 
-        var conv = torch.nn.Conv2d(inChannels, outChannels, kernelSize, stride, padding);
+        var conv = LayerInitialization.Seeded(torch.nn.Conv2d(inChannels, outChannels, kernelSize, stride, padding));
         var strides = new[] { stride, stride };
         var paddings = new[] { padding, padding };
         return new SpectralNorm(conv, () => conv.weight!, (x, w) => Convolutions.Conv2d(x, w, conv.bias, strides, paddings));

@@ -55,7 +55,7 @@ public sealed class Made : torch.nn.Module<torch.Tensor, torch.Tensor>
 
         layers = new ModuleList<MaskedLinear>(masked);
         this.context = contextFeatures > 0
-            ? new ModuleList<Linear>(widths.Skip(1).Select(w => torch.nn.Linear(contextFeatures, w, hasBias: false)).ToArray())
+            ? new ModuleList<Linear>(widths.Skip(1).Select(w => LayerInitialization.Seeded(torch.nn.Linear(contextFeatures, w, hasBias: false))).ToArray())
             : new ModuleList<Linear>();
         this.activation = MlpSpec.MakeActivation(activation);
         register_module(nameof(layers), layers);

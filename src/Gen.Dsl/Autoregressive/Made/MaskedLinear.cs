@@ -35,8 +35,8 @@ public sealed class MaskedLinear : torch.nn.Module<torch.Tensor, torch.Tensor>
         InFeatures = inFeatures;
         OutFeatures = outFeatures;
         double bound = 1.0 / Math.Sqrt(inFeatures);
-        weight = new Parameter(torch.empty(outFeatures, inFeatures).uniform_(-bound, bound));
-        bias = new Parameter(torch.empty(outFeatures).uniform_(-bound, bound));
+        weight = new Parameter(LayerInitialization.FillUniform(torch.empty(outFeatures, inFeatures), bound));
+        bias = new Parameter(LayerInitialization.FillUniform(torch.empty(outFeatures), bound));
         this.mask = mask.detach().to(torch.float32).clone();
         register_parameter(nameof(weight), weight);
         register_parameter(nameof(bias), bias);

@@ -25,9 +25,9 @@ public sealed class NadeModel : AutoregressiveBinaryModel
 
         long d = spec.Features, h = spec.Hidden;
         // Columns and rows are in the model's order (column p of W belongs to the feature at position p).
-        w = new Parameter(torch.empty(h, d).uniform_(-1 / Math.Sqrt(d), 1 / Math.Sqrt(d)));
+        w = new Parameter(LayerInitialization.FillUniform(torch.empty(h, d), 1 / Math.Sqrt(d)));
         c = new Parameter(torch.zeros(h));
-        v = new Parameter(torch.empty(d, h).uniform_(-1 / Math.Sqrt(h), 1 / Math.Sqrt(h)));
+        v = new Parameter(LayerInitialization.FillUniform(torch.empty(d, h), 1 / Math.Sqrt(h)));
         b = new Parameter(torch.zeros(d));
         register_parameter(nameof(w), w);
         register_parameter(nameof(c), c);

@@ -29,12 +29,12 @@ internal sealed class GatedPixelLayer : torch.nn.Module
         var type = first ? MaskType.A : MaskType.B;
         vertical = new MaskedConv2d(inChannels, 2L * filters, kernel, kernel, PixelMasks.Vertical(inChannels, 2L * filters, kernel, withCentreRow: !first));
         horizontal = new MaskedConv2d(inChannels, 2L * filters, 1, kernel, PixelMasks.Horizontal(inChannels, filters, kernel, type, colours));
-        link = torch.nn.Conv2d(2L * filters, 2L * filters, 1);
+        link = LayerInitialization.Seeded(torch.nn.Conv2d(2L * filters, 2L * filters, 1));
         output = MaskedConv2d.Create(filters, filters, 1, MaskType.B, colours);
         if (classes > 0)
         {
-            classVertical = torch.nn.Linear(classes, 2L * filters, hasBias: false);
-            classHorizontal = torch.nn.Linear(classes, 2L * filters, hasBias: false);
+            classVertical = LayerInitialization.Seeded(torch.nn.Linear(classes, 2L * filters, hasBias: false));
+            classHorizontal = LayerInitialization.Seeded(torch.nn.Linear(classes, 2L * filters, hasBias: false));
         }
 
         residual = !first;

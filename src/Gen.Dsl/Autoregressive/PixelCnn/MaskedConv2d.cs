@@ -22,7 +22,7 @@ public sealed class MaskedConv2d : torch.nn.Module<torch.Tensor, torch.Tensor>
 
     internal MaskedConv2d(long inChannels, long outChannels, int kernelHeight, int kernelWidth, torch.Tensor mask) : base("masked_conv2d")
     {
-        conv = torch.nn.Conv2d(inChannels, outChannels, (kernelHeight, kernelWidth));
+        conv = LayerInitialization.Seeded(torch.nn.Conv2d(inChannels, outChannels, (kernelHeight, kernelWidth)));
         this.mask = mask;
         padding = new long[] { kernelHeight / 2, kernelWidth / 2 };
         open = mask.eq(1).all().item<bool>();

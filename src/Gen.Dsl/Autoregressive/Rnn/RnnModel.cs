@@ -23,8 +23,8 @@ public sealed class RnnModel : AutoregressiveBinaryModel
     {
         Spec = spec;
         positions = new FeatureOrder(spec.Order.For(spec.Features));
-        lstm = torch.nn.LSTM(1, spec.Hidden, spec.Layers, batchFirst: true);
-        readout = torch.nn.Linear(spec.Hidden, 1);
+        lstm = LayerInitialization.Seeded(torch.nn.LSTM(1, spec.Hidden, spec.Layers, batchFirst: true), spec.Hidden);
+        readout = LayerInitialization.Seeded(torch.nn.Linear(spec.Hidden, 1));
         register_module(nameof(lstm), lstm);
         register_module(nameof(readout), readout);
     }

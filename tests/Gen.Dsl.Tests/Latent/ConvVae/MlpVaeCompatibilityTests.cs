@@ -50,19 +50,21 @@ public class MlpVaeCompatibilityTests
             }
             """;
 
-    // (parameter, sum, sum of squares) with seed 11 in float64.
+    // (parameter, sum, sum of squares) with seed 11 in float64. Pinned again when layers began to draw their initial
+    // weights from the build's own generator (LayerInitialization) instead of TorchSharp's global one: a seed gives
+    // other weights since then, the same ones whatever other threads draw.
     private static readonly (string Name, double Sum, double SumOfSquares)[] Weights =
     {
-            ("encoder.linear0.weight", 0.46597680973354727, 2.480497379485336),
-            ("encoder.linear0.bias", 0.834000937640667, 0.2416876225786585),
-            ("encoder.output.weight", 0.31695037707686424, 1.1335189260888678),
-            ("encoder.output.bias", 30.609357920009643, 2778.034928342889),
-            ("decoder.linear0.weight", -0.8381437187781557, 1.2597722575768557),
-            ("decoder.linear0.bias", 0.227799654006958, 1.6285154474944221),
-            ("decoder.linear1.weight", 0.6080637350678444, 1.554243710088916),
-            ("decoder.linear1.bias", -0.07805951405316591, 0.06425205160333118),
-            ("decoder.output.weight", -2.3801974104717374, 6.959964075432064),
-            ("decoder.output.bias", -0.6643093312159181, 1.940774597515736),
+            ("encoder.linear0.weight", 1.7520891577005386, 2.6569211288197083),
+            ("encoder.linear0.bias", -0.92423315346241, 0.2752792536263262),
+            ("encoder.output.weight", 0.711325615644455, 1.656849635319158),
+            ("encoder.output.bias", 7.429439725354314, 195.37364137354004),
+            ("decoder.linear0.weight", -1.0671571791172028, 3.170594488238941),
+            ("decoder.linear0.bias", 0.13324445486068726, 0.7713552736892488),
+            ("decoder.linear1.weight", -1.0266110002994537, 1.3930293394059219),
+            ("decoder.linear1.bias", -0.43565112352371216, 0.34946808225169335),
+            ("decoder.output.weight", 3.3906915187835693, 8.462931611287523),
+            ("decoder.output.bias", -1.617681086063385, 1.5469285961427452),
             ("prior.loc", 0, 0),
             ("prior.scale", 2, 2),
     };
@@ -90,8 +92,8 @@ public class MlpVaeCompatibilityTests
         }
 
         var x = torch.linspace(-1, 1, 36, dtype: torch.float64).reshape(3, 12);
-        Assert.Equal(new[] { -13.764560287459476, -9.304686950886003, -19.4621035218598 }, model.Elbo(x, Seed.Generator(5)).data<double>().ToArray(), new Tolerance());
-        Assert.Equal(new[] { -14.408143762956536, -7.828782836357334, -17.471654937820528 }, model.Iwae(x, 4, Seed.Generator(6)).data<double>().ToArray(), new Tolerance());
+        Assert.Equal(new[] { -13.196119775720861, -7.804519423924916, -14.247041301962117 }, model.Elbo(x, Seed.Generator(5)).data<double>().ToArray(), new Tolerance());
+        Assert.Equal(new[] { -13.06119082499266, -7.907672915046714, -14.727928842902928 }, model.Iwae(x, 4, Seed.Generator(6)).data<double>().ToArray(), new Tolerance());
     }
 
     private sealed class Tolerance : System.Collections.Generic.IEqualityComparer<double>
