@@ -45,5 +45,6 @@ let ``A non-saturating GAN with spectral norm moves its samples onto the ring`` 
 [<Fact>]
 let ``A hinge GAN with an R1 penalty moves its samples onto the ring`` () =
     let spec = Adversarial.Gan(2, 2).Generator(Net.Mlp(32, 32)).Discriminator(Net.Mlp(32, 32).WithActivation(Activation.LeakyRelu))
-    learnsTheRing "hinge" spec (Objective.Hinge + 0.1 * Penalty.R1) 1 150
+    // 800 steps: after 150 the samples were close enough for 3 of 7 initialisations, after 400 for 7 of 8, after 800 for 8 of 8.
+    learnsTheRing "hinge" spec (Objective.Hinge + 0.1 * Penalty.R1) 1 800
 

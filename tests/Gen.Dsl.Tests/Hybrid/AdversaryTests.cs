@@ -156,14 +156,22 @@ public class AdversaryTests
         using var adam = new FusedAdam(vae.parameters(), 3e-3);
         using var g = Seed.Generator(2);
         var progress = new FlowGanTraining.ProgressLog();
+        double untrained;
+        using (torch.no_grad())
+        {
+            untrained = -vae.Elbo(heldOut, Seed.Generator(9)).mean().ToDouble();
+        }
+
         var trainer = new Trainer(vae, adam, x => adversary.ModelLoss(x, b => -vae.Elbo(b, g).mean(), g), new TrainingOptions { Epochs = 4, BatchSize = 64 })
         {
             Validation = x => -vae.Elbo(x, g),
         };
         var result = trainer.Fit(data, heldOut, progress);
-        output.WriteLine($"held-out -ELBO by epoch: {string.Join(", ", result.ValidationLoss.Select(v => v.ToString("F3")))}; {result.Elapsed.TotalSeconds:F1} s");
-        // The held-out negative ELBO falls (measured 6.79 after the first epoch, 4.62 after the fourth).
-        Assert.True(result.ValidationLoss[^1] < result.ValidationLoss[0] - 1.0, $"held-out -ELBO {string.Join(", ", result.ValidationLoss)}");
+        output.WriteLine($"held-out -ELBO untrained {untrained:F3}, by epoch: {string.Join(", ", result.ValidationLoss.Select(v => v.ToString("F3")))}; {result.Elapsed.TotalSeconds:F1} s");
+        // Over six initialisations: 8.1 to 13.0 untrained, 4.36 to 4.73 after four epochs, so the bound fell by 3.7 nats
+        // at least. (Against the first epoch's value, as this test once measured, the fall was 0.7 to 2.2 nats: the
+        // first epoch does most of the work, more or less of it by the initialisation's luck.)
+        Assert.True(result.ValidationLoss[^1] < Math.Min(5.0, untrained - 3.0), $"held-out -ELBO {untrained} untrained, then {string.Join(", ", result.ValidationLoss)}");
         Assert.All(progress.Reports[^1].Terms.Values, v => Assert.True(double.IsFinite(v)));
     }
 
