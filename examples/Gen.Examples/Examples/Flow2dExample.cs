@@ -56,8 +56,10 @@ public static class Flow2dExample
         run.Say(spec.ToString());
         using var model = spec.Compile(run.Device, seed: run.Seed);
         var name = kind switch { "maf" => "MAF", "spline" => "spline flow", "own" => "sinh-arcsinh flow", _ => "RealNVP" };
+        // The sinh-arcsinh flow trains at a quarter of the others' rate: at 2e-3 its held-out NLL jumped between 2.8 and
+        // 4.9 nats from one epoch to the next on the moons; at 5e-4 it fell smoothly to 2.80 (seed 0) and 2.86 (seed 1).
         var result = ExampleTraining.Run(
-            run, run.Epochs, model, train, test, batchSize: 256, learningRate: 2e-3,
+            run, run.Epochs, model, train, test, batchSize: 256, learningRate: kind == "own" ? 5e-4 : 2e-3,
             batch => model.LogProb(batch).mean().neg(),
             x => model.LogProb(x).neg(),
             "nats/point");

@@ -11,7 +11,8 @@ namespace Gen.Examples.Extending;
 /// A flow step written outside the library: <see cref="Reflections"/> learnable Householder reflections of the
 /// features (<see cref="Householder"/>), an orthogonal map and so volume-preserving: a learnable rotation between
 /// coupling layers. Its vectors start random (a reflection depends only on its direction, and a zero vector would be
-/// no reflection at all), drawn from the global generator, so <c>Compile(..., seed)</c> makes them reproducible.
+/// no reflection at all), drawn through <see cref="DeviceRandom"/>, which inside <c>Compile(..., seed)</c> uses the
+/// build's own generator: the seed fixes them whatever other threads draw.
 /// </summary>
 /// <param name="Reflections">K, the number of reflections (at least 1).</param>
 public sealed record HouseholderStep(int Reflections) : BijSpec
@@ -64,7 +65,7 @@ public sealed record HouseholderStep(int Reflections) : BijSpec
 
         public Module(int reflections, long features) : base("householder")
         {
-            vectors = new Parameter(torch.randn(reflections, features));
+            vectors = new Parameter(DeviceRandom.Normal(new[] { (long)reflections, features }, torch.float32, torch.CPU));
             // Under its field's name: TorchSharp re-binds fields by name when the module moves or changes dtype.
             register_parameter(nameof(vectors), vectors);
         }

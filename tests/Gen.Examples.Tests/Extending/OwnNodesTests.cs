@@ -76,8 +76,8 @@ public sealed class OwnNodesTests
             .Then(Bij.MaskedAutoregressive(new SinhArcsinhMap(), 32, 32))
             .Repeat(2);
         using var model = spec.Compile(Device.Cpu, seed: 0);
-        using var adam = new FusedAdam(model.parameters(), learningRate: 3e-3);
-        for (int step = 0; step < 600; step++)
+        using var adam = new FusedAdam(model.parameters(), learningRate: 1e-3);
+        for (int step = 0; step < 900; step++)
         {
             using var scope = torch.NewDisposeScope();
             var batch = train.index_select(0, DeviceRandom.Integers(2000, new long[] { 256 }, Device.Cpu, g));
@@ -90,7 +90,9 @@ public sealed class OwnNodesTests
         double nll = -model.LogProb(test).mean().item<float>();
         double gaussian = Flow2dExample.GaussianNll(train, test);
         // Sinh-arcsinh maps bend tails and skew but cannot split a mode, so they gain less on the moons than splines
-        // (which beat the Gaussian by over 0.5 nats in SplineFlowTests); measured: 2.995 against 3.281.
+        // (which beat the Gaussian by over 0.5 nats in SplineFlowTests); measured 2.80 against 3.28, and 2.73 to 2.95 over
+        // compile seeds 0 to 5. (At 3e-3 the held-out NLL jumped by up to 5 nats between evaluations, and 2 in 6 runs
+        // turned NaN before the map's parameters were bounded.)
         Assert.True(nll < gaussian - 0.2, $"held-out {nll:F3} nats/point against the Gaussian fit's {gaussian:F3}");
     }
 
