@@ -243,11 +243,11 @@ internal static class QualityCatalog
         yield return new QualityRow("pixelcnn", c.Dataset, TestNll, nll, 81.30, "van den Oord et al. (2016), Pixel RNN paper, Table 4 (PixelCNN)", spec.ToString(), c.Budget(result), null);
     }
 
-    private static IEnumerable<QualityRow> ImageFlowCase(QualityContext c, string name, ImageFlowSpec spec, double paper, string source)
+    private static IEnumerable<QualityRow> ImageFlowCase(QualityContext c, string name, FlowSpec spec, double paper, string source)
     {
         using var model = spec.Compile(c.Device, seed: 0);
         model.CheckValues = false; // MNIST's pixels are 0 … 255 by construction; skip the per-batch read-back
-        foreach (var row in Dequantised(c, name, model, model.LogProbDequantized, spec.Dimensions, paper, source, spec.ToString(), batchSize: 64, learningRate: 1e-3,
+        foreach (var row in Dequantised(c, name, model, model.LogProbDequantized, spec.Features, paper, source, spec.ToString(), batchSize: 64, learningRate: 1e-3,
             "validation and test with one dequantisation draw per image; the papers' models are larger and trained for far longer"))
         {
             yield return row;

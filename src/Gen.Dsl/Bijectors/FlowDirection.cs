@@ -7,9 +7,9 @@ namespace Gen.Dsl;
 /// </summary>
 public enum FlowDirection
 {
-    /// <summary>From the base to the data, as vector flows (<see cref="FlowSpec"/>) list their steps.</summary>
+    /// <summary>From the base to the data, as <see cref="Flow.Over"/> lists steps (MAF, IAF, RealNVP over vectors).</summary>
     BaseToData,
 
-    /// <summary>From the data to the base, as image flows (<see cref="ImageFlowSpec"/>) list them, in the order of the RealNVP and Glow papers.</summary>
+    /// <summary>From the data to the base, as <see cref="Flow.DataToBase"/> and <see cref="ImageFlow"/> list them, in the order of the RealNVP and Glow papers.</summary>
     DataToBase,
 }

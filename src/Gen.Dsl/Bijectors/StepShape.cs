@@ -8,8 +8,7 @@ namespace Gen.Dsl;
 /// <summary>
 /// Where a step of a flow sits: the shape of the events it sees, the width of the context the flow is conditioned
 /// on (0: none), and the direction in which the flow lists its steps. A node checks itself against it and compiles for
-/// it. The same step serves vector flows (events [features], listed base to data) and image flows (events [C, H, W],
-/// listed data to base).
+/// it. The same step serves flows over any events ([features], [C, H, W], ...) listed in either direction.
 /// </summary>
 public sealed record StepShape
 {
@@ -45,7 +44,7 @@ public sealed record StepShape
 
     /// <summary>
     /// The direction the flow lists its steps in, which is the direction of each step's forward pass:
-    /// <see cref="FlowDirection.BaseToData"/> in vector flows (the default), <see cref="FlowDirection.DataToBase"/> in image flows.
+    /// <see cref="FlowDirection.BaseToData"/> (the default) for <see cref="Flow.Over"/>, <see cref="FlowDirection.DataToBase"/> for <see cref="Flow.DataToBase"/> and <see cref="ImageFlow"/>.
     /// </summary>
     public FlowDirection Direction { get; init; }
 

@@ -38,7 +38,7 @@ public static class Model
     };
 
     /// <summary>
-    /// Saves <paramref name="model"/> (a module compiled from a spec: <see cref="FlowModel"/>, <see cref="ImageFlowModel"/>, <see cref="MadeModel"/>,
+    /// Saves <paramref name="model"/> (a module compiled from a spec: <see cref="FlowModel"/> (over any event shape), <see cref="MadeModel"/>,
     /// <see cref="NadeModel"/>, <see cref="FvsbnModel"/>, <see cref="PixelCnnModel"/>, <see cref="GatedPixelCnnModel"/> or
     /// <see cref="VaeModel"/>) to <paramref name="path"/>, replacing any file there, with <paramref name="optimizer"/>'s
     /// state when one is given.

@@ -167,37 +167,65 @@ internal static class FlowJson
         .Add<FactorOutSpec>("factor_out", (_, _) => { }, _ => new FactorOutSpec());
 
     /// <summary>
-    /// <c>{"base": {...}, "steps": [...]}</c>, with <c>"context": C</c> for a conditional flow (left out otherwise, so
-    /// an unconditional flow reads and writes as before), rebuilt with <see cref="Flow.Over"/>,
-    /// <see cref="FlowSpec.WithContext"/> and <see cref="FlowSpec.Then(BijSpec)"/>, so every step is checked.
+    /// <c>{"base": {...}, "steps": [...]}</c>, with <c>"context": C</c> for a conditional flow and
+    /// <c>"preprocessing": {...}</c> for one with a preprocessing map (each left out otherwise, so a flow without them
+    /// reads and writes as before), and <c>"event": [...]</c> for a flow listed data to base (<see cref="Dsl.Flow.DataToBase"/>;
+    /// over images with the standard normal base it is written in the image flow form, <see cref="ImageFlowJson.ImageFlow"/>).
+    /// Rebuilt with <see cref="Flow.Over"/> or <see cref="Dsl.Flow.DataToBase"/> and <see cref="FlowSpec.WithBase"/>,
+    /// <see cref="FlowSpec.WithPreprocessing"/>, <see cref="FlowSpec.WithContext"/> and <see cref="FlowSpec.Then(BijSpec)"/>,
+    /// so every step is checked.
     /// </summary>
     public static readonly NodeCodec<FlowSpec> Flow = new(
         "a flow",
         (s, o) =>
         {
+            if (s.Direction == FlowDirection.DataToBase)
+            {
+                o["event"] = new JsonArray(s.EventShape.Select(d => (JsonNode?)d).ToArray());
+            }
+
             o["base"] = Distributions.Write(s.Base);
             if (s.ContextFeatures > 0)
             {
                 o["context"] = s.ContextFeatures;
             }
 
+            if (s.Preprocessing.Kind != ImagePreprocessingKind.None)
+            {
+                o["preprocessing"] = ImageFlowJson.Preprocessing.Write(s.Preprocessing);
+            }
+
             o["steps"] = new JsonArray(s.Steps.Select(step => (JsonNode?)Bijectors.Write(step)).ToArray());
         },
         f =>
         {
-            var flow = Dsl.Flow.Over(f.Node("base", Distributions));
+            var baseDistribution = f.Node("base", Distributions);
+            var flow = f.Has("event")
+                ? JsonFields.Checked(f.At("event"), () => Dsl.Flow.DataToBase(f.Ints("event").Select(d => (long)d).ToArray()).WithBase(baseDistribution))
+                : Dsl.Flow.Over(baseDistribution);
+            if (f.Has("preprocessing"))
+            {
+                flow = flow.WithPreprocessing(f.Node("preprocessing", ImageFlowJson.Preprocessing));
+            }
+
             if (f.OptionalInt("context") is { } context)
             {
                 flow = JsonFields.Checked(f.At("context"), () => flow.WithContext(context));
             }
 
-            foreach (var step in f.Array("steps", (item, path) => (Path: path, Step: Bijectors.Read(item, path))))
-            {
-                flow = JsonFields.Checked(step.Path, () => flow.Then(step.Step));
-            }
-
-            return flow;
+            return ThenSteps(flow, f);
         });
+
+    /// <summary>The flow with the steps of the document's <c>"steps"</c> appended, each checked where it sits.</summary>
+    internal static FlowSpec ThenSteps(FlowSpec flow, JsonFields f)
+    {
+        foreach (var step in f.Array("steps", (item, path) => (Path: path, Step: Bijectors.Read(item, path))))
+        {
+            flow = JsonFields.Checked(step.Path, () => flow.Then(step.Step));
+        }
+
+        return flow;
+    }
 
     // The legacy form a coupling still writes, or null for "coupling".
     private static string? LegacyCoupling(CouplingSpec s) => (s.Mask, s.Net) switch

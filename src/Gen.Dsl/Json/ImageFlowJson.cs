@@ -56,18 +56,20 @@ internal static class ImageFlowJson
     public static NodeKinds<BijSpec> Steps => FlowJson.Bijectors;
 
     /// <summary>
+    /// The form image flows have always been written in, and still are when a flow is described by it (listed data to
+    /// base over [C, H, W] with the standard normal base):
     /// <c>{"channels": 1, "height": 8, "width": 8, "preprocessing": {...}, "steps": [...]}</c>, with <c>"context": K</c>
-    /// for a conditional flow (left out otherwise, so unconditional files read as before), rebuilt with
-    /// <see cref="Dsl.ImageFlow.Over"/>, <see cref="ImageFlowSpec.WithContext"/> and
-    /// <see cref="ImageFlowSpec.Then(BijSpec)"/>, so every step is checked.
+    /// for a conditional flow (left out otherwise), rebuilt with <see cref="Dsl.ImageFlow.Over"/>,
+    /// <see cref="FlowSpec.WithContext"/> and <see cref="FlowSpec.Then(BijSpec)"/>, so every step is checked.
     /// </summary>
-    public static readonly NodeCodec<ImageFlowSpec> ImageFlow = new(
+    public static readonly NodeCodec<FlowSpec> ImageFlow = new(
         "an image flow",
         (s, o) =>
         {
-            o["channels"] = s.Channels;
-            o["height"] = s.Height;
-            o["width"] = s.Width;
+            var events = s.EventShape;
+            o["channels"] = events[0];
+            o["height"] = events[1];
+            o["width"] = events[2];
             if (s.ContextFeatures > 0)
             {
                 o["context"] = s.ContextFeatures;
@@ -83,11 +85,11 @@ internal static class ImageFlowJson
             {
                 flow = JsonFields.Checked(f.At("context"), () => flow.WithContext(context));
             }
-            foreach (var (path, step) in f.Array("steps", (item, path) => (path, Steps.Read(item, path))))
-            {
-                flow = JsonFields.Checked(path, () => flow.Then(step));
-            }
 
-            return flow;
+            return FlowJson.ThenSteps(flow, f);
         });
+
+    /// <summary>Whether <paramref name="flow"/> is described by the <see cref="ImageFlow"/> form.</summary>
+    public static bool Describes(FlowSpec flow) =>
+        flow.Direction == FlowDirection.DataToBase && flow.EventShape.Length == 3 && flow.EventShape.All(d => d <= int.MaxValue) && flow.HasDefaultBase;
 }

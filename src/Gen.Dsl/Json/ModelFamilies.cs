@@ -14,8 +14,8 @@ internal static class ModelFamilies
     /// <summary>The registered families.</summary>
     public static readonly IReadOnlyList<ModelFamily> All = new[]
     {
-        ModelFamily.Of<FlowSpec, FlowModel>("flow", FlowJson.Flow, m => m.Spec),
-        ModelFamily.Of<ImageFlowSpec, ImageFlowModel>("image_flow", ImageFlowJson.ImageFlow, m => m.Spec),
+        // Image flows are flows; the form they were written in before is kept for every flow it describes.
+        ModelFamily.Of<FlowSpec, FlowModel>("flow", FlowJson.Flow, m => m.Spec, new("image_flow", ImageFlowJson.ImageFlow, ImageFlowJson.Describes)),
         // A MADE trained with several masks is in the middle of its cycle: the mask in use is state, not spec.
         ModelFamily.Of<MadeSpec, MadeModel>(
             "made", AutoregressiveJson.Made, m => m.Spec, (m, o) => o["current_mask"] = m.Network.CurrentMask, (m, f) => m.UseMask(f.Int("current_mask"))),

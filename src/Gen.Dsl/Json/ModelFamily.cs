@@ -49,10 +49,17 @@ internal sealed class ModelFamily
     /// <param name="name">The stable type name of the spec in documents.</param>
     /// <param name="codec">The spec's JSON form.</param>
     /// <param name="specOf">The spec a model was compiled from.</param>
-    public static ModelFamily Of<TSpec, TModel>(string name, NodeCodec<TSpec> codec, Func<TModel, TSpec> specOf)
+    /// <param name="legacy">An older form still read, and still written for the specs it describes; null for none.</param>
+    public static ModelFamily Of<TSpec, TModel>(string name, NodeCodec<TSpec> codec, Func<TModel, TSpec> specOf, LegacyForm<TSpec>? legacy = null)
         where TSpec : class, IModelSpec<TModel>, ISizedSpec
         where TModel : torch.nn.Module =>
-        Of(name, codec, specOf, (_, _) => { }, (_, _) => { });
+        Of(name, codec, specOf, (_, _) => { }, (_, _) => { }, legacy);
+
+    /// <summary>An older JSON form of a family's specs, under its own type name.</summary>
+    /// <param name="Name">The older form's type name.</param>
+    /// <param name="Codec">The older form.</param>
+    /// <param name="Describes">Whether a spec is described by the older form, and so still written in it.</param>
+    public sealed record LegacyForm<TSpec>(string Name, NodeCodec<TSpec> Codec, Func<TSpec, bool> Describes);
 
     /// <summary>A family whose models also carry state outside their spec and weights (written under <c>"state"</c>).</summary>
     /// <param name="name">The stable type name of the spec in documents.</param>
@@ -60,8 +67,9 @@ internal sealed class ModelFamily
     /// <param name="specOf">The spec a model was compiled from.</param>
     /// <param name="writeState">Adds the model's extra state to an object.</param>
     /// <param name="readState">Restores that state into a freshly loaded model.</param>
+    /// <param name="legacy">An older form still read, and still written for the specs it describes; null for none.</param>
     public static ModelFamily Of<TSpec, TModel>(
-        string name, NodeCodec<TSpec> codec, Func<TModel, TSpec> specOf, Action<TModel, JsonObject> writeState, Action<TModel, JsonFields> readState)
+        string name, NodeCodec<TSpec> codec, Func<TModel, TSpec> specOf, Action<TModel, JsonObject> writeState, Action<TModel, JsonFields> readState, LegacyForm<TSpec>? legacy = null)
         where TSpec : class, IModelSpec<TModel>, ISizedSpec
         where TModel : torch.nn.Module =>
         new(
@@ -69,7 +77,10 @@ internal sealed class ModelFamily
             typeof(TSpec),
             typeof(TModel),
             m => specOf((TModel)m),
-            kinds => kinds.Add<TSpec>(name, codec.WriteFields, codec.ReadFields),
+            kinds => legacy is null
+                ? kinds.Add<TSpec>(name, codec.WriteFields, codec.ReadFields)
+                : kinds.Legacy<TSpec>(legacy.Name, legacy.Codec.WriteFields, legacy.Codec.ReadFields)
+                    .Add<TSpec>(name, codec.WriteFields, codec.ReadFields, s => legacy.Describes(s) ? legacy.Name : null),
             (m, o) => writeState((TModel)m, o),
             (m, f) => readState((TModel)m, f),
             (s, budget) => ((TSpec)s).Measure(budget));

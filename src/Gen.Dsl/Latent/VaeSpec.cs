@@ -117,13 +117,18 @@ public sealed record VaeSpec : IModelSpec<VaeModel>, ISizedSpec
     /// rest; the KL term then has no closed form and is estimated by Monte Carlo.
     /// </summary>
     /// <param name="prior">An unconditional flow over latent-dimensional vectors.</param>
-    /// <exception cref="GenShapeException">The flow's events are not latent-dimensional, or it takes a context.</exception>
+    /// <exception cref="GenShapeException">The flow's events are not latent-dimensional vectors, it takes a context, or it has a preprocessing map.</exception>
     public VaeSpec WithPrior(FlowSpec prior)
     {
         ArgumentNullException.ThrowIfNull(prior);
-        if (prior.Features != LatentDimensions)
+        if (prior.EventShape.Length != 1 || prior.Features != LatentDimensions)
         {
-            throw new GenShapeException("vae.prior", $"the prior flow is over {prior.Features} features, but the latent code has {LatentDimensions}.");
+            throw new GenShapeException("vae.prior", $"the prior flow is over events {Shape.Format(prior.EventShape)}, but the latent code is [{LatentDimensions}].");
+        }
+
+        if (prior.Preprocessing.Kind != ImagePreprocessingKind.None)
+        {
+            throw new GenShapeException("vae.prior", $"the prior flow maps pixel values ({prior.Preprocessing}); a prior over the latent code takes no preprocessing.");
         }
 
         if (prior.ContextFeatures != 0)

@@ -22,7 +22,7 @@ public sealed class PinnedImageFlowTests
     public void An_image_flow_saved_before_couplings_took_any_event_shape_loads_and_gives_the_same_log_densities()
     {
         var path = Path.Combine(AppContext.BaseDirectory, "Checkpoints", "Pinned", "image-flow-v1.ckpt");
-        using var model = Dsl.Model.Load<ImageFlowModel>(path, Device.Cpu);
+        using var model = Dsl.Model.Load<FlowModel>(path, Device.Cpu);
         Assert.Equal(ImageFlowModels.EveryStep().WithContext(2), model.Spec);
 
         using var x = ImageFlowModels.Pixels(3, model.Spec.EventShape, torch.float64, 11);

@@ -41,7 +41,7 @@ internal static class RandomSpecs
     /// among those that fit the events they see (squeezes need an even height and width, channel masks and factor-outs
     /// an even channel count).
     /// </summary>
-    public static ImageFlowSpec ImageFlow(Random r)
+    public static FlowSpec ImageFlow(Random r)
     {
         var flow = Gen.Dsl.ImageFlow.Over(r.Next(1, 4), 2 * r.Next(1, 5), 2 * r.Next(1, 5)).WithPreprocessing(r.Next(3) switch
         {

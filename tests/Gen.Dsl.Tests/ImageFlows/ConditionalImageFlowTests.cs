@@ -18,7 +18,7 @@ public class ConditionalImageFlowTests
 
     public static TheoryData<string> Flows => new() { "every_step", "real_nvp", "glow", "any_map" };
 
-    private static ImageFlowSpec Spec(string name) => (name switch
+    private static FlowSpec Spec(string name) => (name switch
     {
         "every_step" => ImageFlowModels.EveryStep(),
         "real_nvp" => ImageFlow.RealNvp(1, 4, 4, scales: 2, hidden: 4, blocks: 1),
@@ -34,7 +34,7 @@ public class ConditionalImageFlowTests
         return torch.randn(new[] { rows, (long)Classes }, dtype: torch.float64, generator: g);
     }
 
-    private static ImageFlowModel Trained(ImageFlowSpec spec)
+    private static FlowModel Trained(FlowSpec spec)
     {
         // ImageFlowModels.Trained initialises ActNorm through the unconditional LogProb, so do it here with a context.
         var model = spec.Compile(Device.Cpu, torch.float64, seed: 3);
@@ -108,10 +108,12 @@ public class ConditionalImageFlowTests
         Assert.Equal(new long[] { 5, 1, 4, 4 }, single.shape);
         Assert.True(single.equal(model.Sample(5, one, Seed.Generator(1))).all().item<bool>());
 
-        // The same base draws under one context per row: row i equals the draw under context row i alone.
+        // The same base draws under one context per row: row i equals the draw under context row i alone. Given the
+        // rows, the flow is one distribution per row (batch shape [5]), drawn once.
         var rows = Contexts(5, 14);
         var perRow = model.Sample(5, rows, Seed.Generator(2));
-        var z = model.Distribution(rows).Sample(new long[] { 5 }, Seed.Generator(2));
+        Assert.Equal(new long[] { 5 }, model.Distribution(rows).BatchShape);
+        var z = model.Distribution(rows).Sample(System.Array.Empty<long>(), Seed.Generator(2));
         Assert.True(perRow.allclose(z, rtol: 0, atol: 1e-12));
         var firstAlone = model.Distribution(rows[0]).Sample(new long[] { 5 }, Seed.Generator(2))[0];
         Assert.True(perRow[0].allclose(firstAlone, rtol: 1e-9, atol: 1e-9));
@@ -137,28 +139,28 @@ public class ConditionalImageFlowTests
         using var scope = torch.NewDisposeScope();
         var x = ImageFlowModels.Pixels(2, model.Spec.EventShape, torch.float64, 17);
 
-        Rejects<GenShapeException>(() => model.LogProb(x), "image_flow.context", "none was given", "[3]");
-        Rejects<GenShapeException>(() => model.Sample(2), "image_flow.context", "none was given");
-        Rejects<GenShapeException>(() => model.LogProb(x, Contexts(2, 1)[.., ..2]), "image_flow.context", "[3] or [batch, 3]", "[2, 2]");
-        Rejects<GenShapeException>(() => model.LogProb(x, Contexts(3, 1)), "image_flow.context", "does not match the images", "[3, 3]", "[2, 1, 4, 4]");
-        Rejects<GenShapeException>(() => model.Sample(4, Contexts(3, 1)), "image_flow.context", "does not match the sample count", "[4]");
-        Rejects<ArgumentException>(() => model.LogProb(x, Contexts(2, 1).to(torch.float32)), "image_flow.context", "Float64", "Float32");
-        Rejects<GenShapeException>(() => plain.LogProb(x, Contexts(2, 1)), "image_flow.context", "takes no context", "ImageFlowSpec.WithContext");
-        Rejects<GenShapeException>(() => ImageFlow.Glow(1, 4, 4, 1, 1, 4).WithContext(0), "image_flow.context", "positive", "0");
+        Rejects<GenShapeException>(() => model.LogProb(x), "flow.context", "none was given", "[3]");
+        Rejects<GenShapeException>(() => model.Sample(2), "flow.context", "none was given");
+        Rejects<GenShapeException>(() => model.LogProb(x, Contexts(2, 1)[.., ..2]), "flow.context", "[3] or [batch, 3]", "[2, 2]");
+        Rejects<GenShapeException>(() => model.LogProb(x, Contexts(3, 1)), "flow.context", "does not match the data", "[3, 3]", "[2, 1, 4, 4]");
+        Rejects<GenShapeException>(() => model.Sample(4, Contexts(3, 1)), "flow.context", "does not match the sample count", "[4]");
+        Rejects<ArgumentException>(() => model.LogProb(x, Contexts(2, 1).to(torch.float32)), "flow.context", "Float64", "Float32");
+        Rejects<GenShapeException>(() => plain.LogProb(x, Contexts(2, 1)), "flow.context", "takes no context", "FlowSpec.WithContext");
+        Rejects<GenShapeException>(() => ImageFlow.Glow(1, 4, 4, 1, 1, 4).WithContext(0), "flow.context", "positive", "0");
     }
 
     [Fact]
     public void The_context_width_prints_compares_and_survives_json_and_checkpoints()
     {
         var spec = Spec("every_step");
-        Assert.StartsWith("ImageFlow over [2, 4, 4] (C, H, W) given context [3], preprocessing:", spec.ToString(), StringComparison.Ordinal);
+        Assert.StartsWith("Flow from data [2, 4, 4] to base given context [3], preprocessing:", spec.ToString(), StringComparison.Ordinal);
         Assert.NotEqual(spec, ImageFlowModels.EveryStep());
         Assert.NotEqual(spec, ImageFlowModels.EveryStep().WithContext(4));
         Assert.Equal(spec, ImageFlowModels.EveryStep().WithContext(Classes));
 
         var json = spec.ToJson();
         Assert.Contains("\"context\": 3", json, StringComparison.Ordinal);
-        Assert.Equal(spec, SpecJson.FromJson<ImageFlowSpec>(json));
+        Assert.Equal(spec, SpecJson.FromJson<FlowSpec>(json));
         Assert.DoesNotContain("\"context\"", ImageFlowModels.EveryStep().ToJson(), StringComparison.Ordinal);
 
         using var model = Trained(spec);
@@ -166,7 +168,7 @@ public class ConditionalImageFlowTests
         try
         {
             Model.Save(path, model);
-            using var loaded = Model.Load<ImageFlowModel>(path, Device.Cpu);
+            using var loaded = Model.Load<FlowModel>(path, Device.Cpu);
             using var scope = torch.NewDisposeScope();
             var x = ImageFlowModels.Pixels(3, spec.EventShape, torch.float64, 18);
             var c = Contexts(3, 19);

@@ -36,7 +36,7 @@ public class DigitsImageFlowTrainingTests(ITestOutputHelper output)
         return (-testLogP.mean() / (64 * Math.Log(2))).item<double>();
     }
 
-    private (double Bits, double Histogram) TrainAndScore(ImageFlowSpec spec, int steps, double lr)
+    private (double Bits, double Histogram) TrainAndScore(FlowSpec spec, int steps, double lr)
     {
         var (train, test) = Images();
         using var model = spec.Compile(Device.Cpu, seed: 0);

@@ -31,7 +31,7 @@ public sealed class ImageCouplingTests
     public void A_mask_or_network_that_does_not_fit_the_events_is_refused_naming_the_step()
     {
         var vectorMask = Fails(() => ImageFlow.Over(1, 4, 4).Then(Bij.Coupling(Mask.Alternating(4), Net.Mlp(8), Univariate.Affine())));
-        Assert.Equal("image_flow.steps[0].mask", vectorMask.Node);
+        Assert.Equal("flow.steps[0].mask", vectorMask.Node);
         Assert.Contains("vector events", vectorMask.Message, StringComparison.Ordinal);
 
         var imageMask = Fails(() => Flow.Over(Dist.StandardNormal(4)).Then(Bij.Coupling(ImageMask.Checkerboard(), Net.ConvResNet(4, 1), Univariate.Affine())));
@@ -44,7 +44,7 @@ public sealed class ImageCouplingTests
 
         var spline = (CouplingSpec)ImageBij.AffineCoupling(ImageMask.Checkerboard(), Net.ConvResNet(4, 1)) with { Map = Univariate.Spline() };
         var scaled = Fails(() => ImageFlow.Over(1, 4, 4).Then(spline));
-        Assert.Equal("image_flow.steps[0].map", scaled.Node);
+        Assert.Equal("flow.steps[0].map", scaled.Node);
         Assert.Contains("learnt scale", scaled.Message, StringComparison.Ordinal);
         Assert.False(((CouplingSpec)ImageBij.AffineCoupling(ImageMask.Checkerboard(), Net.ConvResNet(4, 1))).WithMap(Univariate.Spline()).LearntScale);
     }
@@ -56,20 +56,20 @@ public sealed class ImageCouplingTests
         var json = realNvp.ToJson();
         Assert.Contains("\"image_coupling\"", json, StringComparison.Ordinal);
         Assert.DoesNotContain("\"coupling\"", json, StringComparison.Ordinal);
-        Assert.Equal(realNvp, SpecJson.FromJson<ImageFlowSpec>(json));
+        Assert.Equal(realNvp, SpecJson.FromJson<FlowSpec>(json));
 
         var anyMap = ImageFlowModels.AnyMap().WithContext(2);
         var written = anyMap.ToJson();
         Assert.Contains("\"coupling\"", written, StringComparison.Ordinal);
         Assert.Contains("\"conv_resnet\"", written, StringComparison.Ordinal);
         Assert.Contains("\"spline\"", written, StringComparison.Ordinal);
-        Assert.Equal(anyMap, SpecJson.FromJson<ImageFlowSpec>(written));
+        Assert.Equal(anyMap, SpecJson.FromJson<FlowSpec>(written));
 
         // A learnt scale on a coupling that has no old form is written as such.
         var mlpScaled = Bij.Coupling(ImageMask.Checkerboard(), Net.Mlp(4), new AffineMap(AffineScale.Tanh)) with { LearntScale = true };
         var flow = ImageFlow.Over(1, 4, 4).Then(mlpScaled);
         Assert.Contains("\"learnt_scale\": true", flow.ToJson(), StringComparison.Ordinal);
-        Assert.Equal(flow, SpecJson.FromJson<ImageFlowSpec>(flow.ToJson()));
+        Assert.Equal(flow, SpecJson.FromJson<FlowSpec>(flow.ToJson()));
     }
 
     [Fact]

@@ -15,7 +15,7 @@ public sealed class ImageFlowCheckpointTests : IDisposable
 
     public static TheoryData<string> Specs => new() { "every_step", "real_nvp", "glow" };
 
-    private static ImageFlowSpec Spec(string name) => name switch
+    private static FlowSpec Spec(string name) => name switch
     {
         "every_step" => ImageFlowModels.EveryStep(),
         "real_nvp" => ImageFlow.RealNvp(1, 4, 4, scales: 2, hidden: 4, blocks: 1),
@@ -30,7 +30,7 @@ public sealed class ImageFlowCheckpointTests : IDisposable
         var spec = Spec(name);
         var json = spec.ToJson();
         Assert.Contains("\"type\": \"image_flow\"", json, StringComparison.Ordinal);
-        Assert.Equal(spec, SpecJson.FromJson<ImageFlowSpec>(json));
+        Assert.Equal(spec, SpecJson.FromJson<FlowSpec>(json));
         Assert.Equal(spec.ToString(), SpecJson.FromJson(json).ToString());
     }
 
@@ -43,7 +43,7 @@ public sealed class ImageFlowCheckpointTests : IDisposable
         using var model = ImageFlowModels.Trained(Spec(name), dtype, seed: 5);
         var path = Path.Combine(folder, $"{name}.genckpt");
         Model.Save(path, model);
-        using var loaded = Model.Load<ImageFlowModel>(path, Device.Cpu);
+        using var loaded = Model.Load<FlowModel>(path, Device.Cpu);
         Assert.Equal(model.Spec, loaded.Spec);
         using var scope = torch.NewDisposeScope();
         var x = ImageFlowModels.Pixels(8, model.Spec.EventShape, dtype, 6);
@@ -60,7 +60,7 @@ public sealed class ImageFlowCheckpointTests : IDisposable
         using var model = ImageFlowModels.Trained(ImageFlow.Glow(1, 4, 4, levels: 1, stepsPerLevel: 1, hidden: 4), torch.float32, seed: 8);
         var path = Path.Combine(folder, "actnorm.genckpt");
         Model.Save(path, model);
-        using var loaded = Model.Load<ImageFlowModel>(path, Device.Cpu);
+        using var loaded = Model.Load<FlowModel>(path, Device.Cpu);
         using var scope = torch.NewDisposeScope();
         var other = ImageFlowModels.Pixels(16, model.Spec.EventShape, torch.float32, 99) * 0.1;
         Assert.True(loaded.LogProb(other).allclose(model.LogProb(other), rtol: 0, atol: 0));

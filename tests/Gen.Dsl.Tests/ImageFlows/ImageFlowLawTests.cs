@@ -14,7 +14,7 @@ public class ImageFlowLawTests
 {
     public static TheoryData<string> Flows => new() { "every_step", "real_nvp", "glow", "any_map" };
 
-    private static ImageFlowSpec Spec(string name) => name switch
+    private static FlowSpec Spec(string name) => name switch
     {
         "every_step" => ImageFlowModels.EveryStep(),
         "real_nvp" => ImageFlow.RealNvp(1, 4, 4, scales: 2, hidden: 4, blocks: 1),
@@ -50,7 +50,7 @@ public class ImageFlowLawTests
         using var scope = torch.NewDisposeScope();
         var x = ImageFlowModels.Pixels(5, model.Spec.EventShape, torch.float64, 11);
         var z = model.DataToBase().ForwardAndLogDet(x);
-        Assert.Equal(new long[] { 5, model.Spec.Dimensions }, z.Value.shape);
+        Assert.Equal(new long[] { 5, model.Spec.Features }, z.Value.shape);
         var expected = (-0.5 * z.Value.square() - 0.5 * Math.Log(2 * Math.PI)).sum(dim: -1) + z.LogDet;
         var actual = model.LogProb(x);
         Assert.Equal(new long[] { 5 }, actual.shape);

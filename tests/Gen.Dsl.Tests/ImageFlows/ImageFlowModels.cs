@@ -10,7 +10,7 @@ internal static class ImageFlowModels
     /// A two-scale flow over [2, 4, 4] with every step kind: checkerboard, channel and additive couplings, ActNorm,
     /// both 1×1 convolutions, squeezes and a factor-out, after RealNVP's logit preprocessing of 256 levels.
     /// </summary>
-    public static ImageFlowSpec EveryStep()
+    public static FlowSpec EveryStep()
     {
         var net = Net.ConvResNet(4, 1);
         return ImageFlow.Over(2, 4, 4)
@@ -33,7 +33,7 @@ internal static class ImageFlowModels
     /// Image couplings over other maps than RealNVP's: rational-quadratic splines with a convolutional conditioner on a
     /// checkerboard and on a channel mask, and an affine map whose conditioner is an MLP over the flattened image.
     /// </summary>
-    public static ImageFlowSpec AnyMap() => ImageFlow.Over(2, 4, 4).WithPreprocessing(ImagePreprocessing.Logit(256, 0.05))
+    public static FlowSpec AnyMap() => ImageFlow.Over(2, 4, 4).WithPreprocessing(ImagePreprocessing.Logit(256, 0.05))
         .Then(Bij.Coupling(ImageMask.Checkerboard(), Net.ConvResNet(4, 1), Univariate.Spline(6, 4.0)))
         .Then(ImageBij.Squeeze())
         .Then(Bij.Coupling(ImageMask.Channel(), Net.ConvResNet(4, 0), Univariate.Spline()))
@@ -50,7 +50,7 @@ internal static class ImageFlowModels
     /// Compiles <paramref name="spec"/> with perturbed weights (so that the zero-initialised couplings are not the
     /// identity) and initialises its ActNorms on a batch.
     /// </summary>
-    public static ImageFlowModel Trained(ImageFlowSpec spec, torch.ScalarType dtype = torch.ScalarType.Float64, long seed = 3)
+    public static FlowModel Trained(FlowSpec spec, torch.ScalarType dtype = torch.ScalarType.Float64, long seed = 3)
     {
         var model = spec.Compile(Device.Cpu, dtype, seed: seed);
         Checkpoints.CheckpointModels.Perturb(model, seed + 1);

@@ -14,7 +14,7 @@ public class ImageFlowSpecTests
     public void Squeezing_an_odd_height_names_the_step_and_the_shape()
     {
         var e = Fails(() => ImageFlow.Over(1, 5, 4).Then(ImageBij.ActNorm()).Then(ImageBij.Squeeze()));
-        Assert.Equal("image_flow.steps[1]", e.Node);
+        Assert.Equal("flow.steps[1]", e.Node);
         Assert.Contains("even height and width", e.Message, StringComparison.Ordinal);
         Assert.Contains("[1, 5, 4]", e.Message, StringComparison.Ordinal);
     }
@@ -24,7 +24,7 @@ public class ImageFlowSpecTests
     {
         // 6×6 → squeeze → [4, 3, 3]: the second level's squeeze cannot halve 3.
         var e = Fails(() => ImageFlow.Glow(1, 6, 6, levels: 2, stepsPerLevel: 1, hidden: 4));
-        Assert.Equal("image_flow.steps[5]", e.Node);
+        Assert.Equal("flow.steps[5]", e.Node);
         Assert.Contains("[2, 3, 3]", e.Message, StringComparison.Ordinal);
     }
 
@@ -32,12 +32,12 @@ public class ImageFlowSpecTests
     public void A_channel_mask_or_factor_out_over_an_odd_channel_count_says_to_squeeze_first()
     {
         var mask = Fails(() => ImageFlow.Over(3, 4, 4).Then(ImageBij.AffineCoupling(ImageMask.Channel(), Net.ConvResNet(4, 1))));
-        Assert.Equal("image_flow.steps[0].mask", mask.Node);
+        Assert.Equal("flow.steps[0].mask", mask.Node);
         Assert.Contains("[3, 4, 4]", mask.Message, StringComparison.Ordinal);
         Assert.Contains("squeeze first", mask.Message, StringComparison.Ordinal);
 
         var split = Fails(() => ImageFlow.Over(1, 4, 4).Then(ImageBij.FactorOut()));
-        Assert.Equal("image_flow.steps[0]", split.Node);
+        Assert.Equal("flow.steps[0]", split.Node);
         Assert.Contains("even channel count", split.Message, StringComparison.Ordinal);
         Assert.Contains("[1, 4, 4]", split.Message, StringComparison.Ordinal);
     }
@@ -46,15 +46,15 @@ public class ImageFlowSpecTests
     public void A_checkerboard_over_a_single_pixel_and_bad_network_sizes_are_rejected()
     {
         var one = Fails(() => ImageFlow.Over(1, 2, 2).Then(ImageBij.Squeeze()).Then(ImageBij.AffineCoupling(ImageMask.Checkerboard(), Net.ConvResNet(4, 0))));
-        Assert.Equal("image_flow.steps[1].mask", one.Node);
+        Assert.Equal("flow.steps[1].mask", one.Node);
         Assert.Contains("[4, 1, 1]", one.Message, StringComparison.Ordinal);
 
         Assert.Equal("conv_resnet.hidden", Fails(() => Net.ConvResNet(0, 1)).Node);
         Assert.Equal("conv_resnet.blocks", Fails(() => Net.ConvResNet(8, -1)).Node);
         var unchecked_ = new CouplingSpec(ImageMask.Checkerboard(), new ConvResNetSpec(-2, 0, Activation.Relu), Univariate.Shift());
-        Assert.Equal("image_flow.steps[0].net.hidden", Fails(() => ImageFlow.Over(1, 4, 4).Then(unchecked_)).Node);
-        Assert.Equal("image_flow", Fails(() => ImageFlow.Over(0, 4, 4)).Node);
-        Assert.Equal("image_flow.levels", Fails(() => ImageFlow.Glow(1, 4, 4, 0, 1, 4)).Node);
+        Assert.Equal("flow.steps[0].net.hidden", Fails(() => ImageFlow.Over(1, 4, 4).Then(unchecked_)).Node);
+        Assert.Equal("flow", Fails(() => ImageFlow.Over(0, 4, 4)).Node);
+        Assert.Equal("flow.levels", Fails(() => ImageFlow.Glow(1, 4, 4, 0, 1, 4)).Node);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public class ImageFlowSpecTests
     {
         using var model = ImageFlow.Glow(1, 4, 4, levels: 1, stepsPerLevel: 1, hidden: 4).Compile(Device.Cpu);
         var shape = Assert.Throws<GenShapeException>(() => model.LogProb(torch.zeros(2, 1, 4, 5)));
-        Assert.Contains("image_flow.log_prob", shape.Message, StringComparison.Ordinal);
+        Assert.Contains("flow.log_prob", shape.Message, StringComparison.Ordinal);
         Assert.Contains("[1, 4, 4]", shape.Message, StringComparison.Ordinal);
         var dtype = Assert.Throws<ArgumentException>(() => model.LogProb(torch.zeros(new long[] { 2, 1, 4, 4 }, dtype: torch.float64)));
         Assert.Contains("Float32", dtype.Message, StringComparison.Ordinal);
@@ -102,7 +102,7 @@ public class ImageFlowSpecTests
     public void A_spec_prints_as_a_tree_with_the_shape_after_each_step()
     {
         var text = ImageFlow.Glow(1, 4, 4, levels: 2, stepsPerLevel: 1, hidden: 8).ToString();
-        Assert.StartsWith("ImageFlow over [1, 4, 4] (C, H, W), preprocessing: centred(levels: 256)", text, StringComparison.Ordinal);
+        Assert.StartsWith("Flow from data [1, 4, 4] to base, preprocessing: centred(levels: 256)", text, StringComparison.Ordinal);
         Assert.Contains("[0] Squeeze(2x2)  -> [4, 2, 2]", text, StringComparison.Ordinal);
         Assert.Contains("[2] Conv1x1(LU)  -> [4, 2, 2]", text, StringComparison.Ordinal);
         Assert.Contains("[3] AffineCoupling(mask: channel, net: ConvResNet(8 channels, 0 blocks; relu))  -> [4, 2, 2]", text, StringComparison.Ordinal);

@@ -17,7 +17,7 @@ namespace Gen.Dsl.Tests.ImageFlows;
 /// </summary>
 public class SharedStepTests
 {
-    private static ImageFlowSpec SmallGlow => ImageFlow.Glow(1, 4, 4, levels: 1, stepsPerLevel: 1, hidden: 4);
+    private static FlowSpec SmallGlow => ImageFlow.Glow(1, 4, 4, levels: 1, stepsPerLevel: 1, hidden: 4);
 
     [Fact]
     public void A_step_of_ones_own_goes_into_an_image_flow_and_keeps_the_bijector_laws()
@@ -74,7 +74,7 @@ public class SharedStepTests
         var x = DeviceRandom.Normal(new long[] { 64, 2, 2, 2 }, torch.float64, Device.Cpu, Seed.Generator(1)) * 3 + 1;
         var z = flow.DataToBase().ForwardAndLogDet(x).Value.reshape(64, 2, 4);
         Assert.True(z.mean(new long[] { 0, 2 }).abs().max().item<double>() < 1e-9);
-        var read = SpecJson.FromJson<ImageFlowSpec>(spec.ToJson());
+        var read = SpecJson.FromJson<FlowSpec>(spec.ToJson());
         Assert.Equal(spec, read);
     }
 
@@ -87,7 +87,7 @@ public class SharedStepTests
         var factorOut = Assert.Throws<GenShapeException>(() => Flow.Over(Dist.StandardNormal(4)).Then(ImageBij.FactorOut()));
         Assert.Contains("flow.steps[0]", factorOut.Message);
         var coupling = Assert.Throws<GenShapeException>(() => ImageFlow.Over(1, 4, 4).Then(ImageBij.Squeeze()).Then(Bij.AffineCoupling(Mask.Alternating(4), Net.Mlp(8))));
-        Assert.Contains("image_flow.steps[1]", coupling.Message);
+        Assert.Contains("flow.steps[1]", coupling.Message);
         Assert.Contains("vector events [features]", coupling.Message);
         Assert.Contains("[4, 2, 2]", coupling.Message);
     }
@@ -96,7 +96,7 @@ public class SharedStepTests
     public void An_image_flow_with_vector_and_image_steps_reads_back_as_written()
     {
         var spec = SmallGlow.Then(Bij.ActNorm().Inverted()).Then(Bij.Affine()).Then(Bij.BatchNorm(0.05, 1e-4)).WithContext(3);
-        Assert.Equal(spec, SpecJson.FromJson<ImageFlowSpec>(spec.ToJson()));
+        Assert.Equal(spec, SpecJson.FromJson<FlowSpec>(spec.ToJson()));
     }
 
     // A learnable log-scale per channel of any event (the first event dimension), written outside Gen.

@@ -19,7 +19,7 @@ public class FlowPriorTests
         var vae = Gen.Dsl.Latent.Vae(64, 3).WithEncoder(Net.Mlp(16)).WithDecoder(Net.Mlp(16));
         var wide = Assert.Throws<GenShapeException>(() => vae.WithPrior(RealNvp(4)));
         Assert.Contains("vae.prior", wide.Message);
-        Assert.Contains("over 4 features, but the latent code has 3", wide.Message);
+        Assert.Contains("over events [4], but the latent code is [3]", wide.Message);
         var conditional = Assert.Throws<GenShapeException>(() => vae.WithPrior(RealNvp(3).WithContext(2)));
         Assert.Contains("context of 2 features", conditional.Message);
 

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using FsCheck;
 using FsCheck.Fluent;
 using FsCheck.Xunit;
@@ -79,9 +80,9 @@ public sealed class RandomSpecLawTests
         width > 0 ? torch.randn(new[] { rows, width }, dtype: torch.float64, generator: g) : null;
 
     /// <summary>Points inside pixel space [0, K) away from its edges, or standard normal values without preprocessing.</summary>
-    private static torch.Tensor Pixels(ImageFlowSpec spec, long batch, torch.Generator g)
+    private static torch.Tensor Pixels(FlowSpec spec, long batch, torch.Generator g)
     {
-        var shape = new[] { batch, spec.Channels, spec.Height, spec.Width };
+        var shape = new[] { batch }.Concat(spec.EventShape).ToArray();
         return spec.Preprocessing.Kind == ImagePreprocessingKind.None
             ? torch.randn(shape, dtype: torch.float64, generator: g)
             : spec.Preprocessing.Levels * (0.05 + (0.9 * torch.rand(shape, dtype: torch.float64, generator: g)));

@@ -12,7 +12,7 @@ public sealed class SampleCountTests
         yield return new object[] { "flow.sample", (Func<long, object>)(n => Flow2().Sample(n)) };
         yield return new object[] { "flow.rsample", (Func<long, object>)(n => Flow2().RSample(n)) };
         yield return new object[] { "flow.sample_and_log_prob", (Func<long, object>)(n => Flow2().SampleAndLogProb(n)) };
-        yield return new object[] { "image_flow.sample", (Func<long, object>)(n => ImageFlow.Glow(1, 4, 4, 1, 1, 4).Compile(Device.Cpu, seed: 0).Sample(n)) };
+        yield return new object[] { "flow.sample", (Func<long, object>)(n => ImageFlow.Glow(1, 4, 4, 1, 1, 4).Compile(Device.Cpu, seed: 0).Sample(n)) };
         yield return new object[] { "made.sample", (Func<long, object>)(n => Autoregressive.Made(4, 8).Compile(Device.Cpu, seed: 0).Sample(n)) };
         yield return new object[] { "vae.sample", (Func<long, object>)(n => Gen.Dsl.Latent.Vae(4, 2).WithEncoder(Net.Mlp(8)).WithDecoder(Net.Mlp(8)).Compile(Device.Cpu, seed: 0).Sample(n)) };
         yield return new object[] { "gan.sample", (Func<long, object>)(n => Adversarial.Gan(2, 2).Generator(Net.Mlp(8)).Discriminator(Net.Mlp(8)).Compile(Device.Cpu, seed: 0).Sample(n)) };

@@ -52,14 +52,14 @@ internal static class SeededRuns
         return Train(model, Binary(), x => model.Loss(x, 0, noise));
     }
 
-    private static ImageFlowSpec NormalisedImageFlow(Normalization normalization) =>
+    private static FlowSpec NormalisedImageFlow(Normalization normalization) =>
         ImageFlow.Over(1, 8, 8)
             .Then(ImageBij.AffineCoupling(ImageMask.Checkerboard(), Net.ConvResNet(12, 1).WithNormalization(normalization)))
             .Then(ImageBij.Squeeze())
             .Then(ImageBij.ActNorm())
             .Then(ImageBij.AffineCoupling(ImageMask.Channel(), Net.ConvResNet(12, 1).WithNormalization(normalization)));
 
-    private static string ImageFlowRun(ImageFlowSpec spec)
+    private static string ImageFlowRun(FlowSpec spec)
     {
         using var model = spec.WithPreprocessing(ImagePreprocessing.Logit(Digits.MaxValue + 1, 0.05)).Compile(Device.Cpu, seed: 0);
         using var noise = Seed.Generator(1);

@@ -4,7 +4,7 @@ using Gen.Probability.Bijectors;
 namespace Gen.Dsl;
 
 /// <summary>
-/// Factories for the steps of image flows (<see cref="ImageFlowSpec"/>), typed as the step base <see cref="BijSpec"/> so that
+/// Factories for the steps of image flows (<see cref="ImageFlow"/>), typed as the step base <see cref="BijSpec"/> so that
 /// they mix with any other step in one list (in F#, <c>[ ImageBij.Squeeze(); Bij.ActNorm() ]</c>).
 /// </summary>
 public static class ImageBij

@@ -7,10 +7,10 @@ using TorchSharp;
 namespace Gen.Dsl;
 
 /// <summary>
-/// The map from pixel space to the space an image flow's steps act on, part of the flow's density: for data with K
+/// The map from pixel space to the space a flow's steps act on (images or flattened pixels), part of the flow's density: for data with K
 /// levels (values 0 … K − 1, dequantised to y = x + u, u ~ U[0, 1)), the flow's <c>LogProb</c> is a density on
 /// [0, K)^D, so that −log p(y)/(D·ln 2) is in bits per dimension of the discrete data (an upper bound on the discrete
-/// model's in expectation over u; see <see cref="ImageFlowModel.BitsPerDim"/>).
+/// model's in expectation over u; see <see cref="FlowModel.BitsPerDim"/>).
 /// </summary>
 /// <remarks>
 /// <para>Change of variables, per dimension (D = C·H·W of them): with u = y/K, log p(y) = log p(u) − log K, so
@@ -61,7 +61,7 @@ public sealed record ImagePreprocessing(ImagePreprocessingKind Kind, int Levels,
         ArgumentNullException.ThrowIfNull(like);
         if (eventRank < 1)
         {
-            throw new ArgumentOutOfRangeException(nameof(eventRank), eventRank, "image_flow.preprocessing: the event rank must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(eventRank), eventRank, "flow.preprocessing: the event rank must be at least 1.");
         }
 
         if (Kind == ImagePreprocessingKind.None)
@@ -106,7 +106,7 @@ public sealed record ImagePreprocessing(ImagePreprocessingKind Kind, int Levels,
         {
             if (p.Levels != 0 || p.Alpha != 0)
             {
-                throw new ArgumentOutOfRangeException("levels", p.Levels, $"image_flow.preprocessing: no preprocessing has no levels and no alpha, got {p.Levels} levels and alpha {p.Alpha.ToString(CultureInfo.InvariantCulture)}; use ImagePreprocessing.None.");
+                throw new ArgumentOutOfRangeException("levels", p.Levels, $"flow.preprocessing: no preprocessing has no levels and no alpha, got {p.Levels} levels and alpha {p.Alpha.ToString(CultureInfo.InvariantCulture)}; use ImagePreprocessing.None.");
             }
 
             return p;
@@ -114,17 +114,17 @@ public sealed record ImagePreprocessing(ImagePreprocessingKind Kind, int Levels,
 
         if (p.Levels < 2)
         {
-            throw new ArgumentOutOfRangeException("levels", p.Levels, "image_flow.preprocessing: the number of pixel levels must be at least 2.");
+            throw new ArgumentOutOfRangeException("levels", p.Levels, "flow.preprocessing: the number of pixel levels must be at least 2.");
         }
 
         if (p.Kind == ImagePreprocessingKind.Logit && !(p.Alpha > 0 && p.Alpha < 0.5))
         {
-            throw new ArgumentOutOfRangeException("alpha", p.Alpha, "image_flow.preprocessing: the logit's alpha must lie in (0, 0.5).");
+            throw new ArgumentOutOfRangeException("alpha", p.Alpha, "flow.preprocessing: the logit's alpha must lie in (0, 0.5).");
         }
 
         if (p.Kind == ImagePreprocessingKind.Centred && p.Alpha != 0)
         {
-            throw new ArgumentOutOfRangeException("alpha", p.Alpha, "image_flow.preprocessing: the centred map has no alpha (it must be 0).");
+            throw new ArgumentOutOfRangeException("alpha", p.Alpha, "flow.preprocessing: the centred map has no alpha (it must be 0).");
         }
 
         return p;

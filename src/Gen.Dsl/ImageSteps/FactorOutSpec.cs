@@ -7,8 +7,9 @@ namespace Gen.Dsl;
 
 /// <summary>
 /// The factor-out of multi-scale image flows: of [C, H, W], the first C/2 channels go on through the following steps
-/// and the other C/2 go straight to the standard normal base. Needs an even channel count, and an image flow
-/// (<see cref="ImageFlowSpec"/>), which nests the steps after it; a vector flow refuses it.
+/// and the other C/2 go straight to the standard normal base. Needs an even channel count, and a flow listed from
+/// data to base (<see cref="Flow.DataToBase"/>, <see cref="ImageFlow.Over"/>), which nests the steps after it; a flow
+/// listed from base to data refuses it.
 /// </summary>
 public sealed record FactorOutSpec : BijSpec
 {
@@ -22,7 +23,7 @@ public sealed record FactorOutSpec : BijSpec
         var input = shape.Image(path);
         if (shape.Direction != FlowDirection.DataToBase)
         {
-            throw new GenShapeException(path, "a factor-out belongs in a multi-scale image flow (ImageFlow.Over(...).Then(ImageBij.FactorOut())), which sends the factored channels to its base.");
+            throw new GenShapeException(path, "a factor-out belongs in a flow listed from data to base (ImageFlow.Over(...).Then(ImageBij.FactorOut()), or Flow.DataToBase), which sends the factored channels to its base.");
         }
 
         if (input.Channels < 2 || input.Channels % 2 != 0)

@@ -3,19 +3,26 @@ using System.Collections.Generic;
 
 namespace Gen.Dsl;
 
-/// <summary>Entry point for image flow specs: multi-scale RealNVP and Glow, or any sequence of image steps.</summary>
+/// <summary>
+/// Entry point for flows over images [C, H, W]: presets for multi-scale RealNVP and Glow, or any sequence of steps. Each
+/// is a <see cref="FlowSpec"/> listed from data to base (<see cref="Flow.DataToBase"/>), the one flow mechanism for
+/// every event shape.
+/// </summary>
 public static class ImageFlow
 {
-    /// <summary>An image flow over [<paramref name="channels"/>, <paramref name="height"/>, <paramref name="width"/>] with no steps and no preprocessing yet.</summary>
+    /// <summary>
+    /// A flow over images [<paramref name="channels"/>, <paramref name="height"/>, <paramref name="width"/>] with no steps
+    /// and no preprocessing yet, listed from data to base: <see cref="Flow.DataToBase"/> over [C, H, W].
+    /// </summary>
     /// <exception cref="GenShapeException">A size is not positive.</exception>
-    public static ImageFlowSpec Over(int channels, int height, int width)
+    public static FlowSpec Over(int channels, int height, int width)
     {
         if (channels < 1 || height < 1 || width < 1)
         {
-            throw new GenShapeException("image_flow", $"image sizes must be positive, got [{channels}, {height}, {width}] (C, H, W).");
+            throw new GenShapeException("flow", $"image sizes must be positive, got [{channels}, {height}, {width}] (C, H, W).");
         }
 
-        return new ImageFlowSpec(channels, height, width, ValueList<BijSpec>.Empty, ImagePreprocessing.None);
+        return Flow.DataToBase(channels, height, width);
     }
 
     /// <summary>
@@ -23,10 +30,10 @@ public static class ImageFlow
     /// couplings with alternating checkerboard masks, a squeeze, three with alternating channel masks, and a factor-out;
     /// at the last scale, four checkerboard couplings. Every conditioner is a <see cref="Net.ConvResNet"/> with
     /// <paramref name="hidden"/> channels and <paramref name="blocks"/> residual blocks. Preprocessing: the logit map with
-    /// α = 0.05 over 256 levels (change it with <see cref="ImageFlowSpec.WithPreprocessing"/>).
+    /// α = 0.05 over 256 levels (change it with <see cref="FlowSpec.WithPreprocessing"/>).
     /// </summary>
     /// <exception cref="GenShapeException">A size does not fit: H and W must be divisible by 2^(scales − 1).</exception>
-    public static ImageFlowSpec RealNvp(int channels, int height, int width, int scales, int hidden, int blocks)
+    public static FlowSpec RealNvp(int channels, int height, int width, int scales, int hidden, int blocks)
     {
         CheckCount(scales, "scales");
         var net = Net.ConvResNet(hidden, blocks);
@@ -59,10 +66,10 @@ public static class ImageFlow
     /// <paramref name="stepsPerLevel"/> steps of flow (ActNorm, LU-parametrised invertible 1×1 convolution, affine
     /// coupling with a channel mask whose conditioner is a <see cref="Net.ConvResNet"/> with <paramref name="hidden"/>
     /// channels and no residual blocks: 3×3 convolution, ReLU, zero-initialised 3×3 convolution), then a factor-out on
-    /// every level but the last. Preprocessing: y/256 − ½ (change it with <see cref="ImageFlowSpec.WithPreprocessing"/>).
+    /// every level but the last. Preprocessing: y/256 − ½ (change it with <see cref="FlowSpec.WithPreprocessing"/>).
     /// </summary>
     /// <exception cref="GenShapeException">A size does not fit: H and W must be divisible by 2^levels.</exception>
-    public static ImageFlowSpec Glow(int channels, int height, int width, int levels, int stepsPerLevel, int hidden)
+    public static FlowSpec Glow(int channels, int height, int width, int levels, int stepsPerLevel, int hidden)
     {
         CheckCount(levels, "levels");
         CheckCount(stepsPerLevel, "steps_per_level");
@@ -91,7 +98,7 @@ public static class ImageFlow
     {
         if (value < 1)
         {
-            throw new GenShapeException($"image_flow.{name}", $"must be at least 1, got {value}.");
+            throw new GenShapeException($"flow.{name}", $"must be at least 1, got {value}.");
         }
     }
 }
