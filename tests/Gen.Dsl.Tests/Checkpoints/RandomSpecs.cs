@@ -23,10 +23,11 @@ internal static class RandomSpecs
         _ => Vae(r),
     };
 
+    /// <summary>A flow over vectors of 2–6 features, listed base to data or (a third of the time) data to base, conditional a third of the time.</summary>
     public static FlowSpec Flow(Random r)
     {
         int d = r.Next(2, 7);
-        var flow = Gen.Dsl.Flow.Over(Dist.StandardNormal(d));
+        var flow = r.Next(3) == 0 ? Gen.Dsl.Flow.DataToBase(d) : Gen.Dsl.Flow.Over(Dist.StandardNormal(d));
         for (int i = r.Next(0, 9); i > 0; i--)
         {
             var step = Step(r, d);
@@ -37,9 +38,9 @@ internal static class RandomSpecs
     }
 
     /// <summary>
-    /// A multi-scale image flow over [1–3, 2–8, 2–8] (C, H, W), conditional half the time, whose steps are drawn only
-    /// among those that fit the events they see (squeezes need an even height and width, channel masks and factor-outs
-    /// an even channel count).
+    /// A multi-scale image flow over [1–3, 2–8, 2–8] (C, H, W), conditional half the time (and then with a base that
+    /// reads the context half of that), whose steps are drawn only among those that fit the events they see (squeezes
+    /// need an even height and width, channel masks and factor-outs an even channel count).
     /// </summary>
     public static FlowSpec ImageFlow(Random r)
     {
@@ -50,6 +51,11 @@ internal static class RandomSpecs
             _ => ImagePreprocessing.Logit(r.Next(2, 257), 0.001 + (r.NextDouble() * 0.4)),
         });
         flow = r.Next(2) == 0 ? flow.WithContext(r.Next(1, 5)) : flow;
+        if (flow.ContextFeatures > 0 && r.Next(2) == 0)
+        {
+            flow = flow.WithBase(Dist.ConditionalNormal((int)flow.Features, flow.ContextFeatures, Net.Mlp(r.Next(1, 6))));
+        }
+
         for (int i = r.Next(0, 9); i > 0; i--)
         {
             var shape = flow.OutputShape;
