@@ -137,8 +137,10 @@ public sealed class FlowModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IDi
         return BijectorExtensions.Chain(parts);
     }
 
-    // The preprocessing as a bijector over the data's events, in the model's dtype and on its device; null for none.
-    private IBijector? Preprocessing() => Spec.Preprocessing.Bijector(Reference, Spec.EventShape.Length);
+    // The preprocessing as a bijector over the data's events, in the model's dtype and on its device; null for none
+    // (without looking for the model's dtype, which walks its parameters, on every call of a flow that has none).
+    private IBijector? Preprocessing() =>
+        Spec.Preprocessing.Kind == ImagePreprocessingKind.None ? null : Spec.Preprocessing.Bijector(Reference, Spec.EventShape.Length);
 
     /// <summary>
     /// log p(x) in nats for a batch of shape [batch, ...event] (any number of batch dimensions); returns [batch]. With
