@@ -42,6 +42,12 @@ internal static class QualityCatalog
         new QualityCase("gan-mlp-mnist", "MLP GAN (spectral norm, non-saturating) on MNIST: Fréchet and kernel distances, precision and recall on a classifier's features", c => SampleQualityCases.MlpGan(c, "mnist")),
         new QualityCase("floor-fashion", "the metrics' floor on Fashion-MNIST", c => SampleQualityCases.Floor(c, "fashion")),
         new QualityCase("gan-mlp-fashion", "MLP GAN on Fashion-MNIST, the same metrics", c => SampleQualityCases.MlpGan(c, "fashion")),
+        new QualityCase("jem-mnist", "JEM (MLP 256-256 to 10 logits, contrastive divergence with a replay buffer) on MNIST: test accuracy and the sample metrics of its Langevin samples", c => BeyondLikelihoodCases.Jem(c, "mnist")),
+        new QualityCase("jem-fashion", "JEM on Fashion-MNIST, the same rows", c => BeyondLikelihoodCases.Jem(c, "fashion")),
+        new QualityCase("gmmn-mnist", "GMMN (generator MLP 64-256-256-1024, MMD² under six Gaussian widths) on MNIST: the sample metrics", c => BeyondLikelihoodCases.Gmmn(c, "mnist")),
+        new QualityCase("gmmn-fashion", "GMMN on Fashion-MNIST, the same metrics", c => BeyondLikelihoodCases.Gmmn(c, "fashion")),
+        new QualityCase("score-mnist", "noise-conditional score network (MLP 1024-1024, 10 levels, denoising score matching, annealed Langevin) on MNIST: the sample metrics", c => BeyondLikelihoodCases.Score(c, "mnist")),
+        new QualityCase("score-fashion", "the score network on Fashion-MNIST, the same metrics", c => BeyondLikelihoodCases.Score(c, "fashion")),
         new QualityCase("gan-ring", "GAN (non-saturating) on the 8-Gaussian ring, MLP 128-128 both", c => Gan(c, ToySet.EightGaussians)),
         new QualityCase("gan-grid", "GAN (non-saturating) on the 25-Gaussian grid, MLP 128-128 both", c => Gan(c, ToySet.TwentyFiveGaussians)),
     };

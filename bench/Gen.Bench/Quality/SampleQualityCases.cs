@@ -14,10 +14,10 @@ namespace Gen.Bench;
 /// </summary>
 internal static class SampleQualityCases
 {
-    private const int Count = 10_000;
+    internal const int Count = 10_000;
 
     /// <summary>The training images [60000, 784] and test images [10000, 784] in [0, 1], with labels; the embedded sample in quick mode.</summary>
-    private static (torch.Tensor Train, torch.Tensor TrainLabels, torch.Tensor Test, torch.Tensor TestLabels) Load(QualityContext c, string data)
+    internal static (torch.Tensor Train, torch.Tensor TrainLabels, torch.Tensor Test, torch.Tensor TestLabels) Load(QualityContext c, string data)
     {
         if (c.Quick)
         {
@@ -32,11 +32,11 @@ internal static class SampleQualityCases
         return (train.Images.to(torch.float32) / 255, train.Labels, test.Images.to(torch.float32) / 255, test.Labels);
     }
 
-    private static string DatasetName(QualityContext c, string data) =>
+    internal static string DatasetName(QualityContext c, string data) =>
         c.Quick ? "8x8 digits upsampled to 28x28 (quick mode)" : data == "fashion" ? "Fashion-MNIST, test 10000" : "MNIST, test 10000";
 
     /// <summary>The metrics of <paramref name="samples"/> [n, 784] in [0, 1] against the test images, as rows.</summary>
-    private static IEnumerable<QualityRow> Rows(QualityContext c, string model, string data, ClassifierFeatures features, torch.Tensor test, torch.Tensor samples, string architecture, string budget)
+    internal static IEnumerable<QualityRow> Rows(QualityContext c, string model, string data, ClassifierFeatures features, torch.Tensor test, torch.Tensor samples, string architecture, string budget)
     {
         using var scope = torch.NewDisposeScope();
         var real = features.Features(test);
@@ -53,7 +53,7 @@ internal static class SampleQualityCases
         yield return new QualityRow(model, dataset, "recall (k = 3)", pr.Recall, null, "-", architecture, budget, null);
     }
 
-    private static ClassifierFeatures Features(QualityContext c, string data, torch.Tensor train, torch.Tensor trainLabels, torch.Tensor test, torch.Tensor testLabels)
+    internal static ClassifierFeatures Features(QualityContext c, string data, torch.Tensor train, torch.Tensor trainLabels, torch.Tensor test, torch.Tensor testLabels)
     {
         var features = ClassifierFeatures.Train(train, trainLabels, 10, data == "fashion" ? "Fashion-MNIST's 60000 training images" : "MNIST's 60000 training images", seed: 0, epochs: c.Quick ? 3 : 10);
         features.Accuracy(test, testLabels);
