@@ -31,6 +31,23 @@ let ``Steps of different kinds mix as arguments, or in a list that states its ty
     Assert.Equal(3, image.Steps.Count)
 
 [<Fact>]
+let ``One flow for any event shape: a MAF over flattened pixels scores like the image flow over the same pixels`` () =
+    // Event sizes are plain integers in F# too; the listing is a property of the flow, not a kind of flow.
+    let logit = ImagePreprocessing.Logit(256, alpha = 0.05)
+    let listedFromData = Flow.DataToBase(16).WithPreprocessing(logit)
+    Assert.Equal(FlowDirection.DataToBase, listedFromData.Direction)
+    Assert.Equal<int64[]>([| 16L |], listedFromData.EventShape)
+    use image = ImageFlow.Over(1, 4, 4).WithPreprocessing(logit).Compile(Device.Cpu, torch.float64)
+    use maf = Flow.Over(Dist.StandardNormal 16).WithPreprocessing(logit).Then(Bij.MaskedAutoregressive 8).Compile(Device.Cpu, torch.float64, seed = 0L)
+    use pixels = (torch.rand([| 3L; 1L; 4L; 4L |], dtype = torch.float64, generator = Seed.Generator 1L) * 255.0).floor()
+    let flat = pixels.reshape(3L, 16L)
+    // A fresh MAF layer is the identity, so the flattened flow's dequantised density is the image flow's.
+    let a = maf.LogProbDequantized(flat, Seed.Generator 2L)
+    let b = image.LogProbDequantized(pixels, Seed.Generator 2L)
+    Assert.True(a.allclose(b, rtol = 0.0, atol = 1e-9))
+    Assert.True(maf.BitsPerDim(a).min().item<float>() > 0.0)
+
+[<Fact>]
 let ``RealNVP trained with the Trainer fits the moons`` () =
     let data = moons ()
     let spec =
