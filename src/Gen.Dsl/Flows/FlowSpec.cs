@@ -61,7 +61,8 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelS
     /// </summary>
     internal static FlowSpec ListedDataToBase(long[] eventShape)
     {
-        var features = eventShape.Aggregate(1L, (a, b) => a * b);
+        // In 128 bits: sizes that multiply past 2^63 must not wrap round to a small count.
+        var features = eventShape.Aggregate((Int128)1, (a, b) => a * b);
         if (features > int.MaxValue)
         {
             throw new GenShapeException(Node, $"an event of shape {Shape.Format(eventShape)} has {features} numbers; the standard normal base takes at most {int.MaxValue}.");

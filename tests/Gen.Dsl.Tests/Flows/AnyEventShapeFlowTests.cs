@@ -152,5 +152,10 @@ public sealed class AnyEventShapeFlowTests : IDisposable
 
         var squeeze = Assert.Throws<GenShapeException>(() => Flow.Over(Dist.StandardNormal(4)).Then(ImageBij.Squeeze()));
         Assert.Equal("flow.steps[0]", squeeze.Node);
+
+        // Sizes whose product passes 2^64 are refused with the count, not wrapped round to a small one.
+        var huge = Assert.Throws<GenShapeException>(() => Flow.DataToBase(1L << 32, 1L << 32, 3));
+        Assert.Contains("55340232221128654848 numbers", huge.Message, StringComparison.Ordinal);
+        Assert.Throws<GenShapeException>(() => Flow.DataToBase(4, 0));
     }
 }
