@@ -97,7 +97,7 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelS
     /// one listed data to base, over vectors of all the event's numbers (<see cref="Features"/>), the order in which the
     /// steps leave them (factored-out parts first). A base that reads a context makes the flow conditional on it.
     /// </summary>
-    /// <exception cref="GenShapeException">The base's events do not fit, or it reads a context of another width than the flow's.</exception>
+    /// <exception cref="GenShapeException">The base's events do not fit (or, listed base to data, do not fit the steps), or it reads a context of another width than the flow's.</exception>
     public FlowSpec WithBase(DistSpec baseDistribution)
     {
         ArgumentNullException.ThrowIfNull(baseDistribution);
@@ -108,6 +108,7 @@ public sealed record FlowSpec(DistSpec Base, ValueList<BijSpec> Steps) : IModelS
         };
         spec.CheckBase();
         spec.CheckContext();
+        spec.Shapes(); // in a flow listed base to data, the steps see the base's events
         return spec;
     }
 

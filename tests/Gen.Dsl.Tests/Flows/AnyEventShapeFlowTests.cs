@@ -147,6 +147,9 @@ public sealed class AnyEventShapeFlowTests : IDisposable
         Assert.Contains("[16]", e.Message, StringComparison.Ordinal);
         Assert.Contains("[1, 4, 4]", e.Message, StringComparison.Ordinal);
 
+        var steps = Assert.Throws<GenShapeException>(() => Flow.Over(Dist.StandardNormal(4)).Then(Bij.AffineCoupling(Mask.Alternating(4), Net.Mlp(4))).WithBase(Dist.StandardNormal(3)));
+        Assert.StartsWith("flow.steps[0]", steps.Node, StringComparison.Ordinal);
+
         var context = Assert.Throws<GenShapeException>(() => ImageFlow.Over(1, 4, 4).WithContext(3).WithBase(Dist.ConditionalNormal(16, 2, Net.Mlp(4))));
         Assert.Equal("flow.base.context", context.Node);
 
