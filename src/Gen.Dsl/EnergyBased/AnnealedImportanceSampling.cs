@@ -73,7 +73,9 @@ public sealed record AnnealedImportanceSampling(int Temperatures, MalaSampler Tr
             double b = beta;
             try
             {
-                x = Transition.Run(z => ((1 - b) * BaseEnergy(z)) + (b * energy(z)), x, generator).Samples.MoveToOuterDisposeScope();
+                var next = Transition.Run(z => ((1 - b) * BaseEnergy(z)) + (b * energy(z)), x, generator).Samples.MoveToOuterDisposeScope();
+                x.Dispose(); // otherwise every temperature's states stay in the outer scope until the estimate ends
+                x = next;
             }
             catch (InvalidOperationException e)
             {
