@@ -41,6 +41,8 @@ internal static class QualityCatalog
         new QualityCase("floor-mnist", "the metrics' floor on MNIST: training images against test images, on a classifier's features", c => SampleQualityCases.Floor(c, "mnist")),
         new QualityCase("gan-mlp-mnist", "MLP GAN (spectral norm, non-saturating) on MNIST: Fréchet and kernel distances, precision and recall on a classifier's features", c => SampleQualityCases.MlpGan(c, "mnist")),
         new QualityCase("floor-fashion", "the metrics' floor on Fashion-MNIST", c => SampleQualityCases.Floor(c, "fashion")),
+        new QualityCase("noise-mnist", "the other end on MNIST: uniform noise against test images, on a classifier's features", c => SampleQualityCases.Noise(c, "mnist")),
+        new QualityCase("noise-fashion", "the other end on Fashion-MNIST", c => SampleQualityCases.Noise(c, "fashion")),
         new QualityCase("gan-mlp-fashion", "MLP GAN on Fashion-MNIST, the same metrics", c => SampleQualityCases.MlpGan(c, "fashion")),
         new QualityCase("jem-mnist", "JEM (MLP 256-256 to 10 logits, contrastive divergence with a replay buffer) on MNIST: test accuracy and the sample metrics of its Langevin samples", c => BeyondLikelihoodCases.Jem(c, "mnist")),
         new QualityCase("jem-fashion", "JEM on Fashion-MNIST, the same rows", c => BeyondLikelihoodCases.Jem(c, "fashion")),

@@ -72,6 +72,18 @@ internal static class SampleQualityCases
         }
     }
 
+    /// <summary>The other end: 10,000 images of uniform noise in [0, 1] against the test images.</summary>
+    public static IEnumerable<QualityRow> Noise(QualityContext c, string data)
+    {
+        var (train, trainLabels, test, testLabels) = Load(c, data);
+        using var features = Features(c, data, train, trainLabels, test, testLabels);
+        using var noise = DeviceRandom.Uniform(new long[] { c.Quick ? 397 : Count, 784 }, torch.float32, c.Device, Seed.Generator(5));
+        foreach (var row in Rows(c, $"noise-{data}", data, features, test, noise, "uniform noise in [0, 1], 10000 images", "no training"))
+        {
+            yield return row;
+        }
+    }
+
     /// <summary>
     /// The MLP GAN of the gan example (latent 64, MLP 256-256 both, spectrally normalised discriminator, non-saturating
     /// loss, Adam 2e-4 (0.5, 0.999), batch 64) trained for the budget on the training images scaled to [−1, 1]; its
