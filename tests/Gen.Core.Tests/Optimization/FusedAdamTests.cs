@@ -9,13 +9,18 @@ namespace Gen.Core.Tests.Optimization;
 
 public sealed class FusedAdamTests
 {
-    internal static Sequential Net(long seed)
-    {
-        torch.manual_seed(seed);
-        var net = torch.nn.Sequential(torch.nn.Linear(3, 5), torch.nn.Tanh(), torch.nn.Linear(5, 2));
-        net.to(torch.float64);
-        return net;
-    }
+    // Drawn from the build's own generator (Seed.Building), not the global one: another test thread drawing from the
+    // global generator between torch.manual_seed and the layers' construction made two nets of one seed differ.
+    internal static Sequential Net(long seed) => Mlp(seed, 3, 5, 2);
+
+    private static Sequential Mlp(long seed, long input, long hidden, long output) =>
+        Seed.Building(seed, () =>
+        {
+            var net = torch.nn.Sequential(
+                LayerInitialization.Seeded(torch.nn.Linear(input, hidden)), torch.nn.Tanh(), LayerInitialization.Seeded(torch.nn.Linear(hidden, output)));
+            net.to(torch.float64);
+            return net;
+        });
 
     private static torch.Tensor Loss(Sequential net, torch.Tensor x) => net.forward(x).square().sum();
 
@@ -57,16 +62,8 @@ public sealed class FusedAdamTests
     [Fact]
     public void Matches_torch_adam_when_parameters_span_and_share_pieces()
     {
-        Sequential Wide()
-        {
-            torch.manual_seed(9);
-            var net = torch.nn.Sequential(torch.nn.Linear(600, 500), torch.nn.Tanh(), torch.nn.Linear(500, 3));
-            net.to(torch.float64);
-            return net;
-        }
-
-        using var a = Wide();
-        using var b = Wide();
+        using var a = Mlp(9, 600, 500, 3);
+        using var b = Mlp(9, 600, 500, 3);
         TrainsAsTorchAdam(a, b, lr: 0.01, weightDecay: 0, steps: 4, batch: new long[] { 8, 600 }, seed: 4);
     }
 
