@@ -1,53 +1,91 @@
 using System;
+using System.Linq;
 using System.Text;
 using TorchSharp;
 
 namespace Gen.Dsl;
 
 /// <summary>
-/// A generative adversarial network over vectors: a generator network from <see cref="Latent"/> standard-normal
-/// latents (plus a one-hot label for a conditional model) to <see cref="Data"/> features, and a discriminator network
-/// from <see cref="Data"/> features to one logit. A conditional discriminator adds a projection term (Miyato and
-/// Koyama, 2018). Build it with <see cref="Adversarial.Gan"/> and the methods here; train it with a
-/// <see cref="GanTrainer"/>.
+/// A generative adversarial network over events of any shape (vectors [features] or images [C, H, W]): a generator
+/// network from <see cref="Latent"/> standard-normal latents (plus a one-hot label for a conditional model) to events
+/// of <see cref="DataShape"/>, and a discriminator network from such events to one logit. A conditional discriminator
+/// adds a projection term (Miyato and Koyama, 2018). Build it with <see cref="Adversarial.Gan(int, int[])"/> or
+/// <see cref="Adversarial.DcGan"/> and the methods here; train it with a <see cref="GanTrainer"/>. Both networks are
+/// checked against the data shape when they are declared, so a generator that cannot give the discriminator's input is
+/// refused there, naming the layer and both shapes.
 /// </summary>
 /// <param name="Latent">Latent dimension.</param>
-/// <param name="Data">Features per sample.</param>
-/// <param name="GeneratorNetwork">The generator's hidden layers.</param>
-/// <param name="DiscriminatorNetwork">The discriminator's hidden layers.</param>
+/// <param name="DataShape">The shape of one sample: [features] or [channels, height, width].</param>
+/// <param name="GeneratorNetwork">The generator: from [Latent + Classes] to <paramref name="DataShape"/>.</param>
+/// <param name="DiscriminatorNetwork">The discriminator: from <paramref name="DataShape"/> to one logit (an MLP), or to 1 + Classes outputs (any other network; see <see cref="Discriminator"/>).</param>
 /// <param name="SpectralNormalized">Whether every linear map of the discriminator is spectrally normalised.</param>
 /// <param name="Classes">Number of classes of a class-conditional model; 0 for an unconditional one.</param>
-public sealed record GanSpec(int Latent, int Data, MlpSpec GeneratorNetwork, MlpSpec DiscriminatorNetwork, bool SpectralNormalized, int Classes) : IModelSpec<GanModel>, ISizedSpec
+public sealed record GanSpec(int Latent, ValueList<int> DataShape, NetworkSpec GeneratorNetwork, NetworkSpec DiscriminatorNetwork, bool SpectralNormalized, int Classes) : IModelSpec<GanModel>, ISizedSpec
 {
-    /// <summary>The same GAN with this generator network (its input and output widths come from the GAN).</summary>
-    public GanSpec Generator(MlpSpec network)
+    private const string Node = "gan";
+
+    /// <summary>
+    /// The activation applied to the generator network's output, such as <see cref="Activation.Tanh"/> for data scaled to
+    /// [−1, 1] (DCGAN); null (the default) for none.
+    /// </summary>
+    public Activation? GeneratorOutput { get; init; }
+
+    /// <summary>The shape of one sample as longs.</summary>
+    public long[] EventShape => DataShape.Select(d => (long)d).ToArray();
+
+    /// <summary>The number of values in one sample.</summary>
+    public long Features => EventShape.Aggregate(1L, (a, b) => a * b);
+
+    /// <summary>
+    /// The same GAN with this generator network, from [Latent + Classes] to the data shape (an MLP fits any shapes; a
+    /// convolutional decoder, <see cref="Net.ConvDecoder"/>, gives images).
+    /// </summary>
+    /// <exception cref="GenShapeException">The network cannot give the data shape; the message names the layer and the shapes.</exception>
+    public GanSpec Generator(NetworkSpec network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        network.Check("gan.generator");
-        return this with { GeneratorNetwork = network };
+        return Checked(this with { GeneratorNetwork = network });
     }
 
-    /// <summary>The same GAN with this discriminator network (its input width comes from the GAN; it outputs one logit).</summary>
-    public GanSpec Discriminator(MlpSpec network)
+    /// <summary>
+    /// The same GAN with this discriminator network. An MLP is asked for one logit, its last hidden layer giving the
+    /// projection term's features. Any other network (such as <see cref="Net.ConvEncoder"/>) is asked for one output, or
+    /// 1 + K outputs for K classes: the logit for class y is output 0 plus output 1 + y, which is the projection term
+    /// when the network ends in a linear layer. When the GAN is spectrally normalised, a convolutional encoder is made
+    /// spectrally normalised too.
+    /// </summary>
+    /// <exception cref="GenShapeException">The network cannot read the data shape; the message names the layer and the shapes.</exception>
+    public GanSpec Discriminator(NetworkSpec network)
     {
         ArgumentNullException.ThrowIfNull(network);
-        network.Check("gan.discriminator");
-        return this with { DiscriminatorNetwork = network };
+        return Checked(this with { DiscriminatorNetwork = SpectralNormalized ? Normalized(network) : network });
     }
 
-    /// <summary>The same GAN with every linear map of the discriminator spectrally normalised (<see cref="SpectralNorm"/>).</summary>
-    public GanSpec WithSpectralNorm() => this with { SpectralNormalized = true };
+    /// <summary>
+    /// The same GAN with every linear map and convolution of the discriminator spectrally normalised
+    /// (<see cref="SpectralNorm"/>): an MLP's layers, or a convolutional encoder's (<see cref="ConvEncoderSpec.WithSpectralNorm"/>).
+    /// </summary>
+    /// <exception cref="GenShapeException">The discriminator is a network of another kind; normalise its layers in the network itself.</exception>
+    public GanSpec WithSpectralNorm() => this with { SpectralNormalized = true, DiscriminatorNetwork = Normalized(DiscriminatorNetwork) };
+
+    /// <summary>The same GAN with <paramref name="activation"/> applied to the generator's output (<see cref="Activation.Tanh"/> for data in [−1, 1]).</summary>
+    /// <exception cref="GenShapeException">The value is not one of the named activations.</exception>
+    public GanSpec WithGeneratorOutput(Activation activation)
+    {
+        MlpSpec.CheckActivation($"{Node}.generator_output", activation);
+        return this with { GeneratorOutput = activation };
+    }
 
     /// <summary>The same GAN conditioned on a class label: the generator also takes the one-hot label, the discriminator a projection term.</summary>
-    /// <exception cref="GenShapeException"><paramref name="classes"/> is below 2.</exception>
+    /// <exception cref="GenShapeException"><paramref name="classes"/> is below 2, or a network does not fit the new widths.</exception>
     public GanSpec WithClasses(int classes)
     {
         if (classes < 2)
         {
-            throw new GenShapeException("gan.classes", $"a conditional model needs at least 2 classes, got {classes}.");
+            throw new GenShapeException($"{Node}.classes", $"a conditional model needs at least 2 classes, got {classes}.");
         }
 
-        return this with { Classes = classes };
+        return Checked(this with { Classes = classes });
     }
 
     /// <summary>
@@ -58,19 +96,10 @@ public sealed record GanSpec(int Latent, int Data, MlpSpec GeneratorNetwork, Mlp
     /// <param name="dtype">Parameter type; float32 when null.</param>
     /// <param name="seed">Seed for the initial weights.</param>
     /// <exception cref="GenShapeException">A size or network does not fit (possible when the spec was built with the record
-    /// constructor instead of <see cref="Adversarial.Gan"/>).</exception>
+    /// constructor instead of <see cref="Adversarial.Gan(int, int[])"/>).</exception>
     public GanModel Compile(torch.Device device, torch.ScalarType? dtype = null, long? seed = null)
     {
         Checked(this);
-        ArgumentNullException.ThrowIfNull(GeneratorNetwork);
-        ArgumentNullException.ThrowIfNull(DiscriminatorNetwork);
-        GeneratorNetwork.Check("gan.generator");
-        DiscriminatorNetwork.Check("gan.discriminator");
-        if (Classes is < 0 or 1)
-        {
-            throw new GenShapeException("gan.classes", $"a conditional model needs at least 2 classes (0 for none), got {Classes}.");
-        }
-
         return SpecCompiler.Compile(() => new GanModel(this), device, dtype, seed);
     }
 
@@ -78,15 +107,21 @@ public sealed record GanSpec(int Latent, int Data, MlpSpec GeneratorNetwork, Mlp
     public override string ToString()
     {
         var sb = new StringBuilder();
-        sb.Append("Gan latent ").Append(Latent).Append(" -> data ").Append(Data);
+        sb.Append("Gan latent ").Append(Latent).Append(" -> data ");
+        sb.Append(DataShape.Count == 1 ? DataShape[0].ToString(System.Globalization.CultureInfo.InvariantCulture) : Shape.Format(EventShape));
         if (Classes > 0)
         {
             sb.Append(", ").Append(Classes).Append(" classes (projection discriminator)");
         }
 
         sb.AppendLine().Append("  generator: ").Append(GeneratorNetwork);
+        if (GeneratorOutput is { } output)
+        {
+            sb.Append(" then ").Append(output.ToString().ToLowerInvariant());
+        }
+
         sb.AppendLine().Append("  discriminator: ").Append(DiscriminatorNetwork);
-        if (SpectralNormalized)
+        if (SpectralNormalized && DiscriminatorNetwork is MlpSpec)
         {
             sb.Append(" with spectral norm");
         }
@@ -94,35 +129,80 @@ public sealed record GanSpec(int Latent, int Data, MlpSpec GeneratorNetwork, Mlp
         return sb.ToString();
     }
 
+    /// <summary>The generator's input width: the latent and the one-hot label.</summary>
+    internal long[] GeneratorInput => new[] { (long)Latent + Classes };
+
+    /// <summary>The discriminator network's output width (see <see cref="Discriminator"/>).</summary>
+    internal long[] DiscriminatorOutput => new[] { GanCritic.Outputs(DiscriminatorNetwork, Classes) };
+
+    /// <summary>Checks every size and both networks against the data shape; throws <see cref="GenShapeException"/> naming the part.</summary>
     internal static GanSpec Checked(GanSpec spec)
     {
+        ArgumentNullException.ThrowIfNull(spec);
         if (spec.Latent < 1)
         {
-            throw new GenShapeException("gan.latent", $"the latent dimension must be positive, got {spec.Latent}.");
+            throw new GenShapeException($"{Node}.latent", $"the latent dimension must be positive, got {spec.Latent}.");
         }
 
-        if (spec.Data < 1)
+        if (spec.DataShape is null || (spec.DataShape.Count != 1 && spec.DataShape.Count != 3) || spec.DataShape.Any(d => d < 1))
         {
-            throw new GenShapeException("gan.data", $"the number of features must be positive, got {spec.Data}.");
+            throw new GenShapeException($"{Node}.data", $"a GAN draws vectors [features] or images [C, H, W] of positive sizes, got {(spec.DataShape is null ? "none" : $"[{string.Join(", ", spec.DataShape)}]")}.");
+        }
+
+        if (spec.Classes is < 0 or 1)
+        {
+            throw new GenShapeException($"{Node}.classes", $"a conditional model needs at least 2 classes (0 for none), got {spec.Classes}.");
+        }
+
+        if (spec.GeneratorNetwork is null || spec.DiscriminatorNetwork is null)
+        {
+            throw new GenShapeException(spec.GeneratorNetwork is null ? $"{Node}.generator" : $"{Node}.discriminator", "a GAN needs both networks (Net.Mlp, Net.ConvDecoder, Net.ConvEncoder).");
+        }
+
+        if (spec.GeneratorOutput is { } output)
+        {
+            MlpSpec.CheckActivation($"{Node}.generator_output", output);
+        }
+
+        spec.GeneratorNetwork.CheckShapes($"{Node}.generator", spec.GeneratorInput, spec.EventShape);
+        spec.DiscriminatorNetwork.CheckShapes($"{Node}.discriminator", spec.EventShape, spec.DiscriminatorOutput);
+        if (spec.SpectralNormalized && spec.DiscriminatorNetwork is ConvEncoderSpec { SpectralNormalized: false })
+        {
+            throw new GenShapeException($"{Node}.discriminator", "the GAN is spectrally normalised but its convolutional encoder is not; declare it with GanSpec.WithSpectralNorm or ConvEncoderSpec.WithSpectralNorm.");
         }
 
         return spec;
     }
 
+    // The network with its layers spectrally normalised; an MLP's are wrapped when the model is built.
+    private static NetworkSpec Normalized(NetworkSpec network) => network switch
+    {
+        MlpSpec => network,
+        ConvEncoderSpec conv => conv.WithSpectralNorm(),
+        _ => throw new GenShapeException($"{Node}.discriminator", $"spectral normalisation reaches the layers of an MLP or a convolutional encoder; normalise the layers of {network.GetType().Name} in the network itself."),
+    };
+
     /// <inheritdoc/>
     void ISizedSpec.Measure(SpecBudget budget)
     {
-        budget.Features("gan.latent", Latent);
-        budget.Features("gan.data", Data);
-        budget.Width("gan.classes", Classes);
-        GeneratorNetwork.Measure(budget, "gan.generator", (Int128)Latent + Classes, Data);
-        DiscriminatorNetwork.Measure(budget, "gan.discriminator", Data, 1, SpectralNormalized);
+        budget.Features($"{Node}.latent", Latent);
+        budget.Features($"{Node}.data", DataShape.Aggregate((Int128)1, (a, d) => a * d));
+        budget.Width($"{Node}.classes", Classes);
+        GeneratorNetwork.Measure(budget, $"{Node}.generator", GeneratorInput, EventShape);
+        if (DiscriminatorNetwork is not MlpSpec mlp)
+        {
+            DiscriminatorNetwork.Measure(budget, $"{Node}.discriminator", EventShape, DiscriminatorOutput);
+            return;
+        }
+
+        Int128 features = DataShape.Aggregate((Int128)1, (a, d) => a * d);
+        mlp.Measure(budget, $"{Node}.discriminator", features, 1, SpectralNormalized);
         if (Classes > 0)
         {
             // The projection of the class onto the discriminator's last hidden features.
-            long features = DiscriminatorNetwork.Hidden.Count == 0 ? Data : DiscriminatorNetwork.Hidden[^1];
-            budget.Linear("gan.discriminator.projection", Classes, features, bias: false);
-            budget.Buffer("gan.discriminator.projection", SpectralNormalized ? (long)Classes + features : 0);
+            Int128 hidden = mlp.Hidden.Count == 0 ? features : mlp.Hidden[^1];
+            budget.Linear($"{Node}.discriminator.projection", Classes, hidden, bias: false);
+            budget.Buffer($"{Node}.discriminator.projection", SpectralNormalized ? Classes + hidden : 0);
         }
     }
 }

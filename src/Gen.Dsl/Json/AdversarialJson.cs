@@ -1,28 +1,49 @@
+using System.Linq;
+
 namespace Gen.Dsl;
 
 /// <summary>JSON forms of the adversarial specs.</summary>
 internal static class AdversarialJson
 {
-    /// <summary><c>{"latent": 2, "data": 2, "generator": {...}, "discriminator": {...}, "spectral_norm": true, "classes": 0}</c>.</summary>
+    /// <summary>
+    /// <c>{"latent": 2, "data": 2, "generator": {...}, "discriminator": {...}, "spectral_norm": true, "classes": 0}</c>
+    /// for vectors, as such documents always were; images write <c>"event": [1, 28, 28]</c> in place of <c>"data"</c>.
+    /// Networks other than MLPs carry their type; <c>"generator_output": "tanh"</c> appears when set.
+    /// </summary>
     public static readonly NodeCodec<GanSpec> Gan = new(
         "a GAN spec",
         (s, o) =>
         {
             o["latent"] = s.Latent;
-            o["data"] = s.Data;
-            o["generator"] = NetworkJson.Mlp.Write(s.GeneratorNetwork);
-            o["discriminator"] = NetworkJson.Mlp.Write(s.DiscriminatorNetwork);
+            if (s.DataShape.Count == 1)
+            {
+                o["data"] = s.DataShape[0];
+            }
+            else
+            {
+                o["event"] = NetworkJson.Ints(s.DataShape);
+            }
+
+            o["generator"] = NetworkJson.WriteNetwork(s.GeneratorNetwork);
+            if (s.GeneratorOutput is { } output)
+            {
+                o["generator_output"] = NetworkJson.Activations.Name(output);
+            }
+
+            o["discriminator"] = NetworkJson.WriteNetwork(s.DiscriminatorNetwork);
             o["spectral_norm"] = s.SpectralNormalized;
             o["classes"] = s.Classes;
         },
         f =>
         {
-            var spec = Adversarial.Gan(f.Int("latent"), f.Int("data"))
-                .Generator(f.Node("generator", NetworkJson.Mlp))
-                .Discriminator(f.Node("discriminator", NetworkJson.Mlp));
-            spec = f.Bool("spectral_norm") ? spec.WithSpectralNorm() : spec;
+            int[] shape = f.Has("event") ? f.Ints("event").ToArray() : new[] { f.Int("data") };
             int classes = f.Int("classes");
-            return classes == 0 ? spec : spec.WithClasses(classes);
+            var spec = Adversarial.Gan(f.Int("latent"), shape);
+            // Classes first: they set the widths the networks are checked against.
+            spec = classes == 0 ? spec : spec.WithClasses(classes);
+            spec = spec.Generator(f.Network("generator")).Discriminator(f.Network("discriminator"));
+            spec = f.Has("generator_output") ? spec.WithGeneratorOutput(f.Enum("generator_output", NetworkJson.Activations)) : spec;
+            return f.Bool("spectral_norm") ? spec.WithSpectralNorm() : spec;
         });
 
     /// <summary><c>{"features": 2, "network": {...}, "spectral_norm": true}</c>.</summary>

@@ -13,7 +13,8 @@ internal static class NetworkJson
         (Activation.Tanh, "tanh"),
         (Activation.Gelu, "gelu"),
         (Activation.LeakyRelu, "leaky_relu"),
-        (Activation.Silu, "silu"));
+        (Activation.Silu, "silu"),
+        (Activation.LeakyRelu02, "leaky_relu_0.2"));
 
     /// <summary>Normalisation names.</summary>
     public static readonly StableNames<Normalization> Normalizations = new(
@@ -44,13 +45,24 @@ internal static class NetworkJson
         },
         f => Net.ConvResNet(f.Int("hidden"), f.Int("blocks")).WithActivation(f.Enum("activation", Activations)).WithNormalization(ReadNormalization(f)));
 
-    /// <summary>Network nodes other than the MLP, under their type names.</summary>
+    /// <summary>Network nodes other than the MLP, under their type names; a spectrally normalised encoder adds <c>"spectral_norm": true</c>.</summary>
     public static readonly NodeKinds<NetworkSpec> Networks = new NodeKinds<NetworkSpec>("network", open: true)
         .Add<ConvResNetSpec>("conv_resnet", (s, o) => ConvResNet.WriteFields(s, o), f => ConvResNet.ReadFields(f))
         .Add<ConvEncoderSpec>(
             "conv_encoder",
-            (s, o) => WriteConv(o, s.Channels, s.Kernel, s.Stride, s.Activation, s.Normalization),
-            f => Net.ConvEncoder(f.Ints("channels").ToArray()).WithKernel(f.Int("kernel"), f.Int("stride")).WithActivation(f.Enum("activation", Activations)).WithNormalization(ReadNormalization(f)))
+            (s, o) =>
+            {
+                WriteConv(o, s.Channels, s.Kernel, s.Stride, s.Activation, s.Normalization);
+                if (s.SpectralNormalized)
+                {
+                    o["spectral_norm"] = true;
+                }
+            },
+            f =>
+            {
+                var spec = Net.ConvEncoder(f.Ints("channels").ToArray()).WithKernel(f.Int("kernel"), f.Int("stride")).WithActivation(f.Enum("activation", Activations)).WithNormalization(ReadNormalization(f));
+                return f.Has("spectral_norm") && f.Bool("spectral_norm") ? spec.WithSpectralNorm() : spec;
+            })
         .Add<ConvDecoderSpec>(
             "conv_decoder",
             (s, o) => WriteConv(o, s.Channels, s.Kernel, s.Stride, s.Activation, s.Normalization),

@@ -263,7 +263,9 @@ public sealed class VaeModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IChe
             return;
         }
 
-        var output = (Linear)encoder.named_children().Single(c => c.name == "output").module;
+        var last = encoder.named_children().Single(c => c.name == "output").module;
+        // A spectrally normalised encoder wraps its output layer; the rows are the wrapped layer's.
+        var output = last as Linear ?? (Linear)((SpectralNorm)last).Layer;
         using var noGrad = torch.no_grad();
         foreach (var (step, at, width) in amortised)
         {

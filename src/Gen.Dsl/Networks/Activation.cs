@@ -17,4 +17,7 @@ public enum Activation
 
     /// <summary>x·σ(x).</summary>
     Silu,
+
+    /// <summary>max(0.2x, x): the leaky ReLU of the discriminators of DCGAN, SNGAN and StyleGAN.</summary>
+    LeakyRelu02,
 }

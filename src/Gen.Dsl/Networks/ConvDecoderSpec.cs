@@ -40,6 +40,9 @@ public sealed record ConvDecoderSpec(ValueList<int> Channels, int Kernel, int St
     public ConvDecoderSpec WithKernel(int kernel, int stride) => Checked(this with { Kernel = kernel, Stride = stride });
 
     /// <inheritdoc/>
+    public override bool DependsOnBatch => Normalization == Normalization.Batch;
+
+    /// <inheritdoc/>
     public override string ToString() => ConvGeometry.Describe("ConvDecoder", Channels, Kernel, Stride, Activation, Normalization);
 
     /// <summary>Checks the sizes; throws <see cref="GenShapeException"/> naming <paramref name="path"/>.</summary>

@@ -19,11 +19,24 @@ namespace Gen.Dsl;
 /// <param name="Kernel">The kernel size k of every convolution.</param>
 /// <param name="Stride">The stride s of every convolution, from 1 to k.</param>
 /// <param name="Activation">The activation after each convolution.</param>
-/// <remarks>Each convolution may be followed by a normalisation (<see cref="WithNormalization"/>) before its activation.</remarks>
+/// <remarks>
+/// Each convolution may be followed by a normalisation (<see cref="WithNormalization"/>) before its activation, and
+/// every convolution and the output layer may be spectrally normalised (<see cref="WithSpectralNorm"/>), as a GAN's
+/// discriminator often is.
+/// </remarks>
 public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int Stride, Activation Activation) : NetworkSpec
 {
     /// <summary>The normalisation after each convolution (per channel), before its activation; none by default.</summary>
     public Normalization Normalization { get; init; }
+
+    /// <summary>
+    /// Whether every convolution and the output layer compute with their weight divided by its largest singular value
+    /// (<see cref="SpectralNorm"/>, Miyato et al. 2018); false by default.
+    /// </summary>
+    public bool SpectralNormalized { get; init; }
+
+    /// <summary>The same network with every convolution and the output layer spectrally normalised (<see cref="SpectralNorm"/>).</summary>
+    public ConvEncoderSpec WithSpectralNorm() => this with { SpectralNormalized = true };
 
     /// <summary>The same network with another activation.</summary>
     public ConvEncoderSpec WithActivation(Activation activation) => Checked(this with { Activation = activation });
@@ -37,7 +50,11 @@ public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int St
     public ConvEncoderSpec WithKernel(int kernel, int stride) => Checked(this with { Kernel = kernel, Stride = stride });
 
     /// <inheritdoc/>
-    public override string ToString() => ConvGeometry.Describe("ConvEncoder", Channels, Kernel, Stride, Activation, Normalization);
+    public override bool DependsOnBatch => Normalization == Normalization.Batch;
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        ConvGeometry.Describe("ConvEncoder", Channels, Kernel, Stride, Activation, Normalization) + (SpectralNormalized ? " with spectral norm" : "");
 
     /// <summary>Checks the sizes; throws <see cref="GenShapeException"/> naming <paramref name="path"/>.</summary>
     internal void Check(string path) => ConvGeometry.Check(path, Channels, Kernel, Stride, Activation, Normalization);
@@ -94,27 +111,32 @@ public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int St
 
     private sealed class Network : Module<torch.Tensor, torch.Tensor>
     {
-        private readonly ModuleList<Conv2d> conv;
+        // Plain Conv2d layers, or SpectralNorm wrappers of them (state-dict names conv.{i}.layer.weight, conv.{i}.u, …).
+        private readonly ModuleList<Module<torch.Tensor, torch.Tensor>> conv;
         private readonly ModuleList<Module<torch.Tensor, torch.Tensor>> norm;
         private readonly Module<torch.Tensor, torch.Tensor> act;
-        private readonly Linear output;
+        private readonly Module<torch.Tensor, torch.Tensor> output;
         private readonly long[] image;
 
         public Network(ConvEncoderSpec spec, long[] image, long flat, long outputs) : base("conv_encoder")
         {
             this.image = image;
-            var layers = new Conv2d[spec.Channels.Count];
+            var layers = new Module<torch.Tensor, torch.Tensor>[spec.Channels.Count];
             long channels = image[0];
+            int padding = ConvGeometry.Padding(spec.Kernel);
             for (int i = 0; i < layers.Length; i++)
             {
-                layers[i] = LayerInitialization.Seeded(Conv2d(channels, spec.Channels[i], spec.Kernel, stride: spec.Stride, padding: ConvGeometry.Padding(spec.Kernel)));
+                layers[i] = spec.SpectralNormalized
+                    ? SpectralNorm.Conv2d(channels, spec.Channels[i], spec.Kernel, spec.Stride, padding)
+                    : LayerInitialization.Seeded(Conv2d(channels, spec.Channels[i], spec.Kernel, stride: spec.Stride, padding: padding));
                 channels = spec.Channels[i];
             }
 
-            conv = new ModuleList<Conv2d>(layers);
+            conv = new ModuleList<Module<torch.Tensor, torch.Tensor>>(layers);
             norm = new ModuleList<Module<torch.Tensor, torch.Tensor>>(spec.Channels.Select(c => NormalizationLayers.Channels(spec.Normalization, c)).OfType<Module<torch.Tensor, torch.Tensor>>().ToArray());
             act = MlpSpec.MakeActivation(spec.Activation);
-            output = LayerInitialization.Seeded(Linear(flat, outputs));
+            var linear = LayerInitialization.Seeded(Linear(flat, outputs));
+            output = spec.SpectralNormalized ? SpectralNorm.Linear(linear) : linear;
             RegisterComponents();
         }
 
@@ -126,11 +148,11 @@ public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int St
             var h = x.reshape(-1, image[0], image[1], image[2]);
             for (int i = 0; i < conv.Count; i++)
             {
-                h = Convolutions.Apply(conv[i], h);
+                h = conv[i] is Conv2d plain ? Convolutions.Apply(plain, h) : conv[i].call(h);
                 h = act.forward(norm.Count > 0 ? norm[i].call(h) : h);
             }
 
-            var y = output.forward(h.flatten(1));
+            var y = output.call(h.flatten(1));
             return y.reshape(leading.Append(y.shape[^1]).ToArray()).MoveToOuterDisposeScope();
         }
     }
@@ -146,8 +168,12 @@ public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int St
             budget.Conv(layer, layers[i].Input[0], Channels[i], Kernel, Kernel);
             budget.Add(layer, Normalization == Normalization.None ? 0 : 2L * Channels[i]);
             budget.Buffer(layer, Normalization == Normalization.Batch ? (2L * Channels[i]) + 1 : 0);
+            // Spectral normalisation's power-iteration vectors: one value per output channel, one per weight column.
+            budget.Buffer(layer, SpectralNormalized ? Channels[i] + ((Int128)layers[i].Input[0] * Kernel * Kernel) : 0);
         }
 
-        budget.Linear($"{path}.output", MlpSpec.Product(layers[^1].Input.ToArray()), output[0]);
+        var flat = MlpSpec.Product(layers[^1].Input.ToArray());
+        budget.Linear($"{path}.output", flat, output[0]);
+        budget.Buffer($"{path}.output", SpectralNormalized ? flat + output[0] : 0);
     }
 }

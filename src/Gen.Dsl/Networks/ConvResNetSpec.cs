@@ -38,6 +38,9 @@ public sealed record ConvResNetSpec(int Hidden, int Blocks, Activation Activatio
     }
 
     /// <inheritdoc/>
+    public override bool DependsOnBatch => Normalization == Normalization.Batch;
+
+    /// <inheritdoc/>
     public override string ToString() => $"ConvResNet({Hidden} channels, {Blocks} blocks; {Activation.ToString().ToLowerInvariant()}{NormalizationLayers.Suffix(Normalization)})";
 
     /// <summary>Checks the sizes; throws <see cref="GenShapeException"/> naming <paramref name="path"/>.</summary>

@@ -32,6 +32,9 @@ public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation) : Net
     }
 
     /// <inheritdoc/>
+    public override bool DependsOnBatch => Normalization == Normalization.Batch;
+
+    /// <inheritdoc/>
     public override string ToString() => $"Mlp({string.Join(", ", Hidden)}; {Activation.ToString().ToLowerInvariant()}{NormalizationLayers.Suffix(Normalization)})";
 
     /// <summary>Checks the activation, normalisation and widths, throwing <see cref="GenShapeException"/> naming <paramref name="path"/>.</summary>
@@ -140,6 +143,7 @@ public sealed record MlpSpec(ValueList<int> Hidden, Activation Activation) : Net
         Activation.Gelu => GELU(),
         Activation.LeakyRelu => LeakyReLU(0.01),
         Activation.Silu => SiLU(),
+        Activation.LeakyRelu02 => LeakyReLU(0.2),
         _ => throw new ArgumentOutOfRangeException(nameof(a), a, "Unknown activation."),
     };
 

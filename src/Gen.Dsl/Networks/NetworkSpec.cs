@@ -75,6 +75,13 @@ public abstract record NetworkSpec
     {
     }
 
+    /// <summary>
+    /// Whether an example's output depends on the other examples of its batch in training mode (batch normalisation),
+    /// which a gradient penalty on a critic cannot allow. The networks Gen ships say so from their normalisation; a
+    /// network of your own that normalises over the batch overrides it to say true.
+    /// </summary>
+    public virtual bool DependsOnBatch => false;
+
     /// <summary>Rejects an empty shape or a size below 1.</summary>
     private static long[] CheckedShape(string path, IReadOnlyList<int> shape)
     {

@@ -64,7 +64,7 @@ public class IllFormedSpecTests
         Assert.True(TensorsCreated() > before);
 
         using var flow = Flow.Over(Dist.StandardNormal(3)).Then(Bij.MaskedAutoregressive(8).WithActivation(Activation.Tanh)).Compile(Device.Cpu);
-        using var gan = new GanSpec(2, 3, Net.Mlp(4), Net.Mlp(4), true, 2).Compile(Device.Cpu);
+        using var gan = new GanSpec(2, new ValueList<int>(new[] { 3 }), Net.Mlp(4), Net.Mlp(4), true, 2).Compile(Device.Cpu);
         Assert.Equal(new long[] { 5, 3 }, gan.SampleGiven(torch.tensor(new long[] { 0, 1, 1, 0, 1 })).shape);
     }
 }

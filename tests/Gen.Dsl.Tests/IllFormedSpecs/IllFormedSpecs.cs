@@ -410,7 +410,7 @@ internal static class IllFormedSpecs
         int bad = r.Next(-3, 1);
         return r.Next(2) == 0
             ? new($"GAN with latent {bad}", () => Adversarial.Gan(bad, r.Next(1, 9)), "gan.latent", new[] { $"got {bad}" })
-            : new($"GAN with data {bad}", () => Adversarial.Gan(r.Next(1, 9), bad), "gan.data", new[] { $"got {bad}" });
+            : new($"GAN with data {bad}", () => Adversarial.Gan(r.Next(1, 9), bad), "gan.data", new[] { $"got [{bad}]" });
     }
 
     private static IllFormedCase GanNetwork(Random r)
@@ -438,14 +438,16 @@ internal static class IllFormedSpecs
         var badNet = new MlpSpec(new ValueList<int>(hidden), Activation.Relu);
         var (spec, path, words) = r.Next(5) switch
         {
-            0 => (new GanSpec(bad, data, good, good, false, 0), "gan.latent", new[] { $"got {bad}" }),
-            1 => (new GanSpec(latent, bad, good, good, false, 0), "gan.data", new[] { $"got {bad}" }),
-            2 => (new GanSpec(latent, data, badNet, good, false, 0), $"gan.generator.hidden[{j}]", new[] { $"got {w}" }),
-            3 => (new GanSpec(latent, data, good, badNet, true, 0), $"gan.discriminator.hidden[{j}]", new[] { $"got {w}" }),
-            _ => (new GanSpec(latent, data, good, good, false, bad == 0 ? 1 : bad), "gan.classes", new[] { $"got {(bad == 0 ? 1 : bad)}" }),
+            0 => (new GanSpec(bad, Vector(data), good, good, false, 0), "gan.latent", new[] { $"got {bad}" }),
+            1 => (new GanSpec(latent, Vector(bad), good, good, false, 0), "gan.data", new[] { $"got [{bad}]" }),
+            2 => (new GanSpec(latent, Vector(data), badNet, good, false, 0), $"gan.generator.hidden[{j}]", new[] { $"got {w}" }),
+            3 => (new GanSpec(latent, Vector(data), good, badNet, true, 0), $"gan.discriminator.hidden[{j}]", new[] { $"got {w}" }),
+            _ => (new GanSpec(latent, Vector(data), good, good, false, bad == 0 ? 1 : bad), "gan.classes", new[] { $"got {(bad == 0 ? 1 : bad)}" }),
         };
         return new($"constructed {spec.ToString().Replace('\n', ' ')}", () => spec.Compile(Device.Cpu).Dispose(), path, words);
     }
+
+    private static ValueList<int> Vector(int features) => new(new[] { features });
 
     private static IllFormedCase AdversarialWeight(Random r)
     {

@@ -22,7 +22,7 @@ public sealed class CriticModel : torch.nn.Module<torch.Tensor, torch.Tensor>, I
     internal CriticModel(CriticSpec spec) : base("critic")
     {
         Spec = spec;
-        network = new GanCritic(spec.Network, spec.Features, classes: 0, spec.SpectralNormalized);
+        network = new GanCritic(spec.Network, new long[] { spec.Features }, classes: 0, spec.SpectralNormalized);
         register_module(nameof(network), network);
     }
 
@@ -36,7 +36,7 @@ public sealed class CriticModel : torch.nn.Module<torch.Tensor, torch.Tensor>, I
     public int Classes => 0;
 
     /// <summary>Whether the network is batch-normalised.</summary>
-    public bool DependsOnBatch => Spec.Network.Normalization == Normalization.Batch;
+    public bool DependsOnBatch => Spec.Network.DependsOnBatch;
 
     /// <summary>The critic's parameters, for its optimizer (spectral normalisation's u and v are buffers, not parameters).</summary>
     public Parameter[] CriticParameters() => parameters().ToArray();

@@ -8,25 +8,32 @@ namespace Gen.Dsl;
 
 /// <summary>
 /// A compiled <see cref="GanSpec"/>: a generator G mapping standard-normal latents z (and, for a conditional model, a
-/// class label) to samples, and a discriminator D mapping samples (and labels) to one logit each. A TorchSharp module,
-/// so <c>to()</c>, <c>train()</c>/<c>eval()</c> and <c>state_dict()</c> work as usual; its forward pass is G.
-/// State-dict names: <c>generator.linear{i}</c>, <c>generator.output</c>, <c>discriminator.body.linear{i}</c>,
-/// <c>discriminator.head</c>, <c>discriminator.projection</c> (conditional only); with spectral normalisation each
-/// discriminator layer holds <c>layer.weight</c>, <c>layer.bias</c>, <c>u</c> and <c>v</c>.
+/// class label) to samples of the spec's data shape, and a discriminator D mapping samples (and labels) to one logit
+/// each. A TorchSharp module, so <c>to()</c>, <c>train()</c>/<c>eval()</c> and <c>state_dict()</c> work as usual; its
+/// forward pass is G. State-dict names: <c>generator.*</c> (an MLP's <c>linear{i}</c> and <c>output</c>); with an MLP
+/// discriminator <c>discriminator.body.linear{i}</c>, <c>discriminator.head</c> and <c>discriminator.projection</c>
+/// (conditional only), with any other <c>discriminator.network.*</c>; with spectral normalisation each discriminator
+/// layer holds <c>layer.weight</c>, <c>layer.bias</c>, <c>u</c> and <c>v</c>.
 /// </summary>
 public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IConditionalSampler
 {
     private const string Node = "gan";
 
     // Field names equal the registered names: TorchSharp re-binds fields by name on .to().
-    private readonly Sequential generator;
+    private readonly torch.nn.Module<torch.Tensor, torch.Tensor> generator;
     private readonly GanCritic discriminator;
+    private readonly torch.nn.Module<torch.Tensor, torch.Tensor>? output;
+    private readonly long[] eventShape;
 
     internal GanModel(GanSpec spec) : base("gan")
     {
         Spec = spec;
-        generator = spec.GeneratorNetwork.Build(spec.Latent + spec.Classes, spec.Data, zeroLast: false);
-        discriminator = new GanCritic(spec.DiscriminatorNetwork, spec.Data, spec.Classes, spec.SpectralNormalized);
+        eventShape = spec.EventShape;
+        // A vector-to-vector MLP builds the plain layer stack, so the names and initial weights are those of an MLP GAN.
+        generator = spec.GeneratorNetwork.Build(spec.GeneratorInput, eventShape);
+        discriminator = new GanCritic(spec.DiscriminatorNetwork, eventShape, spec.Classes, spec.SpectralNormalized);
+        // Parameter-free, so not registered: the state dict does not depend on it.
+        output = spec.GeneratorOutput is { } activation ? MlpSpec.MakeActivation(activation) : null;
         register_module(nameof(generator), generator);
         register_module(nameof(discriminator), discriminator);
     }
@@ -66,36 +73,37 @@ public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ICon
         return DeviceRandom.Normal(new[] { count, (long)Spec.Latent }, Reference.dtype, Reference.device, generator);
     }
 
-    /// <summary>G(z) for latents [batch, Latent]: samples [batch, Data], differentiable with respect to the generator.</summary>
+    /// <summary>G(z) for latents [batch, Latent]: samples [batch, ..DataShape], differentiable with respect to the generator.</summary>
     /// <param name="z">Latents in the model's dtype and on its device.</param>
     /// <param name="labels">Class labels, int64 [batch], for a conditional model; null for an unconditional one.</param>
     /// <exception cref="GenShapeException">The latents or labels have another shape.</exception>
     /// <exception cref="ArgumentException">Another dtype or device, or labels missing, superfluous or out of range.</exception>
     public torch.Tensor Generate(torch.Tensor z, torch.Tensor? labels = null)
     {
-        CheckInput(z, Spec.Latent, "latents");
+        CheckInput(z, new long[] { Spec.Latent }, "latents");
         using var scope = torch.NewDisposeScope();
         var oneHot = OneHot(labels, z.shape[0]);
         var input = oneHot is null ? z : torch.cat(new[] { z, oneHot }, 1);
-        return generator.forward(input).MoveToOuterDisposeScope();
+        var x = generator.call(input);
+        return (output is null ? x : output.call(x)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The same as <see cref="Generate"/> without labels (so for unconditional models only).</summary>
     public override torch.Tensor forward(torch.Tensor z) => Generate(z);
 
     /// <summary>D(x): one logit per sample, [batch], differentiable with respect to the discriminator and to x.</summary>
-    /// <param name="x">Samples [batch, Data] in the model's dtype and on its device.</param>
+    /// <param name="x">Samples [batch, ..DataShape] in the model's dtype and on its device.</param>
     /// <param name="labels">Class labels, int64 [batch], for a conditional model; null for an unconditional one.</param>
     /// <exception cref="GenShapeException">The samples or labels have another shape.</exception>
     /// <exception cref="ArgumentException">Another dtype or device, or labels missing, superfluous or out of range.</exception>
     public torch.Tensor Discriminate(torch.Tensor x, torch.Tensor? labels = null)
     {
-        CheckInput(x, Spec.Data, "samples");
+        CheckInput(x, eventShape, "samples");
         using var scope = torch.NewDisposeScope();
         return discriminator.Logits(x, OneHot(labels, x.shape[0])).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Draws <paramref name="count"/> samples [count, Data] from an unconditional model, without gradient.</summary>
+    /// <summary>Draws <paramref name="count"/> samples [count, ..DataShape] from an unconditional model, without gradient.</summary>
     /// <param name="count">How many.</param>
     /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>); the device's global generator when null.</param>
     /// <exception cref="ArgumentException">The model is class-conditional (use <see cref="SampleGiven"/>).</exception>
@@ -105,11 +113,11 @@ public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ICon
         return RSample(count, generator);
     }
 
-    /// <summary>The shape of one sample, [Data].</summary>
-    public IReadOnlyList<long> SampleShape => new long[] { Spec.Data };
+    /// <summary>The shape of one sample: the spec's data shape.</summary>
+    public IReadOnlyList<long> SampleShape => eventShape.ToArray();
 
     /// <summary>
-    /// G(z) for <paramref name="count"/> fresh latents from an unconditional model: samples [count, Data], differentiable
+    /// G(z) for <paramref name="count"/> fresh latents from an unconditional model: samples [count, ..DataShape], differentiable
     /// with respect to the generator (so the generator can face a separately declared critic, see <see cref="Adversary"/>).
     /// </summary>
     /// <param name="count">How many.</param>
@@ -123,7 +131,7 @@ public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ICon
         return Generate(Latent(count, generator)).MoveToOuterDisposeScope();
     }
 
-    /// <summary>G(z) for one fresh latent per label: samples [batch, Data], differentiable with respect to the generator.</summary>
+    /// <summary>G(z) for one fresh latent per label: samples [batch, ..DataShape], differentiable with respect to the generator.</summary>
     /// <param name="labels">Class labels, int64 [batch], on the model's device.</param>
     /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>); the device's global generator when null.</param>
     /// <exception cref="ArgumentException">The model is unconditional, or the labels are not valid.</exception>
@@ -139,7 +147,7 @@ public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ICon
         return Generate(Latent(labels.shape[0], generator), labels).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Draws one sample per label, [batch, Data], from a class-conditional model, without gradient.</summary>
+    /// <summary>Draws one sample per label, [batch, ..DataShape], from a class-conditional model, without gradient.</summary>
     /// <param name="labels">Class labels, int64 [batch], on the model's device.</param>
     /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>); the device's global generator when null.</param>
     /// <exception cref="ArgumentException">The model is unconditional, or the labels are not valid.</exception>
@@ -158,19 +166,19 @@ public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ICon
 
         public int Classes => model.Spec.Classes;
 
-        public bool DependsOnBatch => model.Spec.DiscriminatorNetwork.Normalization == Normalization.Batch;
+        public bool DependsOnBatch => model.Spec.DiscriminatorNetwork.DependsOnBatch;
 
         public Parameter[] CriticParameters() => model.DiscriminatorParameters();
 
         public torch.Tensor Logits(torch.Tensor x, torch.Tensor? labels = null) => model.Discriminate(x, labels);
     }
 
-    private void CheckInput(torch.Tensor x, long features, string what)
+    private void CheckInput(torch.Tensor x, long[] shape, string what)
     {
         ArgumentNullException.ThrowIfNull(x);
-        if (x.dim() != 2 || x.shape[1] != features)
+        if (x.dim() != shape.Length + 1 || !x.shape.AsSpan(1).SequenceEqual(shape))
         {
-            throw new GenShapeException($"{Node}.{what}", $"expects [batch, {features}], got a tensor of shape {Shape.Format(x.shape)}.");
+            throw new GenShapeException($"{Node}.{what}", $"expects [batch, {string.Join(", ", shape)}], got a tensor of shape {Shape.Format(x.shape)}.");
         }
 
         PixelLikelihood.CheckPlacement(x, Node, Reference, what);
