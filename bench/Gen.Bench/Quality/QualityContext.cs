@@ -161,17 +161,24 @@ internal sealed class QualityContext
     /// with β = (0.5, 0.999) for both players, on batches of <paramref name="batch"/> rows drawn with replacement from
     /// <paramref name="pool"/>; returns the generator steps taken and the wall time.
     /// </summary>
-    public (long Steps, TimeSpan Elapsed) TrainGan(GanModel model, torch.Tensor pool, int batch, double learningRate)
+    public (long Steps, TimeSpan Elapsed) TrainGan(GanModel model, torch.Tensor pool, int batch, double learningRate, torch.Tensor? labels = null)
     {
         using var generatorOptimizer = new FusedAdam(model.GeneratorParameters(), learningRate, 0.5, 0.999);
         using var criticOptimizer = new FusedAdam(model.DiscriminatorParameters(), learningRate, 0.5, 0.999);
         using var trainer = new GanTrainer(model, Objective.NonSaturating, 1, generatorOptimizer, criticOptimizer);
         using var random = Seed.Generator(1);
+        model.CheckValues = false;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         long steps = 0;
         while (clock.Elapsed.TotalSeconds < Seconds)
         {
-            trainer.Step(() => new GanBatch(pool.index_select(0, DeviceRandom.Integers(pool.shape[0], new long[] { batch }, Device, random))), random);
+            trainer.Step(
+                () =>
+                {
+                    var index = DeviceRandom.Integers(pool.shape[0], new long[] { batch }, Device, random);
+                    return new GanBatch(pool.index_select(0, index), labels?.index_select(0, index));
+                },
+                random);
             steps++;
         }
 

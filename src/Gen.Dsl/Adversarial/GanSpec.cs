@@ -30,6 +30,21 @@ public sealed record GanSpec(int Latent, ValueList<int> DataShape, NetworkSpec G
     /// </summary>
     public Activation? GeneratorOutput { get; init; }
 
+    /// <summary>
+    /// The decay β of an exponential moving average of the generator's weights, θ̄ ← β·θ̄ + (1 − β)·θ after every
+    /// generator step (Yazıcı et al. 2019; StyleGAN and BigGAN sample from it); null (the default) for none. With it,
+    /// <see cref="GanModel.Sample(long, torch.Generator?)"/> and <see cref="GanModel.SampleGiven(torch.Tensor, torch.Generator?)"/>
+    /// draw from the averaged generator, which is saved with the model.
+    /// </summary>
+    public double? GeneratorAverage { get; init; }
+
+    /// <summary>
+    /// The same GAN keeping an exponential moving average of its generator's weights with decay <paramref name="decay"/>
+    /// (0.999 is usual; the average spans about 1 / (1 − β) steps), from which it samples.
+    /// </summary>
+    /// <exception cref="GenShapeException">The decay is not in (0, 1).</exception>
+    public GanSpec WithGeneratorAverage(double decay) => Checked(this with { GeneratorAverage = decay });
+
     /// <summary>The shape of one sample as longs.</summary>
     public long[] EventShape => DataShape.Select(d => (long)d).ToArray();
 
@@ -120,6 +135,11 @@ public sealed record GanSpec(int Latent, ValueList<int> DataShape, NetworkSpec G
             sb.Append(" then ").Append(output.ToString().ToLowerInvariant());
         }
 
+        if (GeneratorAverage is { } average)
+        {
+            sb.Append(", sampled from its moving average (decay ").Append(average.ToString(System.Globalization.CultureInfo.InvariantCulture)).Append(')');
+        }
+
         sb.AppendLine().Append("  discriminator: ").Append(DiscriminatorNetwork);
         if (SpectralNormalized && DiscriminatorNetwork is MlpSpec)
         {
@@ -159,6 +179,11 @@ public sealed record GanSpec(int Latent, ValueList<int> DataShape, NetworkSpec G
             throw new GenShapeException(spec.GeneratorNetwork is null ? $"{Node}.generator" : $"{Node}.discriminator", "a GAN needs both networks (Net.Mlp, Net.ConvDecoder, Net.ConvEncoder).");
         }
 
+        if (spec.GeneratorAverage is { } decay && !(decay > 0 && decay < 1))
+        {
+            throw new GenShapeException($"{Node}.generator_average", $"the decay of the generator's moving average must lie strictly between 0 and 1, got {decay}.");
+        }
+
         if (spec.GeneratorOutput is { } output)
         {
             MlpSpec.CheckActivation($"{Node}.generator_output", output);
@@ -189,6 +214,11 @@ public sealed record GanSpec(int Latent, ValueList<int> DataShape, NetworkSpec G
         budget.Features($"{Node}.data", DataShape.Aggregate((Int128)1, (a, d) => a * d));
         budget.Width($"{Node}.classes", Classes);
         GeneratorNetwork.Measure(budget, $"{Node}.generator", GeneratorInput, EventShape);
+        if (GeneratorAverage is not null)
+        {
+            GeneratorNetwork.Measure(budget, $"{Node}.generator_average", GeneratorInput, EventShape);
+        }
+
         if (DiscriminatorNetwork is not MlpSpec mlp)
         {
             DiscriminatorNetwork.Measure(budget, $"{Node}.discriminator", EventShape, DiscriminatorOutput);

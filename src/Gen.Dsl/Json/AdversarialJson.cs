@@ -8,7 +8,7 @@ internal static class AdversarialJson
     /// <summary>
     /// <c>{"latent": 2, "data": 2, "generator": {...}, "discriminator": {...}, "spectral_norm": true, "classes": 0}</c>
     /// for vectors, as such documents always were; images write <c>"event": [1, 28, 28]</c> in place of <c>"data"</c>.
-    /// Networks other than MLPs carry their type; <c>"generator_output": "tanh"</c> appears when set.
+    /// Networks other than MLPs carry their type; <c>"generator_output": "tanh"</c> and <c>"generator_average": 0.999</c> appear when set.
     /// </summary>
     public static readonly NodeCodec<GanSpec> Gan = new(
         "a GAN spec",
@@ -30,6 +30,11 @@ internal static class AdversarialJson
                 o["generator_output"] = NetworkJson.Activations.Name(output);
             }
 
+            if (s.GeneratorAverage is { } average)
+            {
+                o["generator_average"] = average;
+            }
+
             o["discriminator"] = NetworkJson.WriteNetwork(s.DiscriminatorNetwork);
             o["spectral_norm"] = s.SpectralNormalized;
             o["classes"] = s.Classes;
@@ -43,6 +48,7 @@ internal static class AdversarialJson
             spec = classes == 0 ? spec : spec.WithClasses(classes);
             spec = spec.Generator(f.Network("generator")).Discriminator(f.Network("discriminator"));
             spec = f.Has("generator_output") ? spec.WithGeneratorOutput(f.Enum("generator_output", NetworkJson.Activations)) : spec;
+            spec = f.Has("generator_average") ? spec.WithGeneratorAverage(f.Double("generator_average")) : spec;
             return f.Bool("spectral_norm") ? spec.WithSpectralNorm() : spec;
         });
 

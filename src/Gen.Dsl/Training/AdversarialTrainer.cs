@@ -63,7 +63,8 @@ public class AdversarialTrainer : IDisposable
         if (modelOptimizer is null)
         {
             var criticParameters = new HashSet<Parameter>(critic.CriticParameters(), ReferenceEqualityComparer.Instance);
-            var own = module.parameters().Where(p => !criticParameters.Contains(p)).ToArray();
+            // Parameters that take no gradient (a moving average of the weights) are not trained.
+            var own = module.parameters().Where(p => p.requires_grad && !criticParameters.Contains(p)).ToArray();
             if (own.Length == 0)
             {
                 Adversary.Dispose();
@@ -118,6 +119,7 @@ public class AdversarialTrainer : IDisposable
         ModelOptimizer.ZeroGrad();
         loss.Total.backward();
         ModelOptimizer.Step();
+        (module as IAfterOptimizerStep)?.AfterOptimizerStep();
         double Term(string name) => loss.Terms.First(t => t.Name == name).Value.ToDouble();
         return new GanStepResult(Term("critic"), Term("adversarial"));
     }

@@ -192,6 +192,7 @@ public sealed partial class Trainer
 
             double rate = optimizer.LearningRate;
             optimizer.Step();
+            (trainer.model as IAfterOptimizerStep)?.AfterOptimizerStep();
             if (validation is null && (epoch == options.Epochs || stepRules))
             {
                 // Kept to score the weights this run ends with, which no later step would (see Finish).

@@ -13,15 +13,17 @@ namespace Gen.Dsl;
 /// forward pass is G. State-dict names: <c>generator.*</c> (an MLP's <c>linear{i}</c> and <c>output</c>); with an MLP
 /// discriminator <c>discriminator.body.linear{i}</c>, <c>discriminator.head</c> and <c>discriminator.projection</c>
 /// (conditional only), with any other <c>discriminator.network.*</c>; with spectral normalisation each discriminator
-/// layer holds <c>layer.weight</c>, <c>layer.bias</c>, <c>u</c> and <c>v</c>.
+/// layer holds <c>layer.weight</c>, <c>layer.bias</c>, <c>u</c> and <c>v</c>; with a moving average of the generator
+/// (<see cref="GanSpec.WithGeneratorAverage"/>) <c>average.*</c> holds the averaged generator.
 /// </summary>
-public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IConditionalSampler
+public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IConditionalSampler, IAfterOptimizerStep
 {
     private const string Node = "gan";
 
     // Field names equal the registered names: TorchSharp re-binds fields by name on .to().
     private readonly torch.nn.Module<torch.Tensor, torch.Tensor> generator;
     private readonly GanCritic discriminator;
+    private readonly torch.nn.Module<torch.Tensor, torch.Tensor>? average;
     private readonly torch.nn.Module<torch.Tensor, torch.Tensor>? output;
     private readonly long[] eventShape;
 
@@ -36,6 +38,49 @@ public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ICon
         output = spec.GeneratorOutput is { } activation ? MlpSpec.MakeActivation(activation) : null;
         register_module(nameof(generator), generator);
         register_module(nameof(discriminator), discriminator);
+        if (spec.GeneratorAverage is not null)
+        {
+            // Built last, so the other players' initial weights do not depend on whether there is an average; it starts
+            // as a copy of the generator and takes no gradient.
+            average = spec.GeneratorNetwork.Build(spec.GeneratorInput, eventShape);
+            register_module(nameof(average), average);
+            using var noGrad = torch.no_grad();
+            foreach (var (mean, weight) in average.parameters().Zip(generator.parameters()))
+            {
+                mean.copy_(weight);
+                mean.requires_grad_(false);
+            }
+
+            foreach (var (mean, value) in average.buffers().Zip(generator.buffers()))
+            {
+                mean.copy_(value);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moves the generator's moving average towards its weights, θ̄ ← β·θ̄ + (1 − β)·θ, and copies its buffers (batch
+    /// normalisation's statistics); nothing without an average. <see cref="GanTrainer"/> calls it after every generator
+    /// step.
+    /// </summary>
+    public void AfterOptimizerStep()
+    {
+        if (average is null)
+        {
+            return;
+        }
+
+        double decay = Spec.GeneratorAverage!.Value;
+        using var noGrad = torch.no_grad();
+        foreach (var (mean, weight) in average.parameters().Zip(generator.parameters()))
+        {
+            mean.lerp_(weight, 1 - decay);
+        }
+
+        foreach (var (mean, value) in average.buffers().Zip(generator.buffers()))
+        {
+            mean.copy_(value);
+        }
     }
 
     /// <summary>The spec this model was compiled from.</summary>
@@ -78,13 +123,85 @@ public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ICon
     /// <param name="labels">Class labels, int64 [batch], for a conditional model; null for an unconditional one.</param>
     /// <exception cref="GenShapeException">The latents or labels have another shape.</exception>
     /// <exception cref="ArgumentException">Another dtype or device, or labels missing, superfluous or out of range.</exception>
-    public torch.Tensor Generate(torch.Tensor z, torch.Tensor? labels = null)
+    public torch.Tensor Generate(torch.Tensor z, torch.Tensor? labels = null) => Run(generator, z, labels);
+
+    /// <summary>
+    /// The generator's moving average applied to latents [batch, Latent] (see <see cref="GanSpec.WithGeneratorAverage"/>),
+    /// without gradient; the generator itself when the model keeps no average.
+    /// </summary>
+    /// <param name="z">Latents in the model's dtype and on its device.</param>
+    /// <param name="labels">Class labels, int64 [batch], for a conditional model; null for an unconditional one.</param>
+    /// <exception cref="GenShapeException">The latents or labels have another shape.</exception>
+    /// <exception cref="ArgumentException">Another dtype or device, or labels missing, superfluous or out of range.</exception>
+    public torch.Tensor GenerateAveraged(torch.Tensor z, torch.Tensor? labels = null)
+    {
+        using var noGrad = torch.no_grad();
+        return Run(average ?? generator, z, labels);
+    }
+
+    /// <summary>
+    /// Latents [count, Latent] from the standard normal truncated to [−<paramref name="threshold"/>,
+    /// <paramref name="threshold"/>] in every coordinate (the truncation trick of Brock et al. 2019: smaller thresholds
+    /// trade variety for fidelity). Drawn exactly, by the inverse of the normal's distribution function on a uniform
+    /// draw, so a seeded generator gives the same latents on every run.
+    /// </summary>
+    /// <param name="count">How many.</param>
+    /// <param name="threshold">The bound on every coordinate, positive.</param>
+    /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>); the device's global generator when null.</param>
+    /// <exception cref="ArgumentOutOfRangeException">The threshold is not positive and finite.</exception>
+    public torch.Tensor TruncatedLatent(long count, double threshold, torch.Generator? generator = null)
+    {
+        ModelInput.CheckCount(count, $"{Node}.latent");
+        if (!(threshold > 0) || double.IsInfinity(threshold))
+        {
+            throw new ArgumentOutOfRangeException(nameof(threshold), threshold, $"{Node}: the truncation threshold must be positive and finite.");
+        }
+
+        using var scope = torch.NewDisposeScope();
+        // u uniform on [Φ(−t), Φ(t)] and z = Φ⁻¹(u) = √2·erfinv(2u − 1), in float64 so thresholds far out stay exact.
+        var u = DeviceRandom.Uniform(new[] { count, (long)Spec.Latent }, torch.float64, Reference.device, generator);
+        var bound = torch.special.erf(torch.tensor(threshold / Math.Sqrt(2), torch.float64, Reference.device));
+        var z = torch.special.erfinv((u * 2 - 1) * bound) * Math.Sqrt(2);
+        return z.to_type(Reference.dtype).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Draws <paramref name="count"/> samples from an unconditional model with latents truncated at
+    /// <paramref name="threshold"/> (<see cref="TruncatedLatent"/>), from the generator's moving average when the model
+    /// keeps one; without gradient.
+    /// </summary>
+    /// <param name="count">How many.</param>
+    /// <param name="threshold">The bound on every latent coordinate, positive.</param>
+    /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>); the device's global generator when null.</param>
+    /// <exception cref="ArgumentException">The model is class-conditional.</exception>
+    public torch.Tensor SampleTruncated(long count, double threshold, torch.Generator? generator = null)
+    {
+        using var scope = torch.NewDisposeScope();
+        OneHot(null, count);
+        return GenerateAveraged(TruncatedLatent(count, threshold, generator)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Draws one sample per label from a class-conditional model with latents truncated at <paramref name="threshold"/>
+    /// (<see cref="TruncatedLatent"/>), from the generator's moving average when the model keeps one; without gradient.
+    /// </summary>
+    /// <param name="labels">Class labels, int64 [batch], on the model's device.</param>
+    /// <param name="threshold">The bound on every latent coordinate, positive.</param>
+    /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>); the device's global generator when null.</param>
+    /// <exception cref="ArgumentException">The model is unconditional, or the labels are not valid.</exception>
+    public torch.Tensor SampleGivenTruncated(torch.Tensor labels, double threshold, torch.Generator? generator = null)
+    {
+        using var scope = torch.NewDisposeScope();
+        return GenerateAveraged(TruncatedLatent(Labels(labels), threshold, generator), labels).MoveToOuterDisposeScope();
+    }
+
+    private torch.Tensor Run(torch.nn.Module<torch.Tensor, torch.Tensor> network, torch.Tensor z, torch.Tensor? labels)
     {
         CheckInput(z, new long[] { Spec.Latent }, "latents");
         using var scope = torch.NewDisposeScope();
         var oneHot = OneHot(labels, z.shape[0]);
         var input = oneHot is null ? z : torch.cat(new[] { z, oneHot }, 1);
-        var x = generator.call(input);
+        var x = network.call(input);
         return (output is null ? x : output.call(x)).MoveToOuterDisposeScope();
     }
 
@@ -103,14 +220,19 @@ public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ICon
         return discriminator.Logits(x, OneHot(labels, x.shape[0])).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Draws <paramref name="count"/> samples [count, ..DataShape] from an unconditional model, without gradient.</summary>
+    /// <summary>
+    /// Draws <paramref name="count"/> samples [count, ..DataShape] from an unconditional model, without gradient: from
+    /// the generator's moving average when the model keeps one, else from the generator.
+    /// </summary>
     /// <param name="count">How many.</param>
     /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>); the device's global generator when null.</param>
     /// <exception cref="ArgumentException">The model is class-conditional (use <see cref="SampleGiven"/>).</exception>
     public torch.Tensor Sample(long count, torch.Generator? generator = null)
     {
-        using var noGrad = torch.no_grad();
-        return RSample(count, generator);
+        ModelInput.CheckCount(count, $"{Node}.sample");
+        using var scope = torch.NewDisposeScope();
+        OneHot(null, count);
+        return GenerateAveraged(Latent(count, generator)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The shape of one sample: the spec's data shape.</summary>
@@ -137,24 +259,33 @@ public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ICon
     /// <exception cref="ArgumentException">The model is unconditional, or the labels are not valid.</exception>
     public torch.Tensor RSampleGiven(torch.Tensor labels, torch.Generator? generator = null)
     {
+        using var scope = torch.NewDisposeScope();
+        return Generate(Latent(Labels(labels), generator), labels).MoveToOuterDisposeScope();
+    }
+
+    // The batch size of a label vector, checked to be one.
+    private static long Labels(torch.Tensor labels)
+    {
         ArgumentNullException.ThrowIfNull(labels);
         if (labels.dim() != 1 || labels.shape[0] < 1)
         {
             throw new GenShapeException($"{Node}.labels", $"expects labels of shape [batch], got a tensor of shape {Shape.Format(labels.shape)}.");
         }
 
-        using var scope = torch.NewDisposeScope();
-        return Generate(Latent(labels.shape[0], generator), labels).MoveToOuterDisposeScope();
+        return labels.shape[0];
     }
 
-    /// <summary>Draws one sample per label, [batch, ..DataShape], from a class-conditional model, without gradient.</summary>
+    /// <summary>
+    /// Draws one sample per label, [batch, ..DataShape], from a class-conditional model, without gradient: from the
+    /// generator's moving average when the model keeps one, else from the generator.
+    /// </summary>
     /// <param name="labels">Class labels, int64 [batch], on the model's device.</param>
     /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>); the device's global generator when null.</param>
     /// <exception cref="ArgumentException">The model is unconditional, or the labels are not valid.</exception>
     public torch.Tensor SampleGiven(torch.Tensor labels, torch.Generator? generator = null)
     {
-        using var noGrad = torch.no_grad();
-        return RSampleGiven(labels, generator);
+        using var scope = torch.NewDisposeScope();
+        return GenerateAveraged(Latent(Labels(labels), generator), labels).MoveToOuterDisposeScope();
     }
 
     private torch.Tensor Reference => generator.parameters().First();
