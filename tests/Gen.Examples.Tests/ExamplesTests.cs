@@ -146,8 +146,27 @@ public class ExamplesTests
     {
         using var run = new ExampleRunner();
         Assert.Equal(0, run.Run("gan", "--data", "mnist", "--epochs", "3", "--samples", "4"));
-        Assert.Contains("GAN (ns-sn) on MNIST, 3 generator steps", run.Output);
+        Assert.Contains("GAN (mlp, ns-sn) on MNIST, 3 generator steps", run.Output);
         run.Png("samples.png");
+        run.Png("curve.png");
+    }
+
+    [Fact]
+    public void DcganOnMnist()
+    {
+        using var run = new ExampleRunner();
+        Assert.Equal(0, run.Run("gan", "--data", "mnist", "--arch", "dcgan", "--epochs", "3", "--samples", "4"));
+        Assert.Contains("GAN (dcgan, ns-sn) on MNIST, 3 generator steps", run.Output);
+        Assert.Contains("ConvDecoder", run.Output);
+        run.Png("samples.png");
+        run.Png("curve.png");
+        if (string.IsNullOrEmpty(System.Environment.GetEnvironmentVariable("GEN_DATA_DIR")))
+        {
+            // Class labels and Fashion-MNIST need the data set; the embedded sample has neither.
+            using var refused = new ExampleRunner();
+            Assert.Equal(2, refused.Run("gan", "--data", "mnist", "--arch", "dcgan", "--conditional", "yes", "--epochs", "3"));
+            Assert.Contains("needs the full data set", refused.Output);
+        }
     }
 
     [Fact]

@@ -32,7 +32,8 @@ public sealed record GanSpec(int Latent, ValueList<int> DataShape, NetworkSpec G
 
     /// <summary>
     /// The decay β of an exponential moving average of the generator's weights, θ̄ ← β·θ̄ + (1 − β)·θ after every
-    /// generator step (Yazıcı et al. 2019; StyleGAN and BigGAN sample from it); null (the default) for none. With it,
+    /// generator step, warmed up over the first steps (<see cref="WeightAverage"/>; Yazıcı et al. 2019; StyleGAN and
+    /// BigGAN sample from it); null (the default) for none. With it,
     /// <see cref="GanModel.Sample(long, torch.Generator?)"/> and <see cref="GanModel.SampleGiven(torch.Tensor, torch.Generator?)"/>
     /// draw from the averaged generator, which is saved with the model.
     /// </summary>
@@ -217,6 +218,7 @@ public sealed record GanSpec(int Latent, ValueList<int> DataShape, NetworkSpec G
         if (GeneratorAverage is not null)
         {
             GeneratorNetwork.Measure(budget, $"{Node}.generator_average", GeneratorInput, EventShape);
+            budget.Buffer($"{Node}.generator_average", 1);
         }
 
         if (DiscriminatorNetwork is not MlpSpec mlp)

@@ -10,7 +10,7 @@ namespace Gen.Dsl.Tests.Gans;
 public sealed class GeneratorAverageTests
 {
     [Fact]
-    public void The_average_starts_at_the_generator_and_moves_by_one_minus_the_decay_towards_it_after_each_step()
+    public void The_average_starts_at_the_generator_and_moves_towards_it_with_a_warmed_up_decay()
     {
         var spec = Adversarial.DcGan(4, 1, 8, 8, filters: 4).WithGeneratorAverage(0.75);
         using var model = spec.Compile(Device.Cpu, torch.float64, seed: 0);
@@ -19,22 +19,39 @@ public sealed class GeneratorAverageTests
         Assert.NotEmpty(generated);
         foreach (var key in generated)
         {
-            Assert.True(state[key].eq(state["average." + key["generator.".Length..]]).all().item<bool>(), key);
+            Assert.True(state[key].eq(state["average.network." + key["generator.".Length..]]).all().item<bool>(), key);
         }
 
         // The average is not trained: its parameters take no gradient and are not the generator's.
         Assert.DoesNotContain(model.GeneratorParameters(), p => NameOf(p).StartsWith("average.", StringComparison.Ordinal));
         Assert.All(model.named_parameters().Where(p => p.name.StartsWith("average.", StringComparison.Ordinal)), p => Assert.False(p.parameter.requires_grad));
+        Assert.Equal(0L, state["average.updates"].item<long>());
 
-        var before = state["average.deconv.0.weight"].clone();
-        using (torch.no_grad())
+        var weight = state["generator.deconv.0.weight"];
+        var mean = state["average.network.deconv.0.weight"];
+        void Shift()
         {
-            state["generator.deconv.0.weight"].add_(1.0);
+            using var noGrad = torch.no_grad();
+            weight.add_(1.0);
         }
 
+        // The first update uses β_0 = min(0.75, 1/10): the average moves nine tenths of the way.
+        var before = mean.clone();
+        Shift();
         model.AfterOptimizerStep();
-        // θ̄ ← 0.75·θ̄ + 0.25·(θ̄ + 1): every weight moves by a quarter.
-        Assert.True(state["average.deconv.0.weight"].allclose(before + 0.25, rtol: 0, atol: 1e-12));
+        Assert.True(mean.allclose(before + 0.9, rtol: 0, atol: 1e-12));
+        // After t updates β_t = min(0.75, (1 + t)/(10 + t)), which reaches 0.75 at t = 26.
+        for (int t = 1; t < 30; t++)
+        {
+            model.AfterOptimizerStep();
+        }
+
+        Assert.True(mean.allclose(weight, rtol: 0, atol: 1e-3));
+        before = mean.clone();
+        Shift();
+        model.AfterOptimizerStep();
+        Assert.True(mean.allclose(before + 0.25, rtol: 0, atol: 1e-3));
+        Assert.Equal(31L, state["average.updates"].item<long>());
         string NameOf(TorchSharp.Modules.Parameter p) => model.named_parameters().First(n => ReferenceEquals(n.parameter, p)).name;
     }
 
@@ -46,13 +63,13 @@ public sealed class GeneratorAverageTests
         using var trainer = new GanTrainer(model, Objective.NonSaturating);
         var g = Seed.Generator(1);
         var pool = ToyData.Sample(ToySet.EightGaussians, 512, Device.Cpu, Seed.Generator(0)).to(torch.float64);
-        var start = model.state_dict()["average.output.weight"].clone();
+        var start = model.state_dict()["average.network.output.weight"].clone();
         for (int i = 0; i < 5; i++)
         {
             trainer.Step(() => new GanBatch(pool.index_select(0, DeviceRandom.Integers(512, new long[] { 32 }, Device.Cpu, g))), g);
         }
 
-        var averaged = model.state_dict()["average.output.weight"];
+        var averaged = model.state_dict()["average.network.output.weight"];
         var trained = model.state_dict()["generator.output.weight"];
         Assert.False(averaged.allclose(start));
         Assert.False(averaged.allclose(trained));

@@ -116,6 +116,7 @@ internal static class RandomSpecs
             : Adversarial.Gan(r.Next(1, 9), r.Next(1, 9)).Generator(Net.Mlp(Hidden(r, 1)).WithActivation(Activation(r))).Discriminator(Mlp(r));
         spec = r.Next(2) == 0 ? spec.WithSpectralNorm() : spec;
         spec = r.Next(3) == 0 ? spec.WithGeneratorOutput(Activation(r)) : spec;
+        spec = r.Next(3) == 0 ? spec.WithGeneratorAverage(0.5 + (r.NextDouble() * 0.499)) : spec;
         return r.Next(3) == 0 ? spec.WithClasses(r.Next(2, 11)) : spec;
     }
 

@@ -130,7 +130,7 @@ internal static class IllFormedSpecs
 
     private static IllFormedCase FlowActivation(Random r)
     {
-        int d = r.Next(2, 9), k = r.Next(0, 3), code = r.Next(5, 100);
+        int d = r.Next(2, 9), k = r.Next(0, 3), code = r.Next(Enum.GetValues<Activation>().Length, 100);
         var activation = (Activation)code;
         if (r.Next(2) == 0)
         {

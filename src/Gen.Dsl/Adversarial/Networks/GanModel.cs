@@ -14,7 +14,8 @@ namespace Gen.Dsl;
 /// discriminator <c>discriminator.body.linear{i}</c>, <c>discriminator.head</c> and <c>discriminator.projection</c>
 /// (conditional only), with any other <c>discriminator.network.*</c>; with spectral normalisation each discriminator
 /// layer holds <c>layer.weight</c>, <c>layer.bias</c>, <c>u</c> and <c>v</c>; with a moving average of the generator
-/// (<see cref="GanSpec.WithGeneratorAverage"/>) <c>average.*</c> holds the averaged generator.
+/// (<see cref="GanSpec.WithGeneratorAverage"/>) <c>average.network.*</c> holds the averaged generator and
+/// <c>average.updates</c> its update count.
 /// </summary>
 public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, IConditionalSampler, IAfterOptimizerStep
 {
@@ -23,7 +24,7 @@ public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ICon
     // Field names equal the registered names: TorchSharp re-binds fields by name on .to().
     private readonly torch.nn.Module<torch.Tensor, torch.Tensor> generator;
     private readonly GanCritic discriminator;
-    private readonly torch.nn.Module<torch.Tensor, torch.Tensor>? average;
+    private readonly WeightAverage? average;
     private readonly torch.nn.Module<torch.Tensor, torch.Tensor>? output;
     private readonly long[] eventShape;
 
@@ -38,50 +39,19 @@ public sealed class GanModel : torch.nn.Module<torch.Tensor, torch.Tensor>, ICon
         output = spec.GeneratorOutput is { } activation ? MlpSpec.MakeActivation(activation) : null;
         register_module(nameof(generator), generator);
         register_module(nameof(discriminator), discriminator);
-        if (spec.GeneratorAverage is not null)
+        if (spec.GeneratorAverage is { } decay)
         {
-            // Built last, so the other players' initial weights do not depend on whether there is an average; it starts
-            // as a copy of the generator and takes no gradient.
-            average = spec.GeneratorNetwork.Build(spec.GeneratorInput, eventShape);
+            // Built last, so the other players' initial weights do not depend on whether there is an average.
+            average = new WeightAverage(generator, spec.GeneratorNetwork.Build(spec.GeneratorInput, eventShape), decay);
             register_module(nameof(average), average);
-            using var noGrad = torch.no_grad();
-            foreach (var (mean, weight) in average.parameters().Zip(generator.parameters()))
-            {
-                mean.copy_(weight);
-                mean.requires_grad_(false);
-            }
-
-            foreach (var (mean, value) in average.buffers().Zip(generator.buffers()))
-            {
-                mean.copy_(value);
-            }
         }
     }
 
     /// <summary>
-    /// Moves the generator's moving average towards its weights, θ̄ ← β·θ̄ + (1 − β)·θ, and copies its buffers (batch
-    /// normalisation's statistics); nothing without an average. <see cref="GanTrainer"/> calls it after every generator
-    /// step.
+    /// Moves the generator's moving average towards its weights (<see cref="WeightAverage.Update"/>); nothing without
+    /// an average. Both trainers call it after every generator step.
     /// </summary>
-    public void AfterOptimizerStep()
-    {
-        if (average is null)
-        {
-            return;
-        }
-
-        double decay = Spec.GeneratorAverage!.Value;
-        using var noGrad = torch.no_grad();
-        foreach (var (mean, weight) in average.parameters().Zip(generator.parameters()))
-        {
-            mean.lerp_(weight, 1 - decay);
-        }
-
-        foreach (var (mean, value) in average.buffers().Zip(generator.buffers()))
-        {
-            mean.copy_(value);
-        }
-    }
+    public void AfterOptimizerStep() => average?.Update();
 
     /// <summary>The spec this model was compiled from.</summary>
     public GanSpec Spec { get; }
