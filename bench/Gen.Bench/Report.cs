@@ -61,7 +61,7 @@ internal static class Report
         var matmul = before.Pool(after);
 
         // Where a training step's ratio is above 1.05, where its time goes (the breakdown is of the training step).
-        var slow = cases.Where(c => c.Train.Hand.Length > 0 && Timing.Median(c.Train.Ratios) > SlowRatio);
+        var slow = cases.Where(c => !c.Case.TwoPlayers && c.Train.Hand.Length > 0 && Timing.Median(c.Train.Ratios) > SlowRatio);
         var breakdowns = slow.Select(c => Breakdown.Run(c.Case, device, o.Quick ? 3 : 10, o.Quick ? 1 : 2, settings.WarmupSeconds)).ToList();
 
         var sampling = Sampling.Run(device, Catalog.Sampling(o.Quick), o.Quick ? 1 : 3, o.Quick ? 3 : 10);

@@ -19,14 +19,30 @@ internal sealed class TrainStep : IDisposable
     private readonly Action zeroGrad;
     private readonly Action update;
 
-    private TrainStep(IDisposable model, IDisposable optimizer, Func<torch.Tensor> logProb, Action zeroGrad, Action update)
+    // A round of a two-player game in place of the forward, backward and update of one loss; null otherwise.
+    private readonly Action? round;
+
+    private TrainStep(IDisposable model, IDisposable optimizer, Func<torch.Tensor> logProb, Action zeroGrad, Action update, Action? round = null)
     {
         this.model = model;
         this.optimizer = optimizer;
         this.logProb = logProb;
         this.zeroGrad = zeroGrad;
         this.update = update;
+        this.round = round;
     }
+
+    /// <summary>
+    /// A step of a two-player game (a GAN): <paramref name="round"/> makes one full round, the critic's update and the
+    /// generator's, each with its own optimizer; <paramref name="loss"/> is a scalar loss on fixed inputs, for the
+    /// check that two twins compute the same thing. It has no phases to break down.
+    /// </summary>
+    /// <param name="model">The model (disposed with the step).</param>
+    /// <param name="optimizers">Both players' optimizers (disposed with the step).</param>
+    /// <param name="round">One round of the game.</param>
+    /// <param name="loss">A scalar loss on fixed inputs.</param>
+    public static TrainStep Round(IDisposable model, IDisposable optimizers, Action round, Func<torch.Tensor> loss) =>
+        new(model, optimizers, () => -loss(), () => { }, () => { }, round);
 
     /// <summary>A step as Gen users train: Gen's <see cref="FusedAdam"/>.</summary>
     /// <param name="model">The model (disposed with the step).</param>
@@ -60,6 +76,12 @@ internal sealed class TrainStep : IDisposable
     public void Run()
     {
         using var scope = torch.NewDisposeScope();
+        if (round is not null)
+        {
+            round();
+            return;
+        }
+
         zeroGrad();
         Loss().backward();
         update();
@@ -76,6 +98,11 @@ internal sealed class TrainStep : IDisposable
     /// <summary>One step, timed by phase (forward, backward, update and zero-grad), draining the device after each.</summary>
     public double[] Phases(torch.Device device)
     {
+        if (round is not null)
+        {
+            throw new NotSupportedException("a round of a two-player game has no single forward, backward and update to time apart.");
+        }
+
         using var scope = torch.NewDisposeScope();
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var l = Loss();

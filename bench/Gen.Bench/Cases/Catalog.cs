@@ -28,6 +28,10 @@ internal static class Catalog
         PixelCnnCases.Create("pixelcnn28-b256", filters: 256, blocks: 8, batch: 256),
         VaeCases.Create("vae784-b100", features: 784, hidden: new[] { 500, 500 }, latent: 50, batch: 100),
         VaeCases.Create("vae784-b1000", features: 784, hidden: new[] { 500, 500 }, latent: 50, batch: 1000),
+        GanCases.Create("dcgan28-b64", filters: 64, batch: 64),
+        // What the twin costs with TorchSharp's own convolution layers (not in the report; they skip the padding that
+        // keeps oneDNN's weight reorder correct on some CPUs).
+        GanCases.Create("dcgan28-b64-raw-conv", filters: 64, batch: 64, rawConvolutions: true),
     };
 
     /// <summary>The cases the report times: each model of the project's benchmark at batch 100 and 1000.</summary>
@@ -37,6 +41,7 @@ internal static class Catalog
         "made784-b100", "made784-b1000",
         "maf784-b100", "maf784-b1000",
         "vae784-b100", "vae784-b1000",
+        "dcgan28-b64",
     };
 
     /// <summary>

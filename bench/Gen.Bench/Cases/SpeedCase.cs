@@ -20,4 +20,8 @@ internal sealed record SpeedCase(
     long Batch,
     FlopCount? Flops,
     Func<torch.Device, long, TrainStep> Gen,
-    Func<torch.Device, long, TrainStep>? HandWritten);
+    Func<torch.Device, long, TrainStep>? HandWritten)
+{
+    /// <summary>Whether a step is a round of a two-player game (a GAN), which has no phases to break down.</summary>
+    public bool TwoPlayers { get; init; }
+}
