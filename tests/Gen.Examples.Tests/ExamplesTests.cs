@@ -170,6 +170,17 @@ public class ExamplesTests
     }
 
     [Fact]
+    public void FSharpConvolutionalGan()
+    {
+        using var run = new ExampleRunner();
+        Assert.Equal(0, run.RunFSharp("--model", "gan", "--epochs", "30"));
+        Assert.Contains("of samples classified as their asked class", run.Output);
+        Assert.Contains("ConvDecoder", run.Output);
+        run.Png("gan-samples.png");
+        run.Png("gan-curve.png");
+    }
+
+    [Fact]
     public void FSharpExample()
     {
         using var run = new ExampleRunner();
