@@ -173,8 +173,30 @@ public class AdversarialTrainer : IDisposable
         return trainer.Fit(all, null, progress, cancellation);
     }
 
-    private Loss Round(IReadOnlyList<GanBatch> batches, torch.Generator? generator) =>
-        Adversary.ModelLoss(batches, NegativeLogLikelihood, generator);
+    /// <summary>
+    /// A regulariser of the model's own weights added to its loss every round as the term <c>regularizer</c>, such as
+    /// BigGAN's orthogonal regularisation of the generator (<see cref="WeightPenalty.Orthogonal"/>); null for none.
+    /// It must return a scalar with gradient to the weights it regularises.
+    /// </summary>
+    public Func<torch.Tensor>? ModelRegularizer { get; init; }
+
+    private Loss Round(IReadOnlyList<GanBatch> batches, torch.Generator? generator)
+    {
+        var loss = Adversary.ModelLoss(batches, NegativeLogLikelihood, generator);
+        if (ModelRegularizer is null)
+        {
+            return loss;
+        }
+
+        var penalty = ModelRegularizer() ?? throw new InvalidOperationException($"{Node}: the model regulariser returned null.");
+        if (penalty.numel() != 1)
+        {
+            throw new GenShapeException($"{Node}.regularizer", $"the model regulariser must give a scalar, got a tensor of shape {Shape.Format(penalty.shape)}.");
+        }
+
+        penalty = penalty.reshape(Array.Empty<long>());
+        return new Loss(loss.Total + penalty, loss.Terms.Append(("regularizer", penalty)));
+    }
 
     /// <summary>Releases the optimizers the trainer created (not those it was given).</summary>
     public void Dispose()

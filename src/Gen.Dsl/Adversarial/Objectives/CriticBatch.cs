@@ -61,6 +61,12 @@ public sealed class CriticBatch
     /// <summary>Batch size.</summary>
     public long Count => Real.shape[0];
 
+    /// <summary>
+    /// The index of the critic update this batch is for, counted from 0 by the <see cref="Adversary"/> that plays the
+    /// game (0 for a batch made elsewhere); lazy penalties (<see cref="CriticPenalty.Every"/>) apply on every k-th.
+    /// </summary>
+    public long Update { get; init; }
+
     /// <summary>The critic at <paramref name="points"/>, checked to give one logit per point.</summary>
     internal torch.Tensor Evaluate(torch.Tensor points, string what)
     {

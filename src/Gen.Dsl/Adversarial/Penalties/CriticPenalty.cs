@@ -13,6 +13,16 @@ public abstract record CriticPenalty : AdversarialLoss
     /// <inheritdoc/>
     internal override bool PenalisesInputGradients => true;
 
+    /// <summary>
+    /// The same penalty applied lazily (Karras et al. 2020, StyleGAN2): on every <paramref name="interval"/>-th critic
+    /// update only (<see cref="CriticBatch.Update"/> a multiple of it), multiplied by <paramref name="interval"/> so its
+    /// weight per update stays the same on average, and zero without any gradient work on the others.
+    /// <c>10 * Penalty.R1.Every(16)</c> is StyleGAN2's lazy R1.
+    /// </summary>
+    /// <param name="interval">k, 1 or more (1 is the penalty itself).</param>
+    /// <exception cref="ArgumentOutOfRangeException">The interval is below 1.</exception>
+    public CriticPenalty Every(int interval) => interval == 1 ? this : new LazyPenalty(this, interval);
+
     /// <summary>The penalty's value on this batch (a scalar).</summary>
     /// <param name="batch">The real and generated samples and the critic.</param>
     public abstract torch.Tensor Value(CriticBatch batch);

@@ -106,6 +106,12 @@ public sealed class Adversary : IDisposable
     /// <summary>Critic updates per model update.</summary>
     public int CriticSteps { get; }
 
+    /// <summary>
+    /// The critic updates made so far; each update's <see cref="CriticBatch.Update"/>. Lazy penalties
+    /// (<see cref="CriticPenalty.Every"/>) apply on every k-th; set it when a run resumes to keep their phase.
+    /// </summary>
+    public long CriticUpdates { get; set; }
+
     /// <summary>The critic's optimizer.</summary>
     public FusedAdam CriticOptimizer { get; }
 
@@ -298,7 +304,7 @@ public sealed class Adversary : IDisposable
         }
 
         var labels = batch.Labels;
-        return CriticUpdate.Run(Game, CriticOptimizer, criticParameters, batch.Data, fake, x => Critic.Logits(x, labels), generator);
+        return CriticUpdate.Run(Game, CriticOptimizer, criticParameters, batch.Data, fake, x => Critic.Logits(x, labels), generator, CriticUpdates++);
     }
 
     /// <summary>Refuses a batch whose data or labels do not fit the game, naming <paramref name="what"/>.</summary>

@@ -15,9 +15,9 @@ internal static class CriticUpdate
     /// a module that holds both players (a GAN).
     /// </summary>
     /// <returns>The loss, detached (in the caller's dispose scope).</returns>
-    public static torch.Tensor Run(AdversarialLoss objective, FusedAdam optimizer, Parameter[] parameters, torch.Tensor real, torch.Tensor fake, Func<torch.Tensor, torch.Tensor> critic, torch.Generator? generator)
+    public static torch.Tensor Run(AdversarialLoss objective, FusedAdam optimizer, Parameter[] parameters, torch.Tensor real, torch.Tensor fake, Func<torch.Tensor, torch.Tensor> critic, torch.Generator? generator, long update)
     {
-        var batch = new CriticBatch(real, fake, critic, generator);
+        var batch = new CriticBatch(real, fake, critic, generator) { Update = update };
         var loss = objective.DiscriminatorLoss(batch);
         optimizer.ZeroGrad();
         loss.backward();
