@@ -49,6 +49,34 @@ public static class Adversarial
             .Discriminator(Net.ConvEncoder(filters, 2 * filters).WithActivation(Activation.LeakyRelu02));
 
     /// <summary>
+    /// An SNGAN (Miyato et al. 2018) for images [<paramref name="channels"/>, <paramref name="height"/>,
+    /// <paramref name="width"/>]: the residual generator (<see cref="Net.ResNetGenerator"/>, as many up-sampling blocks
+    /// as halve both sides, up to 3, while they stay at 4 or more: 2 at 28×28, 3 at 32×32) with tanh at the end, and the
+    /// residual discriminator (<see cref="Net.ResNetDiscriminator"/>, 4 blocks of which 2 pool), spectrally normalised.
+    /// SNGAN trains it with the hinge loss (<c>Objective.Hinge</c>) and Adam 2·10⁻⁴, β = (0, 0.9).
+    /// </summary>
+    /// <param name="latent">Latent dimension (128 in the paper).</param>
+    /// <param name="channels">Image channels.</param>
+    /// <param name="height">Image height, a multiple of 4.</param>
+    /// <param name="width">Image width, a multiple of 4.</param>
+    /// <param name="filters">Feature maps of every block (128 in the paper).</param>
+    /// <exception cref="GenShapeException">A size is not positive, or a side is not a multiple of 4.</exception>
+    public static GanSpec SnGan(int latent, int channels, int height, int width, int filters = 128)
+    {
+        int blocks = 1;
+        while (blocks < 3 && height % (1 << (blocks + 1)) == 0 && width % (1 << (blocks + 1)) == 0 && height >> (blocks + 1) >= 4 && width >> (blocks + 1) >= 4)
+        {
+            blocks++;
+        }
+
+        return Gan(latent, channels, height, width)
+            .Generator(Net.ResNetGenerator(filters, blocks))
+            .WithGeneratorOutput(Activation.Tanh)
+            .Discriminator(Net.ResNetDiscriminator(filters, downBlocks: 2, blocks: 4))
+            .WithSpectralNorm();
+    }
+
+    /// <summary>
     /// A critic on its own, from <paramref name="features"/> features to one logit, with an MLP(128, 128) ReLU network and
     /// no spectral normalisation: the adversary of any <see cref="IDifferentiableSampler"/> (see <see cref="Adversary"/>).
     /// Adjust it with <see cref="CriticSpec.WithNetwork"/> and <see cref="CriticSpec.WithSpectralNorm"/>.

@@ -192,9 +192,9 @@ public sealed record GanSpec(int Latent, ValueList<int> DataShape, NetworkSpec G
 
         spec.GeneratorNetwork.CheckShapes($"{Node}.generator", spec.GeneratorInput, spec.EventShape);
         spec.DiscriminatorNetwork.CheckShapes($"{Node}.discriminator", spec.EventShape, spec.DiscriminatorOutput);
-        if (spec.SpectralNormalized && spec.DiscriminatorNetwork is ConvEncoderSpec { SpectralNormalized: false })
+        if (spec.SpectralNormalized && spec.DiscriminatorNetwork is ConvEncoderSpec { SpectralNormalized: false } or ResNetDiscriminatorSpec { SpectralNormalized: false })
         {
-            throw new GenShapeException($"{Node}.discriminator", "the GAN is spectrally normalised but its convolutional encoder is not; declare it with GanSpec.WithSpectralNorm or ConvEncoderSpec.WithSpectralNorm.");
+            throw new GenShapeException($"{Node}.discriminator", "the GAN is spectrally normalised but its discriminator network is not; declare it with GanSpec.WithSpectralNorm or the network's WithSpectralNorm.");
         }
 
         return spec;
@@ -205,7 +205,8 @@ public sealed record GanSpec(int Latent, ValueList<int> DataShape, NetworkSpec G
     {
         MlpSpec => network,
         ConvEncoderSpec conv => conv.WithSpectralNorm(),
-        _ => throw new GenShapeException($"{Node}.discriminator", $"spectral normalisation reaches the layers of an MLP or a convolutional encoder; normalise the layers of {network.GetType().Name} in the network itself."),
+        ResNetDiscriminatorSpec resnet => resnet.WithSpectralNorm(),
+        _ => throw new GenShapeException($"{Node}.discriminator", $"spectral normalisation reaches the layers of an MLP, a convolutional encoder or a residual discriminator; normalise the layers of {network.GetType().Name} in the network itself."),
     };
 
     /// <inheritdoc/>

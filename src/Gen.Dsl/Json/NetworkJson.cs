@@ -63,6 +63,31 @@ internal static class NetworkJson
                 var spec = Net.ConvEncoder(f.Ints("channels").ToArray()).WithKernel(f.Int("kernel"), f.Int("stride")).WithActivation(f.Enum("activation", Activations)).WithNormalization(ReadNormalization(f));
                 return f.Has("spectral_norm") && f.Bool("spectral_norm") ? spec.WithSpectralNorm() : spec;
             })
+        .Add<ResNetGeneratorSpec>(
+            "resnet_generator",
+            (s, o) =>
+            {
+                o["channels"] = s.Channels;
+                o["blocks"] = s.Blocks;
+            },
+            f => Net.ResNetGenerator(f.Int("channels"), f.Int("blocks")))
+        .Add<ResNetDiscriminatorSpec>(
+            "resnet_discriminator",
+            (s, o) =>
+            {
+                o["channels"] = s.Channels;
+                o["down_blocks"] = s.DownBlocks;
+                o["blocks"] = s.Blocks;
+                if (s.SpectralNormalized)
+                {
+                    o["spectral_norm"] = true;
+                }
+            },
+            f =>
+            {
+                var spec = Net.ResNetDiscriminator(f.Int("channels"), f.Int("down_blocks"), f.Int("blocks"));
+                return f.Has("spectral_norm") && f.Bool("spectral_norm") ? spec.WithSpectralNorm() : spec;
+            })
         .Add<ConvDecoderSpec>(
             "conv_decoder",
             (s, o) => WriteConv(o, s.Channels, s.Kernel, s.Stride, s.Activation, s.Normalization),

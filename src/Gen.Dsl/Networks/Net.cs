@@ -61,4 +61,36 @@ public static class Net
         spec.Check("conv_decoder");
         return spec;
     }
+
+    /// <summary>
+    /// SNGAN's residual generator from a vector to images: a linear layer to <paramref name="channels"/> maps at
+    /// 1 / 2^<paramref name="blocks"/> of the image's sides, then up-sampling residual blocks with batch norm and ReLU,
+    /// then a 3×3 convolution to the image's channels (<see cref="ResNetGeneratorSpec"/>).
+    /// </summary>
+    /// <param name="channels">Feature maps of every block (128 in SNGAN at 32×32).</param>
+    /// <param name="blocks">Up-sampling blocks, each doubling the sides (3 at 32×32, 2 at 28×28).</param>
+    /// <exception cref="GenShapeException">A count is out of range.</exception>
+    public static ResNetGeneratorSpec ResNetGenerator(int channels, int blocks)
+    {
+        var spec = new ResNetGeneratorSpec(channels, blocks);
+        spec.Check("resnet_generator");
+        return spec;
+    }
+
+    /// <summary>
+    /// SNGAN's residual discriminator from images to a vector: <paramref name="blocks"/> residual blocks of
+    /// <paramref name="channels"/> maps, the first <paramref name="downBlocks"/> pooling, then ReLU, the sum over
+    /// positions and a linear layer (<see cref="ResNetDiscriminatorSpec"/>); spectrally normalise it with
+    /// <see cref="ResNetDiscriminatorSpec.WithSpectralNorm"/> or <see cref="GanSpec.WithSpectralNorm"/>.
+    /// </summary>
+    /// <param name="channels">Feature maps of every block (128 in SNGAN at 32×32).</param>
+    /// <param name="downBlocks">How many blocks, from the first, halve the sides (2 in SNGAN).</param>
+    /// <param name="blocks">Residual blocks (4 in SNGAN).</param>
+    /// <exception cref="GenShapeException">A count is out of range.</exception>
+    public static ResNetDiscriminatorSpec ResNetDiscriminator(int channels, int downBlocks = 2, int blocks = 4)
+    {
+        var spec = new ResNetDiscriminatorSpec(channels, downBlocks, blocks);
+        spec.Check("resnet_discriminator");
+        return spec;
+    }
 }

@@ -109,10 +109,21 @@ internal static class RandomSpecs
     public static GanSpec Gan(Random r)
     {
         // A third are image GANs whose networks are each convolutional or an MLP (8 pixels or more take two stride-2 layers).
+        // Residual networks take even sides (one pooling or up-sampling block).
         var spec = r.Next(3) == 0
-            ? Adversarial.Gan(r.Next(1, 9), r.Next(1, 4), r.Next(8, 17), r.Next(8, 17))
-                .Generator(r.Next(2) == 0 ? Mlp(r) : Net.ConvDecoder(Channels(r)).WithKernel(r.Next(2, 5), r.Next(1, 3)).WithActivation(Activation(r)).WithNormalization(Normalization(r)))
-                .Discriminator(r.Next(2) == 0 ? Mlp(r) : Net.ConvEncoder(Channels(r)).WithKernel(r.Next(2, 5), r.Next(1, 3)).WithActivation(Activation(r)).WithNormalization(Normalization(r)))
+            ? Adversarial.Gan(r.Next(1, 9), r.Next(1, 4), 2 * r.Next(4, 9), 2 * r.Next(4, 9))
+                .Generator(r.Next(3) switch
+                {
+                    0 => Mlp(r),
+                    1 => Net.ResNetGenerator(r.Next(1, 9), 1),
+                    _ => Net.ConvDecoder(Channels(r)).WithKernel(r.Next(2, 5), r.Next(1, 3)).WithActivation(Activation(r)).WithNormalization(Normalization(r)),
+                })
+                .Discriminator(r.Next(3) switch
+                {
+                    0 => Mlp(r),
+                    1 => Net.ResNetDiscriminator(r.Next(1, 9), r.Next(0, 2), r.Next(1, 3)),
+                    _ => Net.ConvEncoder(Channels(r)).WithKernel(r.Next(2, 5), r.Next(1, 3)).WithActivation(Activation(r)).WithNormalization(Normalization(r)),
+                })
             : Adversarial.Gan(r.Next(1, 9), r.Next(1, 9)).Generator(Net.Mlp(Hidden(r, 1)).WithActivation(Activation(r))).Discriminator(Mlp(r));
         spec = r.Next(2) == 0 ? spec.WithSpectralNorm() : spec;
         spec = r.Next(3) == 0 ? spec.WithGeneratorOutput(Activation(r)) : spec;
