@@ -161,11 +161,11 @@ internal sealed class QualityContext
     /// with β = (0.5, 0.999) for both players, on batches of <paramref name="batch"/> rows drawn with replacement from
     /// <paramref name="pool"/>; returns the generator steps taken and the wall time.
     /// </summary>
-    public (long Steps, TimeSpan Elapsed) TrainGan(GanModel model, torch.Tensor pool, int batch, double learningRate, torch.Tensor? labels = null)
+    public (long Steps, TimeSpan Elapsed) TrainGan(GanModel model, torch.Tensor pool, int batch, double learningRate, torch.Tensor? labels = null, AdversarialLoss? objective = null, int criticSteps = 1, double beta1 = 0.5, double beta2 = 0.999)
     {
-        using var generatorOptimizer = new FusedAdam(model.GeneratorParameters(), learningRate, 0.5, 0.999);
-        using var criticOptimizer = new FusedAdam(model.DiscriminatorParameters(), learningRate, 0.5, 0.999);
-        using var trainer = new GanTrainer(model, Objective.NonSaturating, 1, generatorOptimizer, criticOptimizer);
+        using var generatorOptimizer = new FusedAdam(model.GeneratorParameters(), learningRate, beta1, beta2);
+        using var criticOptimizer = new FusedAdam(model.DiscriminatorParameters(), learningRate, beta1, beta2);
+        using var trainer = new GanTrainer(model, objective ?? Objective.NonSaturating, criticSteps, generatorOptimizer, criticOptimizer);
         using var random = Seed.Generator(1);
         model.CheckValues = false;
         var clock = System.Diagnostics.Stopwatch.StartNew();

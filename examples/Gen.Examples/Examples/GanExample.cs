@@ -17,13 +17,13 @@ public static class GanExample
     /// <summary>The sub-command.</summary>
     public static Example Example { get; } = new(
         "gan",
-        "GAN on the 8-Gaussian ring, MNIST or Fashion-MNIST (--data ring|mnist|fashion; --arch mlp|dcgan; --conditional yes; --objective ns-sn | wgan-gp | hinge-sn | ns; --epochs counts generator steps): modes captured and high-quality share on the ring; sample grids, loss curves and a sample-quality metric on images.",
+        "GAN on the 8-Gaussian ring, MNIST or Fashion-MNIST (--data ring|mnist|fashion; --arch mlp|dcgan|resnet-sn; --conditional yes; --objective ns-sn | wgan-gp | hinge-sn | ns; --epochs counts generator steps): modes captured and high-quality share on the ring; sample grids, loss curves and a sample-quality metric on images.",
         4000,
         new[]
         {
             new OptionSpec("objective", "NAME", "ns-sn", "ns-sn: non-saturating, spectrally normalised critic; wgan-gp: Wasserstein with gradient penalty, 5 critic steps; hinge-sn; ns"),
             new OptionSpec("data", "ring|mnist|fashion", "ring", "ring: 8 Gaussians; mnist: MNIST digits (the full training set with --data-dir or GEN_DATA_DIR, else the embedded 200-image binarized sample); fashion: Fashion-MNIST (needs the data directory)"),
-            new OptionSpec("arch", "mlp|dcgan", "mlp", "on images: mlp: MLP 256-256 players; dcgan: transposed convolutions with batch norm and tanh against a leaky-ReLU convolutional discriminator, sampled from the generator's moving average"),
+            new OptionSpec("arch", "mlp|dcgan|resnet-sn", "mlp", "on images: mlp: MLP 256-256 players; dcgan: transposed convolutions with batch norm and tanh against a leaky-ReLU convolutional discriminator; resnet-sn: SNGAN's residual networks, the discriminator spectrally normalised (use --objective hinge-sn); the convolutional ones sample from the generator's moving average"),
             new OptionSpec("conditional", "no|yes", "no", "on images: condition both players on the class (projection discriminator); the sample grid has one row per class"),
             new OptionSpec("samples", "N", "2500", "samples for the coverage measure and the picture (36 for MNIST)"),
         },
@@ -53,7 +53,7 @@ public static class GanExample
     private static int RunImages(ExampleRun run, string dataName)
     {
         int steps = run.Epochs;
-        string arch = run.Choice("arch", "mlp", "dcgan");
+        string arch = run.Choice("arch", "mlp", "dcgan", "resnet-sn");
         bool conditional = run.Choice("conditional", "no", "yes") == "yes";
         var (objective, critic, spectral, objectiveName) = ChooseObjective(run);
         Gen.Seed.Everything(run.Seed);
@@ -71,13 +71,17 @@ public static class GanExample
         string setName = dataName == "fashion" ? "Fashion-MNIST" : "MNIST";
         run.Say($"{setName}: {images.shape[0]} training images" + (full is null ? " (the embedded binarized sample; set --data-dir for the full set)" : ""));
         // DCGAN as in Radford et al. 2016 at 32 and 64 feature maps, sampled from the generator's moving average.
-        var spec = arch == "dcgan"
-            ? Adversarial.DcGan(64, 1, 28, 28, filters: 32).WithGeneratorAverage(0.999)
-            : Adversarial.Gan(64, 784).Generator(Net.Mlp(256, 256)).Discriminator(Net.Mlp(256, 256));
+        // SNGAN (Miyato et al. 2018) with residual networks of 64 maps, its discriminator always spectrally normalised.
+        var spec = arch switch
+        {
+            "dcgan" => Adversarial.DcGan(64, 1, 28, 28, filters: 32).WithGeneratorAverage(0.999),
+            "resnet-sn" => Adversarial.SnGan(64, 1, 28, 28, filters: 64).WithGeneratorAverage(0.999),
+            _ => Adversarial.Gan(64, 784).Generator(Net.Mlp(256, 256)).Discriminator(Net.Mlp(256, 256)),
+        };
         spec = spectral ? spec.WithSpectralNorm() : spec;
         spec = conditional ? spec.WithClasses(10) : spec;
         var data = (images * 2) - 1;
-        data = arch == "dcgan" ? data.reshape(-1, 1, 28, 28) : data;
+        data = arch == "mlp" ? data : data.reshape(-1, 1, 28, 28);
         run.Say(spec.ToString());
         using var model = spec.Compile(run.Device, seed: run.Seed);
         model.CheckValues = false;
