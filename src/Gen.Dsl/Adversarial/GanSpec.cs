@@ -190,6 +190,11 @@ public sealed record GanSpec(int Latent, ValueList<int> DataShape, NetworkSpec G
             MlpSpec.CheckActivation($"{Node}.generator_output", output);
         }
 
+        if (spec.GeneratorNetwork is ResNetGeneratorSpec { Classes: > 0 } conditioned && conditioned.Classes != spec.Classes)
+        {
+            throw new GenShapeException($"{Node}.generator", $"the generator's batch norms are conditioned on {conditioned.Classes} classes, but the GAN has {spec.Classes}; declare the GAN with WithClasses({conditioned.Classes}) first.");
+        }
+
         spec.GeneratorNetwork.CheckShapes($"{Node}.generator", spec.GeneratorInput, spec.EventShape);
         spec.DiscriminatorNetwork.CheckShapes($"{Node}.discriminator", spec.EventShape, spec.DiscriminatorOutput);
         if (spec.SpectralNormalized && spec.DiscriminatorNetwork is ConvEncoderSpec { SpectralNormalized: false } or ResNetDiscriminatorSpec { SpectralNormalized: false })

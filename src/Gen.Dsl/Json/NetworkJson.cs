@@ -69,8 +69,17 @@ internal static class NetworkJson
             {
                 o["channels"] = s.Channels;
                 o["blocks"] = s.Blocks;
+                if (s.Classes > 0)
+                {
+                    o["classes"] = s.Classes;
+                    o["embedding"] = s.Embedding;
+                }
             },
-            f => Net.ResNetGenerator(f.Int("channels"), f.Int("blocks")))
+            f =>
+            {
+                var spec = Net.ResNetGenerator(f.Int("channels"), f.Int("blocks"));
+                return f.Has("classes") ? spec.WithClasses(f.Int("classes"), f.Int("embedding")) : spec;
+            })
         .Add<ResNetDiscriminatorSpec>(
             "resnet_discriminator",
             (s, o) =>

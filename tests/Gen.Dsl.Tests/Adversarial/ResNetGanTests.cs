@@ -71,4 +71,41 @@ public sealed class ResNetGanTests
             System.IO.File.Delete(path);
         }
     }
+
+    [Fact]
+    public void Conditional_batch_norms_read_the_label_through_a_shared_embedding()
+    {
+        var generator = Net.ResNetGenerator(8, 1).WithClasses(3, embedding: 5);
+        var spec = Adversarial.Gan(4, 1, 8, 8).WithClasses(3).Generator(generator).Discriminator(Net.ResNetDiscriminator(8, 1, 2));
+        using var model = spec.Compile(Device.Cpu, torch.float64, seed: 0);
+        var names = model.state_dict().Keys.ToArray();
+        // The latent alone feeds the first layer; the one-hot label feeds the shared embedding.
+        Assert.Equal(new long[] { 8 * 4 * 4, 4 }, model.state_dict()["generator.input.weight"].shape);
+        Assert.Equal(new long[] { 5, 3 }, model.state_dict()["generator.embedding.weight"].shape);
+        // Three batch norms (two in the block, one before the output), each with its gain and shift from the embedding.
+        Assert.Equal(3, names.Count(n => n.StartsWith("generator.condition.", System.StringComparison.Ordinal) && n.EndsWith(".weight", System.StringComparison.Ordinal)));
+        Assert.DoesNotContain("generator.last.weight", names);
+        model.eval();
+        var z = model.Latent(4, Seed.Generator(1));
+        var zeros = model.Generate(z, torch.zeros(4, torch.int64));
+        var twos = model.Generate(z, torch.full(new long[] { 4 }, 2L, torch.int64));
+        Assert.False(zeros.allclose(twos));
+        // With every gain and shift map zero, the label no longer matters.
+        using (torch.no_grad())
+        {
+            foreach (var (name, p) in model.named_parameters().Where(p => p.name.StartsWith("generator.condition.", System.StringComparison.Ordinal)))
+            {
+                p.zero_();
+            }
+        }
+
+        Assert.True(model.Generate(z, torch.zeros(4, torch.int64)).allclose(model.Generate(z, torch.full(new long[] { 4 }, 2L, torch.int64))));
+
+        // The GAN's classes must be the generator's.
+        var e = Assert.Throws<GenShapeException>(() => Adversarial.Gan(4, 1, 8, 8).Generator(generator));
+        Assert.Equal("gan.generator", e.Node);
+        Assert.Contains("conditioned on 3 classes, but the GAN has 0", e.Message);
+        Assert.Throws<GenShapeException>(() => spec.WithClasses(4));
+        Assert.Equal(spec, SpecJson.FromJson<GanSpec>(spec.ToJson()));
+    }
 }

@@ -108,14 +108,18 @@ internal static class RandomSpecs
 
     public static GanSpec Gan(Random r)
     {
-        // A third are image GANs whose networks are each convolutional or an MLP (8 pixels or more take two stride-2 layers).
-        // Residual networks take even sides (one pooling or up-sampling block).
+        // A third are conditional: the classes come first, since a generator whose batch norms read the class must agree.
+        int classes = r.Next(3) == 0 ? r.Next(2, 11) : 0;
+        GanSpec Classes(GanSpec gan) => classes == 0 ? gan : gan.WithClasses(classes);
+
+        // A third are image GANs whose networks are each convolutional, residual or an MLP; residual networks take even
+        // sides (one pooling or up-sampling block).
         var spec = r.Next(3) == 0
-            ? Adversarial.Gan(r.Next(1, 9), r.Next(1, 4), 2 * r.Next(4, 9), 2 * r.Next(4, 9))
+            ? Classes(Adversarial.Gan(r.Next(1, 9), r.Next(1, 4), 2 * r.Next(4, 9), 2 * r.Next(4, 9)))
                 .Generator(r.Next(3) switch
                 {
                     0 => Mlp(r),
-                    1 => Net.ResNetGenerator(r.Next(1, 9), 1),
+                    1 => classes > 0 && r.Next(2) == 0 ? Net.ResNetGenerator(r.Next(1, 9), 1).WithClasses(classes, r.Next(1, 9)) : Net.ResNetGenerator(r.Next(1, 9), 1),
                     _ => Net.ConvDecoder(Channels(r)).WithKernel(r.Next(2, 5), r.Next(1, 3)).WithActivation(Activation(r)).WithNormalization(Normalization(r)),
                 })
                 .Discriminator(r.Next(3) switch
@@ -124,11 +128,10 @@ internal static class RandomSpecs
                     1 => Net.ResNetDiscriminator(r.Next(1, 9), r.Next(0, 2), r.Next(1, 3)),
                     _ => Net.ConvEncoder(Channels(r)).WithKernel(r.Next(2, 5), r.Next(1, 3)).WithActivation(Activation(r)).WithNormalization(Normalization(r)),
                 })
-            : Adversarial.Gan(r.Next(1, 9), r.Next(1, 9)).Generator(Net.Mlp(Hidden(r, 1)).WithActivation(Activation(r))).Discriminator(Mlp(r));
+            : Classes(Adversarial.Gan(r.Next(1, 9), r.Next(1, 9))).Generator(Net.Mlp(Hidden(r, 1)).WithActivation(Activation(r))).Discriminator(Mlp(r));
         spec = r.Next(2) == 0 ? spec.WithSpectralNorm() : spec;
         spec = r.Next(3) == 0 ? spec.WithGeneratorOutput(Activation(r)) : spec;
-        spec = r.Next(3) == 0 ? spec.WithGeneratorAverage(0.5 + (r.NextDouble() * 0.499)) : spec;
-        return r.Next(3) == 0 ? spec.WithClasses(r.Next(2, 11)) : spec;
+        return r.Next(3) == 0 ? spec.WithGeneratorAverage(0.5 + (r.NextDouble() * 0.499)) : spec;
     }
 
     public static NadeSpec Nade(Random r)
