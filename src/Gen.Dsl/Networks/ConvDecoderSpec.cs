@@ -60,15 +60,7 @@ public sealed record ConvDecoderSpec(ValueList<int> Channels, int Kernel, int St
     private Geometry Plan(string path, long[] input, long[] output)
     {
         Check(path);
-        if (input.Length != 1)
-        {
-            throw new GenShapeException(path, $"a convolutional decoder takes a vector, got {LayerShape.Format(input)}.");
-        }
-
-        if (output.Length != 3)
-        {
-            throw new GenShapeException(path, $"a convolutional decoder gives image events [channels, height, width], but {LayerShape.Format(output)} is asked of it.");
-        }
+        ConvGeometry.CheckRanks(path, "a convolutional decoder", input, output, imagesIn: false);
 
         int n = Channels.Count;
         int padding = ConvGeometry.Padding(Kernel);

@@ -63,15 +63,7 @@ public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int St
     public override IReadOnlyList<LayerShape> Trace(string path, long[] input, long[] output)
     {
         Check(path);
-        if (input.Length != 3)
-        {
-            throw new GenShapeException(path, $"a convolutional encoder takes image events [channels, height, width], got {LayerShape.Format(input)}.");
-        }
-
-        if (output.Length != 1)
-        {
-            throw new GenShapeException(path, $"a convolutional encoder gives a vector, but {LayerShape.Format(output)} is asked of it.");
-        }
+        ConvGeometry.CheckRanks(path, "a convolutional encoder", input, output, imagesIn: true);
 
         int padding = ConvGeometry.Padding(Kernel);
         var layers = new List<LayerShape>();
@@ -126,9 +118,7 @@ public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int St
             int padding = ConvGeometry.Padding(spec.Kernel);
             for (int i = 0; i < layers.Length; i++)
             {
-                layers[i] = spec.SpectralNormalized
-                    ? SpectralNorm.Conv2d(channels, spec.Channels[i], spec.Kernel, spec.Stride, padding)
-                    : LayerInitialization.Seeded(Conv2d(channels, spec.Channels[i], spec.Kernel, stride: spec.Stride, padding: padding));
+                layers[i] = ConvGeometry.Conv(channels, spec.Channels[i], spec.Kernel, spec.Stride, padding, spec.SpectralNormalized);
                 channels = spec.Channels[i];
             }
 
@@ -148,7 +138,7 @@ public sealed record ConvEncoderSpec(ValueList<int> Channels, int Kernel, int St
             var h = x.reshape(-1, image[0], image[1], image[2]);
             for (int i = 0; i < conv.Count; i++)
             {
-                h = conv[i] is Conv2d plain ? Convolutions.Apply(plain, h) : conv[i].call(h);
+                h = ConvGeometry.Apply(conv[i], h);
                 h = act.forward(norm.Count > 0 ? norm[i].call(h) : h);
             }
 

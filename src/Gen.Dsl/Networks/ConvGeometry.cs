@@ -1,10 +1,13 @@
 using System.Linq;
+using Gen.Runtime;
+using TorchSharp;
+using TorchSharp.Modules;
 
 namespace Gen.Dsl;
 
 /// <summary>
-/// What the convolutional encoder and decoder share: the checks of their channel lists, kernel and stride, the padding
-/// rule (k − 1) / 2, and how they print.
+/// What the convolutional network nodes share: the checks of their channel lists, kernel and stride, of the ranks they
+/// map between, the padding rule (k − 1) / 2, their plain or spectrally normalised convolutions, and how they print.
 /// </summary>
 internal static class ConvGeometry
 {
@@ -48,4 +51,31 @@ internal static class ConvGeometry
     /// <summary>The node as <c>ConvEncoder(32, 64; 4x4 stride 2; relu)</c> (with <c>, batch norm</c> or <c>, layer norm</c> when normalised).</summary>
     public static string Describe(string name, ValueList<int> channels, int kernel, int stride, Activation activation, Normalization normalization) =>
         $"{name}({string.Join(", ", channels)}; {kernel}x{kernel} stride {stride}; {activation.ToString().ToLowerInvariant()}{NormalizationLayers.Suffix(normalization)})";
+
+    /// <summary>
+    /// Checks that a network from images to vectors (<paramref name="imagesIn"/>) or from vectors to images is asked for
+    /// those ranks; <paramref name="what"/> names it in the message, such as "a convolutional encoder".
+    /// </summary>
+    public static void CheckRanks(string path, string what, long[] input, long[] output, bool imagesIn)
+    {
+        if (input.Length != (imagesIn ? 3 : 1))
+        {
+            throw new GenShapeException(path, $"{what} takes {(imagesIn ? "image events [channels, height, width]" : "a vector")}, got {LayerShape.Format(input)}.");
+        }
+
+        if (output.Length != (imagesIn ? 1 : 3))
+        {
+            throw new GenShapeException(path, $"{what} gives {(imagesIn ? "a vector" : "image events [channels, height, width]")}, but {LayerShape.Format(output)} is asked of it.");
+        }
+    }
+
+    /// <summary>A seeded k×k convolution with zero padding, wrapped in <see cref="SpectralNorm"/> when <paramref name="spectral"/>.</summary>
+    public static torch.nn.Module<torch.Tensor, torch.Tensor> Conv(long inputs, long outputs, int kernel, int stride, int padding, bool spectral) =>
+        spectral
+            ? SpectralNorm.Conv2d(inputs, outputs, kernel, stride, padding)
+            : LayerInitialization.Seeded(torch.nn.Conv2d(inputs, outputs, kernel, stride: stride, padding: padding));
+
+    /// <summary>A layer made by <see cref="Conv"/> applied to <paramref name="h"/>: a plain convolution through <see cref="Convolutions"/>.</summary>
+    public static torch.Tensor Apply(torch.nn.Module<torch.Tensor, torch.Tensor> layer, torch.Tensor h) =>
+        layer is Conv2d plain ? Convolutions.Apply(plain, h) : layer.call(h);
 }

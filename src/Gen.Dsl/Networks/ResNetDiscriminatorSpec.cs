@@ -51,15 +51,7 @@ public sealed record ResNetDiscriminatorSpec(int Channels, int DownBlocks, int B
     public override IReadOnlyList<LayerShape> Trace(string path, long[] input, long[] output)
     {
         Check(path);
-        if (input.Length != 3)
-        {
-            throw new GenShapeException(path, $"a residual discriminator takes image events [channels, height, width], got {LayerShape.Format(input)}.");
-        }
-
-        if (output.Length != 1)
-        {
-            throw new GenShapeException(path, $"a residual discriminator gives a vector, but {LayerShape.Format(output)} is asked of it.");
-        }
+        ConvGeometry.CheckRanks(path, "a residual discriminator", input, output, imagesIn: true);
 
         long scale = 1L << DownBlocks;
         if (input[1] % scale != 0 || input[2] % scale != 0)
@@ -174,11 +166,8 @@ public sealed record ResNetDiscriminatorSpec(int Channels, int DownBlocks, int B
         }
 
         private static Module<torch.Tensor, torch.Tensor> Layer(ResNetDiscriminatorSpec spec, long inputs, long outputs, int kernel) =>
-            spec.SpectralNormalized
-                ? SpectralNorm.Conv2d(inputs, outputs, kernel, 1, (kernel - 1) / 2)
-                : LayerInitialization.Seeded(Conv2d(inputs, outputs, kernel, padding: (kernel - 1) / 2));
+            ConvGeometry.Conv(inputs, outputs, kernel, 1, ConvGeometry.Padding(kernel), spec.SpectralNormalized);
 
-        private static torch.Tensor Apply(Module<torch.Tensor, torch.Tensor> layer, torch.Tensor h) =>
-            layer is Conv2d plain ? Convolutions.Apply(plain, h) : layer.call(h);
+        private static torch.Tensor Apply(Module<torch.Tensor, torch.Tensor> layer, torch.Tensor h) => ConvGeometry.Apply(layer, h);
     }
 }

@@ -74,15 +74,7 @@ public sealed record ResNetGeneratorSpec(int Channels, int Blocks) : NetworkSpec
     public override IReadOnlyList<LayerShape> Trace(string path, long[] input, long[] output)
     {
         Check(path);
-        if (input.Length != 1)
-        {
-            throw new GenShapeException(path, $"a residual generator takes a vector, got {LayerShape.Format(input)}.");
-        }
-
-        if (output.Length != 3)
-        {
-            throw new GenShapeException(path, $"a residual generator gives image events [channels, height, width], but {LayerShape.Format(output)} is asked of it.");
-        }
+        ConvGeometry.CheckRanks(path, "a residual generator", input, output, imagesIn: false);
 
         if (input[0] <= Classes)
         {
