@@ -45,6 +45,8 @@ internal static class QualityCatalog
         new QualityCase("dcgan-fashion", "DCGAN on Fashion-MNIST, the same metrics", c => SampleQualityCases.DcGan(c, "fashion", conditional: false)),
         new QualityCase("dcgan-conditional-mnist", "class-conditional DCGAN (projection discriminator) on MNIST: the metrics and the share of samples classified as their label", c => SampleQualityCases.DcGan(c, "mnist", conditional: true)),
         new QualityCase("sngan-mnist", "SNGAN (residual networks, spectral norm, hinge loss, 5 critic steps) on MNIST: Fréchet and kernel distances, precision and recall on a classifier's features", c => SampleQualityCases.SnGan(c, "mnist")),
+        new QualityCase("stylegan-mnist", "style-based GAN (StyleGAN2's generator: mapping network, modulated convolutions, noise; lazy R1) on MNIST: Fréchet and kernel distances, precision and recall on a classifier's features", c => SampleQualityCases.StyleGan(c, "mnist", conditional: false)),
+        new QualityCase("stylegan-conditional-mnist", "class-conditional style-based GAN (label into the mapping network, projection discriminator) on MNIST: the metrics and the share of samples classified as their label", c => SampleQualityCases.StyleGan(c, "mnist", conditional: true)),
         new QualityCase("noise-mnist", "the other end on MNIST: uniform noise against test images, on a classifier's features", c => SampleQualityCases.Noise(c, "mnist")),
         new QualityCase("noise-fashion", "the other end on Fashion-MNIST", c => SampleQualityCases.Noise(c, "fashion")),
         new QualityCase("gan-mlp-fashion", "MLP GAN on Fashion-MNIST, the same metrics", c => SampleQualityCases.MlpGan(c, "fashion")),

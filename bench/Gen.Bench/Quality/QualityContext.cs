@@ -158,13 +158,14 @@ internal sealed class QualityContext
 
     /// <summary>
     /// Trains a GAN for the budget's wall time with the non-saturating loss, one critic step per generator step, Adam
-    /// with β = (0.5, 0.999) for both players, on batches of <paramref name="batch"/> rows drawn with replacement from
+    /// with β = (0.5, 0.999) for both players (or the objective, steps, rates and β given), on batches of <paramref name="batch"/> rows drawn with replacement from
     /// <paramref name="pool"/>; returns the generator steps taken and the wall time.
     /// </summary>
-    public (long Steps, TimeSpan Elapsed) TrainGan(GanModel model, torch.Tensor pool, int batch, double learningRate, torch.Tensor? labels = null, AdversarialLoss? objective = null, int criticSteps = 1, double beta1 = 0.5, double beta2 = 0.999)
+    public (long Steps, TimeSpan Elapsed) TrainGan(GanModel model, torch.Tensor pool, int batch, double learningRate, torch.Tensor? labels = null, AdversarialLoss? objective = null, int criticSteps = 1, double beta1 = 0.5, double beta2 = 0.999,
+        double? criticLearningRate = null)
     {
         using var generatorOptimizer = new FusedAdam(model.GeneratorParameters(), learningRate, beta1, beta2);
-        using var criticOptimizer = new FusedAdam(model.DiscriminatorParameters(), learningRate, beta1, beta2);
+        using var criticOptimizer = new FusedAdam(model.DiscriminatorParameters(), criticLearningRate ?? learningRate, beta1, beta2);
         using var trainer = new GanTrainer(model, objective ?? Objective.NonSaturating, criticSteps, generatorOptimizer, criticOptimizer);
         using var random = Seed.Generator(1);
         model.CheckValues = false;

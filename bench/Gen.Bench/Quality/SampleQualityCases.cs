@@ -92,30 +92,9 @@ internal static class SampleQualityCases
     /// </summary>
     public static IEnumerable<QualityRow> DcGan(QualityContext c, string data, bool conditional)
     {
-        var (train, trainLabels, test, testLabels) = Load(c, data);
-        using var features = Features(c, data, train, trainLabels, test, testLabels);
-        var scaled = ((train * 2) - 1).reshape(-1, 1, 28, 28);
         var spec = Adversarial.DcGan(64, 1, 28, 28, filters: 32).WithSpectralNorm().WithGeneratorAverage(0.999);
-        spec = conditional ? spec.WithClasses(10) : spec;
-        string architecture = spec.ToString().Replace("\n", ";", StringComparison.Ordinal);
-        using var model = spec.Compile(c.Device, seed: 0);
-        var (steps, elapsed) = c.TrainGan(model, scaled, 64, 2e-4, conditional ? trainLabels : null);
-        long count = c.Quick ? 397 : Count;
-        var labels = trainLabels.narrow(0, 0, count);
-        using var drawn = conditional ? model.SampleGiven(labels, Seed.Generator(2)) : model.Sample(count, Seed.Generator(2));
-        using var samples = ((drawn + 1) / 2).clamp(0, 1).reshape(count, 784);
-        string budget = string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F0} s of training ({steps} generator steps, one critic step each), batch 64, Adam 2e-4 (0.5, 0.999), on {c.Machine}");
-        string name = $"dcgan-{(conditional ? "conditional-" : "")}{data}";
-        foreach (var row in Rows(c, name, data, features, test, samples, architecture, budget))
-        {
-            yield return row;
-        }
-
-        if (conditional)
-        {
-            yield return new QualityRow(name, DatasetName(c, data), "samples classified as their label", features.Accuracy(samples, labels), null, "-", architecture, budget,
-                "the share of samples the metric's classifier assigns the class they were drawn for; 0.1 by chance");
-        }
+        return ImageGan(c, $"dcgan-{(conditional ? "conditional-" : "")}{data}", data, conditional ? spec.WithClasses(10) : spec,
+            (model, pool, labels) => c.TrainGan(model, pool, 64, 2e-4, labels), "one critic step each), batch 64, Adam 2e-4 (0.5, 0.999)");
     }
 
     /// <summary>
@@ -125,21 +104,57 @@ internal static class SampleQualityCases
     /// about 18 s on one thread of the 2-core CPU (a generator pass and its gradient about 2-3 s, a discriminator's under
     /// 1 s, at 64 maps and 28×28), so this case is sized for a GPU.
     /// </summary>
-    public static IEnumerable<QualityRow> SnGan(QualityContext c, string data)
+    public static IEnumerable<QualityRow> SnGan(QualityContext c, string data) =>
+        ImageGan(c, $"sngan-{data}", data, Adversarial.SnGan(64, 1, 28, 28, filters: 64).WithGeneratorAverage(0.999),
+            (model, pool, labels) => c.TrainGan(model, pool, 64, 2e-4, labels, Objective.Hinge, criticSteps: 5, beta1: 0, beta2: 0.9),
+            "5 critic steps each), batch 64, hinge loss, Adam 2e-4 (0, 0.9)");
+
+    /// <summary>
+    /// The style-based GAN of the gan example (<c>--arch style</c>: latent and style 64, a mapping network of 4 layers,
+    /// 32 maps at 7×7, 14×14 and 28×28, the residual discriminator of 32 maps) trained as StyleGAN2 is: non-saturating
+    /// loss with an R1 penalty of weight 1 paid once in 16 critic steps, Adam with β = (0, 0.99), 2.5e-3 for the
+    /// generator (its weights at unit scale, the equalised learning rate) and 1e-3 for the discriminator, batch 64,
+    /// samples from the generator's moving average with decay 0.999. Conditional: the label enters the mapping network,
+    /// which learns at the full rate (at StyleGAN's 0.01 it barely moves in a short run).
+    /// </summary>
+    public static IEnumerable<QualityRow> StyleGan(QualityContext c, string data, bool conditional)
     {
-        var (train, trainLabels, test, testLabels) = Load(c, data);
-        using var features = Features(c, data, train, trainLabels, test, testLabels);
-        var scaled = ((train * 2) - 1).reshape(-1, 1, 28, 28);
-        var spec = Adversarial.SnGan(64, 1, 28, 28, filters: 64).WithGeneratorAverage(0.999);
+        var spec = Adversarial.StyleGan(64, 1, 28, 28, filters: 32).WithGeneratorAverage(0.999);
+        spec = conditional ? spec.WithClasses(10).Generator(Net.StyleGenerator(32, 2, 64, 4).WithClasses(10).WithMappingRate(1)) : spec;
+        return ImageGan(c, $"stylegan-{(conditional ? "conditional-" : "")}{data}", data, spec,
+            (model, pool, labels) => c.TrainGan(model, pool, 64, 2.5e-3, labels, StyleObjective, beta1: 0, beta2: 0.99, criticLearningRate: 1e-3),
+            "one critic step each), batch 64, non-saturating loss + R1 (weight 1, every 16 critic steps), Adam (0, 0.99) at 2.5e-3 for the generator and 1e-3 for the discriminator");
+    }
+
+    private static readonly AdversarialLoss StyleObjective = Objective.NonSaturating + Penalty.R1.Every(16);
+
+    // An image GAN trained for the budget on the training images scaled to [−1, 1] and judged on 10,000 samples (one per
+    // label of the first 10,000 training labels when conditional, with the share the metric's classifier gives their
+    // label); training says "(N generator steps, " and the rest of the budget's text follows.
+    private static IEnumerable<QualityRow> ImageGan(QualityContext c, string name, string data, GanSpec spec,
+        Func<GanModel, torch.Tensor, torch.Tensor?, (long Steps, TimeSpan Elapsed)> train, string training)
+    {
+        bool conditional = spec.Classes > 0;
+        var (trainImages, trainLabels, test, testLabels) = Load(c, data);
+        using var features = Features(c, data, trainImages, trainLabels, test, testLabels);
+        var scaled = ((trainImages * 2) - 1).reshape(-1, 1, 28, 28);
         string architecture = spec.ToString().Replace("\n", ";", StringComparison.Ordinal);
         using var model = spec.Compile(c.Device, seed: 0);
-        var (steps, elapsed) = c.TrainGan(model, scaled, 64, 2e-4, objective: Objective.Hinge, criticSteps: 5, beta1: 0, beta2: 0.9);
+        var (steps, elapsed) = train(model, scaled, conditional ? trainLabels : null);
         long count = c.Quick ? 397 : Count;
-        using var samples = ((model.Sample(count, Seed.Generator(2)) + 1) / 2).clamp(0, 1).reshape(count, 784);
-        string budget = string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F0} s of training ({steps} generator steps, 5 critic steps each), batch 64, hinge loss, Adam 2e-4 (0, 0.9), on {c.Machine}");
-        foreach (var row in Rows(c, $"sngan-{data}", data, features, test, samples, architecture, budget))
+        var labels = trainLabels.narrow(0, 0, count);
+        using var drawn = conditional ? model.SampleGiven(labels, Seed.Generator(2)) : model.Sample(count, Seed.Generator(2));
+        using var samples = ((drawn + 1) / 2).clamp(0, 1).reshape(count, 784);
+        string budget = string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds:F0} s of training ({steps} generator steps, {training}, on {c.Machine}");
+        foreach (var row in Rows(c, name, data, features, test, samples, architecture, budget))
         {
             yield return row;
+        }
+
+        if (conditional)
+        {
+            yield return new QualityRow(name, DatasetName(c, data), "samples classified as their label", features.Accuracy(samples, labels), null, "-", architecture, budget,
+                "the share of samples the metric's classifier assigns the class they were drawn for; 0.1 by chance");
         }
     }
 

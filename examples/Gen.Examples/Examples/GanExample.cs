@@ -17,13 +17,13 @@ public static class GanExample
     /// <summary>The sub-command.</summary>
     public static Example Example { get; } = new(
         "gan",
-        "GAN on the 8-Gaussian ring, MNIST or Fashion-MNIST (--data ring|mnist|fashion; --arch mlp|dcgan|resnet-sn; --conditional yes; --objective ns-sn | wgan-gp | hinge-sn | ns; --epochs counts generator steps): modes captured and high-quality share on the ring; sample grids, loss curves and a sample-quality metric on images.",
+        "GAN on the 8-Gaussian ring, MNIST or Fashion-MNIST (--data ring|mnist|fashion; --arch mlp|dcgan|resnet-sn|style; --conditional yes; --objective ns-sn | wgan-gp | hinge-sn | ns | ns-r1; --epochs counts generator steps): modes captured and high-quality share on the ring; sample grids, loss curves and a sample-quality metric on images.",
         4000,
         new[]
         {
             new OptionSpec("objective", "NAME", "ns-sn", "ns-sn: non-saturating, spectrally normalised critic; wgan-gp: Wasserstein with gradient penalty, 5 critic steps; hinge-sn; ns"),
             new OptionSpec("data", "ring|mnist|fashion", "ring", "ring: 8 Gaussians; mnist: MNIST digits (the full training set with --data-dir or GEN_DATA_DIR, else the embedded 200-image binarized sample); fashion: Fashion-MNIST (needs the data directory)"),
-            new OptionSpec("arch", "mlp|dcgan|resnet-sn", "mlp", "on images: mlp: MLP 256-256 players; dcgan: transposed convolutions with batch norm and tanh against a leaky-ReLU convolutional discriminator; resnet-sn: SNGAN's residual networks, the discriminator spectrally normalised (use --objective hinge-sn); the convolutional ones sample from the generator's moving average"),
+            new OptionSpec("arch", "mlp|dcgan|resnet-sn|style", "mlp", "on images: mlp: MLP 256-256 players; dcgan: transposed convolutions with batch norm and tanh against a leaky-ReLU convolutional discriminator; resnet-sn: SNGAN's residual networks, the discriminator spectrally normalised (use --objective hinge-sn); style: StyleGAN2's generator (mapping network, modulated convolutions, noise) against the residual discriminator, trained with the non-saturating loss and a lazy R1 penalty (--objective ns-r1, its default), Adam (0, 0.99) at 2.5e-3 for the generator and 1e-3 for the discriminator; the convolutional ones sample from the generator's moving average"),
             new OptionSpec("conditional", "no|yes", "no", "on images: condition both players on the class (projection discriminator); the sample grid has one row per class"),
             new OptionSpec("samples", "N", "2500", "samples for the coverage measure and the picture (36 for MNIST)"),
         },
@@ -35,11 +35,15 @@ public static class GanExample
         return data == "ring" ? RunRing(run) : RunImages(run, data);
     }
 
+    // The non-saturating loss with an R1 penalty paid once in 16 critic steps (StyleGAN2's lazy regularisation).
+    private static readonly (AdversarialLoss Objective, int CriticSteps, bool SpectralNorm, string Name) StyleObjective = (Objective.NonSaturating + Penalty.R1.Every(16), 1, false, "ns-r1");
+
     private static (AdversarialLoss Objective, int CriticSteps, bool SpectralNorm, string Name) ChooseObjective(ExampleRun run)
     {
-        string name = run.Choice("objective", "ns-sn", "wgan-gp", "hinge-sn", "ns");
+        string name = run.Choice("objective", "ns-sn", "wgan-gp", "hinge-sn", "ns", "ns-r1");
         return name switch
         {
+            "ns-r1" => StyleObjective,
             "wgan-gp" => (Objective.Wasserstein + 10 * Penalty.GradientPenalty, 5, false, name),
             "hinge-sn" => (Objective.Hinge, 1, true, name),
             "ns" => (Objective.NonSaturating, 1, false, name),
@@ -53,9 +57,10 @@ public static class GanExample
     private static int RunImages(ExampleRun run, string dataName)
     {
         int steps = run.Epochs;
-        string arch = run.Choice("arch", "mlp", "dcgan", "resnet-sn");
+        string arch = run.Choice("arch", "mlp", "dcgan", "resnet-sn", "style");
         bool conditional = run.Choice("conditional", "no", "yes") == "yes";
-        var (objective, critic, spectral, objectiveName) = ChooseObjective(run);
+        // StyleGAN2's objective unless another is asked for.
+        var (objective, critic, spectral, objectiveName) = arch == "style" && !run.Has("objective") ? StyleObjective : ChooseObjective(run);
         Gen.Seed.Everything(run.Seed);
         if (!run.FullDataAvailable && (dataName == "fashion" || conditional))
         {
@@ -76,17 +81,23 @@ public static class GanExample
         {
             "dcgan" => Adversarial.DcGan(64, 1, 28, 28, filters: 32).WithGeneratorAverage(0.999),
             "resnet-sn" => Adversarial.SnGan(64, 1, 28, 28, filters: 64).WithGeneratorAverage(0.999),
+            "style" => Adversarial.StyleGan(64, 1, 28, 28, filters: 32).WithGeneratorAverage(0.999),
             _ => Adversarial.Gan(64, 784).Generator(Net.Mlp(256, 256)).Discriminator(Net.Mlp(256, 256)),
         };
         spec = spectral ? spec.WithSpectralNorm() : spec;
         spec = conditional ? spec.WithClasses(10) : spec;
+        // The style generator reads the label through its mapping network, which then learns at the full rate (at
+        // StyleGAN's 0.01 it barely moves in a short run).
+        spec = conditional && arch == "style" ? spec.Generator(Net.StyleGenerator(32, 2, 64, 4).WithClasses(10).WithMappingRate(1)) : spec;
         var data = (images * 2) - 1;
         data = arch == "mlp" ? data : data.reshape(-1, 1, 28, 28);
         run.Say(spec.ToString());
         using var model = spec.Compile(run.Device, seed: run.Seed);
         model.CheckValues = false;
-        using var generatorOptimizer = new FusedAdam(model.GeneratorParameters(), 2e-4, 0.5, 0.999);
-        using var criticOptimizer = new FusedAdam(model.DiscriminatorParameters(), 2e-4, 0.5, 0.999);
+        // StyleGAN2's optimizer: β1 = 0, and a larger step for the generator, whose weights are stored at unit scale.
+        bool style = arch == "style";
+        using var generatorOptimizer = new FusedAdam(model.GeneratorParameters(), style ? 2.5e-3 : 2e-4, style ? 0 : 0.5, style ? 0.99 : 0.999);
+        using var criticOptimizer = new FusedAdam(model.DiscriminatorParameters(), style ? 1e-3 : 2e-4, style ? 0 : 0.5, style ? 0.99 : 0.999);
         using var trainer = new GanTrainer(model, objective, critic, generatorOptimizer, criticOptimizer);
         using var random = Gen.Seed.Generator(run.Seed + 1);
         using var tensorBoard = run.OpenTensorBoard();

@@ -61,7 +61,35 @@ public static class Adversarial
     /// <param name="width">Image width, a multiple of 4.</param>
     /// <param name="filters">Feature maps of every block (128 in the paper).</param>
     /// <exception cref="GenShapeException">A size is not positive, or a side is not a multiple of 4.</exception>
-    public static GanSpec SnGan(int latent, int channels, int height, int width, int filters = 128)
+    public static GanSpec SnGan(int latent, int channels, int height, int width, int filters = 128) =>
+        Gan(latent, channels, height, width)
+            .Generator(Net.ResNetGenerator(filters, UpSamplingBlocks(height, width)))
+            .WithGeneratorOutput(Activation.Tanh)
+            .Discriminator(Net.ResNetDiscriminator(filters, downBlocks: 2, blocks: 4))
+            .WithSpectralNorm();
+
+    /// <summary>
+    /// A small style-based GAN for images [<paramref name="channels"/>, <paramref name="height"/>,
+    /// <paramref name="width"/>]: the StyleGAN2-style generator (<see cref="Net.StyleGenerator"/>, a mapping network of
+    /// 4 layers to a style of <paramref name="latent"/> numbers, as many up-sampling blocks as halve both sides, up to 3,
+    /// while they stay at 4 or more), with a linear output as in the paper, and the residual discriminator
+    /// (<see cref="Net.ResNetDiscriminator"/>, 4 blocks of which 2 pool) without spectral normalisation. StyleGAN2 trains
+    /// it with the non-saturating loss, an R1 penalty on real data applied lazily (<c>Penalty.R1(γ).Every(16)</c>) and
+    /// Adam 2·10⁻³, β = (0, 0.99), keeping a moving average of the generator (<see cref="GanSpec.WithGeneratorAverage"/>).
+    /// </summary>
+    /// <param name="latent">Latent dimension, also the style's width (512 in the paper).</param>
+    /// <param name="channels">Image channels.</param>
+    /// <param name="height">Image height, a multiple of 4.</param>
+    /// <param name="width">Image width, a multiple of 4.</param>
+    /// <param name="filters">Feature maps of every layer of both players.</param>
+    /// <exception cref="GenShapeException">A size is not positive, or a side is not a multiple of 4.</exception>
+    public static GanSpec StyleGan(int latent, int channels, int height, int width, int filters = 64) =>
+        Gan(latent, channels, height, width)
+            .Generator(Net.StyleGenerator(filters, UpSamplingBlocks(height, width), styleWidth: latent, mappingLayers: 4))
+            .Discriminator(Net.ResNetDiscriminator(filters, downBlocks: 2, blocks: 4));
+
+    // As many 2× up-sampling blocks as halve both sides exactly, up to 3, while the starting sides stay at 4 or more.
+    private static int UpSamplingBlocks(int height, int width)
     {
         int blocks = 1;
         while (blocks < 3 && height % (1 << (blocks + 1)) == 0 && width % (1 << (blocks + 1)) == 0 && height >> (blocks + 1) >= 4 && width >> (blocks + 1) >= 4)
@@ -69,11 +97,7 @@ public static class Adversarial
             blocks++;
         }
 
-        return Gan(latent, channels, height, width)
-            .Generator(Net.ResNetGenerator(filters, blocks))
-            .WithGeneratorOutput(Activation.Tanh)
-            .Discriminator(Net.ResNetDiscriminator(filters, downBlocks: 2, blocks: 4))
-            .WithSpectralNorm();
+        return blocks;
     }
 
     /// <summary>

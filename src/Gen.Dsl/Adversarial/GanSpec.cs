@@ -190,9 +190,9 @@ public sealed record GanSpec(int Latent, ValueList<int> DataShape, NetworkSpec G
             MlpSpec.CheckActivation($"{Node}.generator_output", output);
         }
 
-        if (spec.GeneratorNetwork is ResNetGeneratorSpec { Classes: > 0 } conditioned && conditioned.Classes != spec.Classes)
+        if (spec.GeneratorNetwork.ConditioningClasses is > 0 and var conditioned && conditioned != spec.Classes)
         {
-            throw new GenShapeException($"{Node}.generator", $"the generator's batch norms are conditioned on {conditioned.Classes} classes, but the GAN has {spec.Classes}; declare the GAN with WithClasses({conditioned.Classes}) first.");
+            throw new GenShapeException($"{Node}.generator", $"the generator is conditioned on {conditioned} classes, but the GAN has {spec.Classes}; declare the GAN with WithClasses({conditioned}) first.");
         }
 
         spec.GeneratorNetwork.CheckShapes($"{Node}.generator", spec.GeneratorInput, spec.EventShape);

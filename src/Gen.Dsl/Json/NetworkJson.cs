@@ -80,6 +80,25 @@ internal static class NetworkJson
                 var spec = Net.ResNetGenerator(f.Int("channels"), f.Int("blocks"));
                 return f.Has("classes") ? spec.WithClasses(f.Int("classes"), f.Int("embedding")) : spec;
             })
+        .Add<StyleGeneratorSpec>(
+            "style_generator",
+            (s, o) =>
+            {
+                o["channels"] = s.Channels;
+                o["blocks"] = s.Blocks;
+                o["style_width"] = s.StyleWidth;
+                o["mapping_layers"] = s.MappingLayers;
+                o["mapping_rate"] = s.MappingRate;
+                if (s.Classes > 0)
+                {
+                    o["classes"] = s.Classes;
+                }
+            },
+            f =>
+            {
+                var spec = Net.StyleGenerator(f.Int("channels"), f.Int("blocks"), f.Int("style_width"), f.Int("mapping_layers")).WithMappingRate(f.Double("mapping_rate"));
+                return f.Has("classes") ? spec.WithClasses(f.Int("classes")) : spec;
+            })
         .Add<ResNetDiscriminatorSpec>(
             "resnet_discriminator",
             (s, o) =>

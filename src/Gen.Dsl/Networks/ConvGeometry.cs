@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System.Linq;
 using Gen.Runtime;
 using TorchSharp;
@@ -67,6 +68,39 @@ internal static class ConvGeometry
         {
             throw new GenShapeException(path, $"{what} gives {(imagesIn ? "a vector" : "image events [channels, height, width]")}, but {LayerShape.Format(output)} is asked of it.");
         }
+    }
+
+    /// <summary>
+    /// The layers of a generator from a vector to images that starts from <paramref name="channels"/> maps at
+    /// 1 / 2^<paramref name="blocks"/> of the image's sides and doubles them in each block: <paramref name="head"/>
+    /// (named by the generator, from its input to the first map), <c>block[i]</c>, and <c>output</c> to the image.
+    /// Sides the blocks cannot halve are refused naming <paramref name="path"/>.
+    /// </summary>
+    public static IReadOnlyList<LayerShape> UpSampling(string path, int blocks, long channels, long[] output, IEnumerable<(string Name, long[] Input)> head)
+    {
+        long scale = 1L << blocks;
+        if (output[1] % scale != 0 || output[2] % scale != 0)
+        {
+            throw new GenShapeException(path, $"{blocks} up-sampling blocks double the sides {blocks} times, so the image's sides must be multiples of {scale}, but {LayerShape.Format(output)} is asked of it; use fewer blocks or another size.");
+        }
+
+        var map = new long[] { channels, output[1] / scale, output[2] / scale };
+        var layers = new List<LayerShape>();
+        var named = head.ToArray();
+        for (int i = 0; i < named.Length; i++)
+        {
+            layers.Add(new LayerShape(named[i].Name, named[i].Input, i + 1 < named.Length ? named[i + 1].Input : map));
+        }
+
+        for (int i = 0; i < blocks; i++)
+        {
+            var next = new long[] { channels, map[1] * 2, map[2] * 2 };
+            layers.Add(new LayerShape($"block[{i}]", map, next));
+            map = next;
+        }
+
+        layers.Add(new LayerShape("output", map, output));
+        return layers;
     }
 
     /// <summary>A seeded k×k convolution with zero padding, wrapped in <see cref="SpectralNorm"/> when <paramref name="spectral"/>.</summary>

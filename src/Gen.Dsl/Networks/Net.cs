@@ -78,6 +78,24 @@ public static class Net
     }
 
     /// <summary>
+    /// A style-based generator after StyleGAN2 from a vector to images (<see cref="StyleGeneratorSpec"/>): a mapping
+    /// network of <paramref name="mappingLayers"/> layers from the latent to a style of <paramref name="styleWidth"/>
+    /// numbers, then a learnt constant at 1 / 2^<paramref name="blocks"/> of the image's sides, modulated and
+    /// demodulated 3×3 convolutions with noise inputs, bilinear up-sampling blocks and summed image outputs.
+    /// </summary>
+    /// <param name="channels">Feature maps at every resolution.</param>
+    /// <param name="blocks">Up-sampling blocks, each doubling the sides (2 at 28×28 from 7×7, 3 at 32×32 from 4×4).</param>
+    /// <param name="styleWidth">The width of the style and of the mapping network (512 in the paper).</param>
+    /// <param name="mappingLayers">Layers of the mapping network (8 in the paper).</param>
+    /// <exception cref="GenShapeException">A count is out of range.</exception>
+    public static StyleGeneratorSpec StyleGenerator(int channels, int blocks, int styleWidth = 128, int mappingLayers = 4)
+    {
+        var spec = new StyleGeneratorSpec(channels, blocks, styleWidth, mappingLayers);
+        spec.Check("style_generator");
+        return spec;
+    }
+
+    /// <summary>
     /// SNGAN's residual discriminator from images to a vector: <paramref name="blocks"/> residual blocks of
     /// <paramref name="channels"/> maps, the first <paramref name="downBlocks"/> pooling, then ReLU, the sum over
     /// positions and a linear layer (<see cref="ResNetDiscriminatorSpec"/>); spectrally normalise it with

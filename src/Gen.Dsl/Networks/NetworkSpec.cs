@@ -82,6 +82,12 @@ public abstract record NetworkSpec
     /// </summary>
     public virtual bool DependsOnBatch => false;
 
+    /// <summary>
+    /// The classes of a one-hot label the network reads at the end of its input (a generator whose layers are
+    /// conditioned on the class), or 0 when it reads none; a conditional model checks that its classes agree.
+    /// </summary>
+    public virtual int ConditioningClasses => 0;
+
     /// <summary>Rejects an empty shape or a size below 1.</summary>
     private static long[] CheckedShape(string path, IReadOnlyList<int> shape)
     {

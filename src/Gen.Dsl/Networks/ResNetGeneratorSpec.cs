@@ -48,6 +48,9 @@ public sealed record ResNetGeneratorSpec(int Channels, int Blocks) : NetworkSpec
     public override bool DependsOnBatch => true;
 
     /// <inheritdoc/>
+    public override int ConditioningClasses => Classes;
+
+    /// <inheritdoc/>
     public override string ToString() =>
         $"ResNetGenerator({Channels} channels, {Blocks} up-sampling blocks; relu, {(Classes > 0 ? $"batch norm conditioned on {Classes} classes through a shared {Embedding}-wide embedding" : "batch norm")})";
 
@@ -81,24 +84,7 @@ public sealed record ResNetGeneratorSpec(int Channels, int Blocks) : NetworkSpec
             throw new GenShapeException(path, $"the generator's batch norms read a one-hot label of {Classes} classes at the end of its input, so it needs more than {Classes} inputs, got {LayerShape.Format(input)}.");
         }
 
-        long scale = 1L << Blocks;
-        if (output[1] % scale != 0 || output[2] % scale != 0)
-        {
-            throw new GenShapeException(path, $"{Blocks} up-sampling blocks double the sides {Blocks} times, so the image's sides must be multiples of {scale}, but {LayerShape.Format(output)} is asked of it; use fewer blocks or another size.");
-        }
-
-        var layers = new List<LayerShape>();
-        var map = new long[] { Channels, output[1] / scale, output[2] / scale };
-        layers.Add(new LayerShape("input", new[] { input[0] - Classes }, map));
-        for (int i = 0; i < Blocks; i++)
-        {
-            var next = new long[] { Channels, map[1] * 2, map[2] * 2 };
-            layers.Add(new LayerShape($"block[{i}]", map, next));
-            map = next;
-        }
-
-        layers.Add(new LayerShape("output", map, output));
-        return layers;
+        return ConvGeometry.UpSampling(path, Blocks, Channels, output, new[] { ("input", new[] { input[0] - Classes }) });
     }
 
     /// <inheritdoc/>

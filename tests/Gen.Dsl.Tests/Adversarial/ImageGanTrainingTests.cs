@@ -18,9 +18,10 @@ public sealed class ImageGanTrainingTests
     public void A_conditional_dcgan_draws_digits_of_the_asked_class_close_to_held_out_digits()
     {
         var (before, after, share) = Train(Adversarial.DcGan(16, 1, 8, 8, filters: 16).WithSpectralNorm().WithClasses(10), rounds: 800);
-        // Untrained, a tenth of the samples land in their class by chance.
+        // Untrained, a tenth of the samples land in their class by chance. (GAN training is chaotic: on two torch threads
+        // instead of one the same seed ended at 95 % and 9.8, so the bounds leave room for another machine's rounding.)
         Assert.True(share >= 0.8, $"share {share}");
-        Assert.True(after < before / 10, $"FD {before} -> {after}");
+        Assert.True(after < before / 5, $"FD {before} -> {after}");
     }
 
     [Fact]
@@ -32,15 +33,32 @@ public sealed class ImageGanTrainingTests
             .WithGeneratorOutput(Activation.Tanh)
             .Discriminator(Net.ResNetDiscriminator(16, downBlocks: 1, blocks: 2))
             .WithSpectralNorm();
-        var (before, after, share) = Train(spec, rounds: 500);
+        // 80.9 % of samples of their class after 500 rounds, 93.3 % after 600, 96.4 % after 700.
+        var (before, after, share) = Train(spec, rounds: 700);
         Assert.True(share >= 0.8, $"share {share}");
         Assert.True(after < before / 5, $"FD {before} -> {after}");
     }
 
-    // Trains with the hinge loss and Adam 1e-3 (0.5, 0.999) on three quarters of the digits scaled to [−1, 1]; gives the
-    // Fréchet distance of 450 samples to the held-out quarter before and after, and the share of samples a classifier of
-    // the training digits gives their label.
-    private (double Before, double After, double Share) Train(GanSpec spec, int rounds)
+    [Fact]
+    public void A_conditional_style_gan_draws_digits_of_the_asked_class()
+    {
+        // StyleGAN2's recipe at this size: the label enters the mapping network, non-saturating loss with a lazy R1
+        // penalty, Adam with β1 = 0, a moving average of the generator, and a larger step for the generator, whose
+        // weights are stored at unit scale (equalised learning rate). The mapping network learns at the full rate:
+        // at StyleGAN's 0.01 it stays nearly where it started in so short a run, and 800 rounds gave 71 % of samples
+        // of their class instead of 99.6 %.
+        var spec = Adversarial.StyleGan(16, 1, 8, 8, filters: 16).WithClasses(10)
+            .Generator(Net.StyleGenerator(16, 1, styleWidth: 16, mappingLayers: 2).WithClasses(10).WithMappingRate(1))
+            .WithGeneratorAverage(0.99);
+        var (before, after, share) = Train(spec, rounds: 800, Objective.NonSaturating + (0.1 * Penalty.R1.Every(4)), beta1: 0, beta2: 0.99, generatorRate: 5e-3);
+        Assert.True(share >= 0.9, $"share {share}");
+        Assert.True(after < before / 10, $"FD {before} -> {after}");
+    }
+
+    // Trains with the hinge loss (or another objective) and Adam 1e-3 (0.5, 0.999; or other rates) on three quarters of
+    // the digits scaled to [−1, 1]; gives the Fréchet distance of 450 samples to the held-out quarter before and after,
+    // and the share of samples a classifier of the training digits gives their label.
+    private (double Before, double After, double Share) Train(GanSpec spec, int rounds, AdversarialLoss? objective = null, double beta1 = 0.5, double beta2 = 0.999, double generatorRate = 1e-3)
     {
         var digits = Digits.Load(Device.Cpu);
         var images = digits.Images.reshape(-1, 1, 8, 8).to(torch.float32) / Digits.MaxValue;
@@ -53,9 +71,9 @@ public sealed class ImageGanTrainingTests
         using var model = spec.Compile(Device.Cpu, seed: 0);
         model.CheckValues = false;
         var (before, beforeShare) = Judge(model, classifier, test);
-        using var gOpt = new FusedAdam(model.GeneratorParameters(), 1e-3, 0.5, 0.999);
-        using var dOpt = new FusedAdam(model.DiscriminatorParameters(), 1e-3, 0.5, 0.999);
-        using var trainer = new GanTrainer(model, Objective.Hinge, 1, gOpt, dOpt);
+        using var gOpt = new FusedAdam(model.GeneratorParameters(), generatorRate, beta1, beta2);
+        using var dOpt = new FusedAdam(model.DiscriminatorParameters(), 1e-3, beta1, beta2);
+        using var trainer = new GanTrainer(model, objective ?? Objective.Hinge, 1, gOpt, dOpt);
         var g = Seed.Generator(2);
         var data = train * 2 - 1;
         for (int step = 0; step < rounds; step++)

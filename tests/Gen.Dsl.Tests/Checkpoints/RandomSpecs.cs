@@ -112,14 +112,15 @@ internal static class RandomSpecs
         int classes = r.Next(3) == 0 ? r.Next(2, 11) : 0;
         GanSpec Classes(GanSpec gan) => classes == 0 ? gan : gan.WithClasses(classes);
 
-        // A third are image GANs whose networks are each convolutional, residual or an MLP; residual networks take even
-        // sides (one pooling or up-sampling block).
+        // A third are image GANs whose networks are each convolutional, residual, style-based (the generator) or an MLP;
+        // residual and style-based networks take even sides (one pooling or up-sampling block, or none).
         var spec = r.Next(3) == 0
             ? Classes(Adversarial.Gan(r.Next(1, 9), r.Next(1, 4), 2 * r.Next(4, 9), 2 * r.Next(4, 9)))
-                .Generator(r.Next(3) switch
+                .Generator(r.Next(4) switch
                 {
                     0 => Mlp(r),
                     1 => classes > 0 && r.Next(2) == 0 ? Net.ResNetGenerator(r.Next(1, 9), 1).WithClasses(classes, r.Next(1, 9)) : Net.ResNetGenerator(r.Next(1, 9), 1),
+                    2 => StyleGenerator(r, classes),
                     _ => Net.ConvDecoder(Channels(r)).WithKernel(r.Next(2, 5), r.Next(1, 3)).WithActivation(Activation(r)).WithNormalization(Normalization(r)),
                 })
                 .Discriminator(r.Next(3) switch
@@ -132,6 +133,12 @@ internal static class RandomSpecs
         spec = r.Next(2) == 0 ? spec.WithSpectralNorm() : spec;
         spec = r.Next(3) == 0 ? spec.WithGeneratorOutput(Activation(r)) : spec;
         return r.Next(3) == 0 ? spec.WithGeneratorAverage(0.5 + (r.NextDouble() * 0.499)) : spec;
+    }
+
+    private static StyleGeneratorSpec StyleGenerator(Random r, int classes)
+    {
+        var spec = Net.StyleGenerator(r.Next(1, 9), r.Next(0, 2), r.Next(1, 9), r.Next(1, 4)).WithMappingRate(r.Next(2) == 0 ? 0.01 : Math.Min(1, r.NextDouble() + 1e-3));
+        return classes > 0 && r.Next(2) == 0 ? spec.WithClasses(classes) : spec;
     }
 
     public static NadeSpec Nade(Random r)
