@@ -126,7 +126,10 @@ public class AdversarialTrainer : IDisposable
 
     /// <summary>
     /// Trains on <paramref name="data"/> (examples along the first dimension, on the model's device) for
-    /// <see cref="TrainingOptions.Epochs"/> epochs in rounds of <see cref="CriticSteps"/> shuffled batches.
+    /// <see cref="TrainingOptions.Epochs"/> epochs in rounds of <see cref="CriticSteps"/> shuffled batches. A resumable
+    /// run (<see cref="TrainingOptions.ResumeDirectory"/>) keeps both optimizers' states, the critic's update count
+    /// (the phase of lazy penalties) and the state of <paramref name="generator"/>, so a run stopped at any point and
+    /// started again ends with the weights of the run that never stopped; a step that fails puts back both optimizers.
     /// </summary>
     /// <param name="data">Real samples [n, ..sample shape].</param>
     /// <param name="labels">Their labels, int64 [n], for a class-conditional game; null otherwise.</param>
@@ -160,7 +163,10 @@ public class AdversarialTrainer : IDisposable
         var rounds = Options with { BatchSize = checked(batchSize * CriticSteps) };
         using var owned = generator is null ? Seed.Generator(unchecked(Options.Seed ^ 0x5DEECE66DL)) : null;
         var draws = generator ?? owned;
-        var trainer = new Trainer(module, ModelOptimizer, indices =>
+        // Checkpoints and resumes keep both players' optimizer states and the critic's update count, and the stream of
+        // draws, so a resumed run goes on as the uninterrupted one would.
+        using var state = new AdversarialOptimizerState(ModelOptimizer, Adversary);
+        var trainer = new Trainer(module, state, indices =>
         {
             var x = data.index_select(0, indices);
             var y = labels?.index_select(0, indices);
@@ -168,7 +174,10 @@ public class AdversarialTrainer : IDisposable
             var labelChunks = y?.split(batchSize);
             var batches = chunks.Select((c, i) => new GanBatch(c, labelChunks?[i])).ToArray();
             return Round(batches, draws);
-        }, rounds);
+        }, rounds)
+        {
+            Generators = new[] { draws! },
+        };
         using var all = torch.arange(data.shape[0], dtype: torch.int64, device: data.device);
         return trainer.Fit(all, null, progress, cancellation);
     }
