@@ -94,24 +94,17 @@ internal static class BeyondLikelihoodCases
     {
         var (train, trainLabels, test, testLabels) = SampleQualityCases.Load(c, data);
         using var features = SampleQualityCases.Features(c, data, train, trainLabels, test, testLabels);
-        var sigmas = AnnealedLangevin.Geometric(1.0, 0.01, 10);
-        var net = Net.Mlp(1024, 1024).WithActivation(Activation.Silu);
-        using var module = Seed.Building(0, () => net.Build(new long[] { 785 }, new long[] { 784 }));
-        module.to(c.Device);
-        torch.Tensor Score(torch.Tensor x, torch.Tensor sigma) =>
-            module.forward(torch.cat(new[] { x, sigma.log().unsqueeze(-1).expand(x.shape[0], 1) }, -1)) / sigma.unsqueeze(-1);
-
+        var spec = Scores.NoiseConditional(784).WithNetwork(Net.Mlp(1024, 1024).WithActivation(Activation.Silu)).WithLevels(1.0, 0.01, 10);
+        using var model = spec.Compile(c.Device, seed: 0);
         using var noise = Seed.Generator(2);
-        using var adam = new FusedAdam(module.parameters(), 1e-3);
+        using var adam = new FusedAdam(model.parameters(), 1e-3);
         const int Batch = 128;
-        var trainer = new Trainer(module, adam, ScoreObjective.NoiseConditional(Score, sigmas, noise), Budget(c, Batch)) { Generators = new[] { noise } };
+        var trainer = new Trainer(model, adam, model.Loss(noise), Budget(c, Batch)) { Generators = new[] { noise } };
         var result = trainer.Fit(train);
-        module.eval();
+        model.eval();
         int count = c.Quick ? 397 : 2000;
-        var start = DeviceRandom.Uniform(new long[] { count, 784 }, torch.float32, c.Device, Seed.Generator(3));
-        using var samples = new AnnealedLangevin(sigmas, 100, 2e-5)
-            .Run((x, sigma) => Score(x, torch.full(new long[] { x.shape[0] }, sigma, dtype: x.dtype, device: x.device)), start, Seed.Generator(4)).clamp(0, 1);
-        string architecture = $"score network {net} over [x, log σ], divided by σ; {sigmas.Count} levels from 1 to 0.01";
+        using var samples = model.Sample(count, stepsPerLevel: 100, epsilon: 2e-5, generator: Seed.Generator(3)).clamp(0, 1);
+        string architecture = spec.ToString();
         string budget = Trained(c, result, Batch, "Adam lr 0.001") + $"; samples: {count} annealed Langevin chains, 100 steps per level, ε = 2e-5";
         foreach (var row in SampleQualityCases.Rows(c, $"score-{data}", data, features, test, samples, architecture, budget))
         {

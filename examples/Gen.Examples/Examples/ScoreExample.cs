@@ -28,26 +28,21 @@ public static class ScoreExample
     {
         Gen.Seed.Everything(run.Seed);
         var data = RingReport.Training(run, 4096);
-        var sigmas = AnnealedLangevin.Geometric(2.0, 0.05, run.Int("levels", 10, minimum: 2));
-        var net = Net.Mlp(128, 128).WithActivation(Activation.Silu);
-        run.Say($"score network: {net} over [x, log σ], divided by σ; {sigmas.Count} noise levels from 2 to 0.05");
-        using var module = Gen.Seed.Building(run.Seed, () => net.Build(new long[] { 3 }, new long[] { 2 }));
-        module.to(run.Device);
-        // s(x, σ) = net([x, log σ]) / σ: the network sees the level, and the division gives the score its 1/σ scale.
-        torch.Tensor Score(torch.Tensor x, torch.Tensor sigma) =>
-            module.forward(torch.cat(new[] { x, sigma.log().unsqueeze(-1).expand(x.shape[0], 1) }, -1)) / sigma.unsqueeze(-1);
-
+        var spec = Scores.NoiseConditional(2).WithLevels(2.0, 0.05, run.Int("levels", 10, minimum: 2));
+        run.Say(spec.ToString());
+        using var model = spec.Compile(run.Device, seed: run.Seed);
         using var noise = Gen.Seed.Generator(run.Seed + 1);
-        using var adam = new FusedAdam(module.parameters(), 2e-3);
+        using var adam = new FusedAdam(model.parameters(), 2e-3);
         using var tensorBoard = run.OpenTensorBoard();
-        var trainer = new Trainer(module, adam, ScoreObjective.NoiseConditional(Score, sigmas, noise), new TrainingOptions { Epochs = run.Epochs, BatchSize = 128, Seed = run.Seed + 2 })
+        var trainer = new Trainer(model, adam, model.Loss(noise), new TrainingOptions { Epochs = run.Epochs, BatchSize = 128, Seed = run.Seed + 2 })
         {
             Callbacks = tensorBoard is null ? [] : [tensorBoard],
+            Generators = [noise],
         };
         var result = ExampleTraining.Fit(run, trainer, data, run.Epochs, 128);
-        module.eval();
-        var start = (DeviceRandom.Uniform(new long[] { run.Int("samples", 2000), 2 }, torch.float32, run.Device, Gen.Seed.Generator(run.Seed + 3)) * 8) - 4;
-        var samples = new AnnealedLangevin(sigmas, 100, 5e-4).Run((x, sigma) => Score(x, torch.full(new long[] { x.shape[0] }, sigma, dtype: x.dtype, device: x.device)), start, Gen.Seed.Generator(run.Seed + 4));
+        model.eval();
+        // Annealed Langevin chains from the uniform square [−4, 4]², 100 steps per level.
+        var samples = model.Sample(run.Int("samples", 2000), stepsPerLevel: 100, epsilon: 5e-4, low: -4, high: 4, generator: Gen.Seed.Generator(run.Seed + 3));
         RingReport.Report(run, string.Create(CultureInfo.InvariantCulture, $"score network ({result.Steps} steps)"), samples, result.Elapsed.TotalSeconds);
         return 0;
     }

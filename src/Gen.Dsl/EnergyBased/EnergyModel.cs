@@ -68,28 +68,14 @@ public sealed class EnergyModel : torch.nn.Module<torch.Tensor, torch.Tensor>
     public torch.Tensor Sample(long count, McmcSampler sampler, double low = -1, double high = 1, torch.Generator? generator = null)
     {
         ArgumentNullException.ThrowIfNull(sampler);
-        ModelInput.CheckCount(count, $"{Node}.sample");
-        if (!(low < high) || !double.IsFinite(low) || !double.IsFinite(high))
-        {
-            throw new ArgumentOutOfRangeException(nameof(high), high, $"{Node}.sample: the chains start in a finite range low < high, got [{low}, {high}].");
-        }
-
-        var reference = Reference;
         using var scope = torch.NewDisposeScope();
-        var shape = new[] { count }.Concat(EventShape).ToArray();
-        var start = (DeviceRandom.Uniform(shape, reference.dtype, reference.device, generator) * (high - low)) + low;
+        var start = ModelInput.UniformStart(count, EventShape, low, high, Reference, generator, $"{Node}.sample");
         return sampler.Run(Energy, start, generator).Samples.MoveToOuterDisposeScope();
     }
 
     private torch.Tensor Output(torch.Tensor x, string node)
     {
-        ArgumentNullException.ThrowIfNull(x);
-        if (x.dim() != EventShape.Length + 1 || !x.shape.AsSpan(1).SequenceEqual(EventShape))
-        {
-            throw new GenShapeException(node, $"expects a batch [batch, {string.Join(", ", EventShape)}], got a tensor of shape {Shape.Format(x.shape)}.");
-        }
-
-        ModelInput.CheckPlacement(x, Reference, node, "the data", nameof(x));
+        ModelInput.CheckBatch(x, EventShape, Reference, node);
         return network.forward(x);
     }
 

@@ -139,6 +139,23 @@ public sealed class JsonFields
         return new ValueList<int>(values);
     }
 
+    /// <summary>An array of numbers.</summary>
+    public ValueList<double> Doubles(string name)
+    {
+        var items = ArrayField(name, out var path);
+        var values = new double[items.GetArrayLength()];
+        int i = 0;
+        foreach (var item in items.EnumerateArray())
+        {
+            values[i] = item.ValueKind == JsonValueKind.Number && item.TryGetDouble(out double v)
+                ? v
+                : throw Invalid($"{path}[{i}]", $"expected a number, found {Describe(item)}.");
+            i++;
+        }
+
+        return new ValueList<double>(values);
+    }
+
     /// <summary>An array whose items <paramref name="readItem"/> reads, given each item and its path.</summary>
     internal IReadOnlyList<T> Array<T>(string name, Func<JsonElement, string, T> readItem)
     {

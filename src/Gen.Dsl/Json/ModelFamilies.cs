@@ -28,6 +28,7 @@ internal static class ModelFamilies
         ModelFamily.Of<GanSpec, GanModel>("gan", AdversarialJson.Gan, m => m.Spec),
         ModelFamily.Of<CriticSpec, CriticModel>("critic", AdversarialJson.Critic, m => m.Spec),
         ModelFamily.Of<EnergySpec, EnergyModel>("energy", EnergyJson.Energy, m => m.Spec),
+        ModelFamily.Of<ScoreSpec, ScoreModel>("score", ScoreJson.Score, m => m.Spec),
     };
 
     /// <summary>The JSON forms of the model specs, under the families' names.</summary>

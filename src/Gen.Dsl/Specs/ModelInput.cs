@@ -1,4 +1,7 @@
 using System;
+using System.Globalization;
+using System.Linq;
+using Gen.Runtime;
 using TorchSharp;
 
 namespace Gen.Dsl;
@@ -34,6 +37,40 @@ internal static class ModelInput
         {
             throw new ArgumentOutOfRangeException(nameof(count), count, $"{node}: the number of samples must be positive, got {count}.");
         }
+    }
+
+    /// <summary>
+    /// Throws <see cref="GenShapeException"/> naming <paramref name="node"/> unless <paramref name="x"/> is a batch
+    /// [batch, ...<paramref name="eventShape"/>], and <see cref="ArgumentException"/> unless it has the dtype and device of
+    /// <paramref name="reference"/>.
+    /// </summary>
+    public static void CheckBatch(torch.Tensor x, long[] eventShape, torch.Tensor reference, string node)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        if (x.dim() != eventShape.Length + 1 || !x.shape.AsSpan(1).SequenceEqual(eventShape))
+        {
+            throw new GenShapeException(node, $"expects a batch [batch, {string.Join(", ", eventShape)}], got a tensor of shape {Shape.Format(x.shape)}.");
+        }
+
+        CheckPlacement(x, reference, node, "the data", nameof(x));
+    }
+
+    /// <summary>
+    /// <paramref name="count"/> uniform draws on [<paramref name="low"/>, <paramref name="high"/>]^event, in the dtype and
+    /// on the device of <paramref name="reference"/>: where a model's Markov chains start. Throws
+    /// <see cref="ArgumentOutOfRangeException"/> naming <paramref name="node"/> for a count below 1 or an empty range.
+    /// </summary>
+    public static torch.Tensor UniformStart(long count, long[] eventShape, double low, double high, torch.Tensor reference, torch.Generator? generator, string node)
+    {
+        CheckCount(count, node);
+        if (!(low < high) || !double.IsFinite(low) || !double.IsFinite(high))
+        {
+            throw new ArgumentOutOfRangeException(nameof(high), high, string.Create(CultureInfo.InvariantCulture, $"{node}: the chains start in a finite range low < high, got [{low}, {high}]."));
+        }
+
+        using var scope = torch.NewDisposeScope();
+        var shape = new[] { count }.Concat(eventShape).ToArray();
+        return ((DeviceRandom.Uniform(shape, reference.dtype, reference.device, generator) * (high - low)) + low).MoveToOuterDisposeScope();
     }
 
     /// <summary>

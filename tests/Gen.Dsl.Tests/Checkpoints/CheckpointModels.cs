@@ -9,7 +9,7 @@ namespace Gen.Dsl.Tests.Checkpoints;
 internal static class CheckpointModels
 {
     /// <summary>The families, by name, for theories.</summary>
-    public static readonly string[] Families = { "flow", "made", "nade", "fvsbn", "pixel_cnn", "pixel_cnn_logistic", "gated_pixel_cnn", "vae", "vae_iaf", "vae_flow_prior", "vae_logistic", "rnn", "gan", "critic" };
+    public static readonly string[] Families = { "flow", "made", "nade", "fvsbn", "pixel_cnn", "pixel_cnn_logistic", "gated_pixel_cnn", "vae", "vae_iaf", "vae_flow_prior", "vae_logistic", "rnn", "gan", "critic", "score" };
 
     public static FlowSpec FlowSpec() => Flow.Over(Dist.StandardNormal(4))
         .Then(Bij.AffineCoupling(Mask.Alternating(4), Net.Mlp(8)))
@@ -45,6 +45,7 @@ internal static class CheckpointModels
             "rnn" => Autoregressive.Rnn(6, 5).WithLayers(2).WithOrder(InputOrder.Reversed).Compile(Device.Cpu, dtype, seed: 7),
             "gan" => Adversarial.Gan(3, 4).Generator(Net.Mlp(8)).Discriminator(Net.Mlp(8)).WithSpectralNorm().WithClasses(3).Compile(Device.Cpu, dtype, seed: 7),
             "critic" => Adversarial.Critic(4).WithNetwork(Net.Mlp(8, 8)).WithSpectralNorm().Compile(Device.Cpu, dtype, seed: 7),
+            "score" => Scores.NoiseConditional(4).WithNetwork(Net.Mlp(8)).WithLevels(1, 0.1, 3).Compile(Device.Cpu, dtype, seed: 7),
             _ => throw new ArgumentOutOfRangeException(nameof(family), family, null),
         };
         Perturb(model, 11);
@@ -102,6 +103,10 @@ internal static class CheckpointModels
                 // No density: the logits on a fixed batch stand for it.
                 critic.eval();
                 return critic.Logits(torch.randn(new long[] { 4, 4 }, dtype: torch.float64, generator: g).to(reference.dtype, reference.device));
+
+            case ScoreModel score:
+                // No density: the scores of a fixed batch at fixed levels stand for it.
+                return score.Score(torch.randn(new long[] { 4, 4 }, dtype: torch.float64, generator: g).to(reference.dtype, reference.device), torch.tensor(new[] { 1.0, 0.5, 0.2, 0.1 }, reference.dtype, reference.device));
 
             case VaeModel vae:
                 using (var samples = Seed.Generator(6))

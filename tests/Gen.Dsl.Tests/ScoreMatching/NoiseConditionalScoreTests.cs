@@ -7,7 +7,7 @@ using Xunit.Abstractions;
 
 namespace Gen.Dsl.Tests.ScoreMatching;
 
-/// <summary>A noise-conditional score network on the ring of eight Gaussians, sampled by annealed Langevin dynamics.</summary>
+/// <summary>A noise-conditional score model on the ring of eight Gaussians, sampled by annealed Langevin dynamics.</summary>
 public class NoiseConditionalScoreTests
 {
     private readonly ITestOutputHelper output;
@@ -15,23 +15,17 @@ public class NoiseConditionalScoreTests
     public NoiseConditionalScoreTests(ITestOutputHelper output) => this.output = output;
 
     [Fact]
-    public void A_score_network_trained_over_noise_levels_samples_the_ring()
+    public void A_score_model_trained_over_noise_levels_samples_the_ring()
     {
         var data = ToyData.Sample(ToySet.EightGaussians, 4096, Device.Cpu, Seed.Generator(0));
-        var sigmas = AnnealedLangevin.Geometric(2.0, 0.05, 10);
-        using var net = Seed.Building(0, () => Net.Mlp(128, 128).WithActivation(Activation.Silu).Build(new long[] { 3 }, new long[] { 2 }));
-        // s(x, σ) = net([x, log σ]) / σ: the network sees the level, and the division gives the score its 1/σ scale.
-        torch.Tensor Score(torch.Tensor x, torch.Tensor sigma) =>
-            net.forward(torch.cat(new[] { x, sigma.log().unsqueeze(-1).expand(x.shape[0], 1) }, -1)) / sigma.unsqueeze(-1);
-
+        using var model = Scores.NoiseConditional(2).WithLevels(2.0, 0.05, 10).Compile(Device.Cpu, seed: 0);
         using var g = Seed.Generator(1);
-        using var adam = new FusedAdam(net.parameters(), 2e-3);
-        var trainer = new Trainer(net, adam, ScoreObjective.NoiseConditional(Score, sigmas, g), new TrainingOptions { Epochs = 30, BatchSize = 128, ProgressEvery = 10_000 });
+        using var adam = new FusedAdam(model.parameters(), 2e-3);
+        var trainer = new Trainer(model, adam, model.Loss(g), new TrainingOptions { Epochs = 30, BatchSize = 128, ProgressEvery = 10_000 }) { Generators = new[] { g } };
         var result = trainer.Fit(data);
 
-        net.eval();
-        var start = (DeviceRandom.Uniform(new long[] { 2000, 2 }, torch.float32, Device.Cpu, Seed.Generator(2)) * 8) - 4;
-        var samples = new AnnealedLangevin(sigmas, 100, 5e-4).Run((x, sigma) => Score(x, torch.full(new long[] { x.shape[0] }, sigma, dtype: x.dtype)), start, Seed.Generator(3));
+        model.eval();
+        var samples = model.Sample(2000, stepsPerLevel: 100, epsilon: 5e-4, low: -4, high: 4, generator: Seed.Generator(2));
         var coverage = ModeCoverage.Measure(samples, MixtureModes.Of(ToySet.EightGaussians));
         output.WriteLine($"{result.Steps} steps; {coverage}");
         Assert.True(coverage.ModesCaptured >= 7, $"{coverage}");

@@ -53,6 +53,7 @@ public sealed class SpecSizeTests
                 .WithPosteriorFlow(PosteriorFlowKind.InverseAutoregressive, 3),
             ImageFlow.Over(2, 4, 4).WithContext(3).Then(ImageBij.Conv1x1(true)).Then(ImageBij.AffineCoupling(ImageMask.Checkerboard(false), Net.ConvResNet(3, 2).WithNormalization(Normalization.Batch)))
                 .Then(ImageBij.Squeeze()).Then(ImageBij.ActNorm()).Then(ImageBij.FactorOut()).Then(ImageBij.AdditiveCoupling(ImageMask.Channel(true), Net.ConvResNet(2, 1))),
+            Scores.NoiseConditional(2, 6, 6).WithNetwork(Net.ConvResNet(5, 2)).WithLevels(1, 0.01, 7),
             Adversarial.StyleGan(5, 3, 16, 16, filters: 4).WithClasses(3).Generator(Net.StyleGenerator(4, 2, styleWidth: 6, mappingLayers: 3).WithClasses(3)).WithGeneratorAverage(0.9),
         };
         foreach (var spec in specs)
