@@ -60,18 +60,21 @@ internal static class Quality
         // Why a row is still behind its paper, as measured (a JSON object from model name to text), and each converged
         // case's learning curve (DIR/CASE/curve.png, copied to quality/CASE.png).
         var reasons = reasonsFile is null ? new Dictionary<string, string>() : JsonSerializer.Deserialize<Dictionary<string, string>>(File.ReadAllText(reasonsFile)) ?? new();
+        // A curve drawn by an earlier merge stays when its run's folder is not at hand (another machine's).
         var pictures = new List<string>();
-        if (curves is not null)
+        Directory.CreateDirectory(Path.Combine(outDirectory, "quality"));
+        foreach (var model in rows.Select(r => r.Model).Distinct())
         {
-            Directory.CreateDirectory(Path.Combine(outDirectory, "quality"));
-            foreach (var model in rows.Select(r => r.Model).Distinct())
+            var csv = curves is null ? null : Path.Combine(curves, model, "curve.csv");
+            var png = Path.Combine(outDirectory, "quality", model + ".png");
+            if (csv is not null && File.Exists(csv))
             {
-                var csv = Path.Combine(curves, model, "curve.csv");
-                if (File.Exists(csv))
-                {
-                    Curve(csv, model, rows.First(r => r.Model == model).PaperValue).Save(Path.Combine(outDirectory, "quality", model + ".png"));
-                    pictures.Add(model);
-                }
+                Curve(csv, model, rows.First(r => r.Model == model).PaperValue).Save(png);
+                pictures.Add(model);
+            }
+            else if (File.Exists(png))
+            {
+                pictures.Add(model);
             }
         }
 
