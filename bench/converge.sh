@@ -3,7 +3,6 @@
 # (or in a later session) and each case goes on from its last saved epoch; a finished case only re-measures its test
 # NLL. Curves and rows land in $RUNS/<case>/ and $RUNS/rows-<case>.json; merge the rows with Gen.Bench quality-merge.
 #   GEN_DATA_DIR=../shared/data bench/converge.sh fvsbn nade made
-# A fresh machine has no $RUNS: bench/converge-state.sh restore brings back what the last one saved into bench/runs.
 # BENCH: the Gen.Bench executable (a copy outside the work tree, so rebuilding the work tree cannot disturb a run).
 set -euo pipefail
 RUNS=${RUNS:-/work/runs/papers}
