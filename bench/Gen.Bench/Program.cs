@@ -89,7 +89,20 @@ try
         case "sampling":
         {
             var machine = Machine.Describe(args, null);
-            var results = Sampling.Run(device, Catalog.Sampling(quick), quick ? 1 : 3, quick ? 3 : 10);
+            var sampling = Catalog.Sampling(quick);
+            if (options.TryGetValue("cases", out var named))
+            {
+                var names = named.Split(',', StringSplitOptions.RemoveEmptyEntries);
+                var unknown = names.Where(n => sampling.All(c => c.Name != n)).ToArray();
+                if (unknown.Length > 0)
+                {
+                    throw new ArgumentException($"unknown sampling case(s) {string.Join(", ", unknown)}; known: {string.Join(", ", sampling.Select(c => c.Name))}");
+                }
+
+                sampling = sampling.Where(c => names.Contains(c.Name)).ToArray();
+            }
+
+            var results = Sampling.Run(device, sampling, quick ? 1 : 3, quick ? 3 : 10);
             if (options.TryGetValue("out", out var dir))
             {
                 Sampling.Write(dir, machine, results);

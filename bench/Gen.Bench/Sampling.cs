@@ -70,7 +70,10 @@ internal static class Sampling
         md.AppendLine("Samples per second at the median draw. `made784` draws through the sequential pass (each hidden unit computed once, " +
                       "when the features it reads are drawn); `made784-full-passes` is plain ancestral sampling written by hand against the " +
                       "public API (the whole network for every feature), in the same process. `maf784` solves each MAF block feature by " +
-                      "feature the same way.").AppendLine();
+                      "feature the same way. `nade784` adds one column of its hidden pre-activations per feature; the PixelCNNs run their network " +
+                      "once, cut into pixel steps (each layer's output at a pixel computed from the outputs kept for the pixels before it; the gated " +
+                      "model's vertical stack a row at a time). Each `-full-passes` row is the same model sampled by hand through its public " +
+                      "API with the whole network for every feature or pixel.").AppendLine();
         md.AppendLine("| case | model | passes per draw | batch | samples/s | s per draw | draws |");
         md.AppendLine("|---|---|---|---:|---:|---:|---:|");
         foreach (var r in results)

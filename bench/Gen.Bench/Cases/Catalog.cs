@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Gen.Dsl;
@@ -80,17 +81,72 @@ internal static class Catalog
                 var m = Autoregressive.Made(784, 500, 500).Compile(device, torch.float32, seed);
                 return new Sampler(m, (count, g) => FullPasses(m, count, g));
             }),
-        new SamplingCase("pixelcnn28-small", "PixelCNN 1x28x28 Bernoulli, 32 filters, 2 residual blocks", "784 passes (one per pixel)", quick ? 8 : 64, Sequential: true,
+        new SamplingCase("nade784", "NADE 784-500 Bernoulli, ancestral", "one pass in 784 steps (one hidden column added per feature)", 100, Sequential: true,
             (device, seed) =>
             {
-                var m = Autoregressive.PixelCnn(1, 28, 28).WithFilters(32).WithResidualBlocks(2).Compile(device, torch.float32, seed);
+                var m = Autoregressive.Nade(784, 500).Compile(device, torch.float32, seed);
                 return new Sampler(m, m.Sample);
+            }),
+        new SamplingCase("nade784-full-passes", "NADE 784-500 Bernoulli, ancestral by hand: Logits of the whole network per feature", "784 passes (one per feature)", quick ? 10 : 100, Sequential: true,
+            (device, seed) =>
+            {
+                var m = Autoregressive.Nade(784, 500).Compile(device, torch.float32, seed);
+                return new Sampler(m, (count, g) => FullPasses(m, count, g));
+            }),
+        new SamplingCase("pixelcnn28-small", "PixelCNN 1x28x28 Bernoulli, 32 filters, 2 residual blocks", "one pass in 784 pixel steps (each layer once per pixel)", 64, Sequential: true,
+            (device, seed) =>
+            {
+                var m = SmallPixelCnn(device, seed);
+                return new Sampler(m, m.Sample);
+            }),
+        new SamplingCase("pixelcnn28-small-full-passes", "PixelCNN 1x28x28 Bernoulli, 32 filters, 2 residual blocks, ancestral by hand: HeadParameters of the whole image per pixel", "784 passes (one per pixel)", quick ? 8 : 64, Sequential: true,
+            (device, seed) =>
+            {
+                var m = SmallPixelCnn(device, seed);
+                return new Sampler(m, (count, g) => FullPasses(m.HeadParameters, count, g, m.parameters().First().device));
+            }),
+        new SamplingCase("gated-pixelcnn28", "Gated PixelCNN 1x28x28 Bernoulli, 32 filters, 5 layers", "one pass in 784 pixel steps (vertical stack a row at a time)", 64, Sequential: true,
+            (device, seed) =>
+            {
+                var m = GatedPixelCnn(device, seed);
+                return new Sampler(m, m.Sample);
+            }),
+        new SamplingCase("gated-pixelcnn28-full-passes", "Gated PixelCNN 1x28x28 Bernoulli, 32 filters, 5 layers, ancestral by hand: HeadParameters of the whole image per pixel", "784 passes (one per pixel)", quick ? 8 : 64, Sequential: true,
+            (device, seed) =>
+            {
+                var m = GatedPixelCnn(device, seed);
+                return new Sampler(m, (count, g) => FullPasses(x => m.HeadParameters(x), count, g, m.parameters().First().device));
             }),
     };
 
+    private static PixelCnnModel SmallPixelCnn(torch.Device device, long seed) =>
+        Autoregressive.PixelCnn(1, 28, 28).WithFilters(32).WithResidualBlocks(2).Compile(device, torch.float32, seed);
+
+    private static GatedPixelCnnModel GatedPixelCnn(torch.Device device, long seed) =>
+        Autoregressive.GatedPixelCnn(1, 28, 28).WithFilters(32).WithLayers(5).Compile(device, torch.float32, seed);
+
+    // Plain ancestral sampling of a binary pixel model through its public HeadParameters: the whole network over the
+    // whole image for every pixel, as the models sampled before they had a sampling pass.
+    private static torch.Tensor FullPasses(Func<torch.Tensor, torch.Tensor> headParameters, long count, torch.Generator? g, torch.Device device)
+    {
+        using var noGrad = torch.no_grad();
+        var x = torch.zeros(new[] { count, 1, 28, 28 }, device: device);
+        for (long i = 0; i < 28; i++)
+        {
+            for (long j = 0; j < 28; j++)
+            {
+                using var scope = torch.NewDisposeScope();
+                var p = torch.sigmoid(headParameters(x).select(3, j).select(2, i).select(1, 0).squeeze(-1));
+                x.select(3, j).select(2, i).select(1, 0).copy_(DeviceRandom.Uniform(p.shape, p.dtype, p.device, g).lt(p).to(p.dtype));
+            }
+        }
+
+        return x;
+    }
+
     // Plain ancestral sampling through the public API, the baseline of the sequential sampler: the whole network for
     // every feature.
-    private static torch.Tensor FullPasses(MadeModel m, long count, torch.Generator? g)
+    private static torch.Tensor FullPasses(AutoregressiveBinaryModel m, long count, torch.Generator? g)
     {
         using var noGrad = torch.no_grad();
         var x = torch.zeros(new[] { count, m.Features }, device: m.parameters().First().device);

@@ -71,8 +71,9 @@ public sealed class GatedPixelCnnModel : torch.nn.Module<torch.Tensor, torch.Ten
 
     /// <summary>
     /// Draws <paramref name="count"/> images [count, C, H, W] from an unconditional model by exact ancestral sampling, without
-    /// gradient: pixel by pixel in raster order and channel by channel. This costs C·H·W passes of the network over the
-    /// whole batch.
+    /// gradient: pixel by pixel in raster order and channel by channel: one pass of the network over the
+    /// whole batch, cut into pixel steps: each layer's output at a pixel is computed once, from the outputs kept for the
+    /// pixels before it (the vertical stack a row at a time), so a draw costs about one pass over the image.
     /// </summary>
     /// <param name="count">Number of images.</param>
     /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>), usable for a model on any device; the device's global generator when null.</param>
@@ -80,12 +81,12 @@ public sealed class GatedPixelCnnModel : torch.nn.Module<torch.Tensor, torch.Ten
     public torch.Tensor Sample(long count, torch.Generator? generator = null)
     {
         var condition = OneHot(null, count);
-        return PixelLikelihood.Sample(x => Network(x, condition), count, imageShape, Spec.Head, Reference, generator, Node);
+        return PixelLikelihood.Sample(n => Pass(n, condition), count, imageShape, Spec.Head, Reference, generator, Node);
     }
 
     /// <summary>
-    /// Draws one image per label, [batch, C, H, W], from a class-conditional model by exact ancestral sampling (C·H·W network
-    /// passes over the whole batch), without gradient.
+    /// Draws one image per label, [batch, C, H, W], from a class-conditional model by exact ancestral sampling (one pass of the
+    /// network cut into pixel steps, as <see cref="Sample"/>), without gradient.
     /// </summary>
     /// <param name="labels">Class labels, int64 [batch] in 0 … Classes − 1, on the model's device.</param>
     /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>), usable for a model on any device; the device's global generator when null.</param>
@@ -101,7 +102,7 @@ public sealed class GatedPixelCnnModel : torch.nn.Module<torch.Tensor, torch.Ten
         using var scope = torch.NewDisposeScope();
         var count = labels.shape[0];
         var condition = OneHot(labels, count);
-        return PixelLikelihood.Sample(x => Network(x, condition), count, imageShape, Spec.Head, Reference, generator, Node).MoveToOuterDisposeScope();
+        return PixelLikelihood.Sample(n => Pass(n, condition), count, imageShape, Spec.Head, Reference, generator, Node).MoveToOuterDisposeScope();
     }
 
     /// <summary>
@@ -112,6 +113,10 @@ public sealed class GatedPixelCnnModel : torch.nn.Module<torch.Tensor, torch.Ten
     public bool CheckValues { get; set; } = true;
 
     private torch.Tensor Reference => parameters().First();
+
+    /// <summary>A sampling pass over <paramref name="count"/> images with one-hot classes (or none; call without gradient).</summary>
+    internal IPixelPass Pass(long count, torch.Tensor? classes) =>
+        new GatedPixelCnnPass(layers.Select(l => l.Steps(classes)).ToArray(), output1.Step(), output2.Step(), count, imageShape, Spec.Filters, Reference);
 
     /// <summary>Checks labels against the model and the batch, and makes them one-hot in the model's dtype; null for an unconditional model.</summary>
     private torch.Tensor? OneHot(torch.Tensor? labels, long batch)

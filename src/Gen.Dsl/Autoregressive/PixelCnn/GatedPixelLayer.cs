@@ -62,7 +62,18 @@ internal sealed class GatedPixelLayer : torch.nn.Module
         return (Gate(vPre).MoveToOuterDisposeScope(), hOut.MoveToOuterDisposeScope());
     }
 
-    private static torch.Tensor Gate(torch.Tensor x)
+    /// <summary>The layer frozen for a sampling pass, with its class biases for one-hot <paramref name="classes"/> [batch, classes] (or none).</summary>
+    internal GatedPixelLayerSteps Steps(torch.Tensor? classes) => new(
+        vertical.Step(),
+        horizontal.Step(),
+        new PixelConvStep(link.weight!.detach(), link.bias!.detach()),
+        output.Step(),
+        classes is null ? null : classVertical!.forward(classes),
+        classes is null ? null : classHorizontal!.forward(classes),
+        residual);
+
+    /// <summary>The gate tanh(a) · σ(b) over the halves a, b of dimension 1.</summary>
+    internal static torch.Tensor Gate(torch.Tensor x)
     {
         var halves = x.chunk(2, 1);
         return halves[0].tanh() * halves[1].sigmoid();

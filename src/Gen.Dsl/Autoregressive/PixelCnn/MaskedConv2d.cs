@@ -78,4 +78,7 @@ public sealed class MaskedConv2d : torch.nn.Module<torch.Tensor, torch.Tensor>
     /// </summary>
     public override torch.Tensor forward(torch.Tensor input) =>
         Convolutions.Conv2d(input, open ? conv.weight! : masked.Get(conv.weight!, mask), conv.bias, padding: padding);
+
+    /// <summary>The layer frozen for one sampling pass (call without gradient): its masked weight, taken once.</summary>
+    internal PixelConvStep Step() => new(open ? conv.weight!.detach() : conv.weight! * mask, conv.bias!.detach());
 }

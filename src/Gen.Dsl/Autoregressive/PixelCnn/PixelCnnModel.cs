@@ -68,13 +68,18 @@ public sealed class PixelCnnModel : torch.nn.Module<torch.Tensor, torch.Tensor>,
 
     /// <summary>
     /// Draws <paramref name="count"/> images [count, C, H, W] by exact ancestral sampling, without gradient: pixel by pixel in
-    /// raster order and channel by channel, each drawn from the head given those drawn before. This costs C·H·W passes of
-    /// the network over the whole batch (784 for a 28×28 binary image).
+    /// raster order and channel by channel, each drawn from the head given those drawn before. The network runs once,
+    /// cut into pixel steps: each layer's output at a pixel is computed when the pixel's turn comes, from the outputs
+    /// kept for the pixels before it, so a draw costs about one pass over the image rather than one per pixel.
     /// </summary>
     /// <param name="count">Number of images.</param>
     /// <param name="generator">A seeded generator (<see cref="Seed.Generator"/>), usable for a model on any device; the device's global generator when null.</param>
     public torch.Tensor Sample(long count, torch.Generator? generator = null) =>
-        PixelLikelihood.Sample(Network, count, imageShape, Spec.Head, Reference, generator, Node);
+        PixelLikelihood.Sample(Pass, count, imageShape, Spec.Head, Reference, generator, Node);
+
+    /// <summary>A sampling pass over <paramref name="count"/> images (call without gradient).</summary>
+    internal IPixelPass Pass(long count) =>
+        new PixelCnnPass(input.Step(), blocks.Select(b => b.Steps()).ToArray(), output1.Step(), output2.Step(), count, imageShape, Spec.Filters / 2, Reference);
 
     /// <summary>
     /// Whether <c>LogProb</c> and <c>HeadParameters</c> check that every pixel value lies in the head's support (true

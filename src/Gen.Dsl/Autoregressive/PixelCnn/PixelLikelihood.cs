@@ -67,11 +67,11 @@ internal static class PixelLikelihood
     }
 
     /// <summary>
-    /// Exact ancestral sampling: for each pixel in raster order and each colour channel in order, runs
-    /// <paramref name="network"/> on the images drawn so far and draws that channel from its head parameters.
-    /// That is C·H·W network passes, each over the whole batch.
+    /// Exact ancestral sampling: for each pixel in raster order and each colour channel in order, draws that channel
+    /// from the head parameters of a sampling pass (<see cref="IPixelPass"/>) and writes it back into the pass. The
+    /// network's work is one pass cut into H·W pixel steps (C per pixel), not C·H·W passes over the whole image.
     /// </summary>
-    /// <param name="network">Images [count, C, H, W] (values, not scaled) to head parameters [count, C, H, W, K].</param>
+    /// <param name="begin">Starts a sampling pass for a batch of the given size.</param>
     /// <param name="count">Number of images.</param>
     /// <param name="imageShape">[C, H, W].</param>
     /// <param name="head">The pixel head.</param>
@@ -79,7 +79,7 @@ internal static class PixelLikelihood
     /// <param name="generator">Seeded random numbers for any device (see <see cref="DeviceRandom"/>), or null for the device's global generator.</param>
     /// <param name="node">Node name for errors.</param>
     internal static torch.Tensor Sample(
-        Func<torch.Tensor, torch.Tensor> network,
+        Func<long, IPixelPass> begin,
         long count,
         long[] imageShape,
         HeadSpec head,
@@ -90,19 +90,27 @@ internal static class PixelLikelihood
         ModelInput.CheckCount(count, node);
 
         using var noGrad = torch.no_grad();
-        using var frozen = MaskedWeights.Freeze(); // one mask product per layer per draw, not per pixel
         using var scope = torch.NewDisposeScope();
         using var valid = Gen.Probability.Distribution.AssumeValid(); // the network's parameters are finite by construction of its checks
         var images = torch.zeros(new[] { count }.Concat(imageShape).ToArray(), dtype: reference.dtype, device: reference.device);
+        var pass = begin(count);
+        long channels = imageShape[0];
         for (long i = 0; i < imageShape[1]; i++)
         {
+            using (torch.NewDisposeScope())
+            {
+                pass.BeginRow(i);
+            }
+
             for (long j = 0; j < imageShape[2]; j++)
             {
-                for (long c = 0; c < imageShape[0]; c++)
+                for (long c = 0; c < channels; c++)
                 {
                     using var step = torch.NewDisposeScope();
-                    var parameters = network(images).select(3, j).select(2, i).select(1, c); // [count, K]
-                    images.select(3, j).select(2, i).select(1, c).copy_(head.Distribution(parameters).Sample(Array.Empty<long>(), generator).to_type(reference.dtype));
+                    var parameters = pass.HeadParameters(i, j).view(count, channels, head.ParametersPerElement).select(1, c); // [count, K]
+                    var draw = head.Distribution(parameters).Sample(Array.Empty<long>(), generator).to_type(reference.dtype);
+                    images.select(3, j).select(2, i).select(1, c).copy_(draw);
+                    pass.Write(i, j, c, head.NetworkInput(draw));
                 }
             }
         }

@@ -20,6 +20,9 @@ internal sealed class PixelResidualBlock : torch.nn.Module<torch.Tensor, torch.T
         RegisterComponents();
     }
 
+    /// <summary>The block's three convolutions, frozen for a sampling pass.</summary>
+    internal (PixelConvStep Down, PixelConvStep Conv, PixelConvStep Up) Steps() => (down.Step(), conv.Step(), up.Step());
+
     public override torch.Tensor forward(torch.Tensor input)
     {
         using var scope = torch.NewDisposeScope();
