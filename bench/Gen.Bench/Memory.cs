@@ -2,7 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
+using System.Globalization;
 using System.Linq;
+using System.Text.Json;
 using TorchSharp;
 
 namespace Gen.Bench;
@@ -27,7 +29,8 @@ internal static class Memory
     /// <param name="Samples">Readings from the first (after warm-up) to the last step.</param>
     /// <param name="Warmup">Steps before the first reading.</param>
     /// <param name="Seconds">Wall time of the run.</param>
-    public sealed record Result(SpeedCase Case, IReadOnlyList<Sample> Samples, int Warmup, double Seconds)
+    /// <param name="HandWritten">Whether the hand-written twin ran instead of Gen.</param>
+    public sealed record Result(SpeedCase Case, IReadOnlyList<Sample> Samples, int Warmup, double Seconds, bool HandWritten = false)
     {
         /// <summary>The first reading.</summary>
         public Sample First => Samples[0];
@@ -42,6 +45,7 @@ internal static class Memory
         public Dictionary<string, object?> ToJson() => new()
         {
             ["name"] = Case.Name,
+            ["side"] = HandWritten ? "hand-written" : "gen",
             ["description"] = Case.Description,
             ["warmup_steps"] = Warmup,
             ["steps"] = Last.Step,
@@ -58,19 +62,65 @@ internal static class Memory
             ["step"] = s.Step,
             ["rss_mib"] = s.ResidentBytes / 1048576.0,
             ["peak_rss_mib"] = s.PeakResidentBytes / 1048576.0,
+            ["rss_bytes"] = s.ResidentBytes,
+            ["peak_rss_bytes"] = s.PeakResidentBytes,
             ["live_tensors"] = s.LiveTensors,
         };
+
+        /// <summary>Reads back what <see cref="ToJson"/> wrote.</summary>
+        public static Result FromJson(JsonElement e) => new(
+            Catalog.Find(e.GetProperty("name").GetString()!),
+            e.GetProperty("samples").EnumerateArray().Select(x => new Sample(
+                x.GetProperty("step").GetInt64(),
+                x.GetProperty("rss_bytes").GetInt64(),
+                x.GetProperty("peak_rss_bytes").GetInt64(),
+                x.GetProperty("live_tensors").GetInt64())).ToArray(),
+            e.GetProperty("warmup_steps").GetInt32(),
+            e.GetProperty("seconds").GetDouble(),
+            e.GetProperty("side").GetString() == "hand-written");
+    }
+
+    /// <summary>
+    /// Runs <see cref="Run"/> for one side of a case in a fresh process of this program, so that the peak resident
+    /// memory it reports is that side's own and not a high-water mark left by whatever ran before in the process.
+    /// </summary>
+    public static Result RunInOwnProcess(SpeedCase c, string device, int threads, int warmup, int steps, int every, bool handWritten)
+    {
+        var json = Path.Combine(Path.GetTempPath(), $"gen-bench-memory-{Environment.ProcessId}-{c.Name}-{(handWritten ? "hand" : "gen")}.json");
+        var start = new ProcessStartInfo(Environment.ProcessPath!) { UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet")
+        {
+            start.ArgumentList.Add(typeof(Memory).Assembly.Location); // run as `dotnet Gen.Bench.dll`
+        }
+
+        foreach (var a in new[] { "memory", "--cases", c.Name, "--side", handWritten ? "hand" : "gen", "--device", device, "--threads", threads.ToString(CultureInfo.InvariantCulture),
+                     "--warmup", warmup.ToString(CultureInfo.InvariantCulture), "--steps", steps.ToString(CultureInfo.InvariantCulture), "--every", every.ToString(CultureInfo.InvariantCulture), "--json", json })
+        {
+            start.ArgumentList.Add(a);
+        }
+
+        using var child = Process.Start(start) ?? throw new InvalidOperationException($"memory {c.Name}: could not start {start.FileName}");
+        child.WaitForExit();
+        if (child.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"memory {c.Name} ({(handWritten ? "hand-written" : "Gen")}): the measuring process exited with code {child.ExitCode}");
+        }
+
+        using var document = JsonDocument.Parse(File.ReadAllText(json));
+        File.Delete(json);
+        return Result.FromJson(document.RootElement);
     }
 
     /// <summary>
     /// Runs <paramref name="warmup"/> steps, reads, then <paramref name="steps"/> steps reading every
     /// <paramref name="every"/>, and prints the readings as it goes.
     /// </summary>
-    public static Result Run(SpeedCase c, torch.Device device, int warmup, int steps, int every)
+    public static Result Run(SpeedCase c, torch.Device device, int warmup, int steps, int every, bool handWritten = false)
     {
-        Console.WriteLine($"memory {c.Name}: {c.Description}; {steps} steps, read every {every}");
+        Console.WriteLine($"memory {c.Name} ({(handWritten ? "hand-written" : "Gen")}): {c.Description}; {steps} steps, read every {every}");
         var clock = Stopwatch.StartNew();
-        using var gen = c.Gen(device, 1);
+        var build = handWritten ? c.HandWritten ?? throw new ArgumentException($"{c.Name} has no hand-written twin") : c.Gen;
+        using var gen = build(device, 1);
         Timing.Warm(gen.Run, device, warmup);
         var samples = new List<Sample> { Read(0, collect: true) };
         Print(samples[^1]);
@@ -85,7 +135,7 @@ internal static class Memory
             }
         }
 
-        return new Result(c, samples, warmup, clock.Elapsed.TotalSeconds);
+        return new Result(c, samples, warmup, clock.Elapsed.TotalSeconds, handWritten);
     }
 
     private static void Print(Sample s) =>

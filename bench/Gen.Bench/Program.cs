@@ -111,13 +111,28 @@ try
             return 0;
         }
         case "memory":
+        {
             int steps = int.Parse(Get("steps", quick ? "500" : "10000"));
-            foreach (var c in Cases(Catalog.Memory))
+            var results = Cases(Catalog.Memory).Select(c => Memory.Run(
+                c,
+                device,
+                int.Parse(Get("warmup", Math.Max(20, steps / 10).ToString())),
+                steps,
+                int.Parse(Get("every", Math.Max(1, steps / 20).ToString())),
+                Get("side", "gen") == "hand")).ToArray();
+            if (options.TryGetValue("json", out var json))
             {
-                Memory.Run(c, device, Math.Max(20, steps / 10), steps, int.Parse(Get("every", Math.Max(1, steps / 20).ToString())));
+                if (results.Length != 1)
+                {
+                    throw new ArgumentException("memory --json writes one case's result: name one case with --cases");
+                }
+
+                File.WriteAllText(json, System.Text.Json.JsonSerializer.Serialize(results[0].ToJson(), Json.Options));
             }
 
             return 0;
+        }
+
         case "report":
             return Report.Run(device, args, new Report.Options(
                 quick,
@@ -125,7 +140,10 @@ try
                 options.GetValueOrDefault("commit"),
                 options.GetValueOrDefault("note"),
                 Cases(Catalog.Report),
-                Catalog.Memory.Select(Catalog.Find).ToArray()));
+                Catalog.Memory.Select(Catalog.Find).ToArray(),
+                Get("device", "cpu"),
+                Catalog.Host.Select(Catalog.Find).ToArray(),
+                options.GetValueOrDefault("debian-pytorch")));
         case "quality" when Flag("list"):
             Console.WriteLine(string.Join(",", QualityCatalog.All.Select(c => c.Name)));
             return 0;

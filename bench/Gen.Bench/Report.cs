@@ -23,7 +23,13 @@ internal static class Report
     /// <param name="Note">A remark printed in both files (for example that the machine was shared), or null.</param>
     /// <param name="Cases">The speed cases.</param>
     /// <param name="MemoryCases">The cases followed over a long run.</param>
-    public sealed record Options(bool Quick, string OutDirectory, string? Commit, string? Note, IReadOnlyList<SpeedCase> Cases, IReadOnlyList<SpeedCase> MemoryCases);
+    /// <param name="DeviceName">The device as given on the command line, for the memory runs' own processes.</param>
+    /// <param name="HostCases">The cases whose arithmetic is negligible, so that their step time is the host's work.</param>
+    /// <param name="DebianPyTorch">
+    /// Rows of bench/gpu/twins.py run on this machine with Debian's python3-torch (a JSON file), or null: shown beside
+    /// Gen's times as what a Debian user's PyTorch does, not as an anchor.
+    /// </param>
+    public sealed record Options(bool Quick, string OutDirectory, string? Commit, string? Note, IReadOnlyList<SpeedCase> Cases, IReadOnlyList<SpeedCase> MemoryCases, string DeviceName, IReadOnlyList<SpeedCase> HostCases, string? DebianPyTorch = null);
 
     private const long MatmulSize = 2048;
 
@@ -36,11 +42,14 @@ internal static class Report
         Console.WriteLine($"{(o.Quick ? "quick" : "full")} report on {machine.Cpu}, {machine.Cores} cores, {machine.Threads} torch threads; load {machine.LoadAverageAtStart}");
         var settings = o.Quick ? new TimingSettings(1, 0.5, 3, null, 0.5, true) : new TimingSettings(3, 3.0, 11, null, 2.0, true);
 
-        // Memory first: peak resident memory is a high-water mark of the whole process, so it is read before the
-        // large cases raise it.
+        // Memory in processes of its own, Gen and the hand-written twin each: peak resident memory is a high-water mark
+        // of the whole process, so a side run after anything else would report that thing's peak.
         // The warm-up lets the allocators and the .NET heap reach their working size (a few hundred steps), so that
         // what grows after it is growth.
-        var memory = o.MemoryCases.Select(c => Memory.Run(c, device, o.Quick ? 250 : 1000, o.Quick ? 500 : 10_000, o.Quick ? 50 : 500)).ToList();
+        var memory = o.MemoryCases
+            .SelectMany(c => new[] { false, true }.Select(hand =>
+                Memory.RunInOwnProcess(c, o.DeviceName, machine.Threads, o.Quick ? 250 : 1000, o.Quick ? 500 : 10_000, o.Quick ? 50 : 500, hand)))
+            .ToList();
 
         // The matrix-multiply rate before and after the cases, pooled: drift on a shared machine shows as a spread.
         var before = MatmulRate.Measure(device, MatmulSize, 2, o.Quick ? 5 : 11);
@@ -56,6 +65,15 @@ internal static class Report
             cases.Add(r);
         }
 
+        var host = new List<CaseResult>();
+        foreach (var c in o.HostCases)
+        {
+            Console.WriteLine($"{c.Name} (host): {c.Description}");
+            var r = CaseResult.Measure(c, device, settings);
+            Console.WriteLine($"  train step: {r.Train.Format()}");
+            host.Add(r);
+        }
+
         var after = MatmulRate.Measure(device, MatmulSize, 1, o.Quick ? 5 : 11);
         Console.WriteLine($"matmul: {after.Format()}");
         var matmul = before.Pool(after);
@@ -68,9 +86,9 @@ internal static class Report
         string? loadAtEnd = Machine.LoadAverage();
 
         Directory.CreateDirectory(o.OutDirectory);
-        var md = Path.Combine(o.OutDirectory, "speed.md");
-        var json = Path.Combine(o.OutDirectory, "speed.json");
-        File.WriteAllText(md, Markdown(machine, loadAtEnd, o, settings, matmul, before, after, cases, breakdowns, sampling, memory));
+        var md = Path.Combine(o.OutDirectory, o.Quick ? "speed-quick.md" : "speed.md");
+        var json = Path.Combine(o.OutDirectory, o.Quick ? "speed-quick.json" : "speed.json");
+        File.WriteAllText(md, Markdown(machine, loadAtEnd, o, settings, matmul, before, after, cases, host, breakdowns, sampling, memory));
         File.WriteAllText(json, JsonSerializer.Serialize(new Dictionary<string, object?>
         {
             ["machine"] = machine.ToJson(loadAtEnd),
@@ -88,6 +106,8 @@ internal static class Report
                 ["seconds"] = matmul.Seconds,
             },
             ["cases"] = cases.Select(c => c.ToJson(device, matmul.FlopsPerSecond)).ToArray(),
+            ["host"] = host.Select(c => c.ToJson(device, matmul.FlopsPerSecond)).ToArray(),
+            ["debian_pytorch"] = o.DebianPyTorch is null ? null : JsonDocument.Parse(File.ReadAllText(o.DebianPyTorch)).RootElement.Clone(),
             ["breakdowns"] = breakdowns.Select(b => b.ToJson()).ToArray(),
             ["sampling"] = sampling.Select(s => s.ToJson()).ToArray(),
             ["memory"] = memory.Select(m => m.ToJson()).ToArray(),
@@ -97,7 +117,7 @@ internal static class Report
     }
 
     private static string Markdown(Machine m, string? loadAtEnd, Options o, TimingSettings s, MatmulRate matmul, MatmulRate before, MatmulRate after,
-        IReadOnlyList<CaseResult> cases, IReadOnlyList<Breakdown.Result> breakdowns, IReadOnlyList<Sampling.Result> sampling, IReadOnlyList<Memory.Result> memory)
+        IReadOnlyList<CaseResult> cases, IReadOnlyList<CaseResult> host, IReadOnlyList<Breakdown.Result> breakdowns, IReadOnlyList<Sampling.Result> sampling, IReadOnlyList<Memory.Result> memory)
     {
         var inv = CultureInfo.InvariantCulture;
         string F(double? v, string format) => v is { } x ? x.ToString(format, inv) : "–";
@@ -132,6 +152,44 @@ internal static class Report
             var fr = c.Fractions(matmul.FlopsPerSecond);
             sb.AppendLine($"| {Label(c.Case)} | {c.Case.Batch} | {F(c.Case.Flops?.TrainStep / 1e9, "F2")} | {F(1e3 * c.Train.GenMedian, "F2")} | {F(c.Train.HandMedian * 1e3, "F2")} | " +
                           $"{Ratio(c.Train)} | {F(fr?.Train, "P1")} | {F(fr?.HandTrain, "P1")} | {(c.Losses.HandFirst is null ? "–" : c.Losses.Agree ? "equal" : "DIFFER")} |");
+        }
+
+        if (host.Count > 0)
+        {
+            sb.AppendLine().AppendLine("## Host overhead").AppendLine();
+            sb.AppendLine("Training steps of models so small that their arithmetic is a sliver of the step (the arithmetic share is the FLOP count " +
+                          "over the matrix-multiply rate, divided by the step's time): what is left is the work of issuing the kernels, the " +
+                          "host time a GPU step of a small model pays too. Target: Gen at most 1.0 of the twin.").AppendLine();
+            sb.AppendLine("| case | batch | Gen ms | hand ms | Gen / hand median [min, max] | arithmetic share (Gen) | losses |");
+            sb.AppendLine("|---|---:|---:|---:|---|---:|---|");
+            foreach (var c in host)
+            {
+                var fr = c.Fractions(matmul.FlopsPerSecond);
+                sb.AppendLine($"| {Label(c.Case)} | {c.Case.Batch} | {F(1e3 * c.Train.GenMedian, "F3")} | {F(c.Train.HandMedian * 1e3, "F3")} | " +
+                              $"{Ratio(c.Train)} | {F(fr?.Train, "P2")} | {(c.Losses.HandFirst is null ? "–" : c.Losses.Agree ? "equal" : "DIFFER")} |");
+            }
+        }
+
+        if (o.DebianPyTorch is not null)
+        {
+            using var rows = JsonDocument.Parse(File.ReadAllText(o.DebianPyTorch));
+            var timed = cases.Concat(host).ToList();
+            sb.AppendLine().AppendLine("## What a Debian user's PyTorch does (not an anchor)").AppendLine();
+            sb.AppendLine("The PyTorch twins of bench/gpu/twins.py (same architectures, batches, Adam and timing protocol) run on this machine with " +
+                          "Debian 12's python3-torch and libopenblas0-pthread, just before this report and with the same thread count. That build " +
+                          "is a generic-BLAS, -O2 one, several times slower than the libtorch Gen runs on, so it says what a user who installs " +
+                          "PyTorch from Debian gets, not how fast Gen's own code is: the engine-level anchor is the hand-written TorchSharp twin above.").AppendLine();
+            sb.AppendLine("| case | PyTorch version | threads | Debian PyTorch ms | Gen ms (this report) | Gen / Debian PyTorch |");
+            sb.AppendLine("|---|---|---:|---:|---:|---:|");
+            foreach (var row in rows.RootElement.EnumerateArray())
+            {
+                string name = row.GetProperty("name").GetString()!;
+                double pytorch = row.GetProperty("pytorch_step_ms_median").GetDouble();
+                var gen = timed.FirstOrDefault(c => c.Case.Name == name);
+                string threads = row.TryGetProperty("threads", out var t) ? t.GetInt32().ToString(inv) : "?";
+                sb.AppendLine($"| {name} | {row.GetProperty("torch").GetString()} | {threads} | {F(pytorch, "F2")} | {F(gen is null ? null : 1e3 * gen.Train.GenMedian, "F2")} | " +
+                              $"{F(gen is null ? null : 1e3 * gen.Train.GenMedian / pytorch, "F3")} |");
+            }
         }
 
         sb.AppendLine().AppendLine("## Log-likelihood alone").AppendLine();
@@ -173,25 +231,33 @@ internal static class Report
         }
 
         sb.AppendLine().AppendLine("## Sampling (Gen)").AppendLine();
-        sb.AppendLine("| model | passes per draw | batch | samples/s | s per draw | draws |");
-        sb.AppendLine("|---|---|---:|---:|---:|---:|");
+        sb.AppendLine("Each `-full-passes` case is the model above it sampled by hand through its public API with the whole network for every " +
+                      "feature or pixel (the way the models sampled before their sequential passes); \"against full passes\" divides a model's " +
+                      "samples per second by its full-pass twin's.").AppendLine();
+        sb.AppendLine("| case | model | passes per draw | batch | samples/s | against full passes | s per draw | draws |");
+        sb.AppendLine("|---|---|---|---:|---:|---:|---:|---:|");
         foreach (var r in sampling)
         {
-            sb.AppendLine($"| {r.Case.Description} | {r.Case.Passes} | {r.Case.Batch} | {F(r.SamplesPerSecond, "G4")} | {F(Timing.Median(r.Seconds), "F3")} | {r.Seconds.Length} |");
+            var naive = sampling.FirstOrDefault(n => n.Case.Name == r.Case.Name + "-full-passes");
+            sb.AppendLine($"| {r.Case.Name} | {r.Case.Description} | {r.Case.Passes} | {r.Case.Batch} | {F(r.SamplesPerSecond, "G4")} | " +
+                          $"{(naive is null ? "" : F(r.SamplesPerSecond / naive.SamplesPerSecond, "F1") + "×")} | {F(Timing.Median(r.Seconds), "F3")} | {r.Seconds.Length} |");
         }
 
-        sb.AppendLine().AppendLine("## Memory over a long run (Gen training steps)").AppendLine();
+        sb.AppendLine().AppendLine("## Memory over a long run (training steps, Gen against hand-written)").AppendLine();
         sb.AppendLine("Resident memory (VmRSS), its peak (VmHWM, as Process.PeakWorkingSet64) and live TorchSharp tensors (torch.Tensor.TotalCount: created, " +
                       "not yet disposed, whole process) after the warm-up steps, half-way and at the end; the first and last readings follow a full " +
-                      "garbage collection, and the JSON file has the readings between. Flat is the target: equal half-way and last readings mean " +
-                      "nothing grows once the allocators have warmed up. Memory ran first in the process.").AppendLine();
-        sb.AppendLine("| case | warm-up | steps | s | RSS MiB first → half-way → last | peak RSS MiB first → last | live tensors first → half-way → last (max) |");
-        sb.AppendLine("|---|---:|---:|---:|---|---|---|");
+                      "garbage collection, and the JSON file has the readings between. Each side ran in a process of its own, so each peak is that " +
+                      "side's. Flat is the target: equal half-way and last readings mean nothing grows once the allocators have warmed up; and Gen's " +
+                      "peak at most 1.1 times the twin's.").AppendLine();
+        sb.AppendLine("| case | side | warm-up | steps | s | RSS MiB first → half-way → last | peak RSS MiB first → last | peak / twin's | live tensors first → half-way → last (max) |");
+        sb.AppendLine("|---|---|---:|---:|---:|---|---|---:|---|");
         foreach (var r in memory)
         {
             string Mib(long bytes) => (bytes / 1048576.0).ToString("F1", inv);
-            sb.AppendLine($"| {Label(r.Case)} | {r.Warmup} | {r.Last.Step} | {r.Seconds:F0} | {Mib(r.First.ResidentBytes)} → {Mib(r.Middle.ResidentBytes)} → {Mib(r.Last.ResidentBytes)} | " +
-                          $"{Mib(r.First.PeakResidentBytes)} → {Mib(r.Last.PeakResidentBytes)} | {r.First.LiveTensors} → {r.Middle.LiveTensors} → {r.Last.LiveTensors} ({r.Samples.Max(x => x.LiveTensors)}) |");
+            var twin = memory.FirstOrDefault(m => m.Case.Name == r.Case.Name && m.HandWritten);
+            string ratio = r.HandWritten || twin is null ? "" : F((double)r.Last.PeakResidentBytes / twin.Last.PeakResidentBytes, "F2");
+            sb.AppendLine($"| {Label(r.Case)} | {(r.HandWritten ? "hand-written" : "Gen")} | {r.Warmup} | {r.Last.Step} | {r.Seconds:F0} | {Mib(r.First.ResidentBytes)} → {Mib(r.Middle.ResidentBytes)} → {Mib(r.Last.ResidentBytes)} | " +
+                          $"{Mib(r.First.PeakResidentBytes)} → {Mib(r.Last.PeakResidentBytes)} | {ratio} | {r.First.LiveTensors} → {r.Middle.LiveTensors} → {r.Last.LiveTensors} ({r.Samples.Max(x => x.LiveTensors)}) |");
         }
 
         return sb.ToString();

@@ -1,6 +1,6 @@
 """PyTorch twins of Gen.Bench's speed cases: the same architectures, batches, optimizer and timing protocol.
 
-Usage: python3 twins.py [--device cuda] [--cases a,b] [--rounds R] [--steps S] [--warmup W] [--json FILE]
+Usage: python3 twins.py [--device cuda] [--cases a,b] [--rounds R] [--steps S] [--warmup W] [--threads T] [--json FILE]
 
 Each case mirrors the C# case of the same name in bench/Gen.Bench/Cases: a training step is zero_grad, the
 negative mean log-likelihood of a fixed batch, backward and an Adam step (lr 1e-4); a round runs S steps and
@@ -189,8 +189,11 @@ def main():
     p.add_argument("--warmup-seconds", type=float, default=2.0,
                    help="untimed steps for at least this long too (Gen.Bench does the same, for its JIT)")
     p.add_argument("--json")
+    p.add_argument("--threads", type=int, help="torch.set_num_threads, as Gen.Bench's --threads")
     p.add_argument("--breakdown", action="store_true", help="time forward, backward and update separately instead")
     a = p.parse_args()
+    if a.threads:
+        torch.set_num_threads(a.threads)
     device = torch.device(a.device)
     rows = []
     for name in a.cases.split(","):
@@ -235,7 +238,7 @@ def main():
                 step()
             drain(device)
             times.append((time.perf_counter() - t0) / a.steps)
-        row = {"name": name, "device": str(device), "torch": torch.__version__,
+        row = {"name": name, "device": str(device), "torch": torch.__version__, "threads": torch.get_num_threads(),
                "pytorch_step_ms_median": 1e3 * statistics.median(times), "pytorch_step_ms_min": 1e3 * min(times),
                "pytorch_loss_first": loss_first, "pytorch_loss_last": float(loss_fn().detach())}
         print(f"{name}: pytorch {row['pytorch_step_ms_median']:.3f} ms/step")

@@ -15,7 +15,7 @@ internal static class Catalog
         RealNvpCases.Create("realnvp2d-b256", features: 2, couplings: 8, hidden: 64, batch: 256),
         RealNvpCases.Create("realnvp784-b100", features: 784, couplings: 8, hidden: 1024, batch: 100),
         RealNvpCases.Create("realnvp784-b1000", features: 784, couplings: 8, hidden: 1024, batch: 1000),
-        // Host time only (not in the report): kernels on 4 features are so small that what is left is the cost of
+        // Host time (the report's host table): kernels on 4 features are so small that what is left is the cost of
         // issuing them, which is what a GPU step of a small model pays on the CPU side.
         RealNvpCases.Create("realnvp4-b2", features: 4, couplings: 8, hidden: 4, batch: 2),
         MadeCases.Create("made784-b100", features: 784, hidden: new[] { 500, 500 }, batch: 100),
@@ -44,6 +44,9 @@ internal static class Catalog
         "vae784-b100", "vae784-b1000",
         "dcgan28-b64",
     };
+
+    /// <summary>The cases of the report's host-overhead table: steps whose arithmetic is negligible.</summary>
+    public static readonly IReadOnlyList<string> Host = new[] { "realnvp4-b2", "realnvp2d-b256" };
 
     /// <summary>
     /// The cases whose memory the report follows over a long run: a flow (couplings, permutations, the chain, the
