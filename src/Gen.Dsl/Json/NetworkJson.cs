@@ -110,11 +110,17 @@ internal static class NetworkJson
                 {
                     o["spectral_norm"] = true;
                 }
+
+                if (s.MinibatchGroup > 0)
+                {
+                    o["minibatch_group"] = s.MinibatchGroup;
+                }
             },
             f =>
             {
                 var spec = Net.ResNetDiscriminator(f.Int("channels"), f.Int("down_blocks"), f.Int("blocks"));
-                return f.Has("spectral_norm") && f.Bool("spectral_norm") ? spec.WithSpectralNorm() : spec;
+                spec = f.Has("spectral_norm") && f.Bool("spectral_norm") ? spec.WithSpectralNorm() : spec;
+                return f.Has("minibatch_group") ? spec.WithMinibatchStdDev(f.Int("minibatch_group")) : spec;
             })
         .Add<ConvDecoderSpec>(
             "conv_decoder",

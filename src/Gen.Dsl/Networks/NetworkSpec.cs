@@ -76,9 +76,12 @@ public abstract record NetworkSpec
     }
 
     /// <summary>
-    /// Whether an example's output depends on the other examples of its batch in training mode (batch normalisation),
-    /// which a gradient penalty on a critic cannot allow. The networks Gen ships say so from their normalisation; a
-    /// network of your own that normalises over the batch overrides it to say true.
+    /// Whether an example's output depends on the other examples of its batch in training mode through normalisation
+    /// over the batch (batch normalisation), which a gradient penalty on a critic cannot allow. The networks Gen ships
+    /// say so from their normalisation; a network of your own that normalises over the batch overrides it to say true.
+    /// A minibatch standard deviation layer (<see cref="ResNetDiscriminatorSpec.WithMinibatchStdDev"/>) couples the
+    /// examples of a group through one number and does not count: ProGAN and StyleGAN2 take their gradient penalties
+    /// through it, the gradient of the batch's summed output with respect to each example.
     /// </summary>
     public virtual bool DependsOnBatch => false;
 

@@ -29,9 +29,32 @@ public sealed record ResNetDiscriminatorSpec(int Channels, int DownBlocks, int B
     /// <summary>The same network with every convolution and the output layer spectrally normalised.</summary>
     public ResNetDiscriminatorSpec WithSpectralNorm() => this with { SpectralNormalized = true };
 
+    /// <summary>
+    /// Examples per group of the minibatch standard deviation layer after the last block (0, the default: none). See
+    /// <see cref="WithMinibatchStdDev"/>.
+    /// </summary>
+    public int MinibatchGroup { get; init; }
+
+    /// <summary>
+    /// The same network with ProGAN's and StyleGAN2's minibatch standard deviation layer after the last block: the
+    /// batch is split into groups of <paramref name="group"/> examples (the largest size up to it that divides the
+    /// batch), the standard deviation of every feature at every position is taken over each group and averaged into one
+    /// number, which joins each example of the group as one more channel; a 3×3 convolution (named <c>final</c>) takes
+    /// the maps back to <see cref="Channels"/>. A generator whose samples all look alike shows a small number there, so
+    /// the discriminator can tell its batches from the data's (Karras et al. 2018, section 3).
+    /// </summary>
+    /// <param name="group">Examples per group, 2 to 256; StyleGAN2 uses 4.</param>
+    /// <exception cref="GenShapeException">The group size is outside 2 … 256.</exception>
+    public ResNetDiscriminatorSpec WithMinibatchStdDev(int group = 4)
+    {
+        var spec = this with { MinibatchGroup = group };
+        spec.Check("resnet_discriminator");
+        return spec;
+    }
+
     /// <inheritdoc/>
     public override string ToString() =>
-        $"ResNetDiscriminator({Channels} channels, {Blocks} blocks, {DownBlocks} pooling; relu, sum pooling){(SpectralNormalized ? " with spectral norm" : "")}";
+        $"ResNetDiscriminator({Channels} channels, {Blocks} blocks, {DownBlocks} pooling; {(MinibatchGroup > 0 ? $"minibatch stddev over groups of {MinibatchGroup}; " : "")}relu, sum pooling){(SpectralNormalized ? " with spectral norm" : "")}";
 
     /// <summary>Checks the sizes; throws <see cref="GenShapeException"/> naming <paramref name="path"/>.</summary>
     internal void Check(string path)
@@ -44,6 +67,11 @@ public sealed record ResNetDiscriminatorSpec(int Channels, int DownBlocks, int B
         if (Blocks is < 1 or > 64 || DownBlocks < 0 || DownBlocks > Math.Min(Blocks, 16))
         {
             throw new GenShapeException($"{path}.blocks", $"the discriminator takes 1 to 64 blocks of which 0 to 16 (and no more than the blocks) pool, got {Blocks} blocks of which {DownBlocks} pool.");
+        }
+
+        if (MinibatchGroup != 0 && MinibatchGroup is < 2 or > 256)
+        {
+            throw new GenShapeException($"{path}.minibatch_group", $"the minibatch standard deviation takes groups of 2 to 256 examples (or 0 for none), got {MinibatchGroup}.");
         }
     }
 
@@ -67,6 +95,13 @@ public sealed record ResNetDiscriminatorSpec(int Channels, int DownBlocks, int B
             var next = new long[] { Channels, map[1] / div, map[2] / div };
             layers.Add(new LayerShape($"block[{i}]", map, next));
             map = next;
+        }
+
+        if (MinibatchGroup > 0)
+        {
+            var joined = new long[] { Channels + 1, map[1], map[2] };
+            layers.Add(new LayerShape("minibatch_stddev", map, joined));
+            layers.Add(new LayerShape("final", joined, map));
         }
 
         layers.Add(new LayerShape("output", new long[] { Channels }, output));
@@ -96,6 +131,11 @@ public sealed record ResNetDiscriminatorSpec(int Channels, int DownBlocks, int B
             channels = Channels;
         }
 
+        if (MinibatchGroup > 0)
+        {
+            Conv(budget, $"{path}.final", Channels + 1, Channels, 3);
+        }
+
         budget.Linear($"{path}.output", Channels, output[0]);
         budget.Buffer($"{path}.output", SpectralNormalized ? (Int128)Channels + output[0] : 0);
     }
@@ -113,8 +153,11 @@ public sealed record ResNetDiscriminatorSpec(int Channels, int DownBlocks, int B
         // The first block's 1×1 convolution when the image's channels are not the blocks'; later blocks keep their channels.
         private readonly Module<torch.Tensor, torch.Tensor>? shortcut;
         private readonly Module<torch.Tensor, torch.Tensor> output;
+        // The convolution after the minibatch standard deviation, or null without one.
+        private readonly Module<torch.Tensor, torch.Tensor>? final;
         private readonly long[] image;
         private readonly int downBlocks;
+        private readonly int group;
 
         public Network(ResNetDiscriminatorSpec spec, IReadOnlyList<LayerShape> layers) : base("resnet_discriminator")
         {
@@ -135,6 +178,12 @@ public sealed record ResNetDiscriminatorSpec(int Channels, int DownBlocks, int B
             }
 
             conv = new ModuleList<Module<torch.Tensor, torch.Tensor>>(convs.ToArray());
+            group = spec.MinibatchGroup;
+            if (group > 0)
+            {
+                final = Layer(spec, spec.Channels + 1, spec.Channels, 3);
+            }
+
             var linear = LayerInitialization.Seeded(Linear(spec.Channels, layers[^1].Output[0]));
             output = spec.SpectralNormalized ? SpectralNorm.Linear(linear) : linear;
             RegisterComponents();
@@ -161,8 +210,30 @@ public sealed record ResNetDiscriminatorSpec(int Channels, int DownBlocks, int B
                 h = r + skip;
             }
 
+            if (final is not null)
+            {
+                h = Apply(final, MinibatchStdDev(h, group));
+            }
+
             var y = output.call(functional.relu(h).sum(new long[] { 2, 3 }));
             return y.reshape(leading.Append(y.shape[^1]).ToArray()).MoveToOuterDisposeScope();
+        }
+
+        // [N, C, H, W] → [N, C + 1, H, W]: groups of g examples (i, i + N/g, i + 2N/g, …, as StyleGAN2 takes them),
+        // the standard deviation over each group of each feature and position, averaged into one number per group.
+        private static torch.Tensor MinibatchStdDev(torch.Tensor h, int group)
+        {
+            long n = h.shape[0], c = h.shape[1], height = h.shape[2], width = h.shape[3];
+            long g = Math.Min(group, n);
+            while (n % g != 0)
+            {
+                g--;
+            }
+
+            var y = h.reshape(g, n / g, c, height, width);
+            y = (y - y.mean(new long[] { 0 }, keepdim: true)).square().mean(new long[] { 0 }).add(1e-8).sqrt();
+            y = y.mean(new long[] { 1, 2, 3 }, keepdim: true).repeat(g, 1, height, width);
+            return torch.cat(new[] { h, y }, 1);
         }
 
         private static Module<torch.Tensor, torch.Tensor> Layer(ResNetDiscriminatorSpec spec, long inputs, long outputs, int kernel) =>

@@ -126,7 +126,7 @@ internal static class RandomSpecs
                 .Discriminator(r.Next(3) switch
                 {
                     0 => Mlp(r),
-                    1 => Net.ResNetDiscriminator(r.Next(1, 9), r.Next(0, 2), r.Next(1, 3)),
+                    1 => r.Next(2) == 0 ? Net.ResNetDiscriminator(r.Next(1, 9), r.Next(0, 2), r.Next(1, 3)) : Net.ResNetDiscriminator(r.Next(1, 9), r.Next(0, 2), r.Next(1, 3)).WithMinibatchStdDev(r.Next(2, 5)),
                     _ => Net.ConvEncoder(Channels(r)).WithKernel(r.Next(2, 5), r.Next(1, 3)).WithActivation(Activation(r)).WithNormalization(Normalization(r)),
                 })
             : Classes(Adversarial.Gan(r.Next(1, 9), r.Next(1, 9))).Generator(Net.Mlp(Hidden(r, 1)).WithActivation(Activation(r))).Discriminator(Mlp(r));
