@@ -7,6 +7,8 @@
 #   --quick    a few minutes on two cores (fewer, shorter rounds; short memory runs; small sampling batches)
 #   --threads  torch threads for every side (default: the number of cores)
 #   --out      where the report goes (default: bench/results)
+# GEN_BENCH=path/to/Gen.Bench runs a copy of the benchmark built before (nothing is built), so that the repository's
+# build folders can change while a long report runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,7 +25,8 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-dotnet build bench/Gen.Bench -c Release -v q -nologo
+bench=${GEN_BENCH:-bench/Gen.Bench/bin/Release/net10.0/Gen.Bench}
+[ -n "${GEN_BENCH:-}" ] || dotnet build bench/Gen.Bench -c Release -v q -nologo
 args=(report --threads "$threads" --out "$out")
 [ -n "$quick" ] && args+=(--quick)
 
@@ -38,4 +41,4 @@ else
   echo "speed-report.sh: /usr/bin/python3 has no torch (apt-get install python3-torch libopenblas0-pthread); the Debian PyTorch table is left out" >&2
 fi
 
-bench/Gen.Bench/bin/Release/net10.0/Gen.Bench "${args[@]}"
+"$bench" "${args[@]}"
