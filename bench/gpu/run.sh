@@ -57,6 +57,8 @@ for c in ${cases//,/ }; do
     "$bench" speed --device cuda --cases "$c" --rounds "${ROUNDS:-5}" --steps "${STEPS:-20}" --warmup "${WARMUP:-10}" --warmup-seconds "${WARMUP_SECONDS:-2}" --json "$work/gen-$c-$rep.json" \
       || { echo "Gen.Bench speed failed for $c (exit $?)"; exit 1; }
     $python "$here/twins.py" --device cuda --cases "$c" --rounds "${ROUNDS:-5}" --steps "${STEPS:-20}" --warmup "${WARMUP:-10}" --warmup-seconds "${WARMUP_SECONDS:-2}" --json "$work/torch-$c-$rep.json"
+    # PyTorch's fused Adam kernel as a second PyTorch column.
+    $python "$here/twins.py" --device cuda --adam fused --cases "$c" --rounds "${ROUNDS:-5}" --steps "${STEPS:-20}" --warmup "${WARMUP:-10}" --warmup-seconds "${WARMUP_SECONDS:-2}" --json "$work/torchfused-$c-$rep.json"
   done
 done
 

@@ -1,6 +1,7 @@
 """PyTorch twins of Gen.Bench's speed cases: the same architectures, batches, optimizer and timing protocol.
 
-Usage: python3 twins.py [--device cuda] [--cases a,b] [--rounds R] [--steps S] [--warmup W] [--threads T] [--json FILE]
+Usage: python3 twins.py [--device cuda] [--cases a,b] [--rounds R] [--steps S] [--warmup W] [--threads T]
+                        [--adam default|fused] [--json FILE]
 
 Each case mirrors the C# case of the same name in bench/Gen.Bench/Cases: a training step is zero_grad, the
 negative mean log-likelihood of a fixed batch, backward and an Adam step (lr 1e-4); a round runs S steps and
@@ -190,6 +191,8 @@ def main():
                    help="untimed steps for at least this long too (Gen.Bench does the same, for its JIT)")
     p.add_argument("--json")
     p.add_argument("--threads", type=int, help="torch.set_num_threads, as Gen.Bench's --threads")
+    p.add_argument("--adam", choices=["default", "fused"], default="default",
+                   help="PyTorch's default Adam (multi-tensor on a GPU) or its fused kernel (fused=True, CUDA)")
     p.add_argument("--breakdown", action="store_true", help="time forward, backward and update separately instead")
     a = p.parse_args()
     if a.threads:
@@ -201,10 +204,10 @@ def main():
             print(f"{name}: no PyTorch twin")
             continue
         model, loss_fn = CASES[name](device, 1)
-        opt = torch.optim.Adam(model.parameters(), lr=1e-4)
+        opt = torch.optim.Adam(model.parameters(), lr=1e-4, **({"fused": True} if a.adam == "fused" else {}))
 
         def step():
-            opt.zero_grad()
+            opt.zero_grad(set_to_none=True)  # as Gen and its TorchSharp twin clear gradients (1.13's default zeroes them)
             loss = loss_fn()
             loss.backward()
             opt.step()
@@ -222,7 +225,7 @@ def main():
                 drain(device)
                 t2 = time.perf_counter()
                 opt.step()
-                opt.zero_grad()
+                opt.zero_grad(set_to_none=True)
                 drain(device)
                 t3 = time.perf_counter()
                 if i >= a.warmup:
@@ -238,7 +241,7 @@ def main():
                 step()
             drain(device)
             times.append((time.perf_counter() - t0) / a.steps)
-        row = {"name": name, "device": str(device), "torch": torch.__version__, "threads": torch.get_num_threads(),
+        row = {"name": name, "device": str(device), "torch": torch.__version__, "threads": torch.get_num_threads(), "adam": a.adam,
                "pytorch_step_ms_median": 1e3 * statistics.median(times), "pytorch_step_ms_min": 1e3 * min(times),
                "pytorch_loss_first": loss_first, "pytorch_loss_last": float(loss_fn().detach())}
         print(f"{name}: pytorch {row['pytorch_step_ms_median']:.3f} ms/step")
