@@ -79,8 +79,22 @@ public abstract class AutoregressiveBinaryModel : torch.nn.Module<torch.Tensor, 
     /// <summary>The logits for a checked batch.</summary>
     private protected abstract torch.Tensor LogitsCore(torch.Tensor x);
 
-    /// <summary>Ancestral sampling with one full pass per position: D passes of <see cref="LogitsCore"/>.</summary>
-    private protected virtual torch.Tensor SampleCore(long count, torch.Generator? generator)
+    /// <summary>
+    /// Ancestral sampling with D full passes of <see cref="Logits"/>, the reference the models' faster samplers (MADE's
+    /// incremental pass, NADE's running sum) are tested against: the same draws from the same generator.
+    /// </summary>
+    internal torch.Tensor SampleByFullPasses(long count, torch.Generator? generator)
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        using var frozen = MaskedWeights.Freeze();
+        return FullPasses(count, generator).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Ancestral sampling; by default one full pass per position (D passes of <see cref="LogitsCore"/>).</summary>
+    private protected virtual torch.Tensor SampleCore(long count, torch.Generator? generator) => FullPasses(count, generator);
+
+    private torch.Tensor FullPasses(long count, torch.Generator? generator)
     {
         var reference = Reference();
         var x = torch.zeros(new[] { count, Features }, dtype: reference.dtype, device: reference.device);

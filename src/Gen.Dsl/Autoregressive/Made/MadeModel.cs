@@ -73,15 +73,6 @@ public sealed class MadeModel : AutoregressiveBinaryModel
     private protected override torch.Tensor SampleCore(long count, torch.Generator? generator) =>
         network.SampleIncrementally(count, null, (_, logits) => Bernoulli(logits.squeeze(-1), generator), Reference());
 
-    /// <summary>Ancestral sampling with D full passes, the reference the incremental sampler is tested against.</summary>
-    internal torch.Tensor SampleByFullPasses(long count, torch.Generator? generator)
-    {
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        using var frozen = MaskedWeights.Freeze();
-        return base.SampleCore(count, generator).MoveToOuterDisposeScope();
-    }
-
     private protected override torch.Tensor LogitsCore(torch.Tensor x)
     {
         using var scope = torch.NewDisposeScope();
